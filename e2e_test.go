@@ -1,0 +1,147 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// End-to-end tests drive the real binary in tmux, as a user would over SSH.
+
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+// buildParley compiles the binary once per test binary run.
+func buildParley(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is required in CI (.ci/run installs it)")
+		}
+		t.Skip("tmux not installed")
+	}
+	bin := filepath.Join(t.TempDir(), "parley")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// isolatedEnv gives parley a throwaway HOME and XDG dirs.
+func isolatedEnv(t *testing.T) []string {
+	home := t.TempDir()
+	return []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"TERM=xterm-256color",
+	}
+}
+
+func startTmux(t *testing.T, socket string, env []string, args ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: socket, name: "parley"}
+	cmdline := "env " + strings.Join(env, " ") + " " + strings.Join(args, " ")
+	s.tmux("new-session", "-d", "-s", s.name, "-x", "100", "-y", "30", cmdline)
+	t.Cleanup(func() { exec.Command("tmux", "-S", socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string {
+	out, _ := exec.Command("tmux", "-S", s.socket, "capture-pane", "-p", "-t", s.name).CombinedOutput()
+	return string(out)
+}
+
+// waitFor polls the screen until it contains want; the deadline only
+// bounds a failure, it is not a timing assertion.
+func (s *tmuxSession) waitFor(want string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.screen()
+		if strings.Contains(scr, want) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("screen never showed %q; it shows:\n%s", want, scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
+
+func TestE2EDraftSurvivesKilledSession(t *testing.T) {
+	bin := buildParley(t)
+	env := isolatedEnv(t)
+	socket := filepath.Join(t.TempDir(), "tmux.sock")
+
+	s := startTmux(t, socket, env, bin, "--demo")
+	s.waitFor("WAITING FOR A REPLY")
+	s.keys("j")
+	s.keys("Enter")
+	s.waitFor("started")
+	s.keys("r")
+	s.waitFor("ctrl+s copy + record")
+	const draft = "Thanks for the report, checking the sync logs now"
+	s.keys("-l", draft)
+	s.waitFor("checking the sync logs now")
+	// No quit, no warning: the whole tmux server goes, as when an SSH
+	// connection drops (the pty hangs up).
+	s.tmux("kill-server")
+
+	// A fresh server: the killed one may still be tearing down its socket.
+	s = startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "--demo")
+	scr := s.waitFor("WAITING FOR A REPLY")
+	if !strings.Contains(scr, "✎") {
+		t.Errorf("queue shows no draft mark after restart:\n%s", scr)
+	}
+	s.keys("j")
+	s.keys("Enter")
+	s.waitFor(draft)
+}
+
+func TestE2ENoConfigShowsWelcome(t *testing.T) {
+	bin := buildParley(t)
+	env := isolatedEnv(t)
+	s := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin)
+	scr := s.waitFor("Welcome to parley")
+	for _, want := range []string{"[[feed]]", "parley --demo", "config.toml"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("welcome lacks %q:\n%s", want, scr)
+		}
+	}
+	s.keys("q")
+	s.waitGone()
+}
+
+// waitGone waits for the program to exit, which ends the tmux session.
+func (s *tmuxSession) waitGone() {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for exec.Command("tmux", "-S", s.socket, "has-session", "-t", s.name).Run() == nil {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("parley did not exit; screen:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,393 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Options tunes a Fetcher. Zero fields take the defaults shown.
+type Options struct {
+	Timeout       time.Duration // per request incl. body, default 15s
+	MaxBytes      int64         // decompressed body cap, default 10 MiB
+	PerHost       int           // concurrent requests per host, default 6
+	MaxConcurrent int           // concurrent fetches overall, default 16
+	UserAgent     string        // default "parley/0.1"
+	Client        *http.Client  // optional, for tests
+}
+
+// maxRedirects bounds redirect chains; a feed that moves more than this is
+// misconfigured or looping.
+const maxRedirects = 5
+
+// Fetcher fetches and parses feeds with bounded concurrency. It is safe for
+// concurrent use.
+type Fetcher struct {
+	opt    Options
+	client *http.Client
+	all    chan struct{} // overall semaphore
+
+	mu    sync.Mutex
+	hosts map[string]chan struct{} // per-host semaphores
+}
+
+// NewFetcher returns a Fetcher; zero fields of o take their defaults.
+func NewFetcher(o Options) *Fetcher {
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = 10 << 20
+	}
+	if o.PerHost <= 0 {
+		o.PerHost = 6
+	}
+	if o.MaxConcurrent <= 0 {
+		o.MaxConcurrent = 16
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "parley/0.1"
+	}
+	var c http.Client
+	if o.Client != nil {
+		c = *o.Client // a copy, so our redirect policy does not leak into the caller's client
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = o.PerHost // keep connections we are allowed to use warm
+		c.Transport = t
+	}
+	c.CheckRedirect = checkRedirect
+	return &Fetcher{
+		opt:    o,
+		client: &c,
+		all:    make(chan struct{}, o.MaxConcurrent),
+		hosts:  map[string]chan struct{}{},
+	}
+}
+
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return fmt.Errorf("refused redirect to a %s: URL (only http and https are followed)", SanitizeLine(req.URL.Scheme))
+	}
+	return nil
+}
+
+// HTTPStatusError is a fetch answered with a status other than 200 or 304.
+// RetryAfter is the server's Retry-After, zero when absent; backoff can
+// honour it.
+type HTTPStatusError struct {
+	StatusCode int
+	Status     string // e.g. "503 Service Unavailable"
+	RetryAfter time.Duration
+}
+
+func (e *HTTPStatusError) Error() string {
+	msg := "server answered " + e.Status
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (asks to retry after %s)", e.RetryAfter.Round(time.Second))
+	}
+	return msg
+}
+
+// Fetch fetches and parses one feed. It never panics on bad input and always
+// returns a Result for feed: on failure Err says what went wrong in words
+// meant for the user and State is st unchanged.
+func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (res Result) {
+	res = Result{Feed: feed.Name, State: st, Started: time.Now()}
+	defer func() { res.Duration = time.Since(res.Started) }() // named result: the defer sets what is returned
+
+	body, state, notModified, err := f.load(ctx, feed, st)
+	if err != nil {
+		res.Err = fmt.Errorf("fetch %q: %w", feed.Name, err)
+		return res
+	}
+	if notModified {
+		res.NotModified = true
+		return res
+	}
+	// Parsing runs here, after load released its network slots.
+	items, err := Parse(feed.Name, body)
+	if err != nil {
+		res.Err = fmt.Errorf("parse %q: %w", feed.Name, err)
+		return res
+	}
+	res.Items, res.State = items, state
+	return res
+}
+
+// FetchAll fetches every feed concurrently (within the Fetcher's limits) and
+// calls each with every Result as it arrives. each is called from FetchAll's
+// own goroutine, one call at a time, exactly once per feed, so it needs no
+// locking; state is called the same way before the fetches start. FetchAll
+// returns after the last call to each. Cancelling ctx makes the remaining
+// fetches end promptly with an error.
+func (f *Fetcher) FetchAll(ctx context.Context, list []Feed, state func(name string) ConditionalState, each func(Result)) {
+	results := make(chan Result, len(list)) // never blocks a fetch on a slow each
+	for _, feed := range list {
+		var st ConditionalState
+		if state != nil {
+			st = state(feed.Name)
+		}
+		go func() { results <- f.Fetch(ctx, feed, st) }()
+	}
+	for range list {
+		r := <-results
+		if each != nil {
+			each(r)
+		}
+	}
+}
+
+// load returns the raw body of feed, read while holding the concurrency
+// slots, which it releases before returning.
+func (f *Fetcher) load(ctx context.Context, feed Feed, st ConditionalState) (body []byte, state ConditionalState, notModified bool, err error) {
+	raw := strings.TrimSpace(feed.URL)
+	if raw == "" {
+		return nil, st, false, errors.New("no URL configured")
+	}
+	// Like the config check: without "://" it is a local path, which also
+	// covers Windows drive letters ("C:\feeds\x.xml").
+	if !strings.Contains(raw, "://") {
+		return f.loadFile(ctx, raw)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, st, false, fmt.Errorf("URL %q is not valid", SanitizeLine(raw))
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return nil, st, false, fmt.Errorf("URL %q has no host", SanitizeLine(raw))
+		}
+		return f.loadHTTP(ctx, u, st)
+	case "file":
+		if u.Host != "" && u.Host != "localhost" {
+			return nil, st, false, fmt.Errorf("file URL %q names another host (expected file:///path)", SanitizeLine(raw))
+		}
+		return f.loadFile(ctx, filepath.FromSlash(u.Path))
+	}
+	return nil, st, false, fmt.Errorf("URL scheme %q is not supported (expected http, https, file or a local path)", SanitizeLine(u.Scheme))
+}
+
+// acquire takes a per-host slot (when host != "") and then an overall one.
+// Host first: a fetch queued behind its own busy host must not sit on an
+// overall slot that fetches for other hosts could use.
+func (f *Fetcher) acquire(ctx context.Context, host string) (release func(), err error) {
+	var hs chan struct{}
+	if host != "" {
+		f.mu.Lock()
+		hs = f.hosts[host]
+		if hs == nil {
+			hs = make(chan struct{}, f.opt.PerHost)
+			f.hosts[host] = hs
+		}
+		f.mu.Unlock()
+		select {
+		case hs <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	select {
+	case f.all <- struct{}{}:
+	case <-ctx.Done():
+		if hs != nil {
+			<-hs
+		}
+		return nil, ctx.Err()
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			<-f.all
+			if hs != nil {
+				<-hs
+			}
+		})
+	}, nil
+}
+
+func (f *Fetcher) loadFile(ctx context.Context, path string) ([]byte, ConditionalState, bool, error) {
+	release, err := f.acquire(ctx, "")
+	if err != nil {
+		return nil, ConditionalState{}, false, errors.New("cancelled")
+	}
+	defer release()
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, ConditionalState{}, false, err // *PathError: "open /x: no such file or directory"
+	}
+	defer fh.Close()
+	body, err := f.readCapped(fh)
+	return body, ConditionalState{}, false, err
+}
+
+func (f *Fetcher) loadHTTP(ctx context.Context, u *url.URL, st ConditionalState) ([]byte, ConditionalState, bool, error) {
+	release, err := f.acquire(ctx, hostKey(u))
+	if err != nil {
+		return nil, st, false, errors.New("cancelled")
+	}
+	defer release()
+
+	// The timeout starts once we hold the slots: waiting in line is not
+	// the server's fault.
+	rctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, st, false, fmt.Errorf("bad URL: %w", err)
+	}
+	req.Header.Set("User-Agent", f.opt.UserAgent)
+	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, application/json;q=0.9, text/xml;q=0.8, */*;q=0.5")
+	// No Accept-Encoding: the transport then asks for gzip itself and
+	// decompresses transparently, so the cap below applies to real size.
+	if st.ETag != "" {
+		req.Header.Set("If-None-Match", st.ETag)
+	}
+	if st.LastModified != "" {
+		req.Header.Set("If-Modified-Since", st.LastModified)
+	}
+
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, st, false, f.netError(ctx, rctx, err)
+	}
+	defer resp.Body.Close()
+
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		return nil, st, true, nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return nil, st, false, statusError(resp)
+	}
+	body, err := f.readCapped(resp.Body)
+	if err != nil {
+		return nil, st, false, f.netError(ctx, rctx, err)
+	}
+	return body, ConditionalState{
+		ETag:         SanitizeLine(resp.Header.Get("ETag")),
+		LastModified: SanitizeLine(resp.Header.Get("Last-Modified")),
+	}, false, nil
+}
+
+// readCapped reads all of r, failing once it passes MaxBytes rather than
+// handing a truncated document to the parser.
+func (f *Fetcher) readCapped(r io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, f.opt.MaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(body)) > f.opt.MaxBytes {
+		return nil, &tooLargeError{limit: f.opt.MaxBytes}
+	}
+	return body, nil
+}
+
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return "feed is larger than " + formatSize(e.limit) + " limit"
+}
+
+// netError words a transport or body-read failure for the user.
+func (f *Fetcher) netError(ctx, rctx context.Context, err error) error {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return err
+	}
+	switch {
+	case ctx.Err() != nil:
+		return errors.New("cancelled")
+	case errors.Is(rctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("no complete answer within %s (timeout)", f.opt.Timeout)
+	}
+	// Drop url.Error's `Get "https://…":` prefix: the feed is named by the
+	// caller, and the URL may be long.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return fmt.Errorf("host %q not found", dnsErr.Name)
+		}
+		return fmt.Errorf("cannot look up host %q: %s", dnsErr.Name, dnsErr.Err)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return errors.New("connection refused (is the server up?)")
+	case errors.Is(err, syscall.ECONNRESET):
+		return errors.New("connection reset by the server")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("connection closed before the whole feed arrived")
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return fmt.Errorf("network timeout: %w", err)
+	}
+	return err
+}
+
+func statusError(resp *http.Response) error {
+	status := strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
+	if http.StatusText(resp.StatusCode) == "" {
+		status = SanitizeLine(resp.Status) // a code Go does not know: use the server's words
+	}
+	return &HTTPStatusError{
+		StatusCode: resp.StatusCode,
+		Status:     status,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+	}
+}
+
+// parseRetryAfter reads either form of Retry-After: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(min(secs, 7*24*3600)) * time.Second // absurd values capped at a week
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// hostKey identifies a host for the per-host limit: lower-cased, default
+// port dropped, so example.com and EXAMPLE.com:443 share one budget.
+func hostKey(u *url.URL) string {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if port == "" || (port == "80" && u.Scheme == "http") || (port == "443" && u.Scheme == "https") {
+		return host
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,65 @@
+package feeds
+
+import "testing"
+
+func TestHTMLToText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain text unchanged", "Hi,\n\nline one\nline two  with  spaces", "Hi,\n\nline one\nline two  with  spaces"},
+		{"plain text with a less-than", "2 < 3 and x<3", "2 < 3 and x<3"},
+		{"plain text with entities decoded", "I&#8217;m here &amp; there", "I’m here & there"},
+		{"plain text is still sanitized", "a\x1b[2Jb\r\nc", "ab\nc"},
+		{"paragraphs separated by a blank line", "<p>one</p><p>two</p>", "one\n\ntwo"},
+		{"whitespace collapses like a browser", "<p>  lots   of\n\t space  </p>", "lots of space"},
+		{"br is a line break", "a<br>b<br/>c", "a\nb\nc"},
+		{"double br is a blank line", "a<br><br>b", "a\n\nb"},
+		{"div is a line break", "<div>a</div><div>b</div>", "a\nb"},
+		{"headings", "<h2>Title</h2><p>body</p>", "Title\n\nbody"},
+		{"list items", "<p>Steps:</p><ul><li>one</li><li>two</li></ul><p>done</p>", "Steps:\n\n- one\n- two\n\ndone"},
+		{"nested list", "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", "- a\n  - b\n- c"},
+		{"ordered list uses dashes too", "<ol><li>x</li><li>y</li></ol>", "- x\n- y"},
+		{"blockquote", "<p>He said:</p><blockquote><p>first</p><p>second</p></blockquote><p>me</p>", "He said:\n\n> first\n>\n> second\n\nme"},
+		{"blockquote with br", "<blockquote>a<br>b</blockquote>", "> a\n> b"},
+		{"link with text", `See <a href="https://x.example/a">the docs</a>.`, "See the docs (https://x.example/a)."},
+		{"link whose text is the URL", `<a href="https://x.example/a">https://x.example/a</a>`, "https://x.example/a"},
+		{"link text without scheme gets the full URL", `go to <a href="https://x.example/a/">x.example/a</a> now`, "go to https://x.example/a/ now"},
+		{"link with ellipsis", `<a href="https://x.example/a-very-long-path">x.example/a-very-lo…</a>`, "https://x.example/a-very-long-path"},
+		{"image-only link", `<a href="https://x.example/i"><img src="i.png"></a>`, "https://x.example/i"},
+		{"javascript link drops the URL", `<a href="javascript:alert(1)">click</a>`, "click"},
+		{"anchor link drops the URL", `<a href="#c1">up</a>`, "up"},
+		{"entities decoded", "<p>Tom &amp; Jerry &lt;3 &#8212; &eacute;t&eacute;</p>", "Tom & Jerry <3 — été"},
+		{"script style head dropped", "<html><head><title>T</title><style>p{}</style></head><body><script>alert(1)</script><p>text</p></body></html>", "text"},
+		{"comments dropped", "a<!-- hidden -->b", "ab"},
+		{"emoji image alt", `thanks <img class="wp-smiley" alt="🙂" src="s.png">`, "thanks 🙂"},
+		{"descriptive image alt", `<img alt="a cat" src="c.png">`, "[image: a cat]"},
+		{"pre keeps whitespace", "<p>code:</p><pre>a  b\n  c</pre>", "code:\n\na  b\n  c"},
+		{"table cells spaced", "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc"},
+		{"escape entities removed", "<p>x&#27;[2Jy&#27;]52;c;aGk=&#7;z</p>", "xyz"},
+		{"escape in href removed", `<a href="https://e.example/&#27;]8;;x&#7;">t</a>`, "t (https://e.example/)"},
+		{"bidi entity removed", "<b>&#x202e;exe.txt</b>", "exe.txt"},
+		{"unclosed tags", "<p>one<p>two", "one\n\ntwo"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := HTMLToText(tt.in); got != tt.want {
+				t.Errorf("HTMLToText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzHTMLToText checks that no markup can smuggle a control sequence or
+// bidi override through entity decoding or link rendering.
+func FuzzHTMLToText(f *testing.F) {
+	for _, seed := range []string{
+		"<p>a&#27;[2Jb</p>", `<a href="&#x9b;31m">x</a>`, "<blockquote><ul><li>x<br>y</li></ul></blockquote>",
+		"<pre>\n a\r\n\tb</pre>", "&#x202e;plain", "<img alt='&#7;'>", "<a href=x>x</a>",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		checkSafe(t, in, HTMLToText(in))
+	})
+}

@@ -1,0 +1,202 @@
+package feeds
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Event is what a Poller reports.
+type Event struct {
+	Feed    string
+	Started bool      // a fetch of Feed has begun (Result nil)
+	Result  *Result   // a fetch finished
+	Next    time.Time // when Feed will next be polled; zero while a fetch is in flight
+}
+
+// Poller polls a fixed list of feeds in the background: all at once when
+// started, then each on its own interval, counted from the end of its last
+// fetch. A feed is never fetched twice at the same time.
+type Poller struct {
+	f      *Fetcher
+	feeds  []Feed
+	state  func(name string) ConditionalState
+	events chan Event
+	now    chan struct{} // PollNow requests; buffered 1, extra requests merge
+
+	startOnce sync.Once
+
+	mu   sync.Mutex
+	next map[string]time.Time
+}
+
+// NewPoller prepares a poller; nothing happens until Start. state gives the
+// conditional-GET state to send for a feed; it is called from the poller's
+// goroutine, so it must be safe to call concurrently with the caller's own
+// code (e.g. a read from the store).
+func NewPoller(f *Fetcher, list []Feed, state func(name string) ConditionalState) *Poller {
+	return &Poller{
+		f:      f,
+		feeds:  append([]Feed(nil), list...),
+		state:  state,
+		events: make(chan Event, 2*len(list)+8),
+		now:    make(chan struct{}, 1),
+		next:   map[string]time.Time{},
+	}
+}
+
+// Start begins polling and returns immediately. Every feed is polled at
+// once, then each on its Every (DefaultEvery if zero). Polling stops when
+// ctx is cancelled; Events is then closed once in-flight fetches have
+// returned. Calls after the first do nothing.
+func (p *Poller) Start(ctx context.Context) {
+	p.startOnce.Do(func() { go p.run(ctx) })
+}
+
+// Events delivers Started and Result events in order: a feed's Started
+// always precedes its Result. The consumer must keep reading (a Bubble Tea
+// command that re-arms after each event); a full buffer pauses polling
+// rather than dropping results.
+func (p *Poller) Events() <-chan Event { return p.events }
+
+// PollNow asks for every feed to be polled now; feeds already being fetched
+// are skipped. It never blocks.
+func (p *Poller) PollNow() {
+	select {
+	case p.now <- struct{}{}:
+	default: // a request is already pending; it covers this one
+	}
+}
+
+// Next is when the named feed will next be polled: zero if unknown or while
+// it is being fetched.
+func (p *Poller) Next(name string) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.next[name]
+}
+
+// pollState is the scheduler's view of one feed. Only run touches it.
+type pollState struct {
+	feed     Feed
+	due      time.Time
+	inFlight bool
+	failures int // consecutive failed polls, for backoff
+}
+
+// interval is how long to wait after a fetch of s that ended with r. Backoff
+// goes here: it can grow with s.failures and honour an HTTPStatusError's
+// RetryAfter. For now a failed feed keeps its normal interval.
+func (p *Poller) interval(s *pollState, _ Result) time.Duration {
+	if s.feed.Every > 0 {
+		return s.feed.Every
+	}
+	return DefaultEvery
+}
+
+type pollDone struct {
+	i int
+	r Result
+}
+
+// run is the scheduler. It alone owns the pollState slice and sends on
+// events, which keeps Started-before-Result ordering trivially true.
+func (p *Poller) run(ctx context.Context) {
+	defer close(p.events)
+	var wg sync.WaitGroup
+	defer wg.Wait() // runs before close: no fetch outlives the poller
+
+	feeds := make([]*pollState, len(p.feeds))
+	for i, f := range p.feeds {
+		feeds[i] = &pollState{feed: f}
+	}
+	// At most one fetch per feed is in flight, so fetches never block here.
+	done := make(chan pollDone, len(feeds))
+
+	launch := func(i int) bool {
+		s := feeds[i]
+		s.inFlight = true
+		p.setNext(s.feed.Name, time.Time{})
+		var st ConditionalState
+		if p.state != nil {
+			st = p.state(s.feed.Name)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			done <- pollDone{i, p.f.Fetch(ctx, s.feed, st)}
+		}()
+		return p.emit(ctx, Event{Feed: s.feed.Name, Started: true})
+	}
+	// launchIdle starts every idle feed that due says should go now.
+	launchIdle := func(due func(*pollState) bool) bool {
+		for i, s := range feeds {
+			if !s.inFlight && due(s) && !launch(i) {
+				return false
+			}
+		}
+		return true
+	}
+
+	if !launchIdle(func(*pollState) bool { return true }) {
+		return
+	}
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		// Arm the timer for the earliest idle feed; with none idle, only a
+		// finished fetch can make anything due.
+		var earliest time.Time
+		for _, s := range feeds {
+			if !s.inFlight && (earliest.IsZero() || s.due.Before(earliest)) {
+				earliest = s.due
+			}
+		}
+		if earliest.IsZero() {
+			timer.Stop()
+		} else {
+			timer.Reset(time.Until(earliest))
+		}
+
+		ok := true
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			now := time.Now()
+			ok = launchIdle(func(s *pollState) bool { return !s.due.After(now) })
+		case <-p.now:
+			ok = launchIdle(func(*pollState) bool { return true })
+		case d := <-done:
+			s := feeds[d.i]
+			s.inFlight = false
+			if d.r.Err != nil {
+				s.failures++
+			} else {
+				s.failures = 0
+			}
+			s.due = time.Now().Add(p.interval(s, d.r))
+			p.setNext(s.feed.Name, s.due)
+			ok = p.emit(ctx, Event{Feed: s.feed.Name, Result: &d.r, Next: s.due})
+		}
+		if !ok {
+			return
+		}
+	}
+}
+
+func (p *Poller) setNext(name string, t time.Time) {
+	p.mu.Lock()
+	p.next[name] = t
+	p.mu.Unlock()
+}
+
+// emit delivers ev unless ctx ends first; false means stop.
+func (p *Poller) emit(ctx context.Context, ev Event) bool {
+	select {
+	case p.events <- ev:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

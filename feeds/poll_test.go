@@ -1,0 +1,159 @@
+package feeds
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// nextEvent returns the poller's next event, failing the test if none comes
+// in a generous while (a guard against hangs, not a timing assumption).
+func nextEvent(t *testing.T, p *Poller) Event {
+	t.Helper()
+	select {
+	case ev, ok := <-p.Events():
+		if !ok {
+			t.Fatal("Events closed early")
+		}
+		return ev
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event within 10s")
+	}
+	panic("unreachable")
+}
+
+func describe(ev Event) string {
+	switch {
+	case ev.Started:
+		return "started " + ev.Feed
+	case ev.Result != nil:
+		return "result " + ev.Feed
+	}
+	return "empty " + ev.Feed
+}
+
+func TestPollerStartedResultAndPollNow(t *testing.T) {
+	releaseA := make(chan struct{})
+	var hitsA, hitsB atomic.Int32
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/a" {
+			hitsA.Add(1)
+			select { // A stays in flight until the test lets it go
+			case <-releaseA:
+			case <-r.Context().Done():
+				return
+			}
+		} else {
+			hitsB.Add(1)
+		}
+		fmt.Fprint(w, tinyFeed)
+	})
+	list := []Feed{
+		{Name: "A", URL: srv.URL + "/a", Every: time.Hour},
+		{Name: "B", URL: srv.URL + "/b", Every: time.Hour},
+	}
+	var stateCalls atomic.Int32
+	p := NewPoller(NewFetcher(Options{Client: srv.Client()}), list, func(name string) ConditionalState {
+		stateCalls.Add(1)
+		return ConditionalState{ETag: "etag-" + name}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p.Start(ctx)
+
+	expect := func(want string) Event {
+		t.Helper()
+		ev := nextEvent(t, p)
+		if got := describe(ev); got != want {
+			t.Fatalf("event %q, want %q", got, want)
+		}
+		if ev.Started && ev.Result != nil {
+			t.Fatalf("event %+v is both Started and a Result", ev)
+		}
+		return ev
+	}
+	expect("started A")
+	expect("started B")
+	before := time.Now()
+	ev := expect("result B")
+	if ev.Result.Err != nil || len(ev.Result.Items) != 1 {
+		t.Fatalf("B result: err=%v items=%d", ev.Result.Err, len(ev.Result.Items))
+	}
+	if ev.Next.Before(before.Add(time.Hour-time.Minute)) || ev.Next.After(time.Now().Add(time.Hour)) {
+		t.Errorf("B next poll at %v, want about an hour from now", ev.Next)
+	}
+	if got := p.Next("B"); !got.Equal(ev.Next) {
+		t.Errorf("Next(B) = %v, want %v as in the event", got, ev.Next)
+	}
+	if got := p.Next("A"); !got.IsZero() {
+		t.Errorf("Next(A) = %v while A is in flight, want zero", got)
+	}
+
+	// A is still in flight: PollNow must refetch B only. Started events of
+	// one pass come in feed order, so "started B" with no "started A"
+	// before it proves A was skipped.
+	p.PollNow()
+	expect("started B")
+	expect("result B")
+
+	close(releaseA)
+	ev = expect("result A")
+	if ev.Result.Err != nil {
+		t.Fatalf("A result: %v", ev.Result.Err)
+	}
+	if a, b := hitsA.Load(), hitsB.Load(); a != 1 || b != 2 {
+		t.Errorf("server saw A %d times and B %d times, want 1 and 2", a, b)
+	}
+	if n := stateCalls.Load(); n != 3 {
+		t.Errorf("state func called %d times, want once per fetch (3)", n)
+	}
+
+	cancel()
+	for ev := range p.Events() { // must end: the poller closes Events
+		if ev.Started {
+			t.Errorf("fetch started after cancel: %+v", ev)
+		}
+	}
+}
+
+func TestPollerRepollsOnInterval(t *testing.T) {
+	var hits atomic.Int32
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	})
+	const every = 30 * time.Millisecond
+	p := NewPoller(NewFetcher(Options{Client: srv.Client()}), []Feed{{Name: "F", URL: srv.URL, Every: every}}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p.Start(ctx)
+
+	var lastNext time.Time
+	for round := range 3 {
+		ev := nextEvent(t, p)
+		if !ev.Started {
+			t.Fatalf("round %d: got %q, want started", round, describe(ev))
+		}
+		if round > 0 && time.Now().Before(lastNext) {
+			t.Errorf("round %d started before its scheduled time %v", round, lastNext)
+		}
+		ev = nextEvent(t, p)
+		if ev.Result == nil || ev.Result.Err == nil {
+			t.Fatalf("round %d: got %q, want a failed result", round, describe(ev))
+		}
+		// A failing feed keeps its interval (no backoff yet).
+		if d := ev.Next.Sub(ev.Result.Started.Add(ev.Result.Duration)); d < every || d > every+time.Second {
+			t.Errorf("round %d: next poll %v after the fetch ended, want %v", round, d, every)
+		}
+		lastNext = ev.Next
+	}
+	cancel()
+	for range p.Events() {
+	}
+	if n := hits.Load(); n < 3 {
+		t.Errorf("server saw %d requests, want at least 3", n)
+	}
+}

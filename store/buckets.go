@@ -1,0 +1,34 @@
+package store
+
+// Bucket names and fixed meta keys, all in one place so the layout drawn
+// in doc.go can be checked against the code at a glance. Every bucket is
+// top level; none is nested.
+var (
+	bucketMeta       = []byte("meta")        // schema_version and other singletons
+	bucketMessages   = []byte("messages")    // message ID -> message record
+	bucketThreads    = []byte("threads")     // thread ID -> thread record
+	bucketThreadMsgs = []byte("thread_msgs") // per-thread message index, time ordered
+	bucketQueue      = []byte("queue")       // threads needing attention, queue ordered
+	bucketSnoozed    = []byte("snoozed")     // snoozed threads, ordered by wake time
+	bucketReplies    = []byte("replies")     // replies we recorded, per thread, time ordered
+	bucketDrafts     = []byte("drafts")      // thread ID -> draft record
+	bucketFeeds      = []byte("feeds")       // feed name -> feed state record
+)
+
+// allBuckets lists every bucket Open guarantees to exist, so the rest of
+// the package can use tx.Bucket without nil checks.
+var allBuckets = [][]byte{
+	bucketMeta,
+	bucketMessages,
+	bucketThreads,
+	bucketThreadMsgs,
+	bucketQueue,
+	bucketSnoozed,
+	bucketReplies,
+	bucketDrafts,
+	bucketFeeds,
+}
+
+// keySchemaVersion holds the layout version in bucketMeta as an 8-byte
+// big-endian uint.
+var keySchemaVersion = []byte("schema_version")

@@ -1,0 +1,332 @@
+package store
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+
+	"parley/feeds"
+)
+
+// maxLineRunes caps Title and Preview: they are single queue-row lines.
+const maxLineRunes = 200
+
+// Ingest stores one poll result in a single transaction: new items
+// (deduplicated by ID across all feeds) are threaded and indexed, thread
+// summaries and the queue are updated, and the feed's state is recorded.
+// A failed poll (res.Err) only updates the feed state. Ingesting the same
+// result again stores nothing new.
+func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
+	if res.Feed == "" {
+		return IngestResult{}, errors.New("store poll result: it names no feed")
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC()
+	var out IngestResult
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		out = IngestResult{}
+		fs, err := loadFeedState(tx, res.Feed)
+		if err != nil {
+			return err
+		}
+		fs.LastFetch = now
+		if res.Err != nil {
+			fs.LastError = res.Err.Error()
+			return putFeedState(tx, &fs)
+		}
+		if !res.NotModified {
+			fs.ETag = res.State.ETag
+			fs.LastModified = res.State.LastModified
+			in := ingester{
+				tx:      tx,
+				msgs:    tx.Bucket(bucketMessages),
+				index:   tx.Bucket(bucketThreadMsgs),
+				ours:    s.oursSnapshot(),
+				touched: map[string]*touchedThread{},
+				out:     &out,
+			}
+			if err := in.run(res, now); err != nil {
+				return err
+			}
+		}
+		fs.LastSuccess = now
+		fs.LastError = ""
+		fs.LastNew = out.New
+		fs.Items += out.New
+		return putFeedState(tx, &fs)
+	})
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("store items from feed %s: %w", res.Feed, err)
+	}
+	return out, nil
+}
+
+// touchedThread is a thread changed during one Ingest; it is written once
+// at the end however many messages it got.
+type touchedThread struct {
+	rec        threadRec
+	prevSnooze time.Time
+}
+
+type ingester struct {
+	tx      *bolt.Tx
+	msgs    *bolt.Bucket
+	index   *bolt.Bucket
+	ours    []string
+	touched map[string]*touchedThread
+	order   []string // touched thread IDs, in first-touched order
+	out     *IngestResult
+}
+
+type pendingItem struct {
+	item      feeds.Item
+	published time.Time
+}
+
+func (in *ingester) run(res feeds.Result, now time.Time) error {
+	items := make([]pendingItem, len(res.Items))
+	for i, it := range res.Items {
+		p := it.Published
+		// Zero, and the epoch that broken feeds emit for "no date", mean
+		// the source gave no time: the first time we saw it stands in.
+		if p.IsZero() || p.Unix() <= 0 {
+			p = now
+		}
+		items[i] = pendingItem{item: it, published: p.UTC()}
+	}
+	// Oldest first, so a parent in the same result is stored before its
+	// replies and thread summaries see messages in time order.
+	slices.SortStableFunc(items, func(a, b pendingItem) int {
+		return a.published.Compare(b.published)
+	})
+	for i := range items {
+		if err := in.add(&items[i], res.Feed); err != nil {
+			return err
+		}
+	}
+	for _, id := range in.order {
+		tt := in.touched[id]
+		recomputeWaiting(in.tx, &tt.rec)
+		if err := saveThread(in.tx, &tt.rec, tt.prevSnooze); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *ingester) add(p *pendingItem, feed string) error {
+	it := &p.item
+	id := it.ID
+	if id == "" {
+		id = fallbackID(it, feed)
+	}
+	if in.msgs.Get([]byte(id)) != nil {
+		in.out.Duplicate++
+		return nil
+	}
+	m := Message{
+		ID:        id,
+		ThreadID:  in.threadID(it, id),
+		Feed:      cmp.Or(it.Feed, feed),
+		Author:    it.Author,
+		Title:     it.Title,
+		Link:      it.Link,
+		Published: p.published,
+		Text:      it.Text,
+		Ours:      isOurs(in.ours, it.Author),
+		InReplyTo: it.InReplyTo,
+	}
+	if err := in.msgs.Put([]byte(id), encodeMessage(&m)); err != nil {
+		return fmt.Errorf("save message %s: %w", id, err)
+	}
+	seq, err := in.index.NextSequence()
+	if err != nil {
+		return fmt.Errorf("index message %s: %w", id, err)
+	}
+	if err := in.index.Put(timedKey(m.ThreadID, m.Published, seq), threadMsgValue(m.Ours, id)); err != nil {
+		return fmt.Errorf("index message %s: %w", id, err)
+	}
+	tt, err := in.thread(m.ThreadID, m.Feed)
+	if err != nil {
+		return err
+	}
+	applyMessage(&tt.rec, &m)
+	in.out.New++
+	return nil
+}
+
+// thread returns the working copy of a thread, loading or creating it on
+// first touch.
+func (in *ingester) thread(id, feed string) (*touchedThread, error) {
+	if tt, ok := in.touched[id]; ok {
+		return tt, nil
+	}
+	tt := &touchedThread{}
+	if v := in.tx.Bucket(bucketThreads).Get([]byte(id)); v != nil {
+		rec, err := decodeThread([]byte(id), v)
+		if err != nil {
+			return nil, err
+		}
+		tt.rec = rec
+		tt.prevSnooze = rec.SnoozedUntil
+	} else {
+		tt.rec.ID = id
+		tt.rec.Feed = feed
+	}
+	in.touched[id] = tt
+	in.order = append(in.order, id)
+	in.out.Threads = append(in.out.Threads, id)
+	return tt, nil
+}
+
+// threadID decides which thread an item joins; see the package doc.
+func (in *ingester) threadID(it *feeds.Item, id string) string {
+	if it.InReplyTo != "" {
+		if v := in.msgs.Get([]byte(it.InReplyTo)); v != nil {
+			if tid := decodeMessageThread(v); tid != "" {
+				return tid
+			}
+		}
+	}
+	return threadIDFor(threadKey(it, id))
+}
+
+// threadKey is what a thread ID hashes. Only a link with a fragment
+// joins by URL (comments of one post); a bare link never does, because
+// review and forum feeds often point every entry at the same page.
+func threadKey(it *feeds.Item, id string) string {
+	if base, frag, ok := strings.Cut(it.Link, "#"); ok && base != "" && frag != "" {
+		return "url:" + base
+	}
+	if it.InReplyTo != "" {
+		return "id:" + it.InReplyTo
+	}
+	return "id:" + id
+}
+
+// fallbackID stands in for a missing item ID. feeds always sets one; this
+// only keeps a bad item from colliding with every other ID-less item.
+func fallbackID(it *feeds.Item, feed string) string {
+	h := sha256.New()
+	for _, s := range []string{cmp.Or(it.Feed, feed), it.Link, it.Title, it.Published.UTC().Format(time.RFC3339Nano), it.Text} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// applyMessage folds a newly stored message into its thread's summary.
+// Messages may arrive out of time order across polls, so every field is
+// decided by message time, not arrival.
+func applyMessage(t *threadRec, m *Message) {
+	if t.Messages == 0 || m.Published.Before(t.Created) {
+		t.Created = m.Published
+		t.Title = cmp.Or(firstLine(m.Title), firstLine(m.Text))
+	}
+	t.Messages++
+	if t.Link == "" {
+		t.Link = m.Link
+	}
+	if m.Ours {
+		if m.Published.After(t.LastOurs) {
+			t.LastOurs = m.Published
+		}
+		return
+	}
+	if author := strings.TrimSpace(m.Author); author != "" &&
+		(t.Author == "" || m.Published.Before(t.authorAt)) {
+		t.Author = author
+		t.authorAt = m.Published
+	}
+	if !m.Published.Before(t.LastTheirs) {
+		t.LastTheirs = m.Published
+		t.Preview = cmp.Or(firstLine(m.Text), firstLine(m.Title))
+		t.Link = cmp.Or(m.Link, t.Link)
+	}
+	t.Unread++
+	// New words from them outrank an earlier decision to set it aside.
+	t.Done = false
+	t.SnoozedUntil = time.Time{}
+}
+
+// firstLine is the first non-blank line of s, trimmed and capped.
+func firstLine(s string) string {
+	for line := range strings.Lines(s) {
+		if line = strings.TrimSpace(line); line != "" {
+			return capRunes(line, maxLineRunes)
+		}
+	}
+	return ""
+}
+
+func capRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n-1 {
+			break
+		}
+		count++
+	}
+	return strings.TrimRightFunc(s[:i], func(r rune) bool { return r == ' ' }) + "…"
+}
+
+func loadFeedState(tx *bolt.Tx, name string) (FeedState, error) {
+	v := tx.Bucket(bucketFeeds).Get([]byte(name))
+	if v == nil {
+		return FeedState{Name: name}, nil
+	}
+	return decodeFeedState([]byte(name), v)
+}
+
+func putFeedState(tx *bolt.Tx, f *FeedState) error {
+	if err := tx.Bucket(bucketFeeds).Put([]byte(f.Name), encodeFeedState(f)); err != nil {
+		return fmt.Errorf("save state of feed %s: %w", f.Name, err)
+	}
+	return nil
+}
+
+// ConditionalState returns the validators for the next poll of feed. On
+// any read error it returns none: an unconditional GET is always safe.
+func (s *Store) ConditionalState(feed string) feeds.ConditionalState {
+	var cs feeds.ConditionalState
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		f, err := loadFeedState(tx, feed)
+		if err == nil {
+			cs = feeds.ConditionalState{ETag: f.ETag, LastModified: f.LastModified}
+		}
+		return nil
+	})
+	return cs
+}
+
+// FeedStates returns the state of every feed ever ingested, by name.
+func (s *Store) FeedStates() ([]FeedState, error) {
+	var out []FeedState
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketFeeds).ForEach(func(k, v []byte) error {
+			f, err := decodeFeedState(k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read feed states: %w", err)
+	}
+	return out, nil
+}

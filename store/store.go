@@ -1,0 +1,181 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// DefaultTimeout is how long Open waits for another parley to release the
+// database before giving up with ErrLocked.
+const DefaultTimeout = 2 * time.Second
+
+// Options configures Open.
+type Options struct {
+	Timeout time.Duration // lock wait; zero or negative means DefaultTimeout
+	// Ours are author names that are us (compared trimmed and
+	// case-insensitively); messages by them are marked Ours.
+	Ours   []string
+	NoSync bool // skip fsync on commit: tests and benchmark setup only
+}
+
+var (
+	// ErrLocked means another process holds the database. The error
+	// returned by Open names the file; test with errors.Is.
+	ErrLocked = errors.New("database is in use by another parley")
+	// ErrNotFound means the thread (or record) does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrNewerSchema means the database was written by a newer parley
+	// whose layout this build does not know; opening it could damage it.
+	ErrNewerSchema = errors.New("database was written by a newer version of parley")
+)
+
+// lockedError carries the path so the message can tell the user which
+// file is busy and what to do, while errors.Is(err, ErrLocked) still works.
+type lockedError struct{ path string }
+
+func (e *lockedError) Error() string {
+	return "another parley is using " + e.path + " (close it, or use --db for a different database)"
+}
+
+func (e *lockedError) Unwrap() error { return ErrLocked }
+
+// Store is parley's database. Its methods are safe for concurrent use:
+// bbolt serialises writers and lets readers run alongside.
+type Store struct {
+	db   *bolt.DB
+	path string
+
+	mu   sync.RWMutex
+	ours []string // trimmed, non-empty
+}
+
+// Open opens or creates the database at path, creating its directory
+// (0700) and file (0600) when missing, brings the layout up to the current
+// schema version, and fails with ErrLocked if another parley holds it for
+// longer than o.Timeout.
+func Open(path string, o Options) (*Store, error) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if err := ensureDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	_, statErr := os.Stat(path)
+	created := errors.Is(statErr, fs.ErrNotExist)
+
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: timeout,
+		NoSync:  o.NoSync,
+		// The hashmap freelist stays fast as the file fragments; the
+		// array one degrades with many free pages.
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	if created {
+		// bbolt creates the file with 0600 &^ umask; make it exact so a
+		// lax umask can never widen it and a strict one is not a surprise.
+		if err := os.Chmod(path, 0o600); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("set permissions on %s: %w", path, err)
+		}
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, path) }); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	s := &Store{db: db, path: path}
+	s.SetOurs(o.Ours)
+	return s, nil
+}
+
+// ensureDir creates dir with 0700 if missing. An existing directory is
+// left as the user set it up.
+func ensureDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("check database directory %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create database directory %s: %w", dir, err)
+	}
+	// MkdirAll applies the umask; the directory holds private
+	// conversations, so make it exactly owner-only.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("set permissions on database directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// openError turns bbolt's terse errors into ones that say what to do.
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return &lockedError{path: path}
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+		errors.Is(err, berrors.ErrVersionMismatch):
+		return fmt.Errorf("%s is not a parley database or is damaged (use --db for a different database): %w", path, err)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// Close releases the database and its lock. Calling it twice is harmless.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close database %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path is the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
+
+// SetOurs replaces the names that are us. It affects messages ingested
+// from now on; stored messages keep the flag they were stored with.
+func (s *Store) SetOurs(names []string) {
+	ours := make([]string, 0, len(names))
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			ours = append(ours, n)
+		}
+	}
+	s.mu.Lock()
+	s.ours = ours
+	s.mu.Unlock()
+}
+
+// oursSnapshot returns the current names; the slice is never mutated
+// after SetOurs stores it, so sharing it is safe.
+func (s *Store) oursSnapshot() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ours
+}
+
+func isOurs(ours []string, author string) bool {
+	author = strings.TrimSpace(author)
+	if author == "" {
+		return false
+	}
+	for _, n := range ours {
+		if strings.EqualFold(n, author) {
+			return true
+		}
+	}
+	return false
+}

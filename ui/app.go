@@ -1,0 +1,564 @@
+// Package ui is parley's console: one root model (App) owns the screen and
+// routes messages to the screen on view; every disk or network access runs
+// in a tea.Cmd (cmds.go), never in Update or View.
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"parley/store"
+)
+
+type view int
+
+const (
+	viewQueue view = iota
+	viewFunnel
+	viewContacts
+	viewFeeds
+)
+
+var viewNames = []string{"1 queue", "2 funnel", "3 contacts", "4 feeds"}
+
+// App is the root model.
+type App struct {
+	deps Deps
+	c    *Common
+	help help.Model
+	spin spinner.Model
+
+	queue    *queueScreen
+	thread   *threadScreen // the open thread (queue view), nil when none
+	feedsV   *feedsScreen
+	funnel   *placeholderScreen
+	contacts *placeholderScreen
+
+	view     view
+	showHelp bool
+	// snoozing is the thread whose snooze menu is open.
+	snoozing *store.Thread
+	// lastChange is what u undoes.
+	lastChange *threadChangedMsg
+	// pendingOpen drops thread loads the user has already moved away from.
+	pendingOpen string
+
+	fetching  map[string]bool
+	spinning  bool
+	status    string
+	statusErr bool
+}
+
+// New builds the console. deps.Store must be open.
+func New(deps Deps) *App {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), Store: deps.Store, Now: deps.Now, Width: 80, Height: 24,
+		unsaved: map[string]string{}}
+	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}}
+	a.help.Styles = c.Styles.Help
+	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	a.queue = newQueueScreen(c)
+	if len(deps.Feeds) == 0 && !deps.Demo {
+		a.queue.welcome = welcomeText(c.Styles, deps.ConfigPath)
+	}
+	a.feedsV = newFeedsScreen(c, deps.Feeds, func() string { return a.spin.View() })
+	a.funnel = &placeholderScreen{c: c, text: "The funnel view (stages, conversions, what moved this week) is not built yet."}
+	a.contacts = &placeholderScreen{c: c, text: "The contacts view (people across feeds, their stage and history) is not built yet."}
+	a.resize()
+	return a
+}
+
+func welcomeText(s *Styles, configPath string) string {
+	return s.Title.Render("Welcome to parley.") + "\n\n" +
+		"No feeds are configured yet. Add one to\n  " + s.Accent.Render(configPath) + "\n\n" +
+		s.Muted.Render("  [[feed]]\n  name  = \"Blog comments\"\n  url   = \"https://example.com/comments/feed/\"\n  every = \"5m\"\n\n  ours = [\"Your Name\"]   # authors that are you, so your replies count") + "\n\n" +
+		"then start parley again. To look around first, run " + s.Accent.Render("parley --demo") + ".\n" +
+		"Press ? for keys, q to quit."
+}
+
+func (a *App) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadQueue(a.c.Store, a.c.Now()), loadFeedStates(a.c.Store), clockTick()}
+	if a.deps.Poller != nil {
+		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
+	}
+	return tea.Batch(cmds...)
+}
+
+// PendingDrafts are draft texts (by thread ID) not yet confirmed on disk:
+// the composer's current text if changed, and saves still in flight. main
+// writes them after the program ends, whatever ended it.
+func (a *App) PendingDrafts() map[string]string {
+	pending := make(map[string]string, len(a.c.unsaved)+1)
+	for id, text := range a.c.unsaved {
+		pending[id] = text
+	}
+	if t := a.thread; t != nil && t.input.Value() != t.lastSaved {
+		pending[t.thread.ID] = t.input.Value()
+	}
+	return pending
+}
+
+func (a *App) active() screen {
+	switch a.view {
+	case viewFunnel:
+		return a.funnel
+	case viewContacts:
+		return a.contacts
+	case viewFeeds:
+		return a.feedsV
+	}
+	if a.thread != nil {
+		return a.thread
+	}
+	return a.queue
+}
+
+// Body is the screen minus the header and footer lines.
+func (a *App) resize() {
+	w, h := a.c.Width, max(1, a.c.Height-2)
+	a.help.SetWidth(w)
+	a.queue.SetSize(w, h)
+	a.feedsV.SetSize(w, h)
+	if a.thread != nil {
+		a.thread.SetSize(w, h)
+	}
+}
+
+func (a *App) setStatus(text string, isErr bool) {
+	a.status, a.statusErr = text, isErr
+}
+
+func (a *App) reloadQueue() tea.Cmd { return loadQueue(a.c.Store, a.c.Now()) }
+
+// quit saves the open draft first, then ends the program.
+func (a *App) quit() tea.Cmd {
+	var save tea.Cmd
+	if a.thread != nil {
+		save = a.thread.saveIfChanged()
+	}
+	return tea.Sequence(save, tea.Quit)
+}
+
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.c.Width, a.c.Height = msg.Width, msg.Height
+		a.resize()
+		return a, nil
+	case tea.BackgroundColorMsg:
+		*a.c.Styles = *NewStyles(msg.IsDark())
+		a.help.Styles = a.c.Styles.Help
+		if a.thread != nil {
+			a.thread.input.SetStyles(a.c.Styles.TextArea)
+			a.thread.layout()
+		}
+		return a, nil
+	case ShutdownMsg:
+		return a, a.quit()
+	case tea.KeyPressMsg:
+		return a, a.handleKey(msg)
+	case tea.PasteMsg:
+		if a.thread != nil && a.view == viewQueue {
+			_, cmd := a.thread.Update(msg)
+			return a, cmd
+		}
+		return a, nil
+	case spinner.TickMsg:
+		if len(a.fetching) == 0 {
+			a.spinning = false
+			return a, nil
+		}
+		var cmd tea.Cmd
+		a.spin, cmd = a.spin.Update(msg)
+		return a, cmd
+	}
+	return a, a.handleResult(msg)
+}
+
+func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	g := a.c.Keys.Global
+	if key.Matches(msg, g.ForceQuit) {
+		return a.quit()
+	}
+	if a.snoozing != nil {
+		return a.handleSnoozeKey(msg)
+	}
+	if a.showHelp {
+		// Any key closes help; q and esc should not also quit or go back.
+		a.showHelp = false
+		return nil
+	}
+	composing := a.view == viewQueue && a.thread != nil && a.thread.composing
+	if !composing {
+		switch {
+		case key.Matches(msg, g.Quit):
+			return a.quit()
+		case key.Matches(msg, g.Help):
+			a.showHelp = true
+			return nil
+		case key.Matches(msg, g.NextView):
+			a.view = (a.view + 1) % 4
+			return a.enterView()
+		case key.Matches(msg, g.Queue):
+			a.view = viewQueue
+			return a.enterView()
+		case key.Matches(msg, g.Funnel):
+			a.view = viewFunnel
+			return nil
+		case key.Matches(msg, g.Contacts):
+			a.view = viewContacts
+			return nil
+		case key.Matches(msg, g.Feeds):
+			a.view = viewFeeds
+			return a.enterView()
+		case key.Matches(msg, g.FetchAll):
+			return a.fetchAll()
+		}
+	}
+	if a.view == viewQueue && a.thread == nil {
+		qk := a.c.Keys.Queue
+		t, ok := a.queue.selected()
+		switch {
+		case key.Matches(msg, qk.Open) && ok:
+			return a.open(t.ID, false)
+		case key.Matches(msg, qk.Reply) && ok:
+			return a.open(t.ID, true)
+		case key.Matches(msg, qk.Done) && ok:
+			return changeThread(a.c.Store, t.ID, t.Title, action{kind: "done"})
+		case key.Matches(msg, qk.Snooze) && ok:
+			a.snoozing = &t
+			return nil
+		case key.Matches(msg, qk.Undo):
+			return a.undo()
+		}
+	}
+	_, cmd := a.active().Update(msg)
+	return cmd
+}
+
+func (a *App) enterView() tea.Cmd {
+	switch a.view {
+	case viewFeeds:
+		return loadFeedStates(a.c.Store)
+	case viewQueue:
+		return a.reloadQueue()
+	}
+	return nil
+}
+
+func (a *App) fetchAll() tea.Cmd {
+	if a.deps.Poller == nil {
+		a.setStatus("No feeds to fetch.", false)
+		return nil
+	}
+	a.deps.Poller.PollNow()
+	a.setStatus("Fetching all feeds…", false)
+	return nil
+}
+
+func (a *App) open(id string, compose bool) tea.Cmd {
+	a.pendingOpen = id
+	st := a.c.Store
+	return func() tea.Msg {
+		m := loadThread(st, id)().(threadLoadedMsg)
+		return openedMsg{threadLoadedMsg: m, compose: compose}
+	}
+}
+
+type openedMsg struct {
+	threadLoadedMsg
+	compose bool
+}
+
+func (a *App) undo() tea.Cmd {
+	last := a.lastChange
+	if last == nil {
+		a.setStatus("Nothing to undo.", false)
+		return nil
+	}
+	a.lastChange = nil
+	return changeThread(a.c.Store, last.threadID, last.title, action{kind: "undo-" + last.action.kind})
+}
+
+func (a *App) handleSnoozeKey(msg tea.KeyPressMsg) tea.Cmd {
+	sk := a.c.Keys.Snooze
+	t := *a.snoozing
+	now := a.c.Now()
+	var until time.Time
+	switch {
+	case key.Matches(msg, sk.Hour):
+		until = now.Add(time.Hour)
+	case key.Matches(msg, sk.Tomorrow):
+		until = nextMorning(now, 1)
+	case key.Matches(msg, sk.NextWeek):
+		days := (8 - int(now.Weekday())) % 7 // to next Monday
+		if days == 0 {
+			days = 7
+		}
+		until = nextMorning(now, days)
+	case key.Matches(msg, sk.Cancel):
+		a.snoozing = nil
+		return nil
+	default:
+		return nil
+	}
+	a.snoozing = nil
+	return changeThread(a.c.Store, t.ID, t.Title, action{kind: "snooze", until: until})
+}
+
+// nextMorning is 9:00 local time, days from now.
+func nextMorning(now time.Time, days int) time.Time {
+	y, m, d := now.AddDate(0, 0, days).Date()
+	return time.Date(y, m, d, 9, 0, 0, 0, now.Location())
+}
+
+func (a *App) closeThread() tea.Cmd {
+	var save tea.Cmd
+	if a.thread != nil {
+		save = a.thread.saveIfChanged()
+	}
+	a.thread = nil
+	a.pendingOpen = ""
+	return tea.Batch(save, a.reloadQueue())
+}
+
+// handleResult handles everything that is not input: command results,
+// intents from screens, poller events.
+func (a *App) handleResult(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case queueLoadedMsg:
+		if msg.err != nil {
+			a.setStatus("Could not read the queue: "+msg.err.Error(), true)
+			return nil
+		}
+		a.queue.setThreads(msg.threads, msg.drafts)
+	case openedMsg:
+		if msg.thread.ID != a.pendingOpen && msg.err == nil {
+			return nil
+		}
+		if msg.err != nil {
+			a.setStatus("Could not open the thread: "+msg.err.Error(), true)
+			return nil
+		}
+		var cmd tea.Cmd
+		a.thread, cmd = newThreadScreen(a.c, msg.threadLoadedMsg, msg.compose)
+		a.resize()
+		a.setStatus("", false)
+		return cmd
+	case openThreadMsg:
+		return a.open(msg.id, msg.compose)
+	case backMsg:
+		return a.closeThread()
+	case doneMsg:
+		return changeThread(a.c.Store, msg.thread.ID, msg.thread.Title, action{kind: "done"})
+	case snoozeAskMsg:
+		t := msg.thread
+		a.snoozing = &t
+	case draftTickMsg:
+		if a.thread != nil {
+			_, cmd := a.thread.Update(msg)
+			return cmd
+		}
+	case draftSavedMsg:
+		if msg.err != nil {
+			a.setStatus("Draft NOT saved: "+msg.err.Error(), true)
+			return nil
+		}
+		if a.c.unsaved[msg.threadID] == msg.text {
+			delete(a.c.unsaved, msg.threadID)
+		}
+		if strings.TrimSpace(msg.text) == "" {
+			delete(a.queue.drafts, msg.threadID)
+		} else {
+			a.queue.drafts[msg.threadID] = true
+		}
+		if a.thread != nil {
+			a.thread.Update(msg)
+		}
+	case replyRecordedMsg:
+		if msg.err != nil {
+			a.setStatus("Reply NOT recorded (your text is still in the composer): "+msg.err.Error(), true)
+			return nil
+		}
+		if a.thread != nil && a.thread.thread.ID == msg.reply.ThreadID {
+			a.thread.replied(msg.reply)
+		}
+		delete(a.queue.drafts, msg.reply.ThreadID)
+		where := ""
+		if msg.link != "" {
+			where = " Paste it at " + msg.link
+		}
+		a.setStatus("Reply copied to the clipboard and recorded."+where, false)
+		return a.reloadQueue()
+	case threadChangedMsg:
+		if msg.err != nil {
+			a.setStatus("Could not change the thread: "+msg.err.Error(), true)
+			return nil
+		}
+		switch msg.action.kind {
+		case "done":
+			a.setStatus(fmt.Sprintf("Done: %q (u to undo)", msg.title), false)
+		case "snooze":
+			a.setStatus(fmt.Sprintf("Snoozed until %s: %q (u to undo)", msg.action.until.Format("Mon 15:04"), msg.title), false)
+		default:
+			a.setStatus(fmt.Sprintf("Back in the queue: %q", msg.title), false)
+		}
+		if msg.action.kind == "done" || msg.action.kind == "snooze" {
+			m := msg
+			a.lastChange = &m
+			if a.thread != nil && a.thread.thread.ID == msg.threadID {
+				return a.closeThread()
+			}
+		}
+		return a.reloadQueue()
+	case pollMsg:
+		return a.handlePoll(msg)
+	case ingestedMsg:
+		cmds := []tea.Cmd{loadFeedStates(a.c.Store)}
+		if msg.err != nil {
+			a.setStatus(fmt.Sprintf("Could not store items of %q: %v", msg.feed, msg.err), true)
+		}
+		if msg.res.New > 0 {
+			cmds = append(cmds, a.reloadQueue())
+		}
+		return tea.Batch(cmds...)
+	case feedStatesMsg:
+		if msg.err == nil {
+			a.feedsV.setStates(msg.states)
+		}
+	case clockMsg:
+		return tea.Batch(clockTick(), wakeSnoozed(a.c.Store, a.c.Now()))
+	case wokeMsg:
+		if msg.n > 0 {
+			return a.reloadQueue()
+		}
+	case statusMsg:
+		a.setStatus(msg.text, msg.isErr)
+	}
+	return nil
+}
+
+func (a *App) handlePoll(ev pollMsg) tea.Cmd {
+	cmds := []tea.Cmd{waitPoll(a.deps.Poller.Events())}
+	if !ev.Next.IsZero() {
+		a.feedsV.next[ev.Feed] = ev.Next
+	}
+	if ev.Started {
+		a.fetching[ev.Feed] = true
+		a.feedsV.fetching[ev.Feed] = true
+		if !a.spinning {
+			a.spinning = true
+			cmds = append(cmds, a.spin.Tick)
+		}
+	}
+	if ev.Result != nil {
+		delete(a.fetching, ev.Feed)
+		delete(a.feedsV.fetching, ev.Feed)
+		cmds = append(cmds, ingest(a.c.Store, *ev.Result, a.c.Now()))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "parley"
+	return v
+}
+
+func (a *App) render() string {
+	w, h := a.c.Width, a.c.Height
+	if w < minWidth || h < minHeight {
+		return fmt.Sprintf("parley needs at least %dx%d\n(this window is %dx%d)", minWidth, minHeight, w, h)
+	}
+	body := a.active().View()
+	if a.showHelp {
+		body = a.helpOverlay(h - 2)
+	}
+	if a.snoozing != nil {
+		body = a.snoozeOverlay(h - 2)
+	}
+	// Pin the body to its lines so the footer never moves.
+	bodyLines := strings.Split(body, "\n")
+	if len(bodyLines) > h-2 {
+		bodyLines = bodyLines[:h-2]
+	}
+	for i, l := range bodyLines {
+		bodyLines[i] = ansi.Truncate(l, w, "…")
+	}
+	for len(bodyLines) < h-2 {
+		bodyLines = append(bodyLines, "")
+	}
+	return a.header() + "\n" + strings.Join(bodyLines, "\n") + "\n" + a.footer()
+}
+
+func (a *App) header() string {
+	s := a.c.Styles
+	var tabs []string
+	for i, name := range viewNames {
+		if view(i) == a.view {
+			tabs = append(tabs, s.ActiveTab.Render(name))
+		} else {
+			tabs = append(tabs, s.Tab.Render(name))
+		}
+	}
+	left := s.Title.Render("parley") + " " + strings.Join(tabs, "")
+	right := ""
+	if a.deps.Demo {
+		right = s.Warn.Render("demo") + " "
+	}
+	if n := len(a.fetching); n > 0 {
+		right = s.Accent.Render(a.spin.View()) + s.Muted.Render(fmt.Sprintf(" fetching %d ", n)) + right
+	}
+	gap := a.c.Width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return fit(left, a.c.Width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (a *App) footer() string {
+	s := a.c.Styles
+	if a.status != "" {
+		st := s.Muted
+		if a.statusErr {
+			st = s.Error
+		}
+		return st.Render(fit(a.status, a.c.Width))
+	}
+	keys := a.active().ShortHelp()
+	keys = append(keys, a.c.Keys.Global.Help, a.c.Keys.Global.Quit)
+	return fit(a.help.ShortHelpView(keys), a.c.Width)
+}
+
+func (a *App) helpOverlay(height int) string {
+	groups := a.active().FullHelp()
+	groups = append(groups, a.c.Keys.Global.bindings())
+	box := a.c.Styles.Overlay.Render(a.c.Styles.Title.Render("Keys") + "\n\n" + a.help.FullHelpView(groups) + "\n\n" + a.c.Styles.Muted.Render("any key closes this"))
+	return lipgloss.Place(a.c.Width, height, lipgloss.Center, lipgloss.Center, box)
+}
+
+func (a *App) snoozeOverlay(height int) string {
+	sk := a.c.Keys.Snooze
+	title := a.snoozing.Title
+	lines := []string{
+		a.c.Styles.Title.Render("Snooze until…"),
+		a.c.Styles.Muted.Render(fit(title, 40)),
+		"",
+	}
+	for _, b := range []key.Binding{sk.Hour, sk.Tomorrow, sk.NextWeek, sk.Cancel} {
+		lines = append(lines, a.c.Styles.Accent.Render(b.Help().Key)+"  "+b.Help().Desc)
+	}
+	box := a.c.Styles.Overlay.Render(strings.Join(lines, "\n"))
+	return lipgloss.Place(a.c.Width, height, lipgloss.Center, lipgloss.Center, box)
+}

@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"parley/feeds"
+	"parley/store"
+)
+
+// Every disk and network access of the console lives here, in commands:
+// Update and View only ever see the results.
+
+type queueLoadedMsg struct {
+	threads []store.Thread
+	drafts  map[string]bool
+	err     error
+}
+
+func loadQueue(st *store.Store, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		threads, err := st.Queue(now)
+		if err != nil {
+			return queueLoadedMsg{err: err}
+		}
+		ds, err := st.Drafts()
+		drafts := make(map[string]bool, len(ds))
+		for _, d := range ds {
+			drafts[d.ThreadID] = true
+		}
+		return queueLoadedMsg{threads: threads, drafts: drafts, err: err}
+	}
+}
+
+type threadLoadedMsg struct {
+	thread   store.Thread
+	messages []store.Message
+	replies  []store.Reply
+	draft    string
+	err      error
+}
+
+// loadThread reads a whole thread and marks it read: opening a thread is
+// reading it.
+func loadThread(st *store.Store, id string) tea.Cmd {
+	return func() tea.Msg {
+		msg := threadLoadedMsg{}
+		var err error
+		if msg.thread, err = st.Thread(id); err != nil {
+			return threadLoadedMsg{err: err}
+		}
+		if msg.messages, err = st.Messages(id); err != nil {
+			return threadLoadedMsg{err: err}
+		}
+		if msg.replies, err = st.Replies(id); err != nil {
+			return threadLoadedMsg{err: err}
+		}
+		d, ok, err := st.Draft(id)
+		if err != nil {
+			return threadLoadedMsg{err: err}
+		}
+		if ok {
+			msg.draft = d.Text
+		}
+		if msg.thread.Unread > 0 {
+			if err := st.MarkRead(id); err != nil {
+				return threadLoadedMsg{err: err}
+			}
+		}
+		return msg
+	}
+}
+
+type draftSavedMsg struct {
+	threadID string
+	text     string
+	err      error
+}
+
+func saveDraft(st *store.Store, threadID, text string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		return draftSavedMsg{threadID: threadID, text: text, err: st.SaveDraft(threadID, text, now)}
+	}
+}
+
+type replyRecordedMsg struct {
+	reply store.Reply
+	link  string
+	err   error
+}
+
+func recordReply(st *store.Store, r store.Reply, link string) tea.Cmd {
+	return func() tea.Msg {
+		return replyRecordedMsg{reply: r, link: link, err: st.RecordReply(r)}
+	}
+}
+
+// threadChangedMsg reports a done/snooze/undo on a thread.
+type threadChangedMsg struct {
+	threadID string
+	title    string
+	action   action
+	err      error
+}
+
+type action struct {
+	kind  string // "done", "snooze", "undo"
+	until time.Time
+}
+
+func changeThread(st *store.Store, id, title string, a action) tea.Cmd {
+	return func() tea.Msg {
+		var err error
+		switch a.kind {
+		case "done":
+			err = st.SetDone(id, true)
+		case "snooze":
+			err = st.Snooze(id, a.until)
+		case "undo-done":
+			err = st.SetDone(id, false)
+		case "undo-snooze":
+			err = st.Snooze(id, time.Time{})
+		}
+		return threadChangedMsg{threadID: id, title: title, action: a, err: err}
+	}
+}
+
+type pollMsg feeds.Event
+
+// waitPoll delivers the next poller event; App re-arms it after each one.
+func waitPoll(ch <-chan feeds.Event) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return pollMsg(ev)
+	}
+}
+
+type ingestedMsg struct {
+	feed string
+	res  store.IngestResult
+	err  error
+}
+
+func ingest(st *store.Store, r feeds.Result, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		res, err := st.Ingest(r, now)
+		return ingestedMsg{feed: r.Feed, res: res, err: err}
+	}
+}
+
+type feedStatesMsg struct {
+	states []store.FeedState
+	err    error
+}
+
+func loadFeedStates(st *store.Store) tea.Cmd {
+	return func() tea.Msg {
+		s, err := st.FeedStates()
+		return feedStatesMsg{states: s, err: err}
+	}
+}
+
+// clockMsg refreshes ages on screen and wakes expired snoozes.
+type clockMsg time.Time
+
+func clockTick() tea.Cmd {
+	return tea.Tick(time.Minute, func(t time.Time) tea.Msg { return clockMsg(t) })
+}
+
+type wokeMsg struct {
+	n   int
+	err error
+}
+
+func wakeSnoozed(st *store.Store, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		n, err := st.WakeSnoozed(now)
+		return wokeMsg{n: n, err: err}
+	}
+}
+
+// statusMsg puts a line in the footer.
+type statusMsg struct {
+	text  string
+	isErr bool
+}
+
+// ShutdownMsg asks the console to save and quit; main sends it on SIGHUP
+// and SIGTERM so a dropped SSH session loses nothing.
+type ShutdownMsg struct{}

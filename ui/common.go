@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"parley/feeds"
+	"parley/store"
+)
+
+// Deps is what the console needs from the outside world, wired by main.
+type Deps struct {
+	Store *store.Store
+	// Poller runs background fetches; nil means no polling (tests).
+	Poller *feeds.Poller
+	// Feeds are the configured feeds (for the feeds view and the welcome).
+	Feeds      []feeds.Feed
+	ConfigPath string
+	Demo       bool
+	// Now is the clock; nil means time.Now. Tests pin it for stable output.
+	Now func() time.Time
+}
+
+// Common is the context every screen shares. Screens keep a pointer, so a
+// resize or a theme change reaches all of them at once.
+type Common struct {
+	Styles *Styles
+	Keys   *KeyMap
+	Width  int
+	Height int
+	Store  *store.Store
+	Now    func() time.Time
+	// unsaved holds draft texts whose save command has not reported back,
+	// so a quit in that window still writes them (App.PendingDrafts).
+	unsaved map[string]string
+}
+
+// screen is one view of the console. Only App returns a tea.View; screens
+// render strings that App places between its header and footer.
+type screen interface {
+	Update(tea.Msg) (screen, tea.Cmd)
+	View() string
+	SetSize(w, h int)
+	help.KeyMap
+}
+
+// Minimum usable size; below it the console says so instead of drawing
+// a broken layout.
+const (
+	minWidth  = 60
+	minHeight = 15
+)

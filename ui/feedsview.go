@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"parley/feeds"
+	"parley/store"
+)
+
+// feedsScreen lists every configured feed with its health: when it was last
+// fetched, how many items it brought, when it is polled next, its last error.
+type feedsScreen struct {
+	c        *Common
+	keys     Motion
+	feeds    []feeds.Feed
+	states   map[string]store.FeedState
+	fetching map[string]bool
+	next     map[string]time.Time
+	spinner  func() string
+	cursor   int
+	offset   int
+	width    int
+	height   int
+}
+
+func newFeedsScreen(c *Common, list []feeds.Feed, spinner func() string) *feedsScreen {
+	return &feedsScreen{c: c, keys: c.Keys.Queue.Motion, feeds: list, spinner: spinner,
+		states: map[string]store.FeedState{}, fetching: map[string]bool{}, next: map[string]time.Time{}}
+}
+
+func (f *feedsScreen) SetSize(w, h int) { f.width, f.height = w, h }
+
+func (f *feedsScreen) setStates(states []store.FeedState) {
+	for _, s := range states {
+		f.states[s.Name] = s
+	}
+}
+
+func (f *feedsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return f, nil
+	}
+	switch {
+	case key.Matches(km, f.keys.Down):
+		f.cursor++
+	case key.Matches(km, f.keys.Up):
+		f.cursor--
+	case key.Matches(km, f.keys.Top):
+		f.cursor = 0
+	case key.Matches(km, f.keys.Bottom):
+		f.cursor = len(f.feeds)
+	case key.Matches(km, f.keys.HalfDown):
+		f.cursor += f.visible() / 2
+	case key.Matches(km, f.keys.HalfUp):
+		f.cursor -= f.visible() / 2
+	}
+	f.cursor = clampInt(f.cursor, 0, len(f.feeds)-1)
+	if f.cursor < f.offset {
+		f.offset = f.cursor
+	}
+	if f.cursor >= f.offset+f.visible() {
+		f.offset = f.cursor - f.visible() + 1
+	}
+	return f, nil
+}
+
+// Each feed takes two lines: its row and its status or error.
+func (f *feedsScreen) visible() int { return max(1, (f.height-1)/2) }
+
+func (f *feedsScreen) View() string {
+	s := f.c.Styles
+	if len(f.feeds) == 0 {
+		return s.Muted.Render("No feeds configured.")
+	}
+	now := f.c.Now()
+	nameW := clampInt(f.width-2-2-8-10-10-4, 12, 40)
+	var b strings.Builder
+	b.WriteString(s.Muted.Render(fit("    "+fit("FEED", nameW)+" "+fmt.Sprintf("%8s %10s %10s", "ITEMS", "FETCHED", "NEXT"), f.width)))
+	end := min(len(f.feeds), f.offset+f.visible())
+	for i := f.offset; i < end; i++ {
+		fd := f.feeds[i]
+		st := f.states[fd.Name]
+		mark := s.Muted.Render("·")
+		switch {
+		case f.fetching[fd.Name]:
+			mark = s.Accent.Render(f.spinner())
+		case st.LastError != "":
+			mark = s.Error.Render("✗")
+		case !st.LastSuccess.IsZero():
+			mark = s.OK.Render("✓")
+		}
+		cursor := "  "
+		if i == f.cursor {
+			cursor = "› "
+		}
+		fetched := "never"
+		if !st.LastFetch.IsZero() {
+			fetched = age(now, st.LastFetch) + " ago"
+		}
+		b.WriteString("\n" + cursor + mark + " " + fit(fd.Name, nameW) + " " +
+			fmt.Sprintf("%8d %10s %10s", st.Items, fetched, until(now, f.next[fd.Name])))
+		detail := fd.URL
+		style := s.Muted
+		if st.LastError != "" {
+			detail, style = "error: "+st.LastError, s.Error
+		} else if !st.LastSuccess.IsZero() {
+			detail = fmt.Sprintf("%d new in the last fetch · %s", st.LastNew, fd.URL)
+		}
+		b.WriteString("\n" + style.Render(fit("    "+detail, f.width)))
+	}
+	return b.String()
+}
+
+func (f *feedsScreen) ShortHelp() []key.Binding {
+	return []key.Binding{f.keys.Down, f.keys.Up, f.c.Keys.Global.FetchAll}
+}
+
+func (f *feedsScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{f.keys.bindings(), {f.c.Keys.Global.FetchAll}}
+}
+
+// placeholderScreen stands in for views that later work builds, and says so.
+type placeholderScreen struct {
+	c    *Common
+	text string
+}
+
+func (p *placeholderScreen) Update(tea.Msg) (screen, tea.Cmd) { return p, nil }
+func (p *placeholderScreen) SetSize(int, int)                 {}
+func (p *placeholderScreen) View() string                     { return p.c.Styles.Muted.Render(p.text) }
+func (p *placeholderScreen) ShortHelp() []key.Binding         { return nil }
+func (p *placeholderScreen) FullHelp() [][]key.Binding        { return nil }

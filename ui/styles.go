@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/lipgloss/v2"
+)
+
+// Styles are semantic roles, not colours, so screens never pick colours.
+// Colour is dropped by the renderer when the terminal (or NO_COLOR) says so;
+// bold/reverse keep the layout readable without it.
+type Styles struct {
+	IsDark bool
+
+	App       lipgloss.Style
+	Title     lipgloss.Style
+	Tab       lipgloss.Style
+	ActiveTab lipgloss.Style
+	Muted     lipgloss.Style
+	Accent    lipgloss.Style
+	Error     lipgloss.Style
+	Warn      lipgloss.Style
+	OK        lipgloss.Style
+
+	Selected lipgloss.Style // queue row under the cursor
+	Unread   lipgloss.Style // unread count badge
+	Draft    lipgloss.Style // "draft" mark
+
+	Author   lipgloss.Style
+	Ours     lipgloss.Style // our messages and replies
+	MsgMeta  lipgloss.Style
+	Body     lipgloss.Style
+	Rule     lipgloss.Style
+	Compose  lipgloss.Style // box around the composer
+	Overlay  lipgloss.Style // help and menus
+	StatusOK lipgloss.Style
+
+	Help     help.Styles
+	TextArea textarea.Styles
+}
+
+// NewStyles builds the palette for a light or dark terminal background.
+func NewStyles(isDark bool) *Styles {
+	ld := lipgloss.LightDark(isDark)
+	var (
+		fg      = ld(lipgloss.Color("#1c1c1c"), lipgloss.Color("#e4e4e4"))
+		muted   = ld(lipgloss.Color("#6c6c6c"), lipgloss.Color("#8a8a8a"))
+		accent  = ld(lipgloss.Color("#5f00d7"), lipgloss.Color("#af87ff"))
+		ours    = ld(lipgloss.Color("#005f87"), lipgloss.Color("#5fafd7"))
+		errC    = ld(lipgloss.Color("#af0000"), lipgloss.Color("#ff5f5f"))
+		warn    = ld(lipgloss.Color("#875f00"), lipgloss.Color("#ffaf00"))
+		ok      = ld(lipgloss.Color("#005f00"), lipgloss.Color("#5fd75f"))
+		selBg   = ld(lipgloss.Color("#dadada"), lipgloss.Color("#3a3a3a"))
+		border  = ld(lipgloss.Color("#bcbcbc"), lipgloss.Color("#585858"))
+		badgeFg = ld(lipgloss.Color("#ffffff"), lipgloss.Color("#1c1c1c"))
+	)
+	base := lipgloss.NewStyle().Foreground(fg)
+	s := &Styles{IsDark: isDark}
+	s.App = base
+	s.Title = base.Bold(true).Foreground(accent)
+	s.Tab = base.Foreground(muted).Padding(0, 1)
+	s.ActiveTab = s.Tab.Foreground(fg).Bold(true).Underline(true)
+	s.Muted = base.Foreground(muted)
+	s.Accent = base.Foreground(accent)
+	s.Error = base.Foreground(errC)
+	s.Warn = base.Foreground(warn)
+	s.OK = base.Foreground(ok)
+	// Reverse keeps the cursor visible when colours are stripped (NO_COLOR).
+	s.Selected = base.Background(selBg).Bold(true)
+	s.Unread = base.Foreground(badgeFg).Background(accent).Bold(true)
+	s.Draft = base.Foreground(warn).Italic(true)
+	s.Author = base.Bold(true)
+	s.Ours = base.Bold(true).Foreground(ours)
+	s.MsgMeta = s.Muted
+	s.Body = base
+	s.Rule = base.Foreground(border)
+	s.Compose = base.Border(lipgloss.NormalBorder(), true, false, false, false).BorderForeground(border)
+	s.Overlay = base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
+	s.StatusOK = s.OK
+
+	s.Help = help.DefaultStyles(isDark)
+	s.TextArea = textarea.DefaultStyles(isDark)
+	return s
+}
