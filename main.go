@@ -56,6 +56,7 @@ type paths struct {
 }
 
 func defaultPaths() paths {
+	xdg.Reload() // read the environment now, not at package init (tests set it)
 	data := filepath.Join(xdg.DataHome, "parley")
 	return paths{
 		config:  filepath.Join(xdg.ConfigHome, "parley", "config.toml"),

@@ -89,7 +89,13 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return Config{}, &ConfigError{Path: path, Line: pe.Position.Line, Msg: "not valid TOML: " + pe.Message}
+			line := pe.Position.Line
+			// The parser counts a newline it did not expect as the start of
+			// the next line; the mistake is on the line it ends.
+			if st := pe.Position.Start; st >= 0 && st < len(data) {
+				line = strings.Count(string(data[:st]), "\n") + 1
+			}
+			return Config{}, &ConfigError{Path: path, Line: line, Msg: "not valid TOML: " + pe.Message}
 		}
 		return Config{}, &ConfigError{Path: path, Line: lineOfError(err), Msg: strings.TrimPrefix(err.Error(), "toml: ")}
 	}

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
 	gojson "github.com/mmcdole/gofeed/json"
+	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html"
 )
 
@@ -55,7 +57,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 			Feed:      feedName,
 			Title:     plainLine(gi.Title),
 			Link:      cleanLink(gi.Link),
-			Author:    personName(gi.Authors, gi.Author),
+			Author:    cmp.Or(personName(gi.Authors, gi.Author), rawAuthor(f.OriginalFeed(), i)),
 			InReplyTo: inReplyTo(gi),
 		}
 		if it.Link == "" && len(gi.Links) > 0 {
@@ -136,6 +138,35 @@ func personName(people []*gofeed.Person, fallback *gofeed.Person) string {
 		}
 		if e := SanitizeLine(p.Email); e != "" {
 			return e
+		}
+	}
+	return ""
+}
+
+// rawAuthor is the author as the document wrote it. gofeed reads
+// "Name (Company)" as name plus e-mail address and, finding no address,
+// drops both, so a community's "Maya (Quillstone)" would become nobody.
+func rawAuthor(orig any, i int) string {
+	switch f := orig.(type) {
+	case *rss.Feed:
+		if i < len(f.Items) && f.Items[i] != nil {
+			ri := f.Items[i]
+			if ri.DublinCoreExt != nil && len(ri.DublinCoreExt.Creator) > 0 {
+				return plainLine(ri.DublinCoreExt.Creator[0])
+			}
+			return plainLine(ri.Author)
+		}
+	case *gojson.Feed:
+		if i < len(f.Items) && f.Items[i] != nil {
+			ji := f.Items[i]
+			for _, a := range ji.Authors {
+				if a != nil && a.Name != "" {
+					return plainLine(a.Name)
+				}
+			}
+			if ji.Author != nil {
+				return plainLine(ji.Author.Name)
+			}
 		}
 	}
 	return ""

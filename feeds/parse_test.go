@@ -206,3 +206,30 @@ func TestParseSanitizesEverything(t *testing.T) {
 		t.Fatalf("got %#v\nwant %#v", items, want)
 	}
 }
+
+// gofeed reads "Name (Company)" as a name and an e-mail address and drops
+// both; community feeds are full of such names.
+func TestParseKeepsNameWithParentheses(t *testing.T) {
+	rss := `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>x</title>
+<item><title>a</title><dc:creator>Maya (Quillstone)</dc:creator><guid>1</guid></item>
+<item><title>b</title><author>Jo (Acme, Berlin)</author><guid>2</guid></item>
+<item><title>c</title><author>maya@q.example (Maya K)</author><guid>3</guid></item></channel></rss>`
+	json := `{"version":"https://jsonfeed.org/version/1.1","title":"x","items":[{"id":"1","content_text":"x","authors":[{"name":"Maya (Quillstone)"}]}]}`
+	for _, tc := range []struct {
+		doc  string
+		want []string
+	}{
+		{rss, []string{"Maya (Quillstone)", "Jo (Acme, Berlin)", "Maya K"}},
+		{json, []string{"Maya (Quillstone)"}},
+	} {
+		items, err := Parse("f", []byte(tc.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range tc.want {
+			if items[i].Author != want {
+				t.Errorf("item %d author = %q, want %q", i, items[i].Author, want)
+			}
+		}
+	}
+}

@@ -118,3 +118,17 @@ func TestKeysSortByTime(t *testing.T) {
 		t.Errorf("nanos round trip = %v", got)
 	}
 }
+
+func TestPreviewLineSkipsWordPressReplyPrefix(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"In reply to Maya (https://q.example/p/#comment-1).\n\nThat fixed it, thanks!", "That fixed it, thanks!"},
+		{"In reply to Maya.", "In reply to Maya."}, // nothing else to show
+		{"Plain first line\nsecond", "Plain first line"},
+		{"\n  In reply to Bob.\nOK then", "OK then"},
+	}
+	for _, tc := range tests {
+		if got := previewLine(tc.in); got != tc.want {
+			t.Errorf("previewLine(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

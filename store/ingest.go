@@ -250,7 +250,7 @@ func applyMessage(t *threadRec, m *Message) {
 	}
 	if !m.Published.Before(t.LastTheirs) {
 		t.LastTheirs = m.Published
-		t.Preview = cmp.Or(firstLine(m.Text), firstLine(m.Title))
+		t.Preview = cmp.Or(previewLine(m.Text), firstLine(m.Title))
 		t.Link = cmp.Or(m.Link, t.Link)
 	}
 	t.Unread++
@@ -267,6 +267,18 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// previewLine is the first line that says something: WordPress starts
+// every threaded comment with "In reply to Name." (a link in the HTML),
+// which would make every blog row of the queue read the same.
+func previewLine(s string) string {
+	first := firstLine(s)
+	if !strings.HasPrefix(first, "In reply to ") {
+		return first
+	}
+	_, rest, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return cmp.Or(firstLine(rest), first)
 }
 
 func capRunes(s string, n int) string {

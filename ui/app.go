@@ -198,8 +198,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.showHelp = false
 		return nil
 	}
-	composing := a.view == viewQueue && a.thread != nil && a.thread.composing
-	if !composing {
+	if !a.composing() {
 		switch {
 		case key.Matches(msg, g.Quit):
 			return a.quit()
@@ -244,6 +243,10 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	_, cmd := a.active().Update(msg)
 	return cmd
+}
+
+func (a *App) composing() bool {
+	return a.view == viewQueue && a.thread != nil && a.thread.composing
 }
 
 func (a *App) enterView() tea.Cmd {
@@ -537,7 +540,12 @@ func (a *App) footer() string {
 		return st.Render(fit(a.status, a.c.Width))
 	}
 	keys := a.active().ShortHelp()
-	keys = append(keys, a.c.Keys.Global.Help, a.c.Keys.Global.Quit)
+	if a.composing() {
+		// Letters are text in the composer; only ctrl+c quits there.
+		keys = append(keys, a.c.Keys.Global.ForceQuit)
+	} else {
+		keys = append(keys, a.c.Keys.Global.Help, a.c.Keys.Global.Quit)
+	}
 	return fit(a.help.ShortHelpView(keys), a.c.Width)
 }
 

@@ -122,7 +122,7 @@ func (f *feedsScreen) ShortHelp() []key.Binding {
 }
 
 func (f *feedsScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{f.keys.bindings(), {f.c.Keys.Global.FetchAll}}
+	return [][]key.Binding{f.keys.bindings()}
 }
 
 // placeholderScreen stands in for views that later work builds, and says so.
