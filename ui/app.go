@@ -367,7 +367,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case snoozeAskMsg:
 		t := msg.thread
 		a.snoozing = &t
-	case draftTickMsg:
+	case draftTickMsg, editorFileMsg, editorDoneMsg, editedMsg:
 		if a.thread != nil {
 			_, cmd := a.thread.Update(msg)
 			return cmd

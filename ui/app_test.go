@@ -2,8 +2,10 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -300,5 +302,67 @@ func BenchmarkQueueMove(b *testing.B) {
 				_ = q.View()
 			}
 		})
+	}
+}
+
+const liveFeed = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Live</title>
+%s
+</channel></rss>`
+
+func rssItem(guid, author, text string, at time.Time) string {
+	return fmt.Sprintf(`<item><title>%s</title><guid>%s</guid><author>%s</author><pubDate>%s</pubDate><description>%s</description></item>`,
+		text, guid, author, at.Format(time.RFC1123Z), text)
+}
+
+// New items reach the queue while the console runs: poller -> store -> queue.
+func TestPolledItemsAppearWithoutRestart(t *testing.T) {
+	st := testStore(t)
+	path := filepath.Join(t.TempDir(), "live.xml")
+	write := func(items ...string) {
+		if err := os.WriteFile(path, []byte(fmt.Sprintf(liveFeed, strings.Join(items, "\n"))), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(rssItem("l1", "Dana Live", "First live question", testNow.Add(-30*time.Minute)))
+	live := []feeds.Feed{{Name: "Live", URL: path, Every: time.Hour}}
+	poller := feeds.NewPoller(feeds.NewFetcher(feeds.Options{}), live, st.ConditionalState)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	poller.Start(ctx)
+	app := New(Deps{Store: st, Poller: poller, Feeds: live, Now: func() time.Time { return testNow }})
+	tm := startApp(t, app, 100, 24)
+	waitFor(t, tm, "First live question")
+
+	write(rssItem("l1", "Dana Live", "First live question", testNow.Add(-30*time.Minute)),
+		rssItem("l2", "Eli Live", "Second live question", testNow.Add(-5*time.Minute)))
+	tm.Send(press('R'))
+	waitFor(t, tm, "Second live question")
+	final := finalApp(t, tm)
+	if n := len(final.queue.threads); n != 5 {
+		t.Errorf("queue has %d threads, want 5 (3 + 2 live)", n)
+	}
+}
+
+func TestComposeInEditor(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "fake-editor")
+	// Appends a line to the file it is given (its last argument), as a
+	// user typing in $EDITOR would.
+	os.WriteFile(script, []byte("#!/bin/sh\nfor f; do :; done\nprintf ' and from the editor\\n' >> \"$f\"\n"), 0o700)
+	t.Setenv("EDITOR", script)
+	st := testStore(t)
+	tm := startApp(t, newTestApp(st), 100, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('r'))
+	waitFor(t, tm, "ctrl+s copy + record")
+	tm.Type("typed here")
+	tm.Send(tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl})
+	waitFor(t, tm, "from the editor")
+	tm.Send(esc)
+	waitFor(t, tm, "draft (r to continue)")
+	final := finalApp(t, tm)
+	id := final.thread.thread.ID
+	if d, _, _ := st.Draft(id); d.Text != "typed here and from the editor" {
+		t.Errorf("draft after editor = %q", d.Text)
 	}
 }

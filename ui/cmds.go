@@ -1,6 +1,11 @@
 package ui
 
 import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/x/editor"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -192,3 +197,58 @@ type statusMsg struct {
 // ShutdownMsg asks the console to save and quit; main sends it on SIGHUP
 // and SIGTERM so a dropped SSH session loses nothing.
 type ShutdownMsg struct{}
+
+// Composing in $EDITOR takes three steps so no IO happens in Update:
+// write the draft to a private temp file, run the editor (tea.ExecProcess
+// hands it the terminal), read the file back.
+type (
+	editorFileMsg struct {
+		threadID, path string
+		err            error
+	}
+	editorDoneMsg struct {
+		threadID, path string
+		err            error
+	}
+	editedMsg struct {
+		threadID, text string
+		err            error
+	}
+)
+
+func writeEditorFile(threadID, text string) tea.Cmd {
+	return func() tea.Msg {
+		// CreateTemp makes the file 0600: a draft is private on a shared box.
+		f, err := os.CreateTemp("", "parley-draft-*.txt")
+		if err != nil {
+			return editorFileMsg{threadID: threadID, err: err}
+		}
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return editorFileMsg{threadID: threadID, path: f.Name(), err: err}
+	}
+}
+
+func runEditor(m editorFileMsg) tea.Cmd {
+	cmd, err := editor.Cmd("parley", m.path, editor.EndOfLine())
+	if err != nil {
+		return emit(editorDoneMsg{threadID: m.threadID, path: m.path, err: err})
+	}
+	return tea.ExecProcess(cmd, func(err error) tea.Msg {
+		return editorDoneMsg{threadID: m.threadID, path: m.path, err: err}
+	})
+}
+
+func readEditorFile(m editorDoneMsg) tea.Cmd {
+	return func() tea.Msg {
+		defer os.Remove(m.path)
+		if m.err != nil {
+			return editedMsg{threadID: m.threadID, err: fmt.Errorf("editor: %w", m.err)}
+		}
+		b, err := os.ReadFile(m.path)
+		// Editors end files with a newline the user did not type.
+		return editedMsg{threadID: m.threadID, text: strings.TrimRight(string(b), "\n"), err: err}
+	}
+}

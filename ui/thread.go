@@ -178,6 +178,23 @@ func (t *threadScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			t.lastSaved = msg.text
 		}
 		return t, nil
+	case editorFileMsg:
+		if msg.err != nil {
+			return t, emit(statusMsg{text: "Could not prepare the editor: " + msg.err.Error(), isErr: true})
+		}
+		return t, runEditor(msg)
+	case editorDoneMsg:
+		return t, readEditorFile(msg)
+	case editedMsg:
+		if msg.threadID != t.thread.ID {
+			return t, nil
+		}
+		if msg.err != nil {
+			return t, emit(statusMsg{text: "Draft unchanged: " + msg.err.Error(), isErr: true})
+		}
+		t.input.SetValue(msg.text)
+		t.layout()
+		return t, t.saveIfChanged()
 	case tea.KeyPressMsg:
 		if t.composing {
 			return t, t.updateCompose(msg)
@@ -227,6 +244,8 @@ func (t *threadScreen) updateCompose(msg tea.Msg) tea.Cmd {
 			return t.saveIfChanged()
 		case key.Matches(km, t.ckeys.Send):
 			return t.send()
+		case key.Matches(km, t.ckeys.Editor):
+			return writeEditorFile(t.thread.ID, t.input.Value())
 		}
 	}
 	before := t.input.Value()
@@ -310,7 +329,7 @@ func (t *threadScreen) View() string {
 
 func (t *threadScreen) ShortHelp() []key.Binding {
 	if t.composing {
-		return []key.Binding{t.ckeys.Send, t.ckeys.Leave}
+		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.Leave}
 	}
 	return []key.Binding{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.Down, t.keys.Up}
 }
@@ -319,6 +338,6 @@ func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		t.keys.Motion.bindings(),
 		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze},
-		{t.ckeys.Send, t.ckeys.Leave},
+		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.Leave},
 	}
 }
