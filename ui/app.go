@@ -186,6 +186,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	// A status line answers the last action; the next key makes room for
+	// the key hints again (what it said stays in u/the log).
+	a.setStatus("", false)
 	g := a.c.Keys.Global
 	if key.Matches(msg, g.ForceQuit) {
 		return a.quit()
