@@ -187,7 +187,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	// A status line answers the last action; the next key makes room for
-	// the key hints again (what it said stays in u/the log).
+	// the key hints again.
 	a.setStatus("", false)
 	g := a.c.Keys.Global
 	if key.Matches(msg, g.ForceQuit) {
@@ -361,8 +361,6 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		a.resize()
 		a.setStatus("", false)
 		return cmd
-	case openThreadMsg:
-		return a.open(msg.id, msg.compose)
 	case backMsg:
 		return a.closeThread()
 	case doneMsg:

@@ -58,16 +58,6 @@ func fit(s string, width int) string {
 	return s
 }
 
-// firstLine is the first non-empty line of s.
-func firstLine(s string) string {
-	for line := range strings.SplitSeq(s, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			return line
-		}
-	}
-	return ""
-}
-
 // clampInt keeps v within [lo, hi]; hi < lo gives lo.
 func clampInt(v, lo, hi int) int {
 	if v > hi {

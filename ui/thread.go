@@ -20,10 +20,6 @@ const draftSaveDelay = 200 * time.Millisecond
 
 // Intents a screen hands to App, which owns navigation and the store.
 type (
-	openThreadMsg struct {
-		id      string
-		compose bool
-	}
 	backMsg      struct{}
 	doneMsg      struct{ thread store.Thread }
 	snoozeAskMsg struct{ thread store.Thread }
