@@ -12,6 +12,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"parley/funnel"
 )
 
 // DefaultTimeout is how long Open waits for another parley to release the
@@ -25,6 +27,9 @@ type Options struct {
 	// case-insensitively); messages by them are marked Ours.
 	Ours   []string
 	NoSync bool // skip fsync on commit: tests and benchmark setup only
+	// Funnel finds stage signals on ingest and on our replies; nil means
+	// funnel.NewAnalyzer with the default patterns.
+	Funnel *funnel.Analyzer
 }
 
 var (

@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"time"
+
+	"parley/funnel"
+)
 
 // Thread is one conversation: messages joined by the source's reply
 // relations or by a shared post link (see feeds threading rules).
@@ -24,6 +28,17 @@ type Thread struct {
 	Unread       int // their messages that arrived since we last opened it
 	Done         bool
 	SnoozedUntil time.Time // zero: not snoozed
+
+	// The funnel (see package funnel and funnel_api.go).
+	Stage   funnel.Stage
+	StageAt time.Time // when Stage last changed (zero: never moved)
+	Unhappy bool      // their latest message is negative (Mood <= funnel.UnhappyAt)
+	Intent  bool      // Stage is intent: a buying signal not yet converted
+	Mood    float64   // VADER compound score of their latest message
+	WonBack bool      // went from unhappy to positive after our reply
+	// Conversions attributed to the thread by imported conversions.
+	Conversions int
+	Contact     string // contact ID of Author (see Contact)
 }
 
 // NeedsAttention reports whether the thread belongs in the queue at now.
