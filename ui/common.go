@@ -19,6 +19,11 @@ type Deps struct {
 	Feeds      []feeds.Feed
 	ConfigPath string
 	Demo       bool
+	// TrackLink is the [funnel] track_link template ("{thread}" is
+	// replaced by the thread's ref); empty: ctrl+l explains how to set it.
+	TrackLink string
+	// User names who makes manual stage moves (the login name).
+	User string
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 }
