@@ -62,6 +62,9 @@ const (
 type Config struct {
 	Intent   []string // buying signals, matched as whole words, case-insensitive
 	Advocacy []string // recommendations, same matching
+	// Competitors are product names that are not us: a recommendation
+	// that names one is not advocacy for us. Default: none.
+	Competitors []string
 	// TrackLink is a URL with "{thread}" where the thread's ref goes;
 	// ctrl+l inserts it while composing. Empty: no tracked links.
 	TrackLink string
@@ -81,7 +84,6 @@ var DefaultAdvocacy = []string{
 	"highly recommend", "recommend", "recommended", "you should try", "you have to try",
 	"love it", "love this", "loving it", "best app", "best tool", "game changer", "game-changer",
 	"told my team", "told everyone", "check it out", "can't live without", "cannot live without",
-	"switched to quillstone",
 }
 
 // Message is one message of a thread, as the funnel sees it: theirs or
