@@ -57,11 +57,20 @@ const (
 	UnhappyAt  = -0.3 // at or below: unhappy
 )
 
-// Config is the [funnel] table of the config file. A nil pattern list
-// means the English defaults; a non-nil one replaces them.
+// Config is the [funnel] table of the config file.
+//
+// Each pattern list is nil or not: a nil list means the English defaults
+// (DefaultIntent, DefaultAdvocacy; no competitors), a non-nil list replaces
+// them, so intent = [] turns the intent patterns off. Patterns are words or
+// phrases matched whole and case-insensitively ("price" does not match
+// "priceless"; the words of a phrase may be separated by any white space,
+// a wrapped line too, but not by a comma); punctuation in a pattern is
+// ignored. An
+// empty pattern, or one without letters, is an error (see PatternError).
+// Analyzer.Config shows the lists in effect.
 type Config struct {
-	Intent   []string // buying signals, matched as whole words, case-insensitive
-	Advocacy []string // recommendations, same matching
+	Intent   []string // buying signals
+	Advocacy []string // recommendations
 	// Competitors are product names that are not us: a recommendation
 	// that names one is not advocacy for us. Default: none.
 	Competitors []string
@@ -71,19 +80,30 @@ type Config struct {
 }
 
 // DefaultIntent are the buying signals used when the config sets none.
+// Besides these, a question about price or trial ("Is it free for
+// students?") is always intent. "how much" is split into its buying uses
+// so "How much RAM does it need?" is no sale; "plans" is gone ("your plans
+// for mobile") in favour of named plans.
 var DefaultIntent = []string{
-	"price", "prices", "pricing", "cost", "costs", "how much", "trial", "free trial", "demo",
-	"discount", "coupon", "promo code", "where can i buy", "where do i buy", "buy", "purchase",
-	"sign up", "signup", "subscribe", "subscription", "upgrade", "team plan", "plans", "license",
-	"quote", "invoice", "seats",
+	"price", "prices", "pricing", "cost", "costs",
+	"how much is", "how much are", "how much for", "how much would", "how much do you charge",
+	"trial", "free trial", "demo", "discount", "coupon", "promo code",
+	"where can i buy", "where do i buy", "buy", "purchase",
+	"sign up", "signup", "sign-up", "subscribe", "subscription", "upgrade",
+	"team plan", "paid plan", "pro plan", "enterprise plan",
+	"license", "licenses", "get a quote", "request a quote", "quote for", "invoice", "seats", "per seat",
 }
 
 // DefaultAdvocacy are the recommendation phrases used when the config
-// sets none.
+// sets none. Bare "recommended" is left out ("the recommended font size"),
+// and "check it out" too ("Thanks, I'll check it out!" is no advocacy).
 var DefaultAdvocacy = []string{
-	"highly recommend", "recommend", "recommended", "you should try", "you have to try",
+	"highly recommend", "highly recommended", "recommend",
+	"recommended it", "recommended this", "recommended you", "recommending it", "recommending you",
+	"you should try", "you have to try", "you need to try", "you should check out", "you should check it out",
 	"love it", "love this", "loving it", "best app", "best tool", "game changer", "game-changer",
-	"told my team", "told everyone", "check it out", "can't live without", "cannot live without",
+	"told my team", "told everyone", "told all my friends", "telling everyone",
+	"can't live without", "cannot live without", "cant live without",
 }
 
 // Message is one message of a thread, as the funnel sees it: theirs or
