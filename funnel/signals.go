@@ -220,7 +220,11 @@ func (s *sentence) question(c int) bool {
 		return false
 	}
 	if whWords[ws[i].w] {
-		return true
+		// Mid-sentence, a wh-word usually starts a subordinate clause
+		// ("…, when my phone already has one for free"), not a question.
+		// Only a short opener may precede it: "So, what does it cost",
+		// "Hi Maya, how much is…".
+		return c == ws[0].clause || (openers[ws[0].w] && i <= 3)
 	}
 	return auxWords[ws[i].w] && i+1 < len(ws) && ws[i+1].clause == c && subjWords[ws[i+1].w]
 }

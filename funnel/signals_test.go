@@ -56,6 +56,9 @@ func TestIntentSignal(t *testing.T) {
 		{"No need for a demo, I figured it out", false},
 		{"I would never pay for this", false},
 		{"I switched to a competitor because of the pricing", false},
+		// A wh-word mid-sentence starts a clause, not a question (the demo's Felix).
+		{"Not worth the price. $8 a month for a notes app, when my phone already has one for free.", false},
+		{"Hi all, how much is the team plan?", true},
 
 		// More buying signals, as people write them.
 		{"What does the pro plan cost per month?", true},
