@@ -30,6 +30,7 @@ const (
 	damage                     // then damage, nothing repaired: "Nice job losing my chapter."
 	aside                      // alone in the first clause, then "another" or damage: "Great, it crashed again."
 	enough                     // then "enough": "I can't recommend it enough."
+	verdict                    // anywhere, and it decides the message: "Not impressed."
 )
 
 type idiom struct {
@@ -65,6 +66,20 @@ var idioms = []idiom{
 	{"is a joke", -1, anywhere}, // "That price is a joke."
 	{"what a joke", -1, anywhere},
 	{"was a joke", -1, anywhere},
+
+	// Verdicts VADER underrates: a negated recommendation or "not
+	// impressed" is what an unhappy customer says, but VADER's negation only
+	// dampens a mildly positive word, and the story around it ("two notes
+	// vanished… nobody answered") scores near neutral. The message is at
+	// least as negative as the verdict.
+	{"would never recommend", -1, verdict},
+	{"wouldn't recommend", -1, verdict},
+	{"would not recommend", -1, verdict},
+	{"do not recommend", -1, verdict},
+	{"don't recommend", -1, verdict},
+	{"not impressed", -1, verdict},
+	{"not worth the", -1, verdict}, // "Not worth the price." (not "not worth worrying about")
+	{"not worth it", -1, verdict},
 
 	// Politeness, not warmth: these sentences count as neutral.
 	{"thanks in advance", 0, anywhere},

@@ -36,6 +36,7 @@ func (a *Analyzer) vaderScore(text string) float64 {
 		text = strings.ReplaceAll(text, "’", "'")
 	}
 	text = strings.Join(strings.Fields(text), " ")
+	text = discourseMarkers.Replace(text)
 	if text == "" {
 		return 0
 	}
@@ -70,6 +71,11 @@ func (a *Analyzer) docScore(d *doc) float64 {
 			sum += valence(a.vaderScore(strings.Join(rest, " ")))
 		}
 		d.score = compound(sum)
+	}
+	for _, s := range d.sents {
+		if s.idiom != nil && s.idiom.rule == verdict {
+			d.score = math.Min(d.score, a.sentScore(d, s))
+		}
 	}
 	d.scored = true
 	return d.score
@@ -141,3 +147,11 @@ func (a *Analyzer) lean(s *sentence) float64 {
 	}
 	return compound(sum)
 }
+
+// discourseMarkers frame a sentence without judging anything, but VADER's
+// lexicon rates "honest" +2.3: "Not impressed, to be honest." scores +0.47.
+// They are blanked before scoring (whole phrases, as people write them).
+var discourseMarkers = strings.NewReplacer(
+	"to be honest", "", "To be honest", "", "Honestly", "", "honestly", "",
+	"to be fair", "", "To be fair", "", "tbh", "", "TBH", "", "Tbh", "",
+)

@@ -122,3 +122,27 @@ func TestValenceInvertsCompound(t *testing.T) {
 		}
 	}
 }
+
+// Whole complaints from the demo that plain VADER scores near neutral: a
+// verdict sentence decides the message, and "to be honest" is no praise.
+func TestSentimentVerdictsAndDiscourseMarkers(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for _, tc := range []struct {
+		text    string
+		unhappy bool
+	}{
+		{"Same thing as Priya happened to me on Monday: two notes from a client call vanished after the 4.0 update. I opened a support ticket four days ago and nobody has answered. Not impressed, to be honest. I pay for Pro precisely so this doesn’t happen.", true},
+		{"Going from $6 to $8 for Pro is a 33% price increase, and I don’t see anything new for someone who just writes notes on one laptop. Honestly, it’s not worth the price anymore for me.", true},
+		{"I would never recommend this to anyone who writes for a living. The desktop app froze while I was editing a long document, and when I restarted it the last three hours of changes were gone.", true},
+		{"The sync glitch is not worth worrying about, it works great otherwise.", false},
+		{"Honestly, this is the best notes app I have used.", false},
+	} {
+		got := a.Analyze([]Message{{Text: tc.text}}, State{})
+		if got.Unhappy != tc.unhappy {
+			t.Errorf("Unhappy = %v (mood %.2f), want %v: %q", got.Unhappy, got.Mood, tc.unhappy, tc.text)
+		}
+	}
+	if got := a.Sentiment("Honestly, this is the best notes app I have used."); got < PositiveAt {
+		t.Errorf("praise opened by 'Honestly' scores %.2f, want >= %.1f", got, PositiveAt)
+	}
+}

@@ -34,7 +34,9 @@ var churnWords = wordSet("cancel", "cancels", "cancelled", "canceled", "cancelli
 	"canceling", "cancellation", "refund", "refunds", "refunded", "chargeback",
 	"unsubscribe", "unsubscribed", "unsubscribing", "switch", "switched", "switching",
 	"leaving", "downgrade", "downgraded", "downgrading", "competitor", "competitors",
-	"instead", "uninstall", "uninstalled", "uninstalling")
+	"instead", "uninstall", "uninstalled", "uninstalling",
+	// Price objections: "a 33% price increase" is a complaint, not a sale.
+	"increase", "increased", "hike", "hiked", "overpriced")
 
 // planWords after "switch" mean a plan change, not churn: "switch to the team plan".
 var planWords = wordSet("plan", "plans", "tier", "tiers", "license", "licence", "subscription", "seats")

@@ -275,3 +275,13 @@ func TestMoodSignals(t *testing.T) {
 		})
 	})
 }
+
+func TestPriceObjectionIsNoIntent(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	runSignalCases(t, a, SignalIntent, []signalCase{
+		{"Going from $6 to $8 for Pro is a 33% price increase, and I don't see anything new.", false},
+		{"Another price hike this year?", false},
+		{"Is there a price increase planned for the team plan?", false},
+		{"What is the price of the team plan?", true},
+	})
+}
