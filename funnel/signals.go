@@ -18,7 +18,7 @@ const negWindow = 3
 const advocacyMoodAt = -0.05
 
 var negations = wordSet("not", "no", "never", "without", "nor", "neither", "hardly",
-	"barely", "scarcely", "cannot", "none", "nobody", "against",
+	"barely", "scarcely", "cannot", "none", "nobody", "nothing", "against",
 	// apostrophe-less contractions, as typed on phones
 	"dont", "cant", "wont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent",
 	"wouldnt", "couldnt", "shouldnt", "havent", "hasnt", "hadnt", "aint")

@@ -59,6 +59,7 @@ func TestIntentSignal(t *testing.T) {
 		// A wh-word mid-sentence starts a clause, not a question (the demo's Felix).
 		{"Not worth the price. $8 a month for a notes app, when my phone already has one for free.", false},
 		{"Hi all, how much is the team plan?", true},
+		{"It's nicely made, but nothing here justifies a subscription for me.", false},
 
 		// More buying signals, as people write them.
 		{"What does the pro plan cost per month?", true},
