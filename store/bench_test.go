@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parley/feeds"
+	"parley/funnel"
 )
 
 // benchItems makes one feed's poll: 20 posts, each with replies threaded
@@ -48,6 +49,7 @@ func BenchmarkIngest10k(b *testing.B) {
 		results[f] = feeds.Result{Feed: name, Items: benchItems(name, perFeed, t0)}
 	}
 	now := t0.Add(24 * time.Hour)
+	var written int64
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -67,6 +69,8 @@ func BenchmarkIngest10k(b *testing.B) {
 			stored += r.New
 		}
 		b.StopTimer()
+		st := s.db.Stats()
+		written += st.TxStats.GetWrite()
 		if stored != feedsN*perFeed {
 			b.Fatalf("stored %d items, want %d", stored, feedsN*perFeed)
 		}
@@ -74,6 +78,7 @@ func BenchmarkIngest10k(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(feedsN*perFeed*b.N)/b.Elapsed().Seconds(), "items/s")
+	b.ReportMetric(float64(written)/float64(b.N), "pages-written/op")
 }
 
 // queueDB is the 100k-thread database for BenchmarkQueue100k, built once
@@ -143,13 +148,125 @@ func BenchmarkQueue100k(b *testing.B) {
 	b.ReportMetric(float64(queueDB.queued), "threads/op")
 }
 
+// funnelDB is a 100k-thread database for the funnel report and contacts
+// benchmarks: 10 feeds, 25k contacts, a mix of buying questions and
+// complaints, 1k conversions and 1k manual moves, over 60 days.
+var funnelDB struct {
+	once sync.Once
+	dir  string
+	s    *Store
+	now  time.Time
+	err  error
+}
+
+const funnelThreads = 100_000
+
+func openFunnelDB(b *testing.B) *Store {
+	b.Helper()
+	funnelDB.once.Do(func() {
+		funnelDB.dir, funnelDB.err = os.MkdirTemp("", "parley-bench-")
+		if funnelDB.err != nil {
+			return
+		}
+		s, err := Open(filepath.Join(funnelDB.dir, "parley.db"), Options{NoSync: true, Ours: []string{"support"}})
+		if err != nil {
+			funnelDB.err = err
+			return
+		}
+		funnelDB.s = s
+		const span = 60 * 24 * time.Hour
+		now := t0.Add(span)
+		funnelDB.now = now
+		texts := []string{
+			"How much is the team plan?",
+			"This is broken and I want a refund.",
+			"Three stars. Delivery was slow but the product works.",
+			"Is there a way to export my data to CSV?",
+		}
+		const batch = 10_000
+		for start := 0; start < funnelThreads; start += batch {
+			byFeed := map[string][]feeds.Item{}
+			for i := start; i < start+batch; i++ {
+				feed := fmt.Sprintf("feed%d", i%10)
+				byFeed[feed] = append(byFeed[feed], feeds.Item{
+					ID: fmt.Sprintf("f%06d", i), Feed: feed, Author: fmt.Sprintf("user%d", i%25_000),
+					Text:      texts[i%len(texts)],
+					Published: t0.Add(time.Duration(i) * span / funnelThreads),
+				})
+			}
+			for feed, items := range byFeed {
+				if _, err := s.Ingest(feeds.Result{Feed: feed, Items: items}, now); err != nil {
+					funnelDB.err = err
+					return
+				}
+			}
+		}
+		var cs []Conversion
+		for i := 0; i < funnelThreads; i += 100 {
+			id := threadIDFor("id:" + fmt.Sprintf("f%06d", i))
+			cs = append(cs, Conversion{Ref: id[:RefLen], Amount: Money{"EUR", int64(1000 + i%5000)},
+				At: t0.Add(time.Duration(i) * span / funnelThreads)})
+			if _, err := s.SetStage(threadIDFor("id:"+fmt.Sprintf("f%06d", i+1)), funnel.Advocate, "bench",
+				t0.Add(time.Duration(i+1)*span/funnelThreads)); err != nil {
+				funnelDB.err = err
+				return
+			}
+		}
+		if _, err := s.ImportConversions(cs, now); err != nil {
+			funnelDB.err = err
+		}
+	})
+	if funnelDB.err != nil {
+		b.Fatal(funnelDB.err)
+	}
+	return funnelDB.s
+}
+
+func BenchmarkFunnel100k(b *testing.B) {
+	s := openFunnelDB(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		r, err := s.Funnel(funnelDB.now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Threads != funnelThreads || r.Conversions != funnelThreads/100 || len(r.Feeds) != 10 {
+			b.Fatalf("report: %d threads, %d conversions, %d feeds", r.Threads, r.Conversions, len(r.Feeds))
+		}
+	}
+}
+
+func BenchmarkContacts100k(b *testing.B) {
+	s := openFunnelDB(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for range b.N {
+		cs, err := s.Contacts()
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(cs)
+	}
+	if n != 25_000 {
+		b.Fatalf("%d contacts, want 25000", n)
+	}
+	b.ReportMetric(float64(n), "contacts/op")
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if queueDB.s != nil {
-		_ = queueDB.s.Close()
-	}
-	if queueDB.dir != "" {
-		_ = os.RemoveAll(queueDB.dir)
+	for _, db := range []struct {
+		s   *Store
+		dir string
+	}{{queueDB.s, queueDB.dir}, {funnelDB.s, funnelDB.dir}} {
+		if db.s != nil {
+			_ = db.s.Close()
+		}
+		if db.dir != "" {
+			_ = os.RemoveAll(db.dir)
+		}
 	}
 	os.Exit(code)
 }

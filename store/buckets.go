@@ -13,6 +13,13 @@ var (
 	bucketReplies    = []byte("replies")     // replies we recorded, per thread, time ordered
 	bucketDrafts     = []byte("drafts")      // thread ID -> draft record
 	bucketFeeds      = []byte("feeds")       // feed name -> feed state record
+
+	bucketStageMoves     = []byte("stage_moves")     // per-thread stage history, time ordered
+	bucketMovesByTime    = []byte("moves_by_time")   // every stage move, time ordered
+	bucketStageThreads   = []byte("stage_threads")   // threads per stage, most recently moved last
+	bucketContacts       = []byte("contacts")        // contact ID -> contact record
+	bucketContactThreads = []byte("contact_threads") // contact ID | thread ID -> flags
+	bucketConversions    = []byte("conversions")     // conversion ID -> conversion record
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of
@@ -27,6 +34,12 @@ var allBuckets = [][]byte{
 	bucketReplies,
 	bucketDrafts,
 	bucketFeeds,
+	bucketStageMoves,
+	bucketMovesByTime,
+	bucketStageThreads,
+	bucketContacts,
+	bucketContactThreads,
+	bucketConversions,
 }
 
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte

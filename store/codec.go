@@ -4,15 +4,19 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
+
+	"parley/funnel"
 )
 
 // All record encoding lives in this file so the format can be changed in
 // one place. Records are a version byte followed by fields in a fixed
 // order: strings and byte slices as uvarint length + bytes, ints as
 // varints, times as a presence byte + varint seconds + uvarint nanos
-// (exact for any time.Time, unlike UnixNano), bools as one byte. This is
+// (exact for any time.Time, unlike UnixNano), bools as one byte, floats
+// as a uvarint of their byte-swapped bits (exact; zero is one byte). This is
 // several times smaller and faster to decode than JSON, which matters for
 // Queue over large databases. A key is never repeated inside its value.
 //
@@ -44,6 +48,20 @@ func (e *encoder) bytes(p []byte) {
 }
 
 func (e *encoder) int(v int) { e.b = binary.AppendVarint(e.b, int64(v)) }
+
+func (e *encoder) int64(v int64) { e.b = binary.AppendVarint(e.b, v) }
+
+// float is the IEEE bits as a uvarint of the byte-reversed value: zero
+// (the common Mood) takes one byte, and any float round-trips exactly.
+func (e *encoder) float(f float64) {
+	e.b = binary.AppendUvarint(e.b, reverseBytes64(math.Float64bits(f)))
+}
+
+func reverseBytes64(v uint64) uint64 {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return binary.LittleEndian.Uint64(b[:])
+}
 
 func (e *encoder) bool(v bool) {
 	if v {
@@ -142,18 +160,28 @@ func (d *decoder) raw() []byte {
 	return p
 }
 
-// str and bytes copy: bbolt memory is only valid inside the transaction.
+// str copies: bbolt memory is only valid inside the transaction.
 func (d *decoder) str() string { return string(d.raw()) }
 
-func (d *decoder) bytes() []byte {
-	p := d.raw()
-	if len(p) == 0 {
-		return nil
+func (d *decoder) int() int { return int(d.varint()) }
+
+func (d *decoder) int64() int64 { return d.varint() }
+
+func (d *decoder) float() float64 {
+	if d.err != nil || len(d.b) == 0 {
+		return 0
 	}
-	return append([]byte(nil), p...)
+	return math.Float64frombits(reverseBytes64(d.uvarint()))
 }
 
-func (d *decoder) int() int { return int(d.varint()) }
+func (d *decoder) stage() funnel.Stage {
+	v := d.varint()
+	if v < 0 || v > math.MaxUint8 {
+		d.fail()
+		return funnel.New
+	}
+	return funnel.Stage(v)
+}
 
 func (d *decoder) bool() bool {
 	if d.err != nil || len(d.b) == 0 {
@@ -191,10 +219,25 @@ type threadRec struct {
 	// authorAt is when Author wrote the message that made them the
 	// thread's Author, so an earlier message arriving later can take over.
 	authorAt time.Time
+	// manualAt is the time of the last manual stage move: messages at or
+	// before it no longer count as signals (funnel.State.Since).
+	manualAt time.Time
+	// wonBackAt is when WonBack became true, for "won back this month".
+	wonBackAt time.Time
+	// ourMsgs counts our replies: recorded in parley plus our messages
+	// from the feed (export and contact rollups read it without scans).
+	ourMsgs int
+
+	// stageKey is the thread's entry in bucketStageThreads as stored. Not
+	// encoded: it is derived from Stage and StageAt when the record is
+	// read, and nil for a thread not yet indexed.
+	stageKey []byte
 }
 
+// Thread record fields, in order. The funnel fields (Stage onwards) were
+// added in schema 2 and read as zero from older records.
 func encodeThread(t *threadRec) []byte {
-	e := newEncoder(96 + len(t.Title) + len(t.Author) + len(t.Preview) + len(t.Feed) + len(t.Link))
+	e := newEncoder(128 + len(t.Title) + len(t.Author) + len(t.Preview) + len(t.Feed) + len(t.Link) + len(t.Contact))
 	e.str(t.Feed)
 	e.str(t.Title)
 	e.str(t.Author)
@@ -210,17 +253,36 @@ func encodeThread(t *threadRec) []byte {
 	e.bytes(t.queueKey)
 	e.time(t.authorAt)
 	e.str(t.Link)
+	// schema 2: the funnel
+	e.int(int(t.Stage))
+	e.time(t.StageAt)
+	e.bool(t.Unhappy)
+	e.bool(t.Intent)
+	e.float(t.Mood)
+	e.bool(t.WonBack)
+	e.int(t.Conversions)
+	e.str(t.Contact)
+	e.time(t.manualAt)
+	e.time(t.wonBackAt)
+	e.int(t.ourMsgs)
 	return e.b
 }
 
 func decodeThread(id []byte, v []byte) (threadRec, error) {
 	d := newDecoder("thread", id, v)
 	var t threadRec
-	decodeThreadFields(&d, id, &t.Thread)
-	t.queueKey = d.bytes()
-	t.authorAt = d.time()
-	t.Link = d.str()
-	return t, d.done()
+	qk := decodeThreadFields(&d, id, &t.Thread, &t.authorAt)
+	if len(qk) > 0 {
+		t.queueKey = append([]byte(nil), qk...)
+	}
+	t.manualAt = d.time()
+	t.wonBackAt = d.time()
+	t.ourMsgs = d.int()
+	if err := d.done(); err != nil {
+		return threadRec{}, err
+	}
+	t.stageKey = stageKey(t.Stage, t.StageAt, t.ID)
+	return t, nil
 }
 
 // decodeThreadSummary decodes only the public Thread, skipping the
@@ -228,21 +290,48 @@ func decodeThread(id []byte, v []byte) (threadRec, error) {
 func decodeThreadSummary(id []byte, v []byte) (Thread, error) {
 	d := newDecoder("thread", id, v)
 	var t Thread
-	decodeThreadFields(&d, id, &t)
-	d.raw()  // queueKey
-	d.time() // authorAt
-	t.Link = d.str()
+	decodeThreadFields(&d, id, &t, nil)
 	return t, d.done()
 }
 
-// decodeThreadFields copies the ID and the four strings into a single
-// allocation: Queue decodes every queued thread, and one allocation
-// instead of five is most of its cost.
-func decodeThreadFields(d *decoder, id []byte, t *Thread) {
+// decodeThreadFields decodes the public fields (and authorAt when asked)
+// and returns the raw queue key. It copies the ID and all strings into a
+// single allocation: Queue decodes every queued thread, and one
+// allocation instead of seven is most of its cost.
+func decodeThreadFields(d *decoder, id []byte, t *Thread, authorAt *time.Time) (queueKey []byte) {
 	feed, title, author, preview := d.raw(), d.raw(), d.raw(), d.raw()
+	t.Created = d.time()
+	t.LastTheirs = d.time()
+	t.LastOurs = d.time()
+	t.WaitingSince = d.time()
+	t.Messages = d.int()
+	t.Unread = d.int()
+	t.Done = d.bool()
+	t.SnoozedUntil = d.time()
+	queueKey = d.raw()
+	if authorAt != nil {
+		*authorAt = d.time()
+	} else {
+		d.time()
+	}
+	link := d.raw()
+	t.Stage = d.stage()
+	t.StageAt = d.time()
+	t.Unhappy = d.bool()
+	t.Intent = d.bool()
+	t.Mood = d.float()
+	t.WonBack = d.bool()
+	t.Conversions = d.int()
+	contact := d.raw()
+
 	var sb strings.Builder
-	sb.Grow(len(id) + len(feed) + len(title) + len(author) + len(preview))
-	for _, p := range [][]byte{id, feed, title, author, preview} {
+	parts := [...][]byte{id, feed, title, author, preview, link, contact}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	sb.Grow(n)
+	for _, p := range parts {
 		sb.Write(p)
 	}
 	all := sb.String()
@@ -256,14 +345,52 @@ func decodeThreadFields(d *decoder, id []byte, t *Thread) {
 	t.Title = next(len(title))
 	t.Author = next(len(author))
 	t.Preview = next(len(preview))
-	t.Created = d.time()
-	t.LastTheirs = d.time()
-	t.LastOurs = d.time()
-	t.WaitingSince = d.time()
-	t.Messages = d.int()
-	t.Unread = d.int()
-	t.Done = d.bool()
-	t.SnoozedUntil = d.time()
+	t.Link = next(len(link))
+	t.Contact = next(len(contact))
+	return queueKey
+}
+
+// threadFacts is what the funnel report and contact rollups need of a
+// thread, read without allocating.
+type threadFacts struct {
+	feed        []byte // aliases the record: valid only inside the transaction
+	stage       funnel.Stage
+	unhappy     bool
+	wonBack     bool
+	conversions int
+	wonBackAt   time.Time
+	ourMsgs     int
+}
+
+func decodeThreadFacts(id, v []byte) (threadFacts, error) {
+	d := newDecoder("thread", id, v)
+	var f threadFacts
+	f.feed = d.raw()
+	d.raw() // title
+	d.raw() // author
+	d.raw() // preview
+	for range 4 {
+		d.time() // Created, LastTheirs, LastOurs, WaitingSince
+	}
+	d.varint() // Messages
+	d.varint() // Unread
+	d.bool()   // Done
+	d.time()   // SnoozedUntil
+	d.raw()    // queueKey
+	d.time()   // authorAt
+	d.raw()    // Link
+	f.stage = d.stage()
+	d.time() // StageAt
+	f.unhappy = d.bool()
+	d.bool()    // Intent
+	d.uvarint() // Mood
+	f.wonBack = d.bool()
+	f.conversions = d.int()
+	d.raw()  // Contact
+	d.time() // manualAt
+	f.wonBackAt = d.time()
+	f.ourMsgs = d.int()
+	return f, d.done()
 }
 
 func encodeMessage(m *Message) []byte {
@@ -306,6 +433,19 @@ func decodeMessageThread(v []byte) string {
 		return ""
 	}
 	return id
+}
+
+// decodeMessageFunnel reads what the funnel needs of a message (text and
+// the ours flag) without copying the other fields.
+func decodeMessageFunnel(id []byte, v []byte) (text string, ours bool, err error) {
+	d := newDecoder("message", id, v)
+	for range 5 {
+		d.raw() // ThreadID Feed Author Title Link
+	}
+	d.time() // Published
+	text = d.str()
+	ours = d.bool()
+	return text, ours, d.done()
 }
 
 func encodeReply(r *Reply) []byte {
@@ -367,4 +507,92 @@ func decodeFeedState(name []byte, v []byte) (FeedState, error) {
 	f.Items = d.int()
 	f.LastNew = d.int()
 	return f, d.done()
+}
+
+// Stage move: From To Cause Manual Who. ThreadID and At are in the key.
+func encodeMove(m *StageMove) []byte {
+	e := newEncoder(16 + len(m.Cause) + len(m.Who))
+	e.int(int(m.From))
+	e.int(int(m.To))
+	e.str(m.Cause)
+	e.bool(m.Manual)
+	e.str(m.Who)
+	return e.b
+}
+
+func decodeMove(k []byte, v []byte) (StageMove, error) {
+	d := newDecoder("stage move", k, v)
+	m := StageMove{
+		ThreadID: string(k[:threadIDLen]),
+		At:       timedKeyTime(k),
+	}
+	m.From = d.stage()
+	m.To = d.stage()
+	m.Cause = d.str()
+	m.Manual = d.bool()
+	m.Who = d.str()
+	return m, d.done()
+}
+
+// Contact: Feed Name Stage Unhappy Messages Replies FirstSeen LastSeen Threads.
+func encodeContact(c *Contact) []byte {
+	e := newEncoder(48 + len(c.Feed) + len(c.Name))
+	e.str(c.Feed)
+	e.str(c.Name)
+	e.int(int(c.Stage))
+	e.bool(c.Unhappy)
+	e.int(c.Messages)
+	e.int(c.Replies)
+	e.time(c.FirstSeen)
+	e.time(c.LastSeen)
+	e.int(c.Threads)
+	return e.b
+}
+
+func decodeContact(id []byte, v []byte) (Contact, error) {
+	d := newDecoder("contact", id, v)
+	c := Contact{ID: string(id)}
+	c.Feed = d.str()
+	c.Name = d.str()
+	c.Stage = d.stage()
+	c.Unhappy = d.bool()
+	c.Messages = d.int()
+	c.Replies = d.int()
+	c.FirstSeen = d.time()
+	c.LastSeen = d.time()
+	c.Threads = d.int()
+	return c, d.done()
+}
+
+// conversionRec is a stored conversion.
+type conversionRec struct {
+	ThreadID   string
+	Ref        string
+	Amount     Money
+	At         time.Time
+	ImportedAt time.Time
+}
+
+// Conversion: ThreadID Ref Currency Cents At ImportedAt.
+func encodeConversion(c *conversionRec) []byte {
+	e := newEncoder(48 + len(c.ThreadID) + len(c.Ref) + len(c.Amount.Currency))
+	e.str(c.ThreadID)
+	e.str(c.Ref)
+	e.str(c.Amount.Currency)
+	e.int64(c.Amount.Cents)
+	e.time(c.At)
+	e.time(c.ImportedAt)
+	return e.b
+}
+
+func decodeConversion(id []byte, v []byte) (conversionRec, error) {
+	d := newDecoder("conversion", id, v)
+	var c conversionRec
+	c.ThreadID = d.str()
+	c.Ref = d.str()
+	c.Amount.Currency = d.str()
+	c.Amount.Cents = d.int64()
+	c.At = d.time()
+	c.ImportedAt = d.time()
+	return c, d.done()
 }

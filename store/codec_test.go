@@ -3,10 +3,13 @@ package store
 import (
 	"bytes"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"parley/funnel"
 )
 
 func TestCodecRoundTrip(t *testing.T) {
@@ -15,17 +18,49 @@ func TestCodecRoundTrip(t *testing.T) {
 		Thread: Thread{
 			ID: "0123456789abcdef", Feed: "blog", Title: "Tïtle", Author: "ann", Preview: "hi\tthere",
 			Created: at(1), LastTheirs: at(2), LastOurs: odd, WaitingSince: at(3),
-			Messages: 300, Unread: -1, Done: true, SnoozedUntil: at(1 << 20),
+			Messages: 300, Unread: -1, Done: true, SnoozedUntil: at(1 << 20), Link: "https://x/#c",
+			Stage: funnel.Converted, StageAt: at(9), Unhappy: true, Intent: true, Mood: -0.4767,
+			WonBack: true, Conversions: 3, Contact: "fedcba9876543210",
 		},
-		queueKey: queueKey(0, at(3), "0123456789abcdef"),
-		authorAt: at(1),
+		queueKey:  queueKey(0, at(3), "0123456789abcdef"),
+		authorAt:  at(1),
+		manualAt:  at(4),
+		wonBackAt: at(8),
+		ourMsgs:   7,
 	}
-	got, err := decodeThread([]byte(th.ID), encodeThread(&th))
+	rec := encodeThread(&th)
+	got, err := decodeThread([]byte(th.ID), rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Thread != th.Thread || !bytes.Equal(got.queueKey, th.queueKey) || !got.authorAt.Equal(th.authorAt) {
+	if got.Thread != th.Thread || !bytes.Equal(got.queueKey, th.queueKey) || !got.authorAt.Equal(th.authorAt) ||
+		!got.manualAt.Equal(th.manualAt) || !got.wonBackAt.Equal(th.wonBackAt) || got.ourMsgs != th.ourMsgs {
 		t.Errorf("thread round trip:\n got %+v\nwant %+v", got, th)
+	}
+	if !bytes.Equal(got.stageKey, stageKey(th.Stage, th.StageAt, th.ID)) {
+		t.Errorf("stageKey = %x, want the key of the stored stage", got.stageKey)
+	}
+	if sum, err := decodeThreadSummary([]byte(th.ID), rec); err != nil || sum != th.Thread {
+		t.Errorf("summary = %+v, %v\nwant %+v", sum, err, th.Thread)
+	}
+	facts, err := decodeThreadFacts([]byte(th.ID), rec)
+	if err != nil || string(facts.feed) != "blog" || facts.stage != funnel.Converted || !facts.unhappy ||
+		!facts.wonBack || facts.conversions != 3 || !facts.wonBackAt.Equal(at(8)) || facts.ourMsgs != 7 {
+		t.Errorf("facts = %+v, %v", facts, err)
+	}
+
+	mv := StageMove{ThreadID: th.ID, At: at(2), From: funnel.Intent, To: funnel.New, Cause: "manual", Manual: true, Who: "maya"}
+	if gm, err := decodeMove(timedKey(th.ID, mv.At, 5), encodeMove(&mv)); err != nil || gm != mv {
+		t.Errorf("move round trip: %v\n got %+v", err, gm)
+	}
+	c := Contact{ID: "fedcba9876543210", Feed: "blog", Name: "Ann", Stage: funnel.Advocate, Unhappy: true,
+		Messages: 4, Replies: 2, FirstSeen: at(1), LastSeen: at(9), Threads: 2}
+	if gc, err := decodeContact([]byte(c.ID), encodeContact(&c)); err != nil || gc != c {
+		t.Errorf("contact round trip: %v\n got %+v", err, gc)
+	}
+	cv := conversionRec{ThreadID: th.ID, Ref: "0123456789", Amount: Money{"EUR", -4900}, At: at(5), ImportedAt: at(6)}
+	if gcv, err := decodeConversion([]byte("x"), encodeConversion(&cv)); err != nil || gcv != cv {
+		t.Errorf("conversion round trip: %v\n got %+v", err, gcv)
 	}
 
 	m := Message{ID: "urn:x", ThreadID: "t", Feed: "f", Author: "a", Title: "ti", Link: "l",
@@ -70,6 +105,52 @@ func TestCodecRejectsBadRecords(t *testing.T) {
 				t.Errorf("err = %v, want errCorrupt", err)
 			}
 		})
+	}
+}
+
+// A thread record as schema 1 wrote it (fields up to Link) reads with the
+// funnel fields zero.
+func TestCodecReadsSchema1Thread(t *testing.T) {
+	e := newEncoder(64)
+	e.str("blog")
+	e.str("Title")
+	e.str("ann")
+	e.str("preview")
+	for _, tm := range []time.Time{at(1), at(2), {}, at(2)} {
+		e.time(tm) // Created LastTheirs LastOurs WaitingSince
+	}
+	e.int(2)
+	e.int(1)
+	e.bool(false)
+	e.time(time.Time{})
+	e.bytes(queueKey(0, at(2), "0123456789abcdef"))
+	e.time(at(1))
+	e.str("https://x/")
+	got, err := decodeThread([]byte("0123456789abcdef"), e.b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Thread{ID: "0123456789abcdef", Feed: "blog", Title: "Title", Author: "ann", Preview: "preview",
+		Link: "https://x/", Created: at(1), LastTheirs: at(2), WaitingSince: at(2), Messages: 2, Unread: 1}
+	if got.Thread != want || got.ourMsgs != 0 || !got.manualAt.IsZero() || !got.wonBackAt.IsZero() {
+		t.Errorf("schema 1 thread = %+v\nwant %+v", got, want)
+	}
+}
+
+func TestCodecFloat(t *testing.T) {
+	for _, f := range []float64{0, 1, -1, 0.3, -0.4767, 1e-300, math.Inf(-1)} {
+		e := newEncoder(8)
+		e.float(f)
+		e.str("after")
+		d := newDecoder("x", nil, e.b)
+		if got, s := d.float(), d.str(); got != f || s != "after" || d.done() != nil {
+			t.Errorf("float %v round trip = %v, %q, %v", f, got, s, d.done())
+		}
+	}
+	e := newEncoder(8)
+	e.float(0)
+	if len(e.b) != 2 {
+		t.Errorf("zero float takes %d bytes, want 1", len(e.b)-1)
 	}
 }
 

@@ -1,20 +1,21 @@
 // Package store keeps parley's state in one bbolt file: every message
 // ever ingested, threaded; thread summaries and the attention queue;
-// drafts and the replies we recorded; and per-feed poll state. Data flows
-// feeds -> store -> ui: the store takes feeds.Result values and hands the
-// UI Threads, Messages, Drafts and Replies. Nothing typed is lost: a draft
-// is written on every SaveDraft and only removed by an empty save or by
-// RecordReply.
+// drafts and the replies we recorded; per-feed poll state; and the
+// funnel: each thread's stage and its history, contacts, conversions.
+// Data flows feeds -> store -> ui: the store takes feeds.Result values and
+// hands the UI Threads, Messages, Drafts, Replies, Contacts and reports.
+// Nothing typed is lost: a draft is written on every SaveDraft and only
+// removed by an empty save or by RecordReply.
 //
 // # Bucket layout
 //
 // All buckets are top level. Bucket names are in buckets.go; key builders
 // in keys.go; record encodings in codec.go. "BE" is big-endian; times in
 // keys are unix nanoseconds (zero time sorts first), so byte order is time
-// order. A thread ID is always 16 lowercase hex characters.
+// order. Thread and contact IDs are always 16 lowercase hex characters.
 //
 //	meta
-//	  "schema_version"        -> uint64 BE (1 = this layout)
+//	  "schema_version"        -> uint64 BE (2 = this layout)
 //	messages
 //	  message ID              -> message record (thread ID first)
 //	threads
@@ -35,22 +36,51 @@
 //	  thread ID               -> draft record
 //	feeds
 //	  feed name               -> feed state record
+//	stage_moves                  per-thread stage history, oldest first
+//	  thread ID (16) | At (8 BE) | seq (8 BE)
+//	                          -> move record
+//	moves_by_time                every stage move, oldest first
+//	  At (8 BE) | seq (8 BE)  -> thread ID (16) | from (1) | to (1) | manual (1: 0 or 1)
+//	stage_threads                threads per stage, least recently moved first
+//	  stage (1) | StageAt (8 BE) | thread ID (16)
+//	                          -> empty
+//	contacts
+//	  contact ID (16)         -> contact record
+//	contact_threads              the threads each contact wrote in
+//	  contact ID (16) | thread ID (16)
+//	                          -> flags (1: bit 0 = the contact started the thread)
+//	conversions
+//	  conversion ID           -> conversion record
 //
 // seq is the bucket's NextSequence: it keeps equal times distinct and in
-// arrival order. rank is 0 for every thread today; it leads the queue key
-// so a later triage step can put unhappy customers first without a new
-// layout.
+// arrival order. A move's seq is the same in stage_moves and
+// moves_by_time, so the two entries pair up. rank orders the queue: 0 for
+// unhappy threads, 1 for buying intent (Stage == intent), 2 for the rest.
+// stage is a funnel.Stage (0 new ... 5 advocate). A conversion ID is the
+// one the import gave, or the first 32 hex chars of
+// sha256(ref|cents|currency|At as RFC 3339 UTC), so a re-import finds it.
+// A contact ID is the first 16 hex chars of
+// sha256(feed + "\x00" + lower-cased trimmed author).
 //
 // Records are a version byte (1) then fields in a fixed order: strings as
 // uvarint length + bytes, ints as varints, bools as a byte, times as a
-// presence byte + varint seconds + uvarint nanoseconds. Fields:
+// presence byte + varint seconds + uvarint nanoseconds, floats as a
+// uvarint of the byte-swapped IEEE bits, stages as varints. Fields:
 //
 //	message:    ThreadID Feed Author Title Link Published Text Ours InReplyTo
 //	thread:     Feed Title Author Preview Created LastTheirs LastOurs
 //	            WaitingSince Messages Unread Done SnoozedUntil queueKey authorAt Link
+//	            Stage StageAt Unhappy Intent Mood WonBack Conversions Contact
+//	            manualAt wonBackAt ourMsgs                        (schema 2)
 //	reply:      ThreadID Text At Via
 //	draft:      Text Updated
 //	feed state: URL ETag LastModified LastFetch LastSuccess LastError Items LastNew
+//	move:       From To Cause Manual Who
+//	contact:    Feed Name Stage Unhappy Messages Replies FirstSeen LastSeen Threads
+//	conversion: ThreadID Ref Currency Cents At ImportedAt
+//
+// New fields go at the end; a record that ends early reads the missing
+// fields as zero (a schema 1 thread is a New thread with no contact).
 //
 // # Invariants
 //
@@ -62,6 +92,29 @@
 // thread has a snoozed entry exactly when SnoozedUntil is set. Queue reads
 // the queue index plus the expired head of the snoozed index, so it never
 // scans all threads; WakeSnoozed moves expired snoozes back.
+//
+// Every thread has exactly one stage_threads entry, and it matches its
+// Stage and StageAt (zero StageAt: never moved); saveThread keeps it so,
+// deriving the old key from the record it loaded. Intent is Stage ==
+// intent. Stage changes only through a move that is stored first: the
+// newest move of a thread goes to its Stage at its StageAt. Moves are
+// never deleted or rewritten; they are dated by the message (or sale)
+// that caused them, clamped to no later than now and no earlier than the
+// previous move. Signals only move a stage forward; only SetStage moves
+// it back, and its time (manualAt) hides the messages up to it from later
+// analysis. WonBack never reverts.
+//
+// A contact exists for every (feed, author) that wrote a message that is
+// not ours. contact_threads links a contact to every thread they wrote
+// in; the started flag is set on exactly one link per thread with an
+// Author, the one of Thread.Contact (the contact of Author, who wrote its
+// earliest message of theirs). A contact's Messages, FirstSeen and
+// LastSeen count their messages; Threads counts their links; Stage
+// (furthest), Unhappy (any) and Replies (sum of our replies) roll up the
+// threads they started. Every write that changes a thread's stage,
+// unhappy flag, reply count or Author rolls its contacts up in the same
+// transaction. A thread's Conversions is the number of conversions
+// stored for it; conversions whose ref matched nothing are not stored.
 //
 // # Threading
 //
@@ -84,4 +137,12 @@
 // have run. Open runs the missing ones, in order, in the same Update
 // transaction that creates the buckets, and refuses a file whose version
 // is newer than this build knows (ErrNewerSchema).
+//
+//  1. initial layout.
+//  2. the funnel: creates the funnel buckets, then analyzes every thread
+//     from its messages and replies as Ingest would (stage, moves dated by
+//     their messages, mood, flags), counts our replies, builds contacts
+//     and their links, and rewrites queue keys (all rank 0 before) with
+//     their rank. Migrations get the store's funnel analyzer and the time
+//     of Open through migrateEnv.
 package store

@@ -2,15 +2,18 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"parley/feeds"
+	"parley/funnel"
 )
 
 // t0 is a fixed base time so tests never depend on the clock.
@@ -132,7 +135,7 @@ func checkIndexes(t testing.TB, s *Store) {
 				return err
 			}
 			if queued(&th) {
-				wantQ = append(wantQ, queueKey(rankDefault, th.WaitingSince, th.ID))
+				wantQ = append(wantQ, queueKey(rankFor(&th.Thread), th.WaitingSince, th.ID))
 			}
 			if !bytes.Equal(th.queueKey, keyOrNil(queued(&th), th)) {
 				return fmt.Errorf("thread %s: stored queue key %x, want %x", th.ID, th.queueKey, keyOrNil(queued(&th), th))
@@ -184,9 +187,12 @@ func checkIndexes(t testing.TB, s *Store) {
 			return err
 		}
 		// thread_msgs: same (thread, message) pairs as the messages say.
-		return sameKeys("thread_msgs", tx.Bucket(bucketThreadMsgs), wantM, func(k, v []byte) []byte {
+		if err := sameKeys("thread_msgs", tx.Bucket(bucketThreadMsgs), wantM, func(k, v []byte) []byte {
 			return []byte(string(k[:threadIDLen]) + "|" + string(v[1:]))
-		})
+		}); err != nil {
+			return err
+		}
+		return checkFunnelIndexes(tx)
 	})
 	if err != nil {
 		t.Fatalf("index check: %v", err)
@@ -197,7 +203,7 @@ func keyOrNil(ok bool, th threadRec) []byte {
 	if !ok {
 		return nil
 	}
-	return queueKey(rankDefault, th.WaitingSince, th.ID)
+	return queueKey(rankFor(&th.Thread), th.WaitingSince, th.ID)
 }
 
 func sameKeys(name string, b *bolt.Bucket, want [][]byte, project func(k, v []byte) []byte) error {
@@ -216,4 +222,197 @@ func sameKeys(name string, b *bolt.Bucket, want [][]byte, project func(k, v []by
 		return fmt.Errorf("%s index: got %d keys %x, want %d keys %x", name, len(got), got, len(want), want)
 	}
 	return nil
+}
+
+// checkFunnelIndexes rebuilds the funnel's indexes and rollups from the
+// records by brute force and compares: stage_threads matches every
+// thread's Stage/StageAt; moves_by_time pairs with stage_moves; each
+// thread's history ends at its stage; contacts and their links match the
+// messages; thread counters match the messages, replies and conversions.
+func checkFunnelIndexes(tx *bolt.Tx) error {
+	var wantStage [][]byte
+	threads := map[string]threadRec{}
+	err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {
+		th, err := decodeThread(k, v)
+		if err != nil {
+			return err
+		}
+		threads[th.ID] = th
+		wantStage = append(wantStage, stageKey(th.Stage, th.StageAt, th.ID))
+		if th.Intent != (th.Stage == funnel.Intent) {
+			return fmt.Errorf("thread %s: Intent %v at stage %s", th.ID, th.Intent, th.Stage)
+		}
+		if want := contactIDOrEmpty(tx, &th); th.Contact != want {
+			return fmt.Errorf("thread %s: Contact %q, want %q", th.ID, th.Contact, want)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := sameKeys("stage_threads", tx.Bucket(bucketStageThreads), wantStage, nil); err != nil {
+		return err
+	}
+
+	// stage_moves <-> moves_by_time, and each history is a chain ending
+	// at the thread's stage.
+	var wantByTime [][]byte
+	last := map[string]StageMove{}
+	err = tx.Bucket(bucketStageMoves).ForEach(func(k, v []byte) error {
+		m, err := decodeMove(k, v)
+		if err != nil {
+			return err
+		}
+		if prev, ok := last[m.ThreadID]; ok && prev.To != m.From {
+			// Only a move dated before an earlier one can break the chain
+			// in key order; none of the tests do that.
+			return fmt.Errorf("thread %s: move %s->%s follows a move to %s", m.ThreadID, m.From, m.To, prev.To)
+		}
+		last[m.ThreadID] = m
+		seq := binary.BigEndian.Uint64(k[threadIDLen+8:])
+		wantByTime = append(wantByTime, append(movesByTimeKey(m.At, seq), movesByTimeValue(&m)...))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := sameKeys("moves_by_time", tx.Bucket(bucketMovesByTime), wantByTime, func(k, v []byte) []byte {
+		return append(append([]byte(nil), k...), v...)
+	}); err != nil {
+		return err
+	}
+	for id, th := range threads {
+		m, ok := last[id]
+		switch {
+		case !ok && (th.Stage != funnel.New || !th.StageAt.IsZero()):
+			return fmt.Errorf("thread %s: at %s since %v with no moves", id, th.Stage, th.StageAt)
+		case ok && (m.To != th.Stage || !m.At.Equal(th.StageAt)):
+			return fmt.Errorf("thread %s: at %s since %v, last move %+v", id, th.Stage, th.StageAt, m)
+		}
+	}
+
+	// Contacts from the messages; ourMsgs from messages and replies.
+	type want struct {
+		c     Contact
+		links map[string]bool
+	}
+	contacts := map[string]*want{}
+	ours := map[string]int{}
+	err = tx.Bucket(bucketMessages).ForEach(func(k, v []byte) error {
+		m, err := decodeMessage(k, v)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSpace(m.Author)
+		if m.Ours {
+			ours[m.ThreadID]++
+			return nil
+		}
+		if name == "" {
+			return nil
+		}
+		id := contactID(m.Feed, name)
+		w := contacts[id]
+		if w == nil {
+			w = &want{c: Contact{ID: id, Feed: m.Feed}, links: map[string]bool{}}
+			contacts[id] = w
+		}
+		w.c.Messages++
+		if w.c.FirstSeen.IsZero() || m.Published.Before(w.c.FirstSeen) {
+			w.c.FirstSeen = m.Published
+		}
+		if m.Published.After(w.c.LastSeen) {
+			w.c.LastSeen = m.Published
+		}
+		w.links[m.ThreadID] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	_ = tx.Bucket(bucketReplies).ForEach(func(k, _ []byte) error {
+		ours[string(k[:threadIDLen])]++
+		return nil
+	})
+	convs := map[string]int{}
+	_ = tx.Bucket(bucketConversions).ForEach(func(k, v []byte) error {
+		c, _ := decodeConversion(k, v)
+		convs[c.ThreadID]++
+		return nil
+	})
+	for id, th := range threads {
+		if th.ourMsgs != ours[id] {
+			return fmt.Errorf("thread %s: ourMsgs %d, want %d", id, th.ourMsgs, ours[id])
+		}
+		if th.Conversions != convs[id] {
+			return fmt.Errorf("thread %s: Conversions %d, want %d", id, th.Conversions, convs[id])
+		}
+	}
+	var wantLinks [][]byte
+	for id, w := range contacts {
+		w.c.Threads = len(w.links)
+		for tid := range w.links {
+			th := threads[tid]
+			flag := byte(0)
+			if th.Contact == id {
+				flag = flagStarted
+				w.c.Stage = max(w.c.Stage, th.Stage)
+				w.c.Unhappy = w.c.Unhappy || th.Unhappy
+				w.c.Replies += th.ourMsgs
+			}
+			wantLinks = append(wantLinks, append(contactThreadKey(id, tid), flag))
+		}
+		got, err := loadContact(tx, id)
+		if err != nil {
+			return err
+		}
+		w.c.Name = got.Name // the first spelling seen: not derivable here
+		if got != w.c {
+			return fmt.Errorf("contact %s:\n got %+v\nwant %+v", id, got, w.c)
+		}
+	}
+	if n := tx.Bucket(bucketContacts).Stats().KeyN; n != len(contacts) {
+		return fmt.Errorf("%d contacts stored, %d from the messages", n, len(contacts))
+	}
+	return sameKeys("contact_threads", tx.Bucket(bucketContactThreads), wantLinks, func(k, v []byte) []byte {
+		return append(append([]byte(nil), k...), v...)
+	})
+}
+
+// contactIDOrEmpty is the contact a thread's Author should have: the
+// feed of the Author's earliest message by that name.
+func contactIDOrEmpty(tx *bolt.Tx, th *threadRec) string {
+	if th.Author == "" {
+		return ""
+	}
+	prefix := []byte(th.ID)
+	msgs := tx.Bucket(bucketMessages)
+	c := tx.Bucket(bucketThreadMsgs).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		m, err := decodeMessage(v[1:], msgs.Get(v[1:]))
+		if err == nil && !m.Ours && strings.TrimSpace(m.Author) == th.Author {
+			return contactID(m.Feed, th.Author)
+		}
+	}
+	return "?"
+}
+
+// snapshotDB dumps every bucket's keys and values, to prove that an
+// operation changed nothing at all.
+func snapshotDB(t testing.TB, s *Store) []string {
+	t.Helper()
+	var out []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			out = append(out, fmt.Sprintf("bucket %s seq %d", name, b.Sequence()))
+			return b.ForEach(func(k, v []byte) error {
+				out = append(out, fmt.Sprintf("%s %x=%x", name, k, v))
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	return out
 }

@@ -21,7 +21,8 @@ const maxLineRunes = 200
 
 // Ingest stores one poll result in a single transaction: new items
 // (deduplicated by ID across all feeds) are threaded and indexed, thread
-// summaries and the queue are updated, and the feed's state is recorded.
+// summaries, their funnel stage and the queue are updated, their authors'
+// contacts are rolled up, and the feed's state is recorded.
 // A failed poll (res.Err) only updates the feed state. Ingesting the same
 // result again stores nothing new.
 func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
@@ -48,12 +49,14 @@ func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
 			fs.ETag = res.State.ETag
 			fs.LastModified = res.State.LastModified
 			in := ingester{
-				tx:      tx,
-				msgs:    tx.Bucket(bucketMessages),
-				index:   tx.Bucket(bucketThreadMsgs),
-				ours:    s.oursSnapshot(),
-				touched: map[string]*touchedThread{},
-				out:     &out,
+				an:       s.an,
+				tx:       tx,
+				msgs:     tx.Bucket(bucketMessages),
+				index:    tx.Bucket(bucketThreadMsgs),
+				ours:     s.oursSnapshot(),
+				touched:  map[string]*touchedThread{},
+				contacts: newContactBook(tx),
+				out:      &out,
 			}
 			if err := in.run(res, now); err != nil {
 				return err
@@ -76,16 +79,21 @@ func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
 type touchedThread struct {
 	rec        threadRec
 	prevSnooze time.Time
+	// prevContact is rec.Contact as loaded: if an earlier message makes
+	// someone else the Author, that contact stops being the starter.
+	prevContact string
 }
 
 type ingester struct {
-	tx      *bolt.Tx
-	msgs    *bolt.Bucket
-	index   *bolt.Bucket
-	ours    []string
-	touched map[string]*touchedThread
-	order   []string // touched thread IDs, in first-touched order
-	out     *IngestResult
+	an       analyzer
+	tx       *bolt.Tx
+	msgs     *bolt.Bucket
+	index    *bolt.Bucket
+	ours     []string
+	touched  map[string]*touchedThread
+	order    []string // touched thread IDs, in first-touched order
+	contacts *contactBook
+	out      *IngestResult
 }
 
 type pendingItem struct {
@@ -117,11 +125,15 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 	for _, id := range in.order {
 		tt := in.touched[id]
 		recomputeWaiting(in.tx, &tt.rec)
+		if err := refreshFunnel(in.tx, in.an, &tt.rec, now); err != nil {
+			return err
+		}
 		if err := saveThread(in.tx, &tt.rec, tt.prevSnooze); err != nil {
 			return err
 		}
+		in.contacts.thread(id, tt.prevContact, tt.rec.Contact)
 	}
-	return nil
+	return in.contacts.flush()
 }
 
 func (in *ingester) add(p *pendingItem, feed string) error {
@@ -161,6 +173,9 @@ func (in *ingester) add(p *pendingItem, feed string) error {
 		return err
 	}
 	applyMessage(&tt.rec, &m)
+	if err := in.contacts.saw(&m); err != nil {
+		return err
+	}
 	in.out.New++
 	return nil
 }
@@ -179,6 +194,7 @@ func (in *ingester) thread(id, feed string) (*touchedThread, error) {
 		}
 		tt.rec = rec
 		tt.prevSnooze = rec.SnoozedUntil
+		tt.prevContact = rec.Contact
 	} else {
 		tt.rec.ID = id
 		tt.rec.Feed = feed
@@ -238,6 +254,7 @@ func applyMessage(t *threadRec, m *Message) {
 		t.Link = m.Link
 	}
 	if m.Ours {
+		t.ourMsgs++
 		if m.Published.After(t.LastOurs) {
 			t.LastOurs = m.Published
 		}
@@ -247,6 +264,7 @@ func applyMessage(t *threadRec, m *Message) {
 		(t.Author == "" || m.Published.Before(t.authorAt)) {
 		t.Author = author
 		t.authorAt = m.Published
+		t.Contact = contactID(m.Feed, author)
 	}
 	if !m.Published.Before(t.LastTheirs) {
 		t.LastTheirs = m.Published

@@ -5,22 +5,41 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"strings"
 	"time"
+
+	"parley/funnel"
 )
 
 // threadIDLen is the fixed length of a thread ID. Index keys put the
 // thread ID first, so a fixed length keeps prefix scans exact.
 const threadIDLen = 16
 
-// rankDefault is the queue rank every thread gets for now. The rank byte
-// leads the queue key so a later triage step ("unhappy first, then
-// intent") can reorder the queue without changing the key layout.
-const rankDefault byte = 0
+// Queue ranks: the rank byte leads the queue key, so the queue reads
+// unhappy threads first, then buying intent, then the rest, each group
+// longest waiting first.
+const (
+	rankUnhappy byte = 0
+	rankIntent  byte = 1
+	rankOther   byte = 2
+)
+
+// contactIDLen is the fixed length of a contact ID, for the same reason.
+const contactIDLen = 16
 
 // threadIDFor hashes a thread key ("url:…" or "id:…") into a stable ID.
 func threadIDFor(threadKey string) string {
 	sum := sha256.Sum256([]byte(threadKey))
-	return hex.EncodeToString(sum[:])[:threadIDLen]
+	return hex.EncodeToString(sum[:threadIDLen/2])
+}
+
+// contactID names an author on a source. Names are compared trimmed and
+// case-insensitively ("Ann " and "ann" are one person); the feed is part
+// of the key because the same name on two sources need not be the same
+// person.
+func contactID(feed, author string) string {
+	sum := sha256.Sum256([]byte(feed + "\x00" + strings.ToLower(strings.TrimSpace(author))))
+	return hex.EncodeToString(sum[:contactIDLen/2])
 }
 
 // nanos turns t into unix nanoseconds for big-endian, sortable keys.
@@ -68,6 +87,43 @@ func timedKey(threadID string, t time.Time, seq uint64) []byte {
 	k = binary.BigEndian.AppendUint64(k, nanos(t))
 	return binary.BigEndian.AppendUint64(k, seq)
 }
+
+// stageKey: stage (1) | StageAt unix nanos (8, BE) | thread ID.
+func stageKey(st funnel.Stage, stageAt time.Time, threadID string) []byte {
+	k := make([]byte, 0, 1+8+len(threadID))
+	k = append(k, byte(st))
+	k = binary.BigEndian.AppendUint64(k, nanos(stageAt))
+	return append(k, threadID...)
+}
+
+// movesByTimeKey: At unix nanos (8, BE) | sequence (8, BE). The sequence
+// is the one of the move's stage_moves key, so the two entries pair up.
+func movesByTimeKey(t time.Time, seq uint64) []byte {
+	k := make([]byte, 0, 16)
+	k = binary.BigEndian.AppendUint64(k, nanos(t))
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// Values in moves_by_time: thread ID (16) | from (1) | to (1) | manual (1).
+func movesByTimeValue(m *StageMove) []byte {
+	v := make([]byte, 0, threadIDLen+3)
+	v = append(v, m.ThreadID...)
+	var manual byte
+	if m.Manual {
+		manual = 1
+	}
+	return append(v, byte(m.From), byte(m.To), manual)
+}
+
+// contactThreadKey: contact ID (16) | thread ID (16).
+func contactThreadKey(contact, threadID string) []byte {
+	k := make([]byte, 0, len(contact)+len(threadID))
+	k = append(k, contact...)
+	return append(k, threadID...)
+}
+
+// Values in contact_threads: one flags byte.
+const flagStarted byte = 1 << 0 // the contact is the thread's Author
 
 // timedSeekAfter is where a cursor starts to find threadID's entries
 // strictly after t (all of them when t is zero).

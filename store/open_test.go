@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,16 +148,17 @@ func TestMigrationsRunInOrderOnce(t *testing.T) {
 	mustNil(t, err)
 	mustNil(t, s.SaveDraft("0123456789abcdef", "keep me", at(0)))
 	mustNil(t, s.Close())
-	if v := readVersion(t, path); v != 1 {
-		t.Fatalf("fresh schema_version = %d, want 1", v)
+	base := schemaVersion()
+	if v := readVersion(t, path); v != base {
+		t.Fatalf("fresh schema_version = %d, want %d", v, base)
 	}
 
 	var ran []string
 	saved := migrations
 	t.Cleanup(func() { migrations = saved })
 	migrations = append(append([]migration(nil), saved...),
-		migration{name: "two", run: func(*bolt.Tx) error { ran = append(ran, "two"); return nil }},
-		migration{name: "three", run: func(*bolt.Tx) error { ran = append(ran, "three"); return nil }},
+		migration{name: "two", run: func(*bolt.Tx, migrateEnv) error { ran = append(ran, "two"); return nil }},
+		migration{name: "three", run: func(*bolt.Tx, migrateEnv) error { ran = append(ran, "three"); return nil }},
 	)
 	s, err = Open(path, Options{NoSync: true})
 	mustNil(t, err)
@@ -164,8 +166,8 @@ func TestMigrationsRunInOrderOnce(t *testing.T) {
 	if strings.Join(ran, ",") != "two,three" {
 		t.Errorf("migrations ran %v, want [two three]", ran)
 	}
-	if v := readVersion(t, path); v != 3 {
-		t.Errorf("schema_version = %d, want 3", v)
+	if v := readVersion(t, path); v != base+2 {
+		t.Errorf("schema_version = %d, want %d", v, base+2)
 	}
 
 	ran = nil
@@ -189,19 +191,20 @@ func TestFailedMigrationLeavesFileUntouched(t *testing.T) {
 	saved := migrations
 	t.Cleanup(func() { migrations = saved })
 	migrations = append(append([]migration(nil), saved...),
-		migration{name: "adds a bucket", run: func(tx *bolt.Tx) error {
+		migration{name: "adds a bucket", run: func(tx *bolt.Tx, _ migrateEnv) error {
 			_, err := tx.CreateBucket([]byte("half-done"))
 			return err
 		}},
-		migration{name: "fails", run: func(*bolt.Tx) error { return errors.New("boom") }},
+		migration{name: "fails", run: func(*bolt.Tx, migrateEnv) error { return errors.New("boom") }},
 	)
 	_, err = Open(path, Options{NoSync: true})
-	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "schema version 3") {
+	base := uint64(len(saved))
+	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), fmt.Sprint("schema version ", base+2)) {
 		t.Fatalf("err = %v, want the failing step named", err)
 	}
 	migrations = saved
-	if v := readVersion(t, path); v != 1 {
-		t.Errorf("schema_version = %d after failed upgrade, want 1", v)
+	if v := readVersion(t, path); v != base {
+		t.Errorf("schema_version = %d after failed upgrade, want %d", v, base)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
 	mustNil(t, err)

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -10,12 +13,19 @@ import (
 // takes an empty file to version 1). Migrations only ever get appended.
 type migration struct {
 	name string
-	run  func(tx *bolt.Tx) error
+	run  func(tx *bolt.Tx, env migrateEnv) error
+}
+
+// migrateEnv is what a migration may need besides the transaction.
+type migrateEnv struct {
+	analyzer analyzer  // the store's funnel analyzer
+	now      time.Time // the time of Open: moves are never dated later
 }
 
 // migrations is a var so tests can append a step and watch it run once.
 var migrations = []migration{
-	{name: "initial layout", run: createBuckets},
+	{name: "initial layout", run: func(tx *bolt.Tx, _ migrateEnv) error { return createBuckets(tx) }},
+	{name: "funnel: stages, contacts, conversions", run: migrateFunnel},
 }
 
 // schemaVersion is the layout version this build writes.
@@ -23,7 +33,7 @@ func schemaVersion() uint64 { return uint64(len(migrations)) }
 
 // migrate runs inside Open's single Update transaction: if any step fails
 // the file is left exactly as it was.
-func migrate(tx *bolt.Tx, path string) error {
+func migrate(tx *bolt.Tx, path string, env migrateEnv) error {
 	var have uint64
 	if meta := tx.Bucket(bucketMeta); meta != nil {
 		if v := meta.Get(keySchemaVersion); v != nil {
@@ -39,7 +49,7 @@ func migrate(tx *bolt.Tx, path string) error {
 			path, have, want, ErrNewerSchema)
 	}
 	for v := have; v < want; v++ {
-		if err := migrations[v].run(tx); err != nil {
+		if err := migrations[v].run(tx, env); err != nil {
 			return fmt.Errorf("upgrade %s to schema version %d (%s): %w", path, v+1, migrations[v].name, err)
 		}
 	}
@@ -63,4 +73,72 @@ func createBuckets(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// migrateFunnel (schema 2) gives every thread of a schema 1 file its
+// funnel: stage and moves from its messages and our replies, mood and
+// flags, its contact and our reply count; builds contacts and the stage
+// index; and rewrites queue keys, which all had rank 0, with the right
+// rank. Old records read the new fields as zero, so this is the same
+// computation Ingest does for a thread it sees for the first time.
+func migrateFunnel(tx *bolt.Tx, env migrateEnv) error {
+	if err := createBuckets(tx); err != nil {
+		return err
+	}
+	var ids []string
+	if err := tx.Bucket(bucketThreads).ForEach(func(k, _ []byte) error {
+		ids = append(ids, string(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	book := newContactBook(tx)
+	msgs := tx.Bucket(bucketMessages)
+	for _, id := range ids {
+		t, err := loadThread(tx, id)
+		if err != nil {
+			return err
+		}
+		t.stageKey = nil // schema 1 had no stage index: write the entry
+		t.ourMsgs = 0
+		prefix := []byte(id)
+		c := tx.Bucket(bucketThreadMsgs).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(v) < 1 {
+				continue
+			}
+			mv := msgs.Get(v[1:])
+			if mv == nil {
+				continue
+			}
+			m, err := decodeMessage(v[1:], mv)
+			if err != nil {
+				return err
+			}
+			if m.Ours {
+				t.ourMsgs++
+				continue
+			}
+			// The Author's contact is on the feed of the message that made
+			// them the Author (the earliest of theirs by that name).
+			if t.Contact == "" && t.Author != "" && strings.TrimSpace(m.Author) == t.Author {
+				t.Contact = contactID(m.Feed, t.Author)
+			}
+			if err := book.saw(&m); err != nil {
+				return err
+			}
+		}
+		rc := tx.Bucket(bucketReplies).Cursor()
+		for k, _ := rc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = rc.Next() {
+			t.ourMsgs++
+		}
+		if err := refreshFunnel(tx, env.analyzer, &t, env.now); err != nil {
+			return fmt.Errorf("thread %s: %w", id, err)
+		}
+		if err := saveThread(tx, &t, t.SnoozedUntil); err != nil {
+			return err
+		}
+		book.thread(id, "", t.Contact)
+	}
+	return book.flush()
 }

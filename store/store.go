@@ -58,6 +58,7 @@ func (e *lockedError) Unwrap() error { return ErrLocked }
 type Store struct {
 	db   *bolt.DB
 	path string
+	an   analyzer // one for the store's life: it is safe for concurrent use
 
 	mu   sync.RWMutex
 	ours []string // trimmed, non-empty
@@ -99,11 +100,21 @@ func Open(path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("set permissions on %s: %w", path, err)
 		}
 	}
-	if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, path) }); err != nil {
+	var an analyzer = o.Funnel
+	if o.Funnel == nil {
+		def, err := funnel.NewAnalyzer(funnel.Config{})
+		if err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("prepare funnel signals: %w", err)
+		}
+		an = def
+	}
+	env := migrateEnv{analyzer: an, now: time.Now().UTC()}
+	if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) }); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, an: an}
 	s.SetOurs(o.Ours)
 	return s, nil
 }

@@ -15,8 +15,17 @@ import (
 // empty is the value of index entries whose key says everything.
 var empty = []byte{}
 
-// rankFor is the queue rank of a thread; see rankDefault.
-func rankFor(*threadRec) byte { return rankDefault }
+// rankFor is the queue rank of a thread: unhappy first, then buying
+// intent, then everything else (see keys.go).
+func rankFor(t *Thread) byte {
+	switch {
+	case t.Unhappy:
+		return rankUnhappy
+	case t.Intent:
+		return rankIntent
+	}
+	return rankOther
+}
 
 // queued reports whether t belongs in bucketQueue. Snoozed threads live
 // in bucketSnoozed instead until WakeSnoozed moves them back.
@@ -37,8 +46,8 @@ func loadThread(tx *bolt.Tx, id string) (threadRec, error) {
 	return decodeThread([]byte(id), v)
 }
 
-// saveThread writes t and moves its queue and snooze index entries to
-// match it. prevSnooze is t.SnoozedUntil as it was loaded (zero for a new
+// saveThread writes t and moves its queue, snooze and stage index entries
+// to match it. prevSnooze is t.SnoozedUntil as it was loaded (zero for a new
 // thread); the previous queue key travels in t.queueKey.
 //
 // The queue entry's value is a copy of the thread record (a covering
@@ -47,7 +56,7 @@ func loadThread(tx *bolt.Tx, id string) (threadRec, error) {
 func saveThread(tx *bolt.Tx, t *threadRec, prevSnooze time.Time) error {
 	var qk []byte
 	if queued(t) {
-		qk = queueKey(rankFor(t), t.WaitingSince, t.ID)
+		qk = queueKey(rankFor(&t.Thread), t.WaitingSince, t.ID)
 	}
 	q := tx.Bucket(bucketQueue)
 	if t.queueKey != nil && !bytes.Equal(qk, t.queueKey) {
@@ -75,6 +84,18 @@ func saveThread(tx *bolt.Tx, t *threadRec, prevSnooze time.Time) error {
 			}
 		}
 	}
+	if sk := stageKey(t.Stage, t.StageAt, t.ID); !bytes.Equal(sk, t.stageKey) {
+		st := tx.Bucket(bucketStageThreads)
+		if t.stageKey != nil {
+			if err := st.Delete(t.stageKey); err != nil {
+				return fmt.Errorf("update stage index for thread %s: %w", t.ID, err)
+			}
+		}
+		if err := st.Put(sk, empty); err != nil {
+			return fmt.Errorf("update stage index for thread %s: %w", t.ID, err)
+		}
+		t.stageKey = sk
+	}
 	if err := tx.Bucket(bucketThreads).Put([]byte(t.ID), rec); err != nil {
 		return fmt.Errorf("save thread %s: %w", t.ID, err)
 	}
@@ -97,7 +118,8 @@ func recomputeWaiting(tx *bolt.Tx, t *threadRec) {
 	}
 }
 
-// updateThread loads a thread, applies fn and saves it with its indexes.
+// updateThread loads a thread, applies fn and saves it with its indexes,
+// then rolls up its contact if fn changed what the rollup reads.
 func (s *Store) updateThread(action, id string, fn func(tx *bolt.Tx, t *threadRec) error) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		t, err := loadThread(tx, id)
@@ -105,10 +127,17 @@ func (s *Store) updateThread(action, id string, fn func(tx *bolt.Tx, t *threadRe
 			return err
 		}
 		prevSnooze := t.SnoozedUntil
+		before := contactFacts(&t)
 		if err := fn(tx, &t); err != nil {
 			return err
 		}
-		return saveThread(tx, &t, prevSnooze)
+		if err := saveThread(tx, &t, prevSnooze); err != nil {
+			return err
+		}
+		if contactFacts(&t) == before {
+			return nil
+		}
+		return rollupContacts(tx, nil, t.Contact)
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", action, err)
@@ -130,8 +159,9 @@ func (s *Store) Thread(id string) (Thread, error) {
 	return t.Thread, nil
 }
 
-// Queue returns the threads needing attention at now, longest waiting
-// first (WaitingSince, then ID). It walks the queue index, plus the part
+// Queue returns the threads needing attention at now: unhappy first, then
+// buying intent, then the rest, each group longest waiting first
+// (WaitingSince, then ID). It walks the queue index, plus the part
 // of the snooze index that has expired by now, so threads whose snooze
 // ran out show up even before WakeSnoozed moves them.
 func (s *Store) Queue(now time.Time) ([]Thread, error) {
@@ -175,7 +205,7 @@ func (s *Store) Queue(now time.Time) ([]Thread, error) {
 
 // compareQueue orders threads as bucketQueue keys do.
 func compareQueue(a, b Thread) int {
-	ra, rb := rankFor(&threadRec{Thread: a}), rankFor(&threadRec{Thread: b})
+	ra, rb := rankFor(&a), rankFor(&b)
 	if c := cmp.Compare(ra, rb); c != 0 {
 		return c
 	}
@@ -193,7 +223,7 @@ func expiredSnoozes(tx *bolt.Tx, now time.Time) ([]threadRec, error) {
 	limit := nanos(now)
 	threads := tx.Bucket(bucketThreads)
 	c := tx.Bucket(bucketSnoozed).Cursor()
-	for k, _ := c.First(); k != nil && len(k) >= 8 && binary.BigEndian.Uint64(k) <= limit; k, _ = c.Next() {
+	for k, _ := c.First(); len(k) >= 8 && binary.BigEndian.Uint64(k) <= limit; k, _ = c.Next() {
 		id := k[8:]
 		v := threads.Get(id)
 		if v == nil {
@@ -328,7 +358,7 @@ func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 		var stale [][]byte
 		var ids []string
 		c := sn.Cursor()
-		for k, _ := c.First(); k != nil && len(k) >= 8 && binary.BigEndian.Uint64(k) <= limit; k, _ = c.Next() {
+		for k, _ := c.First(); len(k) >= 8 && binary.BigEndian.Uint64(k) <= limit; k, _ = c.Next() {
 			ids = append(ids, string(k[8:]))
 			stale = append(stale, append([]byte(nil), k...))
 		}
@@ -363,12 +393,17 @@ func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 // RecordReply stores a reply we sent or copied, deletes the thread's
 // draft, and moves LastOurs forward so the thread leaves the queue until
 // they write again. A zero r.At means now. Replying implies the thread
-// was read, so Unread is zeroed too.
+// was read, so Unread is zeroed too. The thread's funnel is recomputed
+// with the reply in it, and its contact rolled up.
 func (s *Store) RecordReply(r Reply) error {
+	now := time.Now().UTC()
 	if r.At.IsZero() {
-		r.At = time.Now()
+		r.At = now
 	}
 	r.At = r.At.UTC()
+	if r.At.After(now) {
+		now = r.At
+	}
 	return s.updateThread("record reply", r.ThreadID, func(tx *bolt.Tx, t *threadRec) error {
 		b := tx.Bucket(bucketReplies)
 		seq, err := b.NextSequence()
@@ -385,8 +420,9 @@ func (s *Store) RecordReply(r Reply) error {
 			t.LastOurs = r.At
 		}
 		t.Unread = 0
+		t.ourMsgs++
 		recomputeWaiting(tx, t)
-		return nil
+		return refreshFunnel(tx, s.an, t, now)
 	})
 }
 

@@ -1,0 +1,310 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"parley/funnel"
+)
+
+// Contact is an author on a source, rolled up over their threads.
+type Contact struct {
+	ID        string // 16 hex chars: hash of feed and lower-cased name
+	Feed      string
+	Name      string       // as first seen, trimmed
+	Stage     funnel.Stage // furthest stage of the threads they started (New if none)
+	Unhappy   bool         // any of the threads they started is unhappy now
+	Messages  int          // messages they wrote
+	Replies   int          // our replies in threads they started
+	FirstSeen time.Time    // time of their earliest message
+	LastSeen  time.Time    // time of their latest message
+	Threads   int          // threads they wrote in
+}
+
+// Touches is messages exchanged: theirs plus our replies to them.
+func (c Contact) Touches() int { return c.Messages + c.Replies }
+
+// rollupFacts is what a contact's rollup reads from one thread; when it
+// does not change, the contact need not be rolled up again.
+type rollupFacts struct {
+	contact string
+	stage   funnel.Stage
+	unhappy bool
+	ourMsgs int
+}
+
+func contactFacts(t *threadRec) rollupFacts {
+	return rollupFacts{contact: t.Contact, stage: t.Stage, unhappy: t.Unhappy, ourMsgs: t.ourMsgs}
+}
+
+// contactBook collects the contact changes of one transaction (Ingest,
+// the migration) so each contact and link is written once, after the
+// threads are saved: the rollup reads the saved threads.
+type contactBook struct {
+	tx    *bolt.Tx
+	recs  map[string]*Contact // loaded or new, message counters applied
+	links map[string][]string // thread ID -> contacts whose link to it is (re)written
+	// starters is each touched thread's contact (Thread.Contact) after
+	// the change: the link flag says whether the contact started it.
+	starters map[string]string
+	dirty    []string // contacts to roll up, first touched first
+	isDirty  map[string]bool
+}
+
+func newContactBook(tx *bolt.Tx) *contactBook {
+	return &contactBook{
+		tx:       tx,
+		recs:     map[string]*Contact{},
+		links:    map[string][]string{},
+		starters: map[string]string{},
+		isDirty:  map[string]bool{},
+	}
+}
+
+// saw counts a newly stored message: its author's contact is created or
+// updated and linked to the thread. Our messages and nameless ones have
+// no contact.
+func (b *contactBook) saw(m *Message) error {
+	name := strings.TrimSpace(m.Author)
+	if m.Ours || name == "" {
+		return nil
+	}
+	id := contactID(m.Feed, name)
+	c, ok := b.recs[id]
+	if !ok {
+		c = &Contact{ID: id, Feed: m.Feed, Name: name}
+		if v := b.tx.Bucket(bucketContacts).Get([]byte(id)); v != nil {
+			stored, err := decodeContact([]byte(id), v)
+			if err != nil {
+				return err
+			}
+			c = &stored
+		}
+		b.recs[id] = c
+	}
+	c.Messages++
+	if c.FirstSeen.IsZero() || m.Published.Before(c.FirstSeen) {
+		c.FirstSeen = m.Published
+	}
+	if m.Published.After(c.LastSeen) {
+		c.LastSeen = m.Published
+	}
+	b.link(m.ThreadID, id)
+	return nil
+}
+
+func (b *contactBook) link(threadID, contact string) {
+	if !slices.Contains(b.links[threadID], contact) {
+		b.links[threadID] = append(b.links[threadID], contact)
+	}
+	if !b.isDirty[contact] {
+		b.isDirty[contact] = true
+		b.dirty = append(b.dirty, contact)
+	}
+}
+
+// thread records a changed thread's contact before and after the change:
+// when an earlier message makes someone else its Author, the old
+// contact's link loses the started flag and the new one gains it, and
+// both are rolled up.
+func (b *contactBook) thread(threadID, before, after string) {
+	if before != "" {
+		b.link(threadID, before)
+	}
+	if after != "" {
+		b.link(threadID, after)
+	}
+	b.starters[threadID] = after
+}
+
+// flush writes the links with their flags, then rolls up every touched
+// contact. Call it after the touched threads are saved.
+func (b *contactBook) flush() error {
+	ct := b.tx.Bucket(bucketContactThreads)
+	for tid, contacts := range b.links {
+		starter, ok := b.starters[tid]
+		if !ok {
+			t, err := loadThread(b.tx, tid)
+			if err != nil {
+				return err
+			}
+			starter = t.Contact
+		}
+		for _, cid := range contacts {
+			var flags byte
+			if cid == starter {
+				flags |= flagStarted
+			}
+			if err := ct.Put(contactThreadKey(cid, tid), []byte{flags}); err != nil {
+				return fmt.Errorf("link contact %s to thread %s: %w", cid, tid, err)
+			}
+		}
+	}
+	return rollupContacts(b.tx, b.recs, b.dirty...)
+}
+
+// rollupContacts recomputes the rolled-up fields of the given contacts
+// (Stage, Unhappy, Replies, Threads) from their linked threads and saves
+// them. recs holds records changed in this transaction (may be nil); the
+// rest are loaded. An empty or unknown ID is skipped.
+func rollupContacts(tx *bolt.Tx, recs map[string]*Contact, ids ...string) error {
+	contacts := tx.Bucket(bucketContacts)
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		c := recs[id]
+		if c == nil {
+			v := contacts.Get([]byte(id))
+			if v == nil {
+				continue
+			}
+			stored, err := decodeContact([]byte(id), v)
+			if err != nil {
+				return err
+			}
+			c = &stored
+		}
+		if err := rollupContact(tx, c); err != nil {
+			return err
+		}
+		if err := contacts.Put([]byte(c.ID), encodeContact(c)); err != nil {
+			return fmt.Errorf("save contact %s: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+// rollupContact reads the contact's links: every linked thread counts in
+// Threads, the threads they started decide Stage, Unhappy and Replies.
+func rollupContact(tx *bolt.Tx, c *Contact) error {
+	c.Stage, c.Unhappy, c.Replies, c.Threads = funnel.New, false, 0, 0
+	threads := tx.Bucket(bucketThreads)
+	prefix := []byte(c.ID)
+	cur := tx.Bucket(bucketContactThreads).Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		c.Threads++
+		if len(v) == 0 || v[0]&flagStarted == 0 {
+			continue
+		}
+		tid := k[contactIDLen:]
+		tv := threads.Get(tid)
+		if tv == nil {
+			continue
+		}
+		f, err := decodeThreadFacts(tid, tv)
+		if err != nil {
+			return err
+		}
+		c.Stage = max(c.Stage, f.stage)
+		c.Unhappy = c.Unhappy || f.unhappy
+		c.Replies += f.ourMsgs
+	}
+	return nil
+}
+
+// Contacts returns every contact, furthest stage first, then most
+// recently seen.
+func (s *Store) Contacts() ([]Contact, error) {
+	var out []Contact
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketContacts)
+		out = make([]Contact, 0, b.Stats().KeyN)
+		return b.ForEach(func(k, v []byte) error {
+			c, err := decodeContact(k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read contacts: %w", err)
+	}
+	slices.SortFunc(out, func(a, b Contact) int {
+		if c := cmp.Compare(b.Stage, a.Stage); c != 0 {
+			return c
+		}
+		if c := b.LastSeen.Compare(a.LastSeen); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// Contact returns one contact by ID, or an error wrapping ErrNotFound.
+func (s *Store) Contact(id string) (Contact, error) {
+	var c Contact
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		c, err = loadContact(tx, id)
+		return err
+	})
+	if err != nil {
+		return Contact{}, fmt.Errorf("read contact: %w", err)
+	}
+	return c, nil
+}
+
+func loadContact(tx *bolt.Tx, id string) (Contact, error) {
+	v := tx.Bucket(bucketContacts).Get([]byte(id))
+	if v == nil {
+		return Contact{}, fmt.Errorf("contact %s: %w", id, ErrNotFound)
+	}
+	return decodeContact([]byte(id), v)
+}
+
+// ContactThreads returns a contact's threads, newest activity first.
+func (s *Store) ContactThreads(id string) ([]Thread, error) {
+	var out []Thread
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if _, err := loadContact(tx, id); err != nil {
+			return err
+		}
+		threads := tx.Bucket(bucketThreads)
+		prefix := []byte(id)
+		c := tx.Bucket(bucketContactThreads).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			tid := k[contactIDLen:]
+			v := threads.Get(tid)
+			if v == nil {
+				continue
+			}
+			t, err := decodeThreadSummary(tid, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read threads of contact: %w", err)
+	}
+	slices.SortFunc(out, func(a, b Thread) int {
+		if c := lastActivity(&b).Compare(lastActivity(&a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// lastActivity is the time of the newest message or reply in a thread.
+func lastActivity(t *Thread) time.Time {
+	last := t.Created
+	for _, x := range []time.Time{t.LastTheirs, t.LastOurs} {
+		if x.After(last) {
+			last = x
+		}
+	}
+	return last
+}
