@@ -37,10 +37,14 @@ type App struct {
 	spin spinner.Model
 
 	queue    *queueScreen
-	thread   *threadScreen // the open thread (queue view), nil when none
+	thread   *threadScreen // the open thread, nil when none
 	feedsV   *feedsScreen
-	funnel   *placeholderScreen
-	contacts *placeholderScreen
+	funnel   *funnelScreen
+	contacts *contactsScreen
+	// threadView is the view the open thread belongs to (where it was
+	// opened): it shows there in place of that view's list, and esc goes
+	// back to that list.
+	threadView view
 
 	view     view
 	showHelp bool
@@ -63,7 +67,7 @@ func New(deps Deps) *App {
 		deps.Now = time.Now
 	}
 	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), Store: deps.Store, Now: deps.Now, Width: 80, Height: 24,
-		unsaved: map[string]string{}}
+		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath}
 	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}}
 	a.help.Styles = c.Styles.Help
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
@@ -72,8 +76,8 @@ func New(deps Deps) *App {
 		a.queue.welcome = welcomeText(c.Styles, deps.ConfigPath)
 	}
 	a.feedsV = newFeedsScreen(c, deps.Feeds, func() string { return a.spin.View() })
-	a.funnel = &placeholderScreen{c: c, text: "The funnel view (stages, conversions, what moved this week) is not built yet."}
-	a.contacts = &placeholderScreen{c: c, text: "The contacts view (people across feeds, their stage and history) is not built yet."}
+	a.funnel = newFunnelScreen(c)
+	a.contacts = newContactsScreen(c)
 	a.resize()
 	return a
 }
@@ -108,7 +112,16 @@ func (a *App) PendingDrafts() map[string]string {
 	return pending
 }
 
+// threadShown reports whether the open thread is on screen: it belongs to
+// the view on display.
+func (a *App) threadShown() bool {
+	return a.thread != nil && a.threadView == a.view
+}
+
 func (a *App) active() screen {
+	if a.threadShown() {
+		return a.thread
+	}
 	switch a.view {
 	case viewFunnel:
 		return a.funnel
@@ -116,9 +129,6 @@ func (a *App) active() screen {
 		return a.contacts
 	case viewFeeds:
 		return a.feedsV
-	}
-	if a.thread != nil {
-		return a.thread
 	}
 	return a.queue
 }
@@ -129,6 +139,8 @@ func (a *App) resize() {
 	a.help.SetWidth(w)
 	a.queue.SetSize(w, h)
 	a.feedsV.SetSize(w, h)
+	a.funnel.SetSize(w, h)
+	a.contacts.SetSize(w, h)
 	if a.thread != nil {
 		a.thread.SetSize(w, h)
 	}
@@ -139,6 +151,18 @@ func (a *App) setStatus(text string, isErr bool) {
 }
 
 func (a *App) reloadQueue() tea.Cmd { return loadQueue(a.c.Store, a.c.Now()) }
+
+// refreshView reloads what the funnel or contacts view shows when it is on
+// display (entering a view loads it anyway).
+func (a *App) refreshView() tea.Cmd {
+	switch a.view {
+	case viewFunnel:
+		return a.funnel.reload()
+	case viewContacts:
+		return a.contacts.reload()
+	}
+	return nil
+}
 
 // quit saves the open draft first, then ends the program.
 func (a *App) quit() tea.Cmd {
@@ -168,7 +192,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return a, a.handleKey(msg)
 	case tea.PasteMsg:
-		if a.thread != nil && a.view == viewQueue {
+		if a.threadShown() {
 			_, cmd := a.thread.Update(msg)
 			return a, cmd
 		}
@@ -216,25 +240,29 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.enterView()
 		case key.Matches(msg, g.Funnel):
 			a.view = viewFunnel
-			return nil
+			return a.enterView()
 		case key.Matches(msg, g.Contacts):
 			a.view = viewContacts
-			return nil
+			return a.enterView()
 		case key.Matches(msg, g.Feeds):
 			a.view = viewFeeds
 			return a.enterView()
 		case key.Matches(msg, g.FetchAll):
-			return a.fetchAll()
+			return tea.Batch(a.fetchAll(), a.refreshView())
 		}
 	}
-	if a.view == viewQueue && a.thread == nil {
+	if a.view == viewQueue && !a.threadShown() {
 		qk := a.c.Keys.Queue
 		t, ok := a.queue.selected()
 		switch {
 		case key.Matches(msg, qk.Open) && ok:
-			return a.open(t.ID, false)
+			return a.open(t.ID, false, viewQueue)
 		case key.Matches(msg, qk.Reply) && ok:
-			return a.open(t.ID, true)
+			return a.open(t.ID, true, viewQueue)
+		case key.Matches(msg, qk.StageForward) && ok:
+			return a.stageStep(t.ID, 1)
+		case key.Matches(msg, qk.StageBack) && ok:
+			return a.stageStep(t.ID, -1)
 		case key.Matches(msg, qk.Done) && ok:
 			return changeThread(a.c.Store, t.ID, t.Title, action{kind: "done"})
 		case key.Matches(msg, qk.Snooze) && ok:
@@ -249,7 +277,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (a *App) composing() bool {
-	return a.view == viewQueue && a.thread != nil && a.thread.composing
+	return a.threadShown() && a.thread.composing
 }
 
 func (a *App) enterView() tea.Cmd {
@@ -259,7 +287,12 @@ func (a *App) enterView() tea.Cmd {
 	case viewQueue:
 		return a.reloadQueue()
 	}
-	return nil
+	return a.refreshView()
+}
+
+// stageStep moves a thread's stage by hand, one step (delta 1 or -1).
+func (a *App) stageStep(id string, delta int) tea.Cmd {
+	return moveStage(a.c.Store, id, delta, a.deps.User, a.c.Now())
 }
 
 func (a *App) fetchAll() tea.Cmd {
@@ -272,18 +305,20 @@ func (a *App) fetchAll() tea.Cmd {
 	return nil
 }
 
-func (a *App) open(id string, compose bool) tea.Cmd {
+// open loads a thread to show in view from (the list it was picked in).
+func (a *App) open(id string, compose bool, from view) tea.Cmd {
 	a.pendingOpen = id
 	st := a.c.Store
 	return func() tea.Msg {
 		m := loadThread(st, id)().(threadLoadedMsg)
-		return openedMsg{threadLoadedMsg: m, compose: compose}
+		return openedMsg{threadLoadedMsg: m, compose: compose, from: from}
 	}
 }
 
 type openedMsg struct {
 	threadLoadedMsg
 	compose bool
+	from    view
 }
 
 func (a *App) undo() tea.Cmd {
@@ -328,14 +363,25 @@ func nextMorning(now time.Time, days int) time.Time {
 	return time.Date(y, m, d, 9, 0, 0, 0, now.Location())
 }
 
+// closeThread goes back to the list the thread was opened from, and
+// reloads it: what was done in the thread may have moved it.
 func (a *App) closeThread() tea.Cmd {
 	var save tea.Cmd
 	if a.thread != nil {
 		save = a.thread.saveIfChanged()
 	}
+	owner := a.threadView
 	a.thread = nil
+	a.threadView = viewQueue
 	a.pendingOpen = ""
-	return tea.Batch(save, a.reloadQueue())
+	cmds := []tea.Cmd{save, a.reloadQueue()}
+	switch owner {
+	case viewFunnel:
+		cmds = append(cmds, a.funnel.reload())
+	case viewContacts:
+		cmds = append(cmds, a.contacts.reload())
+	}
+	return tea.Batch(cmds...)
 }
 
 // handleResult handles everything that is not input: command results,
@@ -356,11 +402,35 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 			a.setStatus("Could not open the thread: "+msg.err.Error(), true)
 			return nil
 		}
+		var save tea.Cmd
+		if a.thread != nil {
+			// Opening a thread from another view replaces the open one.
+			save = a.thread.saveIfChanged()
+		}
+		loaded := msg.threadLoadedMsg
+		if text, ok := a.c.unsaved[loaded.thread.ID]; ok {
+			loaded.draft = text // a save still in flight is newer than the disk
+		}
 		var cmd tea.Cmd
-		a.thread, cmd = newThreadScreen(a.c, msg.threadLoadedMsg, msg.compose)
+		a.thread, cmd = newThreadScreen(a.c, loaded, msg.compose)
+		a.threadView = msg.from
 		a.resize()
 		a.setStatus("", false)
-		return cmd
+		return tea.Batch(save, cmd)
+	case openThreadMsg:
+		return a.open(msg.id, false, msg.from)
+	case stageStepMsg:
+		return a.stageStep(msg.thread.ID, msg.delta)
+	case stageMovedMsg:
+		return a.stageMoved(msg)
+	case threadInfoMsg:
+		if msg.err == nil && a.thread != nil && a.thread.thread.ID == msg.thread.ID {
+			a.thread.setInfo(msg)
+		}
+	case funnelLoadedMsg, stageThreadsMsg:
+		a.funnel.Update(msg)
+	case contactsLoadedMsg, contactThreadsMsg:
+		a.contacts.Update(msg)
 	case backMsg:
 		return a.closeThread()
 	case doneMsg:
@@ -433,7 +503,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 			a.setStatus(fmt.Sprintf("Could not store items of %q: %v", msg.feed, msg.err), true)
 		}
 		if msg.res.New > 0 {
-			cmds = append(cmds, a.reloadQueue())
+			cmds = append(cmds, a.reloadQueue(), a.refreshView())
 		}
 		return tea.Batch(cmds...)
 	case feedStatesMsg:
@@ -450,6 +520,32 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		a.setStatus(msg.text, msg.isErr)
 	}
 	return nil
+}
+
+func (a *App) stageMoved(msg stageMovedMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		a.setStatus("Could not move the stage: "+msg.err.Error(), true)
+		return nil
+	case msg.atEnd && msg.delta > 0:
+		a.setStatus(fmt.Sprintf("%q is at %s, the last stage: it can't move further.", msg.title, msg.stage), false)
+		return nil
+	case msg.atEnd:
+		a.setStatus(fmt.Sprintf("%q is at %s, the first stage: it can't move back further.", msg.title, msg.stage), false)
+		return nil
+	}
+	by := ""
+	if msg.move.Who != "" {
+		by = ", by " + msg.move.Who
+	}
+	a.setStatus(fmt.Sprintf("Stage of %q: %s → %s (manual%s)", msg.title, msg.move.From, msg.move.To, by), false)
+	// The queue's order depends on the stage; the open thread shows its
+	// history; the funnel and contacts count stages.
+	cmds := []tea.Cmd{a.reloadQueue(), a.refreshView()}
+	if a.thread != nil && a.thread.thread.ID == msg.threadID {
+		cmds = append(cmds, loadThreadInfo(a.c.Store, msg.threadID))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (a *App) handlePoll(ev pollMsg) tea.Cmd {
@@ -540,20 +636,37 @@ func (a *App) footer() string {
 		}
 		return st.Render(fit(a.status, a.c.Width))
 	}
-	keys := a.active().ShortHelp()
+	var global []key.Binding
 	if a.composing() {
 		// Letters are text in the composer; only ctrl+c quits there.
-		keys = append(keys, a.c.Keys.Global.ForceQuit)
+		global = []key.Binding{a.c.Keys.Global.ForceQuit}
 	} else {
-		keys = append(keys, a.c.Keys.Global.Help, a.c.Keys.Global.Quit)
+		global = []key.Binding{a.c.Keys.Global.Help, a.c.Keys.Global.Quit}
 	}
-	return fit(a.help.ShortHelpView(keys), a.c.Width)
+	// The screen's keys give way (with an ellipsis) before the global
+	// ones: "? help" must always be there to find the rest.
+	h := a.help
+	tail := h.ShortHelpView(global)
+	sep := h.Styles.ShortSeparator.Inline(true).Render(h.ShortSeparator)
+	h.SetWidth(max(1, a.c.Width-lipgloss.Width(tail)-lipgloss.Width(sep)))
+	return fit(h.ShortHelpView(a.active().ShortHelp())+sep+tail, a.c.Width)
 }
 
 func (a *App) helpOverlay(height int) string {
-	groups := a.active().FullHelp()
-	groups = append(groups, a.c.Keys.Global.bindings())
-	box := a.c.Styles.Overlay.Render(a.c.Styles.Title.Render("Keys") + "\n\n" + a.help.FullHelpView(groups) + "\n\n" + a.c.Styles.Muted.Render("any key closes this"))
+	screenKeys := a.active().FullHelp()
+	g := a.c.Keys.Global
+	// Inside the box: border and padding take 4 cells.
+	h := a.help
+	h.SetWidth(0)
+	keys := h.FullHelpView(append(screenKeys, g.bindings()))
+	if lipgloss.Width(keys) > a.c.Width-4 {
+		// Too wide for one row of columns: the global keys go under the
+		// screen's, in two short columns, so nothing is cut off.
+		h.SetWidth(max(1, a.c.Width-4))
+		keys = h.FullHelpView(screenKeys) + "\n\n" +
+			h.FullHelpView([][]key.Binding{{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, {g.FetchAll, g.Help, g.Quit, g.ForceQuit}})
+	}
+	box := a.c.Styles.Overlay.Render(a.c.Styles.Title.Render("Keys") + "\n\n" + keys + "\n\n" + a.c.Styles.Muted.Render("any key closes this"))
 	return lipgloss.Place(a.c.Width, height, lipgloss.Center, lipgloss.Center, box)
 }
 

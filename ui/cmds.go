@@ -5,12 +5,13 @@ import (
 	"os"
 	"strings"
 
-	"github.com/charmbracelet/x/editor"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/editor"
 
 	"parley/feeds"
+	"parley/funnel"
 	"parley/store"
 )
 
@@ -43,7 +44,12 @@ type threadLoadedMsg struct {
 	messages []store.Message
 	replies  []store.Reply
 	draft    string
-	err      error
+	// history is the thread's stage moves, oldest first. A failure to
+	// read it does not keep the thread closed: historyErr says why it
+	// is missing.
+	history    []store.StageMove
+	historyErr error
+	err        error
 }
 
 // loadThread reads a whole thread and marks it read: opening a thread is
@@ -68,12 +74,124 @@ func loadThread(st *store.Store, id string) tea.Cmd {
 		if ok {
 			msg.draft = d.Text
 		}
+		msg.history, msg.historyErr = st.StageHistory(id)
 		if msg.thread.Unread > 0 {
 			if err := st.MarkRead(id); err != nil {
 				return threadLoadedMsg{err: err}
 			}
 		}
 		return msg
+	}
+}
+
+// threadInfoMsg refreshes an open thread's record and stage history
+// after a change (a stage move), leaving its composer alone.
+type threadInfoMsg struct {
+	thread     store.Thread
+	history    []store.StageMove
+	historyErr error
+	err        error
+}
+
+func loadThreadInfo(st *store.Store, id string) tea.Cmd {
+	return func() tea.Msg {
+		t, err := st.Thread(id)
+		if err != nil {
+			return threadInfoMsg{err: err}
+		}
+		h, herr := st.StageHistory(id)
+		return threadInfoMsg{thread: t, history: h, historyErr: herr}
+	}
+}
+
+// stageMovedMsg reports a manual stage move (> or <).
+type stageMovedMsg struct {
+	threadID string
+	title    string
+	move     store.StageMove
+	// atEnd: the thread is at the first or last stage already, so
+	// nothing moved; stage is where it is.
+	atEnd bool
+	stage funnel.Stage
+	delta int
+	err   error
+}
+
+// moveStage moves a thread one stage forward (delta 1) or back (-1) by
+// hand. It reads the thread first, so the move starts from the stage on
+// disk, not from a row that may be stale.
+func moveStage(st *store.Store, id string, delta int, who string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		t, err := st.Thread(id)
+		if err != nil {
+			return stageMovedMsg{threadID: id, delta: delta, err: err}
+		}
+		msg := stageMovedMsg{threadID: id, title: t.Title, stage: t.Stage, delta: delta}
+		to := int(t.Stage) + delta
+		if to < 0 || to >= len(funnel.Stages) {
+			msg.atEnd = true
+			return msg
+		}
+		msg.move, msg.err = st.SetStage(id, funnel.Stage(to), who, now)
+		return msg
+	}
+}
+
+// funnelLoadedMsg carries the funnel report; gen drops answers to loads
+// that a newer one replaced.
+type funnelLoadedMsg struct {
+	gen    int
+	report store.FunnelReport
+	err    error
+}
+
+func loadFunnel(st *store.Store, gen int, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		r, err := st.Funnel(now)
+		return funnelLoadedMsg{gen: gen, report: r, err: err}
+	}
+}
+
+// stageThreadsMsg lists the threads at one stage.
+type stageThreadsMsg struct {
+	gen     int
+	stage   funnel.Stage
+	threads []store.Thread
+	err     error
+}
+
+func loadStageThreads(st *store.Store, gen int, stage funnel.Stage) tea.Cmd {
+	return func() tea.Msg {
+		ts, err := st.ThreadsInStage(stage)
+		return stageThreadsMsg{gen: gen, stage: stage, threads: ts, err: err}
+	}
+}
+
+type contactsLoadedMsg struct {
+	gen      int
+	contacts []store.Contact
+	err      error
+}
+
+func loadContacts(st *store.Store, gen int) tea.Cmd {
+	return func() tea.Msg {
+		cs, err := st.Contacts()
+		return contactsLoadedMsg{gen: gen, contacts: cs, err: err}
+	}
+}
+
+// contactThreadsMsg lists one contact's threads across feeds.
+type contactThreadsMsg struct {
+	gen       int
+	contactID string
+	threads   []store.Thread
+	err       error
+}
+
+func loadContactThreads(st *store.Store, gen int, id string) tea.Cmd {
+	return func() tea.Msg {
+		ts, err := st.ContactThreads(id)
+		return contactThreadsMsg{gen: gen, contactID: id, threads: ts, err: err}
 	}
 }
 

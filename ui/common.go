@@ -40,6 +40,9 @@ type Common struct {
 	// unsaved holds draft texts whose save command has not reported back,
 	// so a quit in that window still writes them (App.PendingDrafts).
 	unsaved map[string]string
+	// trackLink is Deps.TrackLink (ctrl+l); configPath says where to set it.
+	trackLink  string
+	configPath string
 }
 
 // screen is one view of the console. Only App returns a tea.View; screens

@@ -124,15 +124,3 @@ func (f *feedsScreen) ShortHelp() []key.Binding {
 func (f *feedsScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{f.keys.bindings()}
 }
-
-// placeholderScreen stands in for views that later work builds, and says so.
-type placeholderScreen struct {
-	c    *Common
-	text string
-}
-
-func (p *placeholderScreen) Update(tea.Msg) (screen, tea.Cmd) { return p, nil }
-func (p *placeholderScreen) SetSize(int, int)                 {}
-func (p *placeholderScreen) View() string                     { return p.c.Styles.Muted.Render(p.text) }
-func (p *placeholderScreen) ShortHelp() []key.Binding         { return nil }
-func (p *placeholderScreen) FullHelp() [][]key.Binding        { return nil }

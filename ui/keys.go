@@ -5,11 +5,13 @@ import "charm.land/bubbles/v2/key"
 // KeyMap holds every binding, one struct per screen, so the help overlay
 // always shows the keys of what is on screen and config can rebind them.
 type KeyMap struct {
-	Global  GlobalKeys
-	Queue   QueueKeys
-	Thread  ThreadKeys
-	Compose ComposeKeys
-	Snooze  SnoozeKeys
+	Global   GlobalKeys
+	Queue    QueueKeys
+	Thread   ThreadKeys
+	Compose  ComposeKeys
+	Snooze   SnoozeKeys
+	Funnel   FunnelKeys
+	Contacts ContactsKeys
 }
 
 // GlobalKeys work on every screen (outside compose, where letters are text).
@@ -37,25 +39,48 @@ type Motion struct {
 
 type QueueKeys struct {
 	Motion
-	Open   key.Binding
-	Reply  key.Binding
-	Done   key.Binding
-	Undo   key.Binding
-	Snooze key.Binding
+	Open         key.Binding
+	Reply        key.Binding
+	Done         key.Binding
+	Undo         key.Binding
+	Snooze       key.Binding
+	StageForward key.Binding
+	StageBack    key.Binding
 }
 
 type ThreadKeys struct {
 	Motion
-	Back   key.Binding
-	Reply  key.Binding
-	Done   key.Binding
-	Snooze key.Binding
+	Back         key.Binding
+	Reply        key.Binding
+	Done         key.Binding
+	Snooze       key.Binding
+	StageForward key.Binding
+	StageBack    key.Binding
 }
 
 type ComposeKeys struct {
-	Send   key.Binding
-	Editor key.Binding
-	Leave  key.Binding
+	Send      key.Binding
+	Editor    key.Binding
+	TrackLink key.Binding
+	Leave     key.Binding
+}
+
+// FunnelKeys work on the funnel view: its stage rows and the list of a
+// stage's threads.
+type FunnelKeys struct {
+	Motion
+	List key.Binding // on a stage: list its threads
+	Open key.Binding // in the list: open the thread
+	Back key.Binding // in the list: back to the stages
+}
+
+// ContactsKeys work on the contacts view: the contacts and one contact's
+// threads.
+type ContactsKeys struct {
+	Motion
+	Threads key.Binding // on a contact: their threads
+	Open    key.Binding // on one of their threads: open it
+	Back    key.Binding // from their threads: back to the contacts
 }
 
 type SnoozeKeys struct {
@@ -78,6 +103,9 @@ func DefaultKeyMap() *KeyMap {
 	done := key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "done (archive)"))
 	snooze := key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "snooze"))
 	reply := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply"))
+	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open thread"))
+	forward := key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "stage forward"))
+	back := key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "stage back"))
 	return &KeyMap{
 		Global: GlobalKeys{
 			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -91,24 +119,41 @@ func DefaultKeyMap() *KeyMap {
 			FetchAll:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "fetch all now")),
 		},
 		Queue: QueueKeys{
-			Motion: motion,
-			Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open thread")),
-			Reply:  reply,
-			Done:   done,
-			Undo:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo done/snooze")),
-			Snooze: snooze,
+			Motion:       motion,
+			Open:         open,
+			Reply:        reply,
+			Done:         done,
+			Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo done/snooze")),
+			Snooze:       snooze,
+			StageForward: forward,
+			StageBack:    back,
 		},
 		Thread: ThreadKeys{
-			Motion: motion,
-			Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to queue")),
-			Reply:  reply,
-			Done:   done,
-			Snooze: snooze,
+			Motion:       motion,
+			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Reply:        reply,
+			Done:         done,
+			Snooze:       snooze,
+			StageForward: forward,
+			StageBack:    back,
 		},
 		Compose: ComposeKeys{
-			Send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send (copy + record)")),
-			Editor: key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
-			Leave:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (draft kept)")),
+			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send (copy + record)")),
+			Editor:    key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
+			TrackLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "insert tracked link")),
+			Leave:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (draft kept)")),
+		},
+		Funnel: FunnelKeys{
+			Motion: motion,
+			List:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list threads")),
+			Open:   open,
+			Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the funnel")),
+		},
+		Contacts: ContactsKeys{
+			Motion:  motion,
+			Threads: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "their threads")),
+			Open:    open,
+			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to contacts")),
 		},
 		Snooze: SnoozeKeys{
 			Hour:     key.NewBinding(key.WithKeys("1", "h"), key.WithHelp("1", "1 hour")),

@@ -115,11 +115,15 @@ func (q *queueScreen) columns() (feed, author, preview int) {
 	if q.width < 100 {
 		feed, author = 12, 14
 	}
-	if q.width < 72 {
-		feed, author = 10, 11
+	if q.width < 90 {
+		feed, author = 10, 12
 	}
-	// marker(2) + feed + sp + author + sp + preview + sp + draft(1) + sp + age(4) + sp + unread(3)
-	preview = q.width - 2 - feed - 1 - author - 1 - 1 - 1 - 1 - 4 - 1 - 3
+	if q.width < 72 {
+		feed, author = 8, 10
+	}
+	// marker(2) + mark(1) + sp + feed + sp + author + sp + badge + sp + preview +
+	// sp + draft(1) + sp + age(4) + sp + unread(3)
+	preview = q.width - 2 - 2 - feed - 1 - author - 1 - badgeWidth - 1 - 1 - 1 - 1 - 4 - 1 - 3
 	return feed, author, max(8, preview)
 }
 
@@ -136,7 +140,8 @@ func (q *queueScreen) View() string {
 	}
 	feedW, authorW, previewW := q.columns()
 	var b strings.Builder
-	header := "  " + fit("FEED", feedW) + " " + fit("FROM", authorW) + " " + fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", len(q.threads)), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
+	header := "    " + fit("FEED", feedW) + " " + fit("FROM", authorW) + " " + fit("STAGE", badgeWidth) + " " +
+		fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", len(q.threads)), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
 	b.WriteString(s.Muted.Render(fit(header, q.width)))
 	now := q.c.Now()
 	end := min(len(q.threads), q.offset+q.rows())
@@ -161,13 +166,16 @@ func (q *queueScreen) View() string {
 		if waiting.IsZero() {
 			waiting = t.LastTheirs
 		}
-		row := marker + fit(t.Feed, feedW) + " " + fit(t.Author, authorW) + " " + fit(preview, previewW) + " " +
-			draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
+		mark := threadMark(t)
+		who := fit(t.Feed, feedW) + " " + fit(t.Author, authorW) + " "
+		rest := " " + fit(preview, previewW) + " " + draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
 		if i == q.cursor {
-			b.WriteString(s.Selected.Render(row + unread))
+			// One style for the whole cursor row keeps its background
+			// unbroken; label and mark characters still tell it apart.
+			b.WriteString(s.Selected.Render(marker + mark + " " + who + fit(stageLabel(t.Stage), badgeWidth) + rest + unread))
 			continue
 		}
-		b.WriteString(row)
+		b.WriteString(marker + styledMark(s, mark) + " " + who + badge(s, t.Stage) + rest)
 		if t.Unread > 0 {
 			b.WriteString(s.Accent.Bold(true).Render(unread))
 		} else {
@@ -178,12 +186,12 @@ func (q *queueScreen) View() string {
 }
 
 func (q *queueScreen) ShortHelp() []key.Binding {
-	return []key.Binding{q.keys.Down, q.keys.Up, q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze}
+	return []key.Binding{q.keys.Down, q.keys.Up, q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.StageForward, q.keys.StageBack}
 }
 
 func (q *queueScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		q.keys.Motion.bindings(),
-		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo},
+		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack},
 	}
 }

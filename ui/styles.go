@@ -4,6 +4,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/lipgloss/v2"
+
+	"parley/funnel"
 )
 
 // Styles are semantic roles, not colours, so screens never pick colours.
@@ -35,8 +37,30 @@ type Styles struct {
 	Overlay  lipgloss.Style // help and menus
 	StatusOK lipgloss.Style
 
+	// Funnel roles. Stage badges carry their label, and marks are
+	// characters (! $ +), so nothing depends on colour alone.
+	Stage    [6]lipgloss.Style // badge per funnel.Stage
+	Unhappy  lipgloss.Style    // "!" mark and "unhappy" flag
+	IntentMk lipgloss.Style    // "$" mark
+	Positive lipgloss.Style    // "+" mark, "won back"
+	Bar      lipgloss.Style    // funnel bars
+	BarSel   lipgloss.Style    // the bar of the stage under the cursor
+
 	Help     help.Styles
 	TextArea textarea.Styles
+
+	// Pre-rendered badges and marks: rows draw them by the thousand and a
+	// Render costs microseconds.
+	badges [6]string
+	marks  map[string]string
+}
+
+// StageStyle is the badge style of a stage (muted for an unknown one).
+func (s *Styles) StageStyle(st funnel.Stage) lipgloss.Style {
+	if int(st) < len(s.Stage) {
+		return s.Stage[st]
+	}
+	return s.Muted
 }
 
 // NewStyles builds the palette for a light or dark terminal background.
@@ -77,6 +101,22 @@ func NewStyles(isDark bool) *Styles {
 	s.Compose = base.Border(lipgloss.NormalBorder(), true, false, false, false).BorderForeground(border)
 	s.Overlay = base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
 	s.StatusOK = s.OK
+
+	s.Stage[funnel.New] = s.Muted
+	s.Stage[funnel.Engaged] = base.Foreground(ours)
+	s.Stage[funnel.Trusting] = base.Foreground(ok)
+	s.Stage[funnel.Intent] = base.Foreground(warn).Bold(true)
+	s.Stage[funnel.Converted] = base.Foreground(ok).Bold(true)
+	s.Stage[funnel.Advocate] = base.Foreground(accent).Bold(true)
+	s.Unhappy = s.Error.Bold(true)
+	s.IntentMk = s.OK.Bold(true)
+	s.Positive = s.OK
+	s.Bar = base.Foreground(accent)
+	s.BarSel = s.Bar.Bold(true)
+	for _, st := range funnel.Stages {
+		s.badges[st] = s.Stage[st].Render(fit(stageLabel(st), badgeWidth))
+	}
+	s.marks = map[string]string{"!": s.Unhappy.Render("!"), "$": s.IntentMk.Render("$"), "+": s.Positive.Render("+")}
 
 	s.Help = help.DefaultStyles(isDark)
 	s.TextArea = textarea.DefaultStyles(isDark)

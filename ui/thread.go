@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"parley/funnel"
 	"parley/store"
 )
 
@@ -24,6 +26,17 @@ type (
 	doneMsg      struct{ thread store.Thread }
 	snoozeAskMsg struct{ thread store.Thread }
 	draftTickMsg struct{ threadID string }
+	// stageStepMsg asks for a manual stage move: delta 1 forward, -1 back.
+	stageStepMsg struct {
+		thread store.Thread
+		delta  int
+	}
+	// openThreadMsg asks App to open a thread in view from (the list the
+	// thread was picked in), so esc returns there.
+	openThreadMsg struct {
+		id   string
+		from view
+	}
 )
 
 func emit(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
@@ -37,6 +50,10 @@ type threadScreen struct {
 	thread   store.Thread
 	messages []store.Message
 	replies  []store.Reply
+	// history is the stage moves, oldest first; historyErr says why it
+	// could not be read.
+	history    []store.StageMove
+	historyErr error
 
 	vp        viewport.Model
 	input     textarea.Model
@@ -52,7 +69,8 @@ type threadScreen struct {
 
 func newThreadScreen(c *Common, m threadLoadedMsg, compose bool) (*threadScreen, tea.Cmd) {
 	t := &threadScreen{c: c, keys: c.Keys.Thread, ckeys: c.Keys.Compose,
-		thread: m.thread, messages: m.messages, replies: m.replies, lastSaved: m.draft}
+		thread: m.thread, messages: m.messages, replies: m.replies, lastSaved: m.draft,
+		history: m.history, historyErr: m.historyErr}
 	t.vp = viewport.New()
 	t.vp.SoftWrap = false
 	t.input = textarea.New()
@@ -136,6 +154,8 @@ func (t *threadScreen) renderMessages() string {
 	body := lipgloss.NewStyle().Width(width).PaddingLeft(2)
 	now := t.c.Now()
 	var b strings.Builder
+	b.WriteString(t.renderHistory())
+	b.WriteString("\n" + s.Rule.Render(strings.Repeat("─", max(0, t.width))) + "\n")
 	for i, e := range entries {
 		if i > 0 {
 			b.WriteString("\n\n")
@@ -159,6 +179,44 @@ func (t *threadScreen) renderMessages() string {
 		b.WriteString(body.Render(text))
 	}
 	return b.String()
+}
+
+// renderHistory answers "why is this thread at this stage": every move
+// with its age, its stages, its cause and who made it by hand.
+func (t *threadScreen) renderHistory() string {
+	s := t.c.Styles
+	now := t.c.Now()
+	head := s.Author.Render("Stage history") + s.Muted.Render(" · now ") + s.StageStyle(t.thread.Stage).Render(t.thread.Stage.String())
+	switch {
+	case t.historyErr != nil:
+		return head + "\n" + s.Error.Render(fit("  could not read the stage history: "+t.historyErr.Error(), max(1, t.width)))
+	case len(t.history) == 0:
+		return head + s.Muted.Render(" · no moves yet")
+	}
+	wrap := lipgloss.NewStyle().Width(max(20, t.width))
+	var b strings.Builder
+	b.WriteString(head)
+	for _, m := range t.history {
+		cause := m.Cause
+		if m.Manual {
+			cause = "manual"
+			if m.Who != "" {
+				cause += ", by " + m.Who
+			}
+		}
+		line := "  " + s.Muted.Render(fit(age(now, m.At)+" ago", 8)) + " " +
+			s.StageStyle(m.From).Render(m.From.String()) + " → " + s.StageStyle(m.To).Render(m.To.String()) +
+			"  " + s.Muted.Render(cause)
+		b.WriteString("\n" + wrap.Render(line))
+	}
+	return b.String()
+}
+
+// setInfo takes a fresh record and history after a change; the composer
+// and the scroll position stay.
+func (t *threadScreen) setInfo(m threadInfoMsg) {
+	t.thread, t.history, t.historyErr = m.thread, m.history, m.historyErr
+	t.layout()
 }
 
 func (t *threadScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -214,6 +272,10 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 		return emit(doneMsg{t.thread})
 	case key.Matches(msg, t.keys.Snooze):
 		return emit(snoozeAskMsg{t.thread})
+	case key.Matches(msg, t.keys.StageForward):
+		return emit(stageStepMsg{thread: t.thread, delta: 1})
+	case key.Matches(msg, t.keys.StageBack):
+		return emit(stageStepMsg{thread: t.thread, delta: -1})
 	case key.Matches(msg, t.keys.Down):
 		t.vp.ScrollDown(1)
 	case key.Matches(msg, t.keys.Up):
@@ -242,23 +304,46 @@ func (t *threadScreen) updateCompose(msg tea.Msg) tea.Cmd {
 			return t.send()
 		case key.Matches(km, t.ckeys.Editor):
 			return writeEditorFile(t.thread.ID, t.input.Value())
+		case key.Matches(km, t.ckeys.TrackLink):
+			return t.insertTrackLink()
 		}
 	}
 	before := t.input.Value()
 	var cmd tea.Cmd
 	t.input, cmd = t.input.Update(msg)
+	return tea.Batch(cmd, t.edited(before))
+}
+
+// insertTrackLink puts the thread's tracked link at the cursor; the edit
+// then autosaves like any other.
+func (t *threadScreen) insertTrackLink() tea.Cmd {
+	if t.c.trackLink == "" {
+		where := t.c.configPath
+		if where == "" {
+			where = "your config file"
+		}
+		return emit(statusMsg{text: `No track_link configured: add track_link = "https://shop.example.com/?ref={thread}" under [funnel] in ` + where})
+	}
+	before := t.input.Value()
+	t.input.InsertString(funnel.TrackLink(t.c.trackLink, t.thread.Ref()))
+	return t.edited(before)
+}
+
+// edited schedules the autosave after the composer's text changed from
+// before (nothing when it did not).
+func (t *threadScreen) edited(before string) tea.Cmd {
 	if t.input.Value() == before {
-		return cmd
+		return nil
 	}
 	if before == "" || t.input.Value() == "" {
 		t.layout() // the composer box appears or goes
 	}
 	if t.saveDue {
-		return cmd
+		return nil
 	}
 	t.saveDue = true
 	id := t.thread.ID
-	return tea.Batch(cmd, tea.Tick(draftSaveDelay, func(time.Time) tea.Msg { return draftTickMsg{threadID: id} }))
+	return tea.Tick(draftSaveDelay, func(time.Time) tea.Msg { return draftTickMsg{threadID: id} })
 }
 
 func (t *threadScreen) saveIfChanged() tea.Cmd {
@@ -298,7 +383,19 @@ func (t *threadScreen) View() string {
 	if title == "" {
 		title = "(untitled)"
 	}
-	meta := t.thread.Feed + " · " + t.thread.Author + " · started " + age(t.c.Now(), t.thread.Created) + " ago"
+	meta := t.thread.Feed + " · " + t.thread.Author + " · started " + age(t.c.Now(), t.thread.Created) + " ago" +
+		" · stage " + t.thread.Stage.String()
+	if t.thread.Unhappy {
+		meta += " · ! unhappy"
+	}
+	if t.thread.WonBack {
+		meta += " · won back"
+	}
+	if n := t.thread.Conversions; n == 1 {
+		meta += " · 1 conversion"
+	} else if n > 1 {
+		meta += fmt.Sprintf(" · %d conversions", n)
+	}
 	if l := t.thread.Link; l != "" {
 		meta += " · " + l
 	}
@@ -325,15 +422,15 @@ func (t *threadScreen) View() string {
 
 func (t *threadScreen) ShortHelp() []key.Binding {
 	if t.composing {
-		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.Leave}
+		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave}
 	}
-	return []key.Binding{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.Down, t.keys.Up}
+	return []key.Binding{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.Down, t.keys.Up}
 }
 
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		t.keys.Motion.bindings(),
-		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze},
-		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.Leave},
+		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack},
+		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave},
 	}
 }

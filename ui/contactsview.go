@@ -1,0 +1,268 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"parley/store"
+)
+
+// contactsScreen is view 3: the people behind the threads (an author on a
+// source), furthest stage first. enter shows one contact's threads across
+// feeds; enter on one opens it in this view, esc comes back. Only the rows
+// that fit are drawn, so 100k contacts move as fast as ten.
+type contactsScreen struct {
+	c    *Common
+	keys ContactsKeys
+
+	contacts []store.Contact
+	loaded   bool
+	err      error
+	gen      int
+	nav      listNav
+
+	// One contact's threads, when showing.
+	showing  bool
+	contact  store.Contact
+	threads  []store.Thread
+	thLoaded bool
+	thErr    error
+	thGen    int
+	thNav    listNav
+
+	width, height int
+}
+
+func newContactsScreen(c *Common) *contactsScreen {
+	return &contactsScreen{c: c, keys: c.Keys.Contacts}
+}
+
+func (v *contactsScreen) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.nav.setRows(max(1, h-1))   // under the header
+	v.thNav.setRows(max(1, h-2)) // under the title and the header
+}
+
+// reload asks for the contacts again, and the shown contact's threads.
+func (v *contactsScreen) reload() tea.Cmd {
+	v.gen++
+	cmds := []tea.Cmd{loadContacts(v.c.Store, v.gen)}
+	if v.showing {
+		cmds = append(cmds, v.loadThreads())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (v *contactsScreen) loadThreads() tea.Cmd {
+	v.thGen++
+	return loadContactThreads(v.c.Store, v.thGen, v.contact.ID)
+}
+
+// setContacts replaces the list, keeping the cursor on the same contact.
+func (v *contactsScreen) setContacts(cs []store.Contact) {
+	selected := ""
+	if c, ok := v.selectedContact(); ok {
+		selected = c.ID
+	}
+	v.contacts, v.loaded, v.err = cs, true, nil
+	v.nav.setLen(len(cs))
+	for i, c := range cs {
+		if c.ID == selected && selected != "" {
+			v.nav.cursor = i
+			v.nav.clamp()
+		}
+		if v.showing && c.ID == v.contact.ID {
+			v.contact = c // fresh stage and counts for the heading
+		}
+	}
+}
+
+func (v *contactsScreen) setThreads(ts []store.Thread) {
+	selected := ""
+	if t, ok := v.selectedThread(); ok {
+		selected = t.ID
+	}
+	v.threads, v.thLoaded, v.thErr = ts, true, nil
+	v.thNav.setLen(len(ts))
+	for i, t := range ts {
+		if t.ID == selected {
+			v.thNav.cursor = i
+			v.thNav.clamp()
+			break
+		}
+	}
+}
+
+func (v *contactsScreen) selectedContact() (store.Contact, bool) {
+	if v.nav.cursor < 0 || v.nav.cursor >= len(v.contacts) {
+		return store.Contact{}, false
+	}
+	return v.contacts[v.nav.cursor], true
+}
+
+func (v *contactsScreen) selectedThread() (store.Thread, bool) {
+	if !v.showing || v.thNav.cursor < 0 || v.thNav.cursor >= len(v.threads) {
+		return store.Thread{}, false
+	}
+	return v.threads[v.thNav.cursor], true
+}
+
+func (v *contactsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case contactsLoadedMsg:
+		if msg.gen != v.gen {
+			return v, nil
+		}
+		if msg.err != nil {
+			v.err = msg.err
+			return v, nil
+		}
+		v.setContacts(msg.contacts)
+	case contactThreadsMsg:
+		if msg.gen != v.thGen || !v.showing || msg.contactID != v.contact.ID {
+			return v, nil
+		}
+		if msg.err != nil {
+			v.thErr, v.thLoaded = msg.err, true
+			return v, nil
+		}
+		v.setThreads(msg.threads)
+	case tea.KeyPressMsg:
+		if v.showing {
+			switch {
+			case key.Matches(msg, v.keys.Back):
+				v.showing, v.threads = false, nil
+			case key.Matches(msg, v.keys.Open):
+				if t, ok := v.selectedThread(); ok {
+					return v, emit(openThreadMsg{id: t.ID, from: viewContacts})
+				}
+			default:
+				v.thNav.handle(v.keys.Motion, msg)
+			}
+			return v, nil
+		}
+		if key.Matches(msg, v.keys.Threads) {
+			c, ok := v.selectedContact()
+			if !ok {
+				return v, nil
+			}
+			v.showing, v.contact = true, c
+			v.threads, v.thLoaded, v.thErr = nil, false, nil
+			v.thNav = listNav{}
+			v.thNav.setRows(max(1, v.height-2))
+			return v, v.loadThreads()
+		}
+		v.nav.handle(v.keys.Motion, msg)
+	}
+	return v, nil
+}
+
+// contactColumns: the name takes what feed and the fixed columns leave.
+// cursor(2) mark(1) sp name sp feed sp badge sp touches(7) sp threads(7) sp seen(5)
+func (v *contactsScreen) contactColumns() (name, feed int) {
+	const fixed = 2 + 1 + 1 + 1 + 1 + badgeWidth + 1 + 7 + 1 + 7 + 1 + 5
+	feed = clampInt((v.width-fixed)/3, 8, 20)
+	return max(8, v.width-fixed-feed), feed
+}
+
+func (v *contactsScreen) View() string {
+	if v.showing {
+		return v.viewThreads()
+	}
+	s := v.c.Styles
+	switch {
+	case v.err != nil:
+		return s.Error.Render("Could not read the contacts: " + v.err.Error())
+	case !v.loaded:
+		return s.Muted.Render("Loading the contacts…")
+	case len(v.contacts) == 0:
+		return s.Muted.Render("No contacts yet: everyone who writes in a feed shows up here (R: fetch now, 4: feeds).")
+	}
+	nameW, feedW := v.contactColumns()
+	var b strings.Builder
+	b.WriteString(s.Muted.Render(fit("    "+fit(fmt.Sprintf("CONTACTS (%d)", len(v.contacts)), nameW)+" "+fit("FEED", feedW)+" "+
+		fit("STAGE", badgeWidth)+" "+fmt.Sprintf("%7s %7s %5s", "TOUCHES", "THREADS", "SEEN"), v.width)))
+	now := v.c.Now()
+	from, to := v.nav.visible()
+	for i := from; i < to; i++ {
+		c := v.contacts[i]
+		mark := " "
+		if c.Unhappy {
+			mark = "!"
+		}
+		tail := " " + fmt.Sprintf("%7d %7d %5s", c.Touches(), c.Threads, age(now, c.LastSeen))
+		b.WriteByte('\n')
+		if i == v.nav.cursor {
+			b.WriteString(s.Selected.Render(cursorMark(true) + mark + " " + fit(c.Name, nameW) + " " + fit(c.Feed, feedW) + " " +
+				fit(stageLabel(c.Stage), badgeWidth) + tail))
+			continue
+		}
+		b.WriteString(cursorMark(false) + styledMark(s, mark) + " " + s.Author.Render(fit(c.Name, nameW)) + " " + fit(c.Feed, feedW) + " " +
+			badge(s, c.Stage) + tail)
+	}
+	return b.String()
+}
+
+func (v *contactsScreen) viewThreads() string {
+	s := v.c.Styles
+	c := v.contact
+	now := v.c.Now()
+	head := s.Author.Render(c.Name) + s.Muted.Render(" · "+c.Feed+" · ") + s.StageStyle(c.Stage).Render(c.Stage.String()) +
+		s.Muted.Render(fmt.Sprintf(" · %d touches · first seen %s ago · esc: back", c.Touches(), age(now, c.FirstSeen)))
+	if c.Unhappy {
+		head = s.Unhappy.Render("! ") + head
+	}
+	head = fit(head, v.width)
+	switch {
+	case v.thErr != nil:
+		return head + "\n" + s.Error.Render("Could not list their threads: "+v.thErr.Error())
+	case !v.thLoaded:
+		return head + "\n" + s.Muted.Render("Loading…")
+	case len(v.threads) == 0:
+		return head + "\n" + s.Muted.Render("No threads.")
+	}
+	// cursor(2) mark(1) sp feed sp badge sp title sp msgs(4) sp last(5)
+	feedW := 12
+	if v.width >= 100 {
+		feedW = 16
+	}
+	titleW := max(8, v.width-2-1-1-feedW-1-badgeWidth-1-1-4-1-5)
+	var b strings.Builder
+	b.WriteString(head)
+	b.WriteString("\n" + s.Muted.Render(fit("    "+fit("FEED", feedW)+" "+fit("STAGE", badgeWidth)+" "+
+		fit(fmt.Sprintf("THREADS (%d)", len(v.threads)), titleW)+" "+fmt.Sprintf("%4s %5s", "MSGS", "LAST"), v.width)))
+	from, to := v.thNav.visible()
+	for i := from; i < to; i++ {
+		t := v.threads[i]
+		title := t.Title
+		if title == "" {
+			title = t.Preview
+		}
+		mark := threadMark(t)
+		tail := " " + fit(title, titleW) + " " + fmt.Sprintf("%4d %5s", t.Messages, age(now, lastActivity(t)))
+		b.WriteByte('\n')
+		if i == v.thNav.cursor {
+			b.WriteString(s.Selected.Render(cursorMark(true) + mark + " " + fit(t.Feed, feedW) + " " + fit(stageLabel(t.Stage), badgeWidth) + tail))
+			continue
+		}
+		b.WriteString(cursorMark(false) + styledMark(s, mark) + " " + fit(t.Feed, feedW) + " " + badge(s, t.Stage) + tail)
+	}
+	return b.String()
+}
+
+func (v *contactsScreen) ShortHelp() []key.Binding {
+	if v.showing {
+		return []key.Binding{v.keys.Down, v.keys.Up, v.keys.Open, v.keys.Back}
+	}
+	return []key.Binding{v.keys.Down, v.keys.Up, v.keys.Threads}
+}
+
+func (v *contactsScreen) FullHelp() [][]key.Binding {
+	if v.showing {
+		return [][]key.Binding{v.keys.Motion.bindings(), {v.keys.Open, v.keys.Back}}
+	}
+	return [][]key.Binding{v.keys.Motion.bindings(), {v.keys.Threads}}
+}
