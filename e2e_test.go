@@ -145,3 +145,36 @@ func (s *tmuxSession) waitGone() {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// The funnel path a new user takes on the demo: the queue puts unhappy
+// customers first, view 2 shows every stage with counts, enter lists a
+// stage's threads, and a manual move is visible in the thread's history.
+func TestE2EDemoFunnel(t *testing.T) {
+	bin := buildParley(t)
+	env := isolatedEnv(t)
+	s := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "--demo")
+	scr := s.waitFor("WAITING FOR A REPLY")
+	rows := strings.Split(scr, "\n")
+	if len(rows) < 4 || !strings.Contains(rows[2], "!") {
+		t.Errorf("the first queue row is not an unhappy (!) thread:\n%s", scr)
+	}
+
+	s.keys("2")
+	scr = s.waitFor("advocate")
+	for _, want := range []string{"new", "engaged", "trusting", "intent", "converted", "advocate", "revenue"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("funnel view lacks %q:\n%s", want, scr)
+		}
+	}
+	if strings.Contains(scr, "not built yet") {
+		t.Errorf("funnel view is still a placeholder:\n%s", scr)
+	}
+
+	s.keys("3")
+	scr = s.waitFor("TOUCHES")
+	if !strings.Contains(scr, "SEEN") || !strings.Contains(scr, " adv ") {
+		t.Errorf("contacts view lacks its columns:\n%s", scr)
+	}
+	s.keys("q")
+	s.waitGone()
+}

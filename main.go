@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -22,6 +23,7 @@ import (
 
 	"parley/demo"
 	"parley/feeds"
+	"parley/funnel"
 	"parley/store"
 	"parley/ui"
 )
@@ -29,11 +31,15 @@ import (
 const usage = `parley: one keyboard-driven queue for every conversation about your product.
 
 Usage:
-  parley [flags]              open the console on your config and database
-  parley --demo               open the console on built-in sample feeds (no network,
-                              no config; uses its own demo.db, never your database)
-  parley fetch [flags]        poll every configured feed once, print a line per feed,
-                              exit non-zero if every feed failed (for cron)
+  parley [flags]                     open the console on your config and database
+  parley --demo                      open the console on built-in sample feeds (no network,
+                                     no config; uses its own demo.db, never your database)
+  parley fetch [flags]               poll every configured feed once, print a line per feed,
+                                     exit non-zero if every feed failed (for cron)
+  parley export [--format csv|json]  print every thread with its stage, contact, feed,
+                                     activity and conversions (default csv)
+  parley conversions import FILE     attribute sales (CSV or JSON lines of ref, amount,
+                                     currency, time) to threads by their tracked-link ref
 
 Flags (everywhere):
   --config PATH   config file (default %s)
@@ -48,8 +54,37 @@ Files:
 Keys: press ? in the console. Docs: README.md.
 `
 
+const fetchUsage = `Usage: parley fetch [--config PATH] [--db PATH] [--demo]
+
+Poll every configured feed once, store new items, print one line per feed
+(new/total items or the error). Exits 1 if every feed failed, 0 otherwise.
+`
+
 // Commands that later versions add; named here so a user gets a clear answer.
-var notYet = map[string]bool{"import-opml": true, "export": true, "conversions": true, "serve": true, "doctor": true}
+var notYet = map[string]bool{"import-opml": true, "serve": true, "doctor": true}
+
+// command is one subcommand: its help text and what it runs. args are the
+// arguments left after the flags (which may come anywhere after the name).
+type command struct {
+	usage string
+	run   func(opts options, args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{
+	"fetch": {fetchUsage, func(opts options, args []string, stdout, stderr io.Writer) int {
+		if len(args) > 0 {
+			return unexpectedArg(stderr, "fetch", args[0])
+		}
+		return fetch(opts, stdout, stderr)
+	}},
+	"export":      {exportUsage, exportCmd},
+	"conversions": {conversionsUsage, conversionsCmd},
+}
+
+func unexpectedArg(stderr io.Writer, cmd, arg string) int {
+	fmt.Fprintf(stderr, "parley %s: unexpected argument %q (see parley %s --help)\n", cmd, arg, cmd)
+	return 2
+}
 
 type paths struct {
 	config, db, dataDir, log string
@@ -68,8 +103,12 @@ func defaultPaths() paths {
 
 type options struct {
 	paths
-	demo bool
+	demo   bool
+	format string // export --format
 }
+
+// demoDir is where --demo renders its feeds and sample files.
+func (o options) demoDir() string { return filepath.Join(o.dataDir, "demo-feeds") }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -77,17 +116,17 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	def := defaultPaths()
-	opts := options{paths: def}
-	flags := func(name string) *flag.FlagSet {
+	opts := options{paths: def, format: "csv"}
+	flags := func(name, help string) *flag.FlagSet {
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		fs.StringVar(&opts.config, "config", opts.config, "config file")
 		fs.StringVar(&opts.db, "db", opts.db, "database file")
 		fs.BoolVar(&opts.demo, "demo", opts.demo, "use the built-in demo")
-		fs.Usage = func() { fmt.Fprintf(stderr, usage, def.config, def.db, def.log) }
+		fs.Usage = func() { fmt.Fprint(stderr, help) }
 		return fs
 	}
-	root := flags("parley")
+	root := flags("parley", fmt.Sprintf(usage, def.config, def.db, def.log))
 	if err := root.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -96,30 +135,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rest := root.Args()
 	cmd := ""
+	var c command
 	if len(rest) > 0 {
 		cmd, rest = rest[0], rest[1:]
-		// Flags may also follow the command: parley fetch --db x.
-		sub := flags("parley " + cmd)
-		if cmd == "fetch" {
-			sub.Usage = func() {
-				fmt.Fprintf(stderr, "Usage: parley fetch [--config PATH] [--db PATH] [--demo]\n\nPoll every configured feed once, store new items, print one line per feed\n(new/total items or the error). Exits 1 if every feed failed, 0 otherwise.\n")
+		var known bool
+		if c, known = commands[cmd]; !known {
+			if notYet[cmd] {
+				fmt.Fprintf(stderr, "parley %s: not available in this version yet\n", cmd)
+				return 2
 			}
+			fmt.Fprintf(stderr, "parley: unknown command %q (see parley --help)\n", cmd)
+			return 2
 		}
-		if err := sub.Parse(rest); err != nil {
+		// Flags may also follow the command, and its arguments:
+		// parley fetch --db x, parley conversions import sales.csv --demo.
+		sub := flags("parley "+cmd, c.usage)
+		if cmd == "export" {
+			sub.StringVar(&opts.format, "format", opts.format, "csv or json")
+		}
+		var err error
+		if rest, err = parseInterspersed(sub, rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return 0
 			}
 			return 2
 		}
-		rest = sub.Args()
 	}
 	dbIsDefault := opts.db == def.db
 	if opts.demo && dbIsDefault {
 		opts.db = filepath.Join(filepath.Dir(def.db), "demo.db")
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "parley: unexpected argument %q (see parley --help)\n", rest[0])
-		return 2
 	}
 
 	logger, closeLog, err := openLog(opts.log)
@@ -132,31 +176,45 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer closeLog()
 	slog.SetDefault(logger)
 
-	switch cmd {
-	case "":
+	if cmd == "" {
 		return console(opts, stderr)
-	case "fetch":
-		return fetch(opts, stdout, stderr)
-	default:
-		if notYet[cmd] {
-			fmt.Fprintf(stderr, "parley %s: not available in this version yet\n", cmd)
-			return 2
+	}
+	return c.run(opts, rest, stdout, stderr)
+}
+
+// parseInterspersed parses flags that may come before, between and after
+// the positional arguments, which it returns in order. After "--" every
+// argument is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
 		}
-		fmt.Fprintf(stderr, "parley: unknown command %q (see parley --help)\n", cmd)
-		return 2
+		rest := fs.Args()
+		// Parse stops at the first non-flag, or just after a "--".
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
 }
 
-// setup loads the feeds to use (config or demo) and opens the database.
-// noConfig reports a missing config file, which is not an error: the
-// console then shows a welcome.
+// setup loads the feeds to use (config or demo) and opens the database
+// with the funnel analyzer the config asks for. noConfig reports a missing
+// config file, which is not an error: the console then shows a welcome.
 func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err error) {
 	if opts.demo {
-		list, err := demo.Write(filepath.Join(opts.dataDir, "demo-feeds"), time.Now())
+		list, err := demo.Write(opts.demoDir(), time.Now())
 		if err != nil {
 			return cfg, nil, false, fmt.Errorf("write demo feeds: %w", err)
 		}
-		cfg = feeds.Config{Path: "(demo)", Feeds: list, Ours: demo.Ours}
+		cfg = feeds.Config{Path: "(demo)", Feeds: list, Ours: demo.Ours,
+			Funnel: funnel.Config{TrackLink: demo.TrackLink}}
 	} else {
 		cfg, err = feeds.LoadConfig(opts.config)
 		if errors.Is(err, feeds.ErrNoConfig) {
@@ -167,8 +225,71 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 			return cfg, nil, false, err
 		}
 	}
-	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours})
+	// LoadConfig has already compiled [funnel] once; this cannot fail for
+	// a config it accepted.
+	an, err := funnel.NewAnalyzer(cfg.Funnel)
+	if err != nil {
+		return cfg, nil, false, fmt.Errorf("%s: [funnel]: %w", cfg.Path, err)
+	}
+	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an})
 	return cfg, st, noConfig, err
+}
+
+// prepareDemo brings demo.db up to date the way `parley --demo` opens:
+// the demo feeds (local files) ingested and the built-in conversions
+// imported. Both are idempotent, so every start and every --demo command
+// can run it.
+func prepareDemo(cfg feeds.Config, st *store.Store, now time.Time) error {
+	var errs []error
+	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
+		if _, err := st.Ingest(r, now); err != nil {
+			errs = append(errs, err)
+		}
+	})
+	if err := importDemoConversions(st, now); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// importDemoConversions imports the demo's built-in conversions (their IDs
+// are fixed, so importing them on every start counts each once).
+func importDemoConversions(st *store.Store, now time.Time) error {
+	data, err := demo.Conversions(now)
+	if err != nil {
+		return err
+	}
+	rows, bad, err := parseConversions(demo.ConversionsFile, data)
+	if err == nil && len(bad) > 0 {
+		err = fmt.Errorf("line %d: %s", bad[0].Line, bad[0].Msg)
+	}
+	if err != nil {
+		return fmt.Errorf("demo conversions: %w", err)
+	}
+	res, err := st.ImportConversions(rows, now)
+	if err != nil {
+		return fmt.Errorf("demo conversions: %w", err)
+	}
+	if len(res.Unknown) > 0 {
+		u := res.Unknown[0]
+		return fmt.Errorf("demo conversions: line %d: ref %s: %w", u.Line, u.Ref, u.Err)
+	}
+	return nil
+}
+
+// userName is who makes manual stage moves: the login name.
+func userName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name := u.Username
+		if i := strings.LastIndexByte(name, '\\'); i >= 0 {
+			name = name[i+1:] // DOMAIN\name on Windows
+		}
+		return name
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
+	}
+	return "me"
 }
 
 func console(opts options, stderr io.Writer) int {
@@ -179,15 +300,14 @@ func console(opts options, stderr io.Writer) int {
 	}
 	defer st.Close()
 
-	fetcher := feeds.NewFetcher(cfg.Fetch)
 	if opts.demo {
-		// Local files: ingest before the first frame so the demo opens full.
-		fetcher.FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
-			if _, err := st.Ingest(r, time.Now()); err != nil {
-				slog.Error("demo ingest", "feed", r.Feed, "err", err)
-			}
-		})
+		// Local files: ingest before the first frame so the demo opens
+		// full, with a few threads already converted.
+		if err := prepareDemo(cfg, st, time.Now()); err != nil {
+			slog.Error("demo setup", "err", err)
+		}
 	}
+	fetcher := feeds.NewFetcher(cfg.Fetch)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var poller *feeds.Poller
@@ -196,7 +316,8 @@ func console(opts options, stderr io.Writer) int {
 		poller.Start(ctx)
 	}
 
-	app := ui.New(ui.Deps{Store: st, Poller: poller, Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo})
+	app := ui.New(ui.Deps{Store: st, Poller: poller, Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
+		TrackLink: cfg.Funnel.TrackLink, User: userName()})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())
@@ -269,6 +390,12 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 	if failed == len(cfg.Feeds) {
 		fmt.Fprintf(stderr, "parley fetch: every feed failed\n")
 		return 1
+	}
+	if opts.demo {
+		// As the demo console does on start, so demo.db looks the same.
+		if err := importDemoConversions(st, time.Now()); err != nil {
+			slog.Error("demo conversions", "err", err)
+		}
 	}
 	return 0
 }

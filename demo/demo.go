@@ -33,6 +33,26 @@ var Ours = []string{"Maya from Quillstone", "Quillstone Team"}
 // Every is the poll interval of the demo feeds.
 const Every = 10 * time.Minute
 
+// TrackLink is the demo's [funnel] track_link: ctrl+l inserts it with the
+// thread's ref in place of {thread}.
+const TrackLink = "https://quillstone.example/buy?ref={thread}"
+
+// The demo's conversions files (CSV, see `parley conversions import`).
+// Their refs are those of demo threads: a thread's ref is the start of its
+// ID, a hash of item IDs and links that never change between renderings
+// (demo_test checks every ref against an ingested demo). Their rows carry
+// fixed IDs, so importing them again after a new rendering (new times)
+// counts nothing twice.
+const (
+	// ConversionsFile is imported by the demo on every start (Conversions):
+	// three threads that bought, one per feed.
+	ConversionsFile = "conversions.csv"
+	// MoreConversionsFile is written next to the demo feeds by Write for
+	// the user to try `parley conversions import --demo`: two new sales,
+	// one already imported, one whose ref matches no thread.
+	MoreConversionsFile = "more-conversions.csv"
+)
+
 //go:embed feeds/*.tmpl
 var templates embed.FS
 
@@ -50,9 +70,21 @@ var sources = []source{
 	{name: "Community forum", file: "forum.json", layout: time.RFC3339},       // JSON Feed 1.1
 }
 
+var (
+	conversions     = source{file: ConversionsFile, layout: time.RFC3339}
+	moreConversions = source{file: MoreConversionsFile, layout: time.DateTime} // UTC, the other accepted form
+)
+
+// Conversions renders the built-in conversions (CSV: id, ref, amount,
+// currency, time) with times relative to now.
+func Conversions(now time.Time) ([]byte, error) {
+	return render(conversions, now)
+}
+
 // Write renders the embedded feeds into dir (created 0700; files 0600), with
 // item dates relative to now, and returns the feeds to configure
-// (URL = the absolute file path, Every = 10m). Existing files are replaced.
+// (URL = the absolute file path, Every = 10m). It also writes
+// MoreConversionsFile there. Existing files are replaced.
 func Write(dir string, now time.Time) ([]feeds.Feed, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -72,6 +104,13 @@ func Write(dir string, now time.Time) ([]feeds.Feed, error) {
 			return nil, err
 		}
 		out = append(out, feeds.Feed{Name: s.name, URL: path, Every: Every})
+	}
+	data, err := render(moreConversions, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(abs, MoreConversionsFile), data); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -246,12 +246,18 @@ func TestWrite(t *testing.T) {
 			}
 		}
 	}
+	more := filepath.Join(dir, MoreConversionsFile)
+	if fi, err := os.Stat(more); err != nil {
+		t.Errorf("Write did not write %s: %v", MoreConversionsFile, err)
+	} else if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s mode = %v, want 0600", MoreConversionsFile, fi.Mode().Perm())
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != len(wantFiles) {
-		t.Errorf("dir holds %d entries, want %d (temporary files left?)", len(entries), len(wantFiles))
+	if len(entries) != len(wantFiles)+1 {
+		t.Errorf("dir holds %d entries, want %d (temporary files left?)", len(entries), len(wantFiles)+1)
 	}
 
 	msgs := load(t, dir)

@@ -9,8 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
+
+	"parley/funnel"
 )
 
 // DefaultEvery is the poll interval of a feed that does not set one.
@@ -27,6 +30,11 @@ type Config struct {
 	// count as our replies.
 	Ours  []string
 	Fetch Options
+	// Funnel is the [funnel] table. A pattern list that the file does not
+	// set stays nil, which means funnel's English defaults; a list the file
+	// sets (even to []) replaces the defaults entirely. TrackLink is empty
+	// when unset: no tracked links.
+	Funnel funnel.Config
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -56,10 +64,19 @@ type rawConfig struct {
 		PerHost       int    `toml:"per_host"`
 		MaxConcurrent int    `toml:"max_concurrent"`
 	} `toml:"fetch"`
-	// Read by later features; accepted now so a config written for
-	// them is not reported as unknown.
-	Funnel map[string]any `toml:"funnel"`
+	Funnel rawFunnel `toml:"funnel"`
 }
+
+// rawFunnel is the [funnel] table.
+type rawFunnel struct {
+	Intent      []string `toml:"intent"`
+	Advocacy    []string `toml:"advocacy"`
+	Competitors []string `toml:"competitors"`
+	TrackLink   string   `toml:"track_link"`
+}
+
+// funnelKeys are the keys [funnel] accepts, in the order the docs list them.
+const funnelKeys = "intent, advocacy, competitors, track_link"
 
 type rawFeed struct {
 	Name  string `toml:"name"`
@@ -97,14 +114,18 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			}
 			return Config{}, &ConfigError{Path: path, Line: line, Msg: "not valid TOML: " + pe.Message}
 		}
-		return Config{}, &ConfigError{Path: path, Line: lineOfError(err), Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+		return Config{}, &ConfigError{Path: path, Line: lineOfError(err), Msg: typeErrorMsg(err)}
 	}
 	text := string(data)
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		k := undecoded[0]
 		name := k[len(k)-1]
+		if k[0] == "funnel" {
+			return Config{}, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
+				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)}
+		}
 		return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent, [funnel])", k.String())}
+			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent, [funnel] %s)", k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"))}
 	}
 
 	cfg := Config{Path: path, Ours: raw.Ours}
@@ -164,7 +185,107 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	cfg.Fetch.MaxBytes = fo.MaxBytes
 	cfg.Fetch.PerHost = fo.PerHost
 	cfg.Fetch.MaxConcurrent = fo.MaxConcurrent
+
+	fc, err := parseFunnel(path, text, raw.Funnel, md)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.Funnel = fc
 	return cfg, nil
+}
+
+// parseFunnel checks the [funnel] table and compiles it once with
+// funnel.NewAnalyzer, so a pattern the analyzer rejects is a config error
+// here rather than a surprise when the console starts.
+func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Config, error) {
+	var fc funnel.Config
+	lists := []struct {
+		key  string
+		raw  []string
+		dest *[]string
+	}{
+		{"intent", rf.Intent, &fc.Intent},
+		{"advocacy", rf.Advocacy, &fc.Advocacy},
+		{"competitors", rf.Competitors, &fc.Competitors},
+	}
+	for _, l := range lists {
+		if !md.IsDefined("funnel", l.key) {
+			continue // nil: the defaults
+		}
+		out := make([]string, 0, len(l.raw)) // set, even to []: replaces the defaults
+		for i, p := range l.raw {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", l.key),
+					Msg: fmt.Sprintf("funnel.%s: entry %d is empty (expected words to look for, e.g. %s)", l.key, i+1, funnelExample(l.key))}
+			}
+			out = append(out, p)
+		}
+		*l.dest = out
+	}
+	if md.IsDefined("funnel", "track_link") {
+		fc.TrackLink = strings.TrimSpace(rf.TrackLink)
+		if err := checkTrackLink(fc.TrackLink); err != nil {
+			return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", "track_link"), Msg: err.Error()}
+		}
+	}
+	if _, err := funnel.NewAnalyzer(fc); err != nil {
+		return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", ""), Msg: "[funnel]: " + err.Error()}
+	}
+	return fc, nil
+}
+
+func funnelExample(key string) string {
+	switch key {
+	case "intent":
+		return `intent = ["pricing", "free trial"]`
+	case "advocacy":
+		return `advocacy = ["highly recommend", "you should try"]`
+	case "competitors":
+		return `competitors = ["Notewell"]`
+	}
+	return `track_link = "https://shop.example.com/?ref={thread}"`
+}
+
+// checkTrackLink accepts an absolute http(s) URL with {thread} in it. An
+// empty one (track_link = "") turns tracked links off.
+func checkTrackLink(link string) error {
+	if link == "" {
+		return nil
+	}
+	expected := `(expected an absolute http(s) URL with {thread} where the thread's ref goes, e.g. track_link = "https://shop.example.com/?ref={thread}")`
+	if !strings.Contains(link, "{thread}") {
+		return fmt.Errorf("funnel.track_link %q has no {thread} %s", link, expected)
+	}
+	if strings.ContainsFunc(link, unicode.IsSpace) {
+		return fmt.Errorf("funnel.track_link %q contains spaces %s", link, expected)
+	}
+	u, err := url.Parse(strings.ReplaceAll(link, "{thread}", "x"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("funnel.track_link %q is not an absolute http(s) URL %s", link, expected)
+	}
+	return nil
+}
+
+var lastKeyRE = regexp.MustCompile(`last key "([^"]+)"`)
+
+// typeErrorMsg rewords the toml package's type mismatch for the keys
+// whose shape a user is most likely to get wrong, and passes the rest on.
+func typeErrorMsg(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "toml: ")
+	m := lastKeyRE.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	switch key := m[1]; key {
+	case "funnel":
+		return "funnel must be a table (expected a [funnel] section with " + funnelKeys + ")"
+	case "funnel.intent", "funnel.advocacy", "funnel.competitors":
+		return fmt.Sprintf("%s must be an array of strings (expected e.g. %s)", key, funnelExample(strings.TrimPrefix(key, "funnel.")))
+	case "funnel.track_link":
+		return fmt.Sprintf("%s must be a string (expected e.g. %s)", key, funnelExample("track_link"))
+	}
+	return msg
 }
 
 func checkFeedURL(raw string) error {
@@ -229,7 +350,44 @@ func findKeyLine(text, key string, feedIndex int) int {
 	return header
 }
 
+// findTableKeyLine finds the line where key is assigned inside the
+// [table] section, falling back to the section's header line (and, when the
+// file has no such header, e.g. for dotted keys, to the key anywhere). An
+// empty key asks for the header line.
+func findTableKeyLine(text, table, key string) int {
+	var keyRE *regexp.Regexp
+	if key != "" {
+		keyRE = regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
+	}
+	in, header := false, 0
+	for i, line := range strings.Split(text, "\n") {
+		if m := tableNameRE.FindStringSubmatch(line); m != nil {
+			if key != "" && m[1] == table+"."+key {
+				return i + 1 // [funnel.key]: a table where a value belongs
+			}
+			in = m[1] == table
+			if in && header == 0 {
+				header = i + 1
+			}
+			continue
+		}
+		if in && keyRE != nil && keyRE.MatchString(line) {
+			return i + 1
+		}
+	}
+	if header != 0 {
+		return header
+	}
+	if key != "" {
+		if n := findKeyLine(text, table+"."+key, -1); n > 0 {
+			return n // funnel.intent = [...]
+		}
+	}
+	return findKeyLine(text, table, -1) // funnel = { ... }
+}
+
 var (
 	feedHeaderRE  = regexp.MustCompile(`^\s*\[\[\s*feed\s*\]\]`)
 	tableHeaderRE = regexp.MustCompile(`^\s*\[`)
+	tableNameRE   = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]`)
 )

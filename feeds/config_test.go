@@ -26,7 +26,9 @@ timeout  = "20s"
 per_host = 2
 
 [funnel]
-intent = ["price"]
+intent     = ["price", "  how much  "]
+advocacy   = []
+track_link = "https://shop.example.com/buy?ref={thread}&src=parley"
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +44,49 @@ intent = ["price"]
 	}
 	if len(cfg.Ours) != 1 || cfg.Ours[0] != "Maya (Quillstone)" {
 		t.Errorf("ours = %v", cfg.Ours)
+	}
+	f := cfg.Funnel
+	if len(f.Intent) != 2 || f.Intent[0] != "price" || f.Intent[1] != "how much" {
+		t.Errorf("funnel.intent = %q, want [price how much] (trimmed)", f.Intent)
+	}
+	if f.Advocacy == nil || len(f.Advocacy) != 0 {
+		t.Errorf("funnel.advocacy = %#v, want set and empty (replaces the defaults with none)", f.Advocacy)
+	}
+	if f.Competitors != nil {
+		t.Errorf("funnel.competitors = %#v, want nil (unset: the defaults)", f.Competitors)
+	}
+	if f.TrackLink != "https://shop.example.com/buy?ref={thread}&src=parley" {
+		t.Errorf("funnel.track_link = %q", f.TrackLink)
+	}
+}
+
+func TestParseConfigFunnelUnsetMeansDefaults(t *testing.T) {
+	for name, text := range map[string]string{
+		"no table":    "[[feed]]\nurl = \"https://a.example/f\"\n",
+		"empty table": "[funnel]\n",
+	} {
+		cfg, err := ParseConfig("c.toml", []byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if f := cfg.Funnel; f.Intent != nil || f.Advocacy != nil || f.Competitors != nil || f.TrackLink != "" {
+			t.Errorf("%s: funnel = %#v, want the zero Config (defaults, no tracked link)", name, f)
+		}
+	}
+}
+
+func TestParseConfigFunnelDottedAndInline(t *testing.T) {
+	for _, text := range []string{
+		"funnel.intent = [\"quote\"]\nfunnel.track_link = \"http://shop.example/?r={thread}\"\n",
+		"funnel = { intent = [\"quote\"], track_link = \"http://shop.example/?r={thread}\" }\n",
+	} {
+		cfg, err := ParseConfig("c.toml", []byte(text))
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if len(cfg.Funnel.Intent) != 1 || cfg.Funnel.TrackLink != "http://shop.example/?r={thread}" {
+			t.Errorf("%q: funnel = %#v", text, cfg.Funnel)
+		}
 	}
 }
 
@@ -61,6 +106,26 @@ func TestParseConfigErrorsNameLineAndExpectation(t *testing.T) {
 		{"duplicate name", "[[feed]]\nname=\"a\"\nurl=\"https://a.example/1\"\n[[feed]]\nname=\"a\"\nurl=\"https://a.example/2\"\n", 5, []string{"already used"}},
 		{"unsupported kind", "[[feed]]\nkind = \"mastodon\"\nurl = \"https://m.example\"\n", 2, []string{"mastodon", "not supported"}},
 		{"bad timeout", "[fetch]\ntimeout = \"soon\"\n", 2, []string{"timeout", "expected"}},
+
+		// [funnel]
+		{"funnel unknown key", "[[feed]]\nurl = \"https://a.example/f\"\n\n[funnel]\nintent = [\"price\"]\nintnet = [\"trial\"]\n", 6,
+			[]string{`unknown key "funnel.intnet"`, "intent, advocacy, competitors, track_link"}},
+		{"funnel unknown subtable", "[funnel]\n[funnel.rules]\nx = 1\n", 2, []string{`"funnel.rules"`, "track_link"}},
+		{"funnel not a table", "funnel = 3\n", 1, []string{"funnel must be a table", "[funnel]"}},
+		{"intent not an array", "[funnel]\nintent = \"price\"\n", 2, []string{"funnel.intent must be an array of strings", `intent = [`}},
+		{"advocacy with a number", "[funnel]\n\nadvocacy = [\"love it\", 3]\n", 3, []string{"funnel.advocacy must be an array of strings"}},
+		{"empty intent pattern", "[funnel]\nintent = [\"price\", \"  \"]\n", 2, []string{"funnel.intent", "entry 2 is empty", "expected"}},
+		{"empty competitor", "[funnel]\ncompetitors = [\"\"]\n", 2, []string{"funnel.competitors", "entry 1 is empty"}},
+		{"empty pattern in a dotted key", "\nfunnel.advocacy = [\"\"]\n", 2, []string{"funnel.advocacy", "empty"}},
+		{"track_link not a string", "[funnel]\ntrack_link = 5\n", 2, []string{"funnel.track_link must be a string", "{thread}"}},
+		{"track_link without {thread}", "[funnel]\ntrack_link = \"https://shop.example.com/\"\n", 2, []string{"track_link", "has no {thread}", "expected an absolute http(s) URL"}},
+		{"track_link relative", "[funnel]\n\ntrack_link = \"/buy?ref={thread}\"\n", 3, []string{"track_link", "not an absolute http(s) URL"}},
+		{"track_link ftp", "[funnel]\ntrack_link = \"ftp://shop.example.com/{thread}\"\n", 2, []string{"not an absolute http(s) URL"}},
+		{"track_link no host", "[funnel]\ntrack_link = \"https:///buy?ref={thread}\"\n", 2, []string{"not an absolute http(s) URL"}},
+		{"track_link with a space", "[funnel]\ntrack_link = \"https://shop.example.com/buy now?ref={thread}\"\n", 2, []string{"contains spaces"}},
+		// A pattern funnel.NewAnalyzer rejects (no letters) is reported on
+		// the [funnel] line, with the analyzer's reason.
+		{"pattern the analyzer rejects", "[[feed]]\nurl = \"https://a.example/f\"\n[funnel]\nadvocacy = [\"love it\"]\nintent = [\"price\", \"$$$\"]\n", 3, []string{"[funnel]", "$$$"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,221 @@
+package main
+
+// parley export: every thread with its funnel stage and conversions, for
+// a spreadsheet or a script.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"parley/store"
+)
+
+const exportUsage = `Usage: parley export [--format csv|json] [--config PATH] [--db PATH] [--demo]
+
+Print every thread to stdout, oldest first, one row per thread:
+  ref             the thread's ref: what {thread} becomes in track_link, and
+                  what parley conversions import matches
+  feed            the feed of its first message
+  contact         who started it
+  stage           new, engaged, trusting, intent, converted or advocate
+  unhappy         true when their latest message is negative
+  won_back        true when it went from unhappy to positive after our reply
+  first_activity  time of its first message (RFC 3339, UTC)
+  last_activity   time of its latest message, theirs or ours
+  our_replies     our replies (in the feed, or recorded in parley)
+  conversions     conversions attributed to it (parley conversions import)
+  revenue         their total, e.g. 49.00 (0.00 without conversions); in
+                  several currencies each total with its code, largest
+                  first: "49.00 EUR; 10.00 USD"
+  currency        the code of the revenue, "mixed" for several currencies,
+                  empty when the conversions gave none
+  title           the thread's title
+  link            where a reply to it belongs
+
+  --format csv    (default) a header line, then one CSV (RFC 4180) row each
+  --format json   one JSON array of objects with the same keys: counts are
+                  numbers, unhappy and won_back true/false, revenue a string,
+                  a time that is not known null
+
+Example: parley export > threads.csv
+`
+
+// exportColumns are the columns, in order; exportRecord's JSON keys are
+// the same.
+var exportColumns = []string{"ref", "feed", "contact", "stage", "unhappy", "won_back", "first_activity",
+	"last_activity", "our_replies", "conversions", "revenue", "currency", "title", "link"}
+
+// exportRecord is one thread as exported.
+type exportRecord struct {
+	Ref           string  `json:"ref"`
+	Feed          string  `json:"feed"`
+	Contact       string  `json:"contact"`
+	Stage         string  `json:"stage"`
+	Unhappy       bool    `json:"unhappy"`
+	WonBack       bool    `json:"won_back"`
+	FirstActivity *string `json:"first_activity"` // nil: unknown
+	LastActivity  *string `json:"last_activity"`
+	OurReplies    int     `json:"our_replies"`
+	Conversions   int     `json:"conversions"`
+	Revenue       string  `json:"revenue"`
+	Currency      string  `json:"currency"`
+	Title         string  `json:"title"`
+	Link          string  `json:"link"`
+}
+
+func newExportRecord(r store.ExportRow) exportRecord {
+	t := r.Thread
+	last := t.Created
+	for _, at := range []time.Time{t.LastTheirs, t.LastOurs} {
+		if at.After(last) {
+			last = at
+		}
+	}
+	revenue, currency := formatRevenue(r.Revenue)
+	return exportRecord{
+		Ref:           t.Ref(),
+		Feed:          t.Feed,
+		Contact:       r.Contact,
+		Stage:         t.Stage.String(),
+		Unhappy:       t.Unhappy,
+		WonBack:       t.WonBack,
+		FirstActivity: exportTime(t.Created),
+		LastActivity:  exportTime(last),
+		OurReplies:    r.Replies,
+		Conversions:   r.Conversions,
+		Revenue:       revenue,
+		Currency:      currency,
+		Title:         t.Title,
+		Link:          t.Link,
+	}
+}
+
+func exportTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+func (e exportRecord) csv() []string {
+	deref := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	return []string{e.Ref, e.Feed, e.Contact, e.Stage, fmt.Sprint(e.Unhappy), fmt.Sprint(e.WonBack),
+		deref(e.FirstActivity), deref(e.LastActivity), fmt.Sprint(e.OurReplies), fmt.Sprint(e.Conversions),
+		e.Revenue, e.Currency, e.Title, e.Link}
+}
+
+// formatRevenue gives the revenue and currency columns: "49.00", "EUR" for
+// one currency; "49.00 EUR; 10.00 USD", "mixed" for several, in the
+// store's order (largest first; an amount without a code shows none);
+// "0.00", "" for no conversions.
+func formatRevenue(ms []store.Money) (revenue, currency string) {
+	switch len(ms) {
+	case 0:
+		return "0.00", ""
+	case 1:
+		return store.Money{Cents: ms[0].Cents}.String(), ms[0].Currency
+	}
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = m.String()
+	}
+	return strings.Join(parts, "; "), "mixed"
+}
+
+func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		return unexpectedArg(stderr, "export", args[0])
+	}
+	format := strings.ToLower(opts.format)
+	if format != "csv" && format != "json" {
+		fmt.Fprintf(stderr, "parley export: --format %q is not supported (expected csv or json)\n", opts.format)
+		return 2
+	}
+	cfg, st, _, err := setup(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "parley export: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	if opts.demo {
+		if err := prepareDemo(cfg, st, time.Now()); err != nil {
+			fmt.Fprintf(stderr, "parley export: preparing demo.db: %v\n", err)
+			return 1
+		}
+	}
+	if err := writeExport(st, format, stdout); err != nil {
+		fmt.Fprintf(stderr, "parley export: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// writeExport streams every thread to w as CSV or JSON.
+func writeExport(st *store.Store, format string, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	var err error
+	if format == "json" {
+		err = writeExportJSON(st, bw)
+	} else {
+		err = writeExportCSV(st, bw)
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func writeExportCSV(st *store.Store, w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(exportColumns); err != nil {
+		return err
+	}
+	if err := st.Export(func(r store.ExportRow) error {
+		return cw.Write(newExportRecord(r).csv())
+	}); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeExportJSON writes one array, an object per line, so a large export
+// streams and still greps well.
+func writeExportJSON(st *store.Store, w io.Writer) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // titles keep their & and <
+	sep := "[\n"
+	err := st.Export(func(r store.ExportRow) error {
+		buf.Reset()
+		buf.WriteString(sep)
+		sep = ",\n"
+		if err := enc.Encode(newExportRecord(r)); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline; the separator has one
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	end := "\n]\n"
+	if sep == "[\n" {
+		end = "[]\n" // no threads
+	}
+	_, err = io.WriteString(w, end)
+	return err
+}
