@@ -354,6 +354,7 @@ func decodeThreadFields(d *decoder, id []byte, t *Thread, authorAt *time.Time) (
 // thread, read without allocating.
 type threadFacts struct {
 	feed        []byte // aliases the record: valid only inside the transaction
+	created     time.Time
 	stage       funnel.Stage
 	unhappy     bool
 	wonBack     bool
@@ -369,8 +370,9 @@ func decodeThreadFacts(id, v []byte) (threadFacts, error) {
 	d.raw() // title
 	d.raw() // author
 	d.raw() // preview
-	for range 4 {
-		d.time() // Created, LastTheirs, LastOurs, WaitingSince
+	f.created = d.time()
+	for range 3 {
+		d.time() // LastTheirs, LastOurs, WaitingSince
 	}
 	d.varint() // Messages
 	d.varint() // Unread

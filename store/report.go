@@ -14,10 +14,13 @@ import (
 
 // StageCount is one stage's line of the funnel report.
 type StageCount struct {
-	Stage  funnel.Stage
-	Now    int // threads at this stage now
-	In7    int // moves into this stage in the last 7 days
-	In30   int // ... and 30 days
+	Stage funnel.Stage
+	Now   int // threads at this stage now
+	// In7 and In30 count moves into this stage in the last 7 and 30
+	// days; for funnel.New, which nothing moves into, threads that began
+	// then (new conversations).
+	In7    int
+	In30   int
 	Manual int // of In30, moved by hand
 }
 
@@ -84,6 +87,14 @@ func (s *Store) Funnel(now time.Time) (FunnelReport, error) {
 				ff.Stages[f.stage]++
 			}
 			r.Threads++
+			if !f.created.After(now) {
+				if f.created.After(from30) {
+					r.Stages[funnel.New].In30++
+				}
+				if f.created.After(now.Add(-window7)) {
+					r.Stages[funnel.New].In7++
+				}
+			}
 			if f.unhappy {
 				r.Unhappy++
 			}

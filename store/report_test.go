@@ -50,7 +50,7 @@ func TestFunnelReport(t *testing.T) {
 	mustNil(t, err)
 	want := FunnelReport{
 		Stages: []StageCount{
-			{Stage: funnel.New, Now: 1},
+			{Stage: funnel.New, Now: 1, In7: 2, In30: 4}, // threads begun: a, u; and b, w
 			{Stage: funnel.Engaged, Now: 0, In7: 1, In30: 1},
 			{Stage: funnel.Trusting, Now: 2, In7: 1, In30: 1},
 			{Stage: funnel.Intent, Now: 3, In7: 1, In30: 2},

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -70,16 +68,9 @@ func (f *funnelScreen) loadList() tea.Cmd {
 
 func (f *funnelScreen) setReport(r store.FunnelReport) {
 	f.report, f.loaded, f.err = r, true, nil
-	f.feeds = slices.Clone(r.Feeds)
-	slices.SortStableFunc(f.feeds, func(a, b store.FeedFunnel) int {
-		if c := cmp.Compare(b.Conversions, a.Conversions); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(intentPlus(b), intentPlus(a)); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.Threads, a.Threads)
-	})
+	// The store orders feeds by what they earn: the question this table
+	// answers is which feeds sell.
+	f.feeds = r.Feeds
 }
 
 // setList replaces the stage's threads, keeping the cursor on the same
@@ -275,9 +266,24 @@ func (f *funnelScreen) feedLines(w, height int) []string {
 	barW := clampInt(w-fixed-feedW, 0, 30)
 	out := []string{s.Muted.Render(fit("  "+fit("FEED", feedW)+" "+fmt.Sprintf("%*s %*s %*s %*s %*s", numW, "THREADS", intW, "INTENT+",
 		convdW, "CONVERTED", convsW, "CONVERSIONS", revW, "REVENUE"), w))}
-	maxConv := 0
+	// Bars show revenue (summed over currencies, as the store sorts), or
+	// conversions while nothing has earned anything.
+	weight := func(ff store.FeedFunnel) int64 {
+		var cents int64
+		for _, m := range ff.Revenue {
+			cents += m.Cents
+		}
+		return cents
+	}
+	var maxW int64
 	for _, ff := range f.feeds {
-		maxConv = max(maxConv, ff.Conversions)
+		maxW = max(maxW, weight(ff))
+	}
+	if maxW == 0 {
+		weight = func(ff store.FeedFunnel) int64 { return int64(ff.Conversions) }
+		for _, ff := range f.feeds {
+			maxW = max(maxW, weight(ff))
+		}
 	}
 	rows := height - 1
 	shown := f.feeds
@@ -297,7 +303,7 @@ func (f *funnelScreen) feedLines(w, height int) []string {
 		}
 		row := "  " + fit(ff.Feed, feedW) + " " + fmt.Sprintf("%*d %*d %*d %*d %*s", numW, ff.Threads, intW, intentPlus(ff),
 			convdW, ff.Stages[funnel.Converted], convsW, ff.Conversions, revW, rev) + " "
-		out = append(out, row+s.Bar.Render(bar(ff.Conversions, maxConv, barW)))
+		out = append(out, row+s.Bar.Render(bar(int(weight(ff)), int(maxW), barW)))
 	}
 	if n := len(f.feeds) - len(shown); n > 0 {
 		out = append(out, s.Muted.Render(fmt.Sprintf("  … %d more feeds", n)))
