@@ -270,6 +270,8 @@ func (a *Analyzer) intentHolds(d *doc, s *sentence, start, end int) bool {
 		return false // "I already paid for the team plan, but...": a customer, not a sale
 	case churned(ws): // "I cancelled my trial and want a refund"
 		return false
+	case d.churned(): // "Cancelled and switched to a competitor. Second price change since…"
+		return false
 	}
 	return a.sentScore(d, s) > UnhappyAt // "The price is outrageous for what it does"
 }
@@ -497,4 +499,15 @@ func thanksHolds(ws []word, start, end int) bool {
 		}
 	}
 	return true
+}
+
+// churned reports churn anywhere in the message: someone who says they
+// cancelled or left is not buying, whatever price words follow.
+func (d *doc) churned() bool {
+	for _, s := range d.sents {
+		if churned(s.words) {
+			return true
+		}
+	}
+	return false
 }

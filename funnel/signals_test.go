@@ -60,6 +60,7 @@ func TestIntentSignal(t *testing.T) {
 		{"Not worth the price. $8 a month for a notes app, when my phone already has one for free.", false},
 		{"Hi all, how much is the team plan?", true},
 		{"It's nicely made, but nothing here justifies a subscription for me.", false},
+		{"Cancelled and switched to a competitor. Second price change since I signed up, I'm done.", false},
 
 		// More buying signals, as people write them.
 		{"What does the pro plan cost per month?", true},

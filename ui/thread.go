@@ -193,7 +193,6 @@ func (t *threadScreen) renderHistory() string {
 	case len(t.history) == 0:
 		return head + s.Muted.Render(" · no moves yet")
 	}
-	wrap := lipgloss.NewStyle().Width(max(20, t.width))
 	var b strings.Builder
 	b.WriteString(head)
 	for _, m := range t.history {
@@ -205,9 +204,17 @@ func (t *threadScreen) renderHistory() string {
 			}
 		}
 		line := "  " + s.Muted.Render(fit(age(now, m.At)+" ago", 8)) + " " +
-			s.StageStyle(m.From).Render(m.From.String()) + " → " + s.StageStyle(m.To).Render(m.To.String()) +
-			"  " + s.Muted.Render(cause)
-		b.WriteString("\n" + wrap.Render(line))
+			s.StageStyle(m.From).Render(m.From.String()) + " → " + s.StageStyle(m.To).Render(m.To.String()) + "  "
+		// A long cause wraps under itself (a hanging indent), so the
+		// times and stages stay a readable column.
+		indent := lipgloss.Width(line)
+		if t.width-indent < 24 {
+			indent = 11
+			line += "\n" + strings.Repeat(" ", indent)
+		}
+		wrapped := lipgloss.NewStyle().Width(max(10, t.width-indent)).Render(cause)
+		wrapped = strings.ReplaceAll(wrapped, "\n", "\n"+strings.Repeat(" ", indent))
+		b.WriteString("\n" + line + s.Muted.Render(wrapped))
 	}
 	return b.String()
 }
