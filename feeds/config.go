@@ -230,7 +230,12 @@ func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Conf
 		}
 	}
 	if _, err := funnel.NewAnalyzer(fc); err != nil {
-		return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", ""), Msg: "[funnel]: " + err.Error()}
+		// Point at the list's own line when the analyzer names it.
+		key := ""
+		if pe, ok := errors.AsType[*funnel.PatternError](err); ok {
+			key = pe.List
+		}
+		return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", key), Msg: err.Error()}
 	}
 	return fc, nil
 }

@@ -125,7 +125,7 @@ func TestParseConfigErrorsNameLineAndExpectation(t *testing.T) {
 		{"track_link with a space", "[funnel]\ntrack_link = \"https://shop.example.com/buy now?ref={thread}\"\n", 2, []string{"contains spaces"}},
 		// A pattern funnel.NewAnalyzer rejects (no letters) is reported on
 		// the [funnel] line, with the analyzer's reason.
-		{"pattern the analyzer rejects", "[[feed]]\nurl = \"https://a.example/f\"\n[funnel]\nadvocacy = [\"love it\"]\nintent = [\"price\", \"$$$\"]\n", 3, []string{"[funnel]", "$$$"}},
+		{"pattern the analyzer rejects", "[[feed]]\nurl = \"https://a.example/f\"\n[funnel]\nadvocacy = [\"love it\"]\nintent = [\"price\", \"$$$\"]\n", 5, []string{"funnel.intent", "entry 2", "$$$"}}, // the intent line, not [funnel]
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
