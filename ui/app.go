@@ -272,6 +272,29 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.undo()
 		}
 	}
+	// The thread lists of the funnel and contacts views take > and < too,
+	// so a stage can be fixed where it is seen to be wrong.
+	if !a.threadShown() {
+		var (
+			t         store.Thread
+			ok        bool
+			fwd, back key.Binding
+		)
+		switch a.view {
+		case viewFunnel:
+			t, ok = a.funnel.selected()
+			fwd, back = a.c.Keys.Funnel.StageForward, a.c.Keys.Funnel.StageBack
+		case viewContacts:
+			t, ok = a.contacts.selectedThread()
+			fwd, back = a.c.Keys.Contacts.StageForward, a.c.Keys.Contacts.StageBack
+		}
+		switch {
+		case ok && key.Matches(msg, fwd):
+			return a.stageStep(t.ID, 1)
+		case ok && key.Matches(msg, back):
+			return a.stageStep(t.ID, -1)
+		}
+	}
 	_, cmd := a.active().Update(msg)
 	return cmd
 }

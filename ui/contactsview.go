@@ -262,7 +262,7 @@ func (v *contactsScreen) ShortHelp() []key.Binding {
 
 func (v *contactsScreen) FullHelp() [][]key.Binding {
 	if v.showing {
-		return [][]key.Binding{v.keys.Motion.bindings(), {v.keys.Open, v.keys.Back}}
+		return [][]key.Binding{v.keys.Motion.bindings(), {v.keys.Open, v.keys.Back, v.keys.StageForward, v.keys.StageBack}}
 	}
 	return [][]key.Binding{v.keys.Motion.bindings(), {v.keys.Threads}}
 }

@@ -374,3 +374,29 @@ func BenchmarkContactsMove(b *testing.B) {
 		})
 	}
 }
+
+// A stage can be fixed where it is seen: in the funnel's list of a stage.
+func TestStageForwardInFunnelList(t *testing.T) {
+	st := testStore(t)
+	inIntent, err := st.ThreadsInStage(funnel.Intent)
+	if err != nil || len(inIntent) != 1 {
+		t.Fatalf("threads in intent = %d (err %v), want 1", len(inIntent), err)
+	}
+	tm := startApp(t, newUserApp(st, ""), 80, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('2'))
+	waitFor(t, tm, "Funnel · 3 threads")
+	tm.Send(press('j'))
+	tm.Send(press('j'))
+	tm.Send(press('j')) // new, engaged, trusting, intent
+	tm.Send(enter)
+	waitFor(t, tm, "1 thread · enter: open")
+	tm.Send(press('>'))
+	waitFor(t, tm, "intent → converted (manual, by alice)")
+	finalApp(t, tm)
+
+	got, err := st.Thread(inIntent[0].ID)
+	if err != nil || got.Stage != funnel.Converted {
+		t.Fatalf("stored stage = %v (err %v), want converted", got.Stage, err)
+	}
+}

@@ -362,7 +362,7 @@ func (f *funnelScreen) ShortHelp() []key.Binding {
 
 func (f *funnelScreen) FullHelp() [][]key.Binding {
 	if f.listing {
-		return [][]key.Binding{f.keys.Motion.bindings(), {f.keys.Open, f.keys.Back}}
+		return [][]key.Binding{f.keys.Motion.bindings(), {f.keys.Open, f.keys.Back, f.keys.StageForward, f.keys.StageBack}}
 	}
 	return [][]key.Binding{f.keys.Motion.bindings(), {f.keys.List}}
 }

@@ -72,6 +72,9 @@ type FunnelKeys struct {
 	List key.Binding // on a stage: list its threads
 	Open key.Binding // in the list: open the thread
 	Back key.Binding // in the list: back to the stages
+	// In the list: move the selected thread's stage by hand.
+	StageForward key.Binding
+	StageBack    key.Binding
 }
 
 // ContactsKeys work on the contacts view: the contacts and one contact's
@@ -81,6 +84,9 @@ type ContactsKeys struct {
 	Threads key.Binding // on a contact: their threads
 	Open    key.Binding // on one of their threads: open it
 	Back    key.Binding // from their threads: back to the contacts
+	// On one of their threads: move its stage by hand.
+	StageForward key.Binding
+	StageBack    key.Binding
 }
 
 type SnoozeKeys struct {
@@ -144,16 +150,20 @@ func DefaultKeyMap() *KeyMap {
 			Leave:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (draft kept)")),
 		},
 		Funnel: FunnelKeys{
-			Motion: motion,
-			List:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list threads")),
-			Open:   open,
-			Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the funnel")),
+			Motion:       motion,
+			List:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list threads")),
+			Open:         open,
+			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the funnel")),
+			StageForward: forward,
+			StageBack:    back,
 		},
 		Contacts: ContactsKeys{
-			Motion:  motion,
-			Threads: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "their threads")),
-			Open:    open,
-			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to contacts")),
+			Motion:       motion,
+			Threads:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "their threads")),
+			Open:         open,
+			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to contacts")),
+			StageForward: forward,
+			StageBack:    back,
 		},
 		Snooze: SnoozeKeys{
 			Hour:     key.NewBinding(key.WithKeys("1", "h"), key.WithHelp("1", "1 hour")),
