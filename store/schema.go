@@ -93,7 +93,6 @@ func migrateFunnel(tx *bolt.Tx, env migrateEnv) error {
 		return err
 	}
 	book := newContactBook(tx)
-	msgs := tx.Bucket(bucketMessages)
 	for _, id := range ids {
 		t, err := loadThread(tx, id)
 		if err != nil {
@@ -102,31 +101,24 @@ func migrateFunnel(tx *bolt.Tx, env migrateEnv) error {
 		t.stageKey = nil // schema 1 had no stage index: write the entry
 		t.ourMsgs = 0
 		prefix := []byte(id)
-		c := tx.Bucket(bucketThreadMsgs).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(v) < 1 {
-				continue
-			}
-			mv := msgs.Get(v[1:])
-			if mv == nil {
-				continue
-			}
-			m, err := decodeMessage(v[1:], mv)
+		err = eachThreadMessage(tx, id, func(_, msgID, rec []byte) error {
+			m, err := decodeMessage(msgID, rec)
 			if err != nil {
 				return err
 			}
 			if m.Ours {
 				t.ourMsgs++
-				continue
+				return nil
 			}
 			// The Author's contact is on the feed of the message that made
 			// them the Author (the earliest of theirs by that name).
 			if t.Contact == "" && t.Author != "" && strings.TrimSpace(m.Author) == t.Author {
 				t.Contact = contactID(m.Feed, t.Author)
 			}
-			if err := book.saw(&m); err != nil {
-				return err
-			}
+			return book.saw(&m)
+		})
+		if err != nil {
+			return err
 		}
 		rc := tx.Bucket(bucketReplies).Cursor()
 		for k, _ := rc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = rc.Next() {

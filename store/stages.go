@@ -73,21 +73,16 @@ func refreshFunnel(tx *bolt.Tx, an analyzer, t *threadRec, now time.Time) error 
 func funnelMessages(tx *bolt.Tx, threadID string) ([]funnel.Message, error) {
 	var feed, ours []funnel.Message
 	prefix := []byte(threadID)
-	msgs := tx.Bucket(bucketMessages)
-	c := tx.Bucket(bucketThreadMsgs).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if len(v) < 1 {
-			continue
-		}
-		mv := msgs.Get(v[1:])
-		if mv == nil {
-			continue
-		}
-		text, isOurs, err := decodeMessageFunnel(v[1:], mv)
+	err := eachThreadMessage(tx, threadID, func(k, id, rec []byte) error {
+		text, isOurs, err := decodeMessageFunnel(id, rec)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		feed = append(feed, funnel.Message{Text: text, Ours: isOurs, At: timedKeyTime(k)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	rc := tx.Bucket(bucketReplies).Cursor()
 	for k, v := rc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = rc.Next() {

@@ -266,25 +266,14 @@ func (s *Store) Messages(threadID string) ([]Message, error) {
 		if _, err := loadThread(tx, threadID); err != nil {
 			return err
 		}
-		msgs := tx.Bucket(bucketMessages)
-		prefix := []byte(threadID)
-		c := tx.Bucket(bucketThreadMsgs).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(v) < 1 {
-				continue
-			}
-			id := v[1:]
-			mv := msgs.Get(id)
-			if mv == nil {
-				continue
-			}
-			m, err := decodeMessage(id, mv)
+		return eachThreadMessage(tx, threadID, func(_, id, rec []byte) error {
+			m, err := decodeMessage(id, rec)
 			if err != nil {
 				return err
 			}
 			out = append(out, m)
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
@@ -439,4 +428,27 @@ func (s *Store) Stats() (threads, messages int, err error) {
 		return 0, 0, fmt.Errorf("count threads and messages: %w", err)
 	}
 	return threads, messages, nil
+}
+
+// eachThreadMessage calls fn for every stored message of a thread, oldest
+// first, with its thread_msgs key (which holds its time), its ID and its
+// record. The slices are only valid inside the transaction.
+func eachThreadMessage(tx *bolt.Tx, threadID string, fn func(key, id, rec []byte) error) error {
+	msgs := tx.Bucket(bucketMessages)
+	prefix := []byte(threadID)
+	c := tx.Bucket(bucketThreadMsgs).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) < 1 {
+			continue
+		}
+		id := v[1:]
+		rec := msgs.Get(id)
+		if rec == nil {
+			continue
+		}
+		if err := fn(k, id, rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }
