@@ -79,11 +79,41 @@ type rawFunnel struct {
 const funnelKeys = "intent, advocacy, competitors, track_link"
 
 type rawFeed struct {
-	Name  string `toml:"name"`
-	URL   string `toml:"url"`
-	Every string `toml:"every"`
-	Kind  string `toml:"kind"`
+	Name        string   `toml:"name"`
+	URL         string   `toml:"url"`
+	Every       string   `toml:"every"`
+	Kind        string   `toml:"kind"`
+	Server      string   `toml:"server"`
+	TokenEnv    string   `toml:"token_env"`
+	TokenFile   string   `toml:"token_file"`
+	APIKeyEnv   string   `toml:"api_key_env"`
+	APIKeyFile  string   `toml:"api_key_file"`
+	APIUsername string   `toml:"api_username"`
+	Categories  []string `toml:"categories"`
+	Hashtag     string   `toml:"hashtag"`
+	Subreddit   string   `toml:"subreddit"`
+	Query       string   `toml:"query"`
 }
+
+// feedKeys are the keys each kind accepts beyond name, every and kind.
+var feedKeys = map[string][]string{
+	KindFeed:      {"url"},
+	KindMastodon:  {"server", "url", "token_env", "token_file", "hashtag"},
+	KindDiscourse: {"url", "api_key_env", "api_key_file", "api_username", "categories"},
+	KindReddit:    {"subreddit", "query", "url"},
+	KindHN:        {"query", "url"},
+}
+
+// Default API base URLs of the read-only kinds; url overrides them (a
+// mirror, or a local server in tests).
+const (
+	defaultRedditURL = "https://www.reddit.com"
+	defaultHNURL     = "https://hn.algolia.com"
+)
+
+// secretKeys are keys people try for a token; the config refuses them
+// with a pointer to token_env / token_file.
+var secretKeys = map[string]bool{"token": true, "api_key": true, "access_token": true, "password": true, "secret": true}
 
 // LoadConfig reads and checks the config at path. A missing file gives an
 // error wrapping ErrNoConfig; every other problem is a *ConfigError that
@@ -120,6 +150,10 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		k := undecoded[0]
 		name := k[len(k)-1]
+		if k[0] == "feed" && secretKeys[name] {
+			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
+				Msg: fmt.Sprintf("%s: secrets do not go in the config file (expected token_env = \"VAR\" or token_file = \"/path/0600-file\"; for discourse api_key_env / api_key_file)", name)}
+		}
 		if k[0] == "funnel" {
 			return Config{}, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
 				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)}
@@ -134,33 +168,14 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		errAt := func(key, msg string, args ...any) error {
 			return &ConfigError{Path: path, Line: findKeyLine(text, key, i), Msg: fmt.Sprintf("feed %d: ", i+1) + fmt.Sprintf(msg, args...)}
 		}
-		f := Feed{Name: strings.TrimSpace(rf.Name), URL: strings.TrimSpace(rf.URL), Every: DefaultEvery}
-		if f.URL == "" {
-			return Config{}, errAt("url", "missing url (expected url = \"https://…\" or a local file path)")
-		}
-		if err := checkFeedURL(f.URL); err != nil {
-			return Config{}, errAt("url", "%v", err)
-		}
-		if rf.Kind != "" && rf.Kind != "feed" {
-			return Config{}, errAt("kind", "kind %q is not supported yet (expected \"feed\": RSS, Atom or JSON Feed)", rf.Kind)
-		}
-		if f.Name == "" {
-			f.Name = f.URL
+		f, err := parseFeed(rf, errAt)
+		if err != nil {
+			return Config{}, err
 		}
 		if j, dup := seen[f.Name]; dup {
 			return Config{}, errAt("name", "name %q is already used by feed %d (names must be unique)", f.Name, j+1)
 		}
 		seen[f.Name] = i
-		if rf.Every != "" {
-			d, err := time.ParseDuration(rf.Every)
-			if err != nil {
-				return Config{}, errAt("every", "every = %q is not a duration (expected e.g. \"5m\", \"1h\")", rf.Every)
-			}
-			if d < minEvery {
-				return Config{}, errAt("every", "every = %q is too often (expected at least 1m)", rf.Every)
-			}
-			f.Every = d
-		}
 		cfg.Feeds = append(cfg.Feeds, f)
 	}
 

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,7 +105,17 @@ func TestParseConfigErrorsNameLineAndExpectation(t *testing.T) {
 		{"wrong type", "[[feed]]\nurl = 42\n", 2, []string{"url"}},
 		{"not toml", "[[feed]\nurl = \"x\"\n", 1, []string{"not valid TOML"}},
 		{"duplicate name", "[[feed]]\nname=\"a\"\nurl=\"https://a.example/1\"\n[[feed]]\nname=\"a\"\nurl=\"https://a.example/2\"\n", 5, []string{"already used"}},
-		{"unsupported kind", "[[feed]]\nkind = \"mastodon\"\nurl = \"https://m.example\"\n", 2, []string{"mastodon", "not supported"}},
+		{"unsupported kind", "[[feed]]\nkind = \"twitter\"\nurl = \"https://m.example\"\n", 2, []string{"twitter", "not supported", "mastodon, discourse"}},
+		{"mastodon without token", "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\n", 2, []string{"needs a token", "token_env", "token_file"}},
+		{"mastodon without server", "[[feed]]\nkind = \"mastodon\"\ntoken_env = \"T\"\n", 2, []string{"needs server"}},
+		{"token in config", "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\ntoken = \"abc\"\n", 4, []string{"secrets do not go in the config", "token_env"}},
+		{"both token sources", "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\ntoken_env = \"T\"\ntoken_file = \"/t\"\n", 5, []string{"not both"}},
+		{"discourse without username", "[[feed]]\nkind = \"discourse\"\nurl = \"https://f.example\"\napi_key_env = \"K\"\n", 2, []string{"api_username"}},
+		{"key of another kind", "[[feed]]\nurl = \"https://b.example/feed\"\nhashtag = \"x\"\n", 3, []string{"hashtag is not used by kind = \"feed\""}},
+		{"reddit needs a subreddit", "[[feed]]\nkind = \"reddit\"\n", 2, []string{"subreddit", "query"}},
+		{"reddit bad subreddit", "[[feed]]\nkind = \"reddit\"\nsubreddit = \"a/b\"\n", 3, []string{"not a subreddit name"}},
+		{"hn needs a query", "[[feed]]\nkind = \"hn\"\n", 2, []string{"query"}},
+		{"mastodon server not a URL", "[[feed]]\nkind = \"mastodon\"\nserver = \"mastodon.example\"\ntoken_env = \"T\"\n", 3, []string{"not an http(s) URL"}},
 		{"bad timeout", "[fetch]\ntimeout = \"soon\"\n", 2, []string{"timeout", "expected"}},
 
 		// [funnel]
@@ -160,5 +171,78 @@ func TestLoadConfigMissingIsErrNoConfig(t *testing.T) {
 	cfg, err := LoadConfig(p)
 	if err != nil || len(cfg.Feeds) != 1 || cfg.Path != p {
 		t.Fatalf("LoadConfig = %+v, %v", cfg, err)
+	}
+}
+
+func TestParseConfigKinds(t *testing.T) {
+	cfg, err := ParseConfig("c.toml", []byte(`
+[[feed]]
+kind      = "mastodon"
+server    = "https://mastodon.example/"
+token_env = "PARLEY_MASTODON_TOKEN"
+hashtag   = "#quillstone"
+
+[[feed]]
+name         = "Forum"
+kind         = "discourse"
+url          = "https://forum.example"
+api_key_file = "/etc/parley/discourse.key"
+api_username = "maya"
+categories   = ["support", " 7 "]
+
+[[feed]]
+kind      = "reddit"
+subreddit = "r/notetaking"
+
+[[feed]]
+kind  = "hn"
+query = "quillstone"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Feed{
+		{Name: "Mastodon mastodon.example #quillstone", URL: "https://mastodon.example", Kind: KindMastodon, Every: DefaultEvery,
+			Secret: Secret{Env: "PARLEY_MASTODON_TOKEN"}, Hashtag: "quillstone"},
+		{Name: "Forum", URL: "https://forum.example", Kind: KindDiscourse, Every: DefaultEvery,
+			Secret: Secret{File: "/etc/parley/discourse.key"}, APIUsername: "maya", Categories: []string{"support", "7"}},
+		{Name: "r/notetaking", URL: "https://www.reddit.com", Kind: KindReddit, Every: DefaultEvery, Subreddit: "notetaking"},
+		{Name: "HN: quillstone", URL: "https://hn.algolia.com", Kind: KindHN, Every: DefaultEvery, Query: "quillstone"},
+	}
+	if len(cfg.Feeds) != len(want) {
+		t.Fatalf("got %d feeds, want %d", len(cfg.Feeds), len(want))
+	}
+	for i := range want {
+		if fmt.Sprintf("%+v", cfg.Feeds[i]) != fmt.Sprintf("%+v", want[i]) {
+			t.Errorf("feed %d:\n got %+v\nwant %+v", i+1, cfg.Feeds[i], want[i])
+		}
+	}
+	if !cfg.Feeds[0].TwoWay() || !cfg.Feeds[1].TwoWay() || cfg.Feeds[2].TwoWay() || cfg.Feeds[3].TwoWay() {
+		t.Error("TwoWay: want mastodon and discourse only")
+	}
+}
+
+func TestSecretLoad(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PARLEY_TEST_TOKEN", "  tok-env \n")
+	if got, err := (Secret{Env: "PARLEY_TEST_TOKEN"}).Load(); err != nil || got != "tok-env" {
+		t.Errorf("env: %q, %v", got, err)
+	}
+	_, err := (Secret{Env: "PARLEY_TEST_UNSET_VAR"}).Load()
+	if !errors.Is(err, ErrNoSecret) || !strings.Contains(err.Error(), "PARLEY_TEST_UNSET_VAR is not set") {
+		t.Errorf("unset env: %v", err)
+	}
+	good := filepath.Join(dir, "good")
+	os.WriteFile(good, []byte("tok-file\n"), 0o600)
+	if got, err := (Secret{File: good}).Load(); err != nil || got != "tok-file" {
+		t.Errorf("file: %q, %v", got, err)
+	}
+	open := filepath.Join(dir, "open")
+	os.WriteFile(open, []byte("tok"), 0o644)
+	if _, err := (Secret{File: open}).Load(); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("group-readable file: %v, want a chmod 600 hint", err)
+	}
+	if _, err := (Secret{File: filepath.Join(dir, "none")}).Load(); !errors.Is(err, ErrNoSecret) {
+		t.Errorf("missing file: %v", err)
 	}
 }

@@ -93,10 +93,15 @@ type HTTPStatusError struct {
 	StatusCode int
 	Status     string // e.g. "503 Service Unavailable"
 	RetryAfter time.Duration
+	// Detail is the API's own error message, when it gave one.
+	Detail string
 }
 
 func (e *HTTPStatusError) Error() string {
 	msg := "server answered " + e.Status
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
 	if e.RetryAfter > 0 {
 		msg += fmt.Sprintf(" (asks to retry after %s)", e.RetryAfter.Round(time.Second))
 	}
@@ -109,6 +114,16 @@ func (e *HTTPStatusError) Error() string {
 func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (res Result) {
 	res = Result{Feed: feed.Name, State: st, Started: time.Now()}
 	defer func() { res.Duration = time.Since(res.Started) }() // named result: the defer sets what is returned
+
+	if apiKind(feed.Kind) {
+		items, err := f.fetchSource(ctx, feed)
+		if err != nil {
+			res.Err = fmt.Errorf("fetch %q: %w", feed.Name, err)
+			return res
+		}
+		res.Items = items
+		return res
+	}
 
 	body, state, notModified, err := f.load(ctx, feed, st)
 	if err != nil {

@@ -9,9 +9,27 @@ import "time"
 
 // Feed is one configured source.
 type Feed struct {
-	Name  string        // unique, shown in the UI; the store keys feed state by it
-	URL   string        // http(s) URL, file:// URL or a local path
+	Name string // unique, shown in the UI; the store keys feed state by it
+	// URL is the feed's http(s) URL, file:// URL or local path; for an API
+	// kind it is the server's base URL (Mastodon server, Discourse forum,
+	// Reddit or Algolia, defaulted for the last two).
+	URL   string
 	Every time.Duration // poll interval
+	Kind  string        // one of Kinds; "" is KindFeed
+
+	// Secret is where the API token comes from (mastodon, discourse).
+	Secret Secret
+	// APIUsername is the Discourse user parley posts as (Api-Username).
+	APIUsername string
+	// Categories limits a Discourse feed to these category slugs or IDs.
+	Categories []string
+	// Hashtag adds a Mastodon hashtag timeline (without the #) to the
+	// mentions.
+	Hashtag string
+	// Subreddit (without r/) or Query (a search) selects a Reddit feed;
+	// Query is also the Hacker News search.
+	Subreddit string
+	Query     string
 }
 
 // Item is one message from any source, normalized. Every string field has
@@ -27,8 +45,13 @@ type Item struct {
 	Published time.Time // zero if the source gave none
 	Text      string    // plain text; paragraphs separated by blank lines
 	// InReplyTo is the ID of the item this one answers, when the source
-	// says so explicitly (Atom thr:in-reply-to ref). Empty otherwise.
+	// says so explicitly (Atom thr:in-reply-to ref, Mastodon
+	// in_reply_to_id, a Discourse topic). Empty otherwise.
 	InReplyTo string
+	// Ours: the source says we wrote it (the account parley posts as).
+	Ours bool
+	// Target is how to answer this item on a two-way source.
+	Target Target
 }
 
 // ConditionalState is what a feed remembers between polls for conditional GET.

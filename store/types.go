@@ -3,6 +3,7 @@ package store
 import (
 	"time"
 
+	"parley/feeds"
 	"parley/funnel"
 )
 
@@ -56,8 +57,11 @@ type Message struct {
 	Link      string
 	Published time.Time // source time; if the source gave none, the time first seen
 	Text      string
-	Ours      bool // written by us (author matches the configured "us" names)
+	Ours      bool // written by us (author matches "ours", or the source says so)
 	InReplyTo string
+	// Target is how to answer this message on a two-way source (zero for
+	// read-only ones).
+	Target feeds.Target
 }
 
 // Reply is a reply we recorded (sent or copied) from parley.
@@ -65,7 +69,14 @@ type Reply struct {
 	ThreadID string
 	Text     string
 	At       time.Time
-	Via      string // "clipboard" for read-only sources
+	Via      string // "clipboard" for read-only sources, else the source ("Mastodon")
+	// Who sent it (the login name; in team mode, the teammate).
+	Who string
+	// For a reply posted by parley: the outbox key it went out under, the
+	// feeds.Posted.ItemID of the post and a link to it.
+	Key      string
+	RemoteID string
+	URL      string
 }
 
 // Draft is the unsent text of a reply to a thread.
