@@ -40,6 +40,7 @@ Usage:
                                      activity and conversions (default csv)
   parley conversions import FILE     attribute sales (CSV or JSON lines of ref, amount,
                                      currency, time) to threads by their tracked-link ref
+  parley doctor                      check config, secrets, database and permissions
 
 Flags (everywhere):
   --config PATH   config file (default %s)
@@ -61,7 +62,7 @@ Poll every configured feed once, store new items, print one line per feed
 `
 
 // Commands that later versions add; named here so a user gets a clear answer.
-var notYet = map[string]bool{"import-opml": true, "serve": true, "doctor": true}
+var notYet = map[string]bool{"import-opml": true, "serve": true}
 
 // command is one subcommand: its help text and what it runs. args are the
 // arguments left after the flags (which may come anywhere after the name).
@@ -79,6 +80,7 @@ var commands = map[string]command{
 	}},
 	"export":      {exportUsage, exportCmd},
 	"conversions": {conversionsUsage, conversionsCmd},
+	"doctor":      {doctorUsage, doctorCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
@@ -316,8 +318,14 @@ func console(opts options, stderr io.Writer) int {
 		poller.Start(ctx)
 	}
 
+	repliers := map[string]feeds.Replier{}
+	for _, f := range cfg.Feeds {
+		if r := fetcher.Replier(f); r != nil {
+			repliers[f.Name] = r
+		}
+	}
 	app := ui.New(ui.Deps{Store: st, Poller: poller, Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: userName()})
+		TrackLink: cfg.Funnel.TrackLink, User: userName(), Repliers: repliers})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -12,6 +13,9 @@ type Event struct {
 	Started bool      // a fetch of Feed has begun (Result nil)
 	Result  *Result   // a fetch finished
 	Next    time.Time // when Feed will next be polled; zero while a fetch is in flight
+	// Failures counts the feed's consecutive failed polls (with Result):
+	// above zero, Next is pushed back (see backoff).
+	Failures int
 }
 
 // Poller polls a fixed list of feeds in the background: all at once when
@@ -84,14 +88,35 @@ type pollState struct {
 	failures int // consecutive failed polls, for backoff
 }
 
-// interval is how long to wait after a fetch of s that ended with r. Backoff
-// goes here: it can grow with s.failures and honour an HTTPStatusError's
-// RetryAfter. For now a failed feed keeps its normal interval.
-func (p *Poller) interval(s *pollState, _ Result) time.Duration {
-	if s.feed.Every > 0 {
-		return s.feed.Every
+// maxBackoff caps the wait of a feed that keeps failing, so it recovers
+// within the hour once its server does (unless its interval is longer).
+const maxBackoff = time.Hour
+
+// interval is how long to wait after a fetch of s that ended with r: the
+// feed's interval, doubled for each consecutive failure beyond the first
+// (capped at maxBackoff, or the interval if longer), and never less than
+// the wait a server asked for (429/503 Retry-After).
+func (p *Poller) interval(s *pollState, r Result) time.Duration {
+	return backoff(s.feed.Every, s.failures, r.Err)
+}
+
+func backoff(every time.Duration, failures int, err error) time.Duration {
+	if every <= 0 {
+		every = DefaultEvery
 	}
-	return DefaultEvery
+	d := every
+	if failures > 1 {
+		limit := max(every, maxBackoff)
+		for i := 1; i < failures && d < limit; i++ {
+			d *= 2
+		}
+		d = min(d, limit)
+	}
+	var se *HTTPStatusError
+	if errors.As(err, &se) && se.RetryAfter > d {
+		d = se.RetryAfter
+	}
+	return d
 }
 
 type pollDone struct {
@@ -177,7 +202,7 @@ func (p *Poller) run(ctx context.Context) {
 			}
 			s.due = time.Now().Add(p.interval(s, d.r))
 			p.setNext(s.feed.Name, s.due)
-			ok = p.emit(ctx, Event{Feed: s.feed.Name, Result: &d.r, Next: s.due})
+			ok = p.emit(ctx, Event{Feed: s.feed.Name, Result: &d.r, Next: s.due, Failures: s.failures})
 		}
 		if !ok {
 			return

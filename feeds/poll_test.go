@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -155,5 +156,31 @@ func TestPollerRepollsOnInterval(t *testing.T) {
 	}
 	if n := hits.Load(); n < 3 {
 		t.Errorf("server saw %d requests, want at least 3", n)
+	}
+}
+
+func TestBackoffGrowsCapsAndHonoursRetryAfter(t *testing.T) {
+	fail := errors.New("connection refused")
+	slow := &HTTPStatusError{StatusCode: 429, Status: "429 Too Many Requests", RetryAfter: 3 * time.Hour}
+	tests := []struct {
+		name     string
+		every    time.Duration
+		failures int
+		err      error
+		want     time.Duration
+	}{
+		{"success keeps the interval", 5 * time.Minute, 0, nil, 5 * time.Minute},
+		{"first failure keeps the interval", 5 * time.Minute, 1, fail, 5 * time.Minute},
+		{"second failure doubles", 5 * time.Minute, 2, fail, 10 * time.Minute},
+		{"fourth failure: 8x", 5 * time.Minute, 4, fail, 40 * time.Minute},
+		{"capped at an hour", 5 * time.Minute, 30, fail, time.Hour},
+		{"a long interval is its own cap", 2 * time.Hour, 5, fail, 2 * time.Hour},
+		{"zero interval is the default", 0, 0, nil, DefaultEvery},
+		{"Retry-After beyond the backoff wins", 5 * time.Minute, 1, fmt.Errorf("fetch: %w", slow), 3 * time.Hour},
+	}
+	for _, tt := range tests {
+		if got := backoff(tt.every, tt.failures, tt.err); got != tt.want {
+			t.Errorf("%s: backoff(%s, %d) = %s, want %s", tt.name, tt.every, tt.failures, got, tt.want)
+		}
 	}
 }

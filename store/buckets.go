@@ -20,6 +20,10 @@ var (
 	bucketContacts       = []byte("contacts")        // contact ID -> contact record
 	bucketContactThreads = []byte("contact_threads") // contact ID | thread ID -> flags
 	bucketConversions    = []byte("conversions")     // conversion ID -> conversion record
+
+	bucketOutbox        = []byte("outbox")         // outbox key -> outbox record
+	bucketOutboxThreads = []byte("outbox_threads") // thread ID | Queued | key -> empty
+	bucketOutboxRemote  = []byte("outbox_remote")  // remote item ID of a sent reply -> outbox key
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of
@@ -40,6 +44,9 @@ var allBuckets = [][]byte{
 	bucketContacts,
 	bucketContactThreads,
 	bucketConversions,
+	bucketOutbox,
+	bucketOutboxThreads,
+	bucketOutboxRemote,
 }
 
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte

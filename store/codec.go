@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/feeds"
 	"parley/funnel"
 )
 
@@ -397,7 +398,7 @@ func decodeThreadFacts(id, v []byte) (threadFacts, error) {
 
 func encodeMessage(m *Message) []byte {
 	e := newEncoder(64 + len(m.ThreadID) + len(m.Feed) + len(m.Author) + len(m.Title) +
-		len(m.Link) + len(m.Text) + len(m.InReplyTo))
+		len(m.Link) + len(m.Text) + len(m.InReplyTo) + targetLen(&m.Target) + len(m.ReplyKey))
 	e.str(m.ThreadID)
 	e.str(m.Feed)
 	e.str(m.Author)
@@ -407,6 +408,9 @@ func encodeMessage(m *Message) []byte {
 	e.str(m.Text)
 	e.bool(m.Ours)
 	e.str(m.InReplyTo)
+	// schema 3: two-way sources
+	e.target(&m.Target)
+	e.str(m.ReplyKey)
 	return e.b
 }
 
@@ -423,6 +427,8 @@ func decodeMessage(id []byte, v []byte) (Message, error) {
 	m.Text = d.str()
 	m.Ours = d.bool()
 	m.InReplyTo = d.str()
+	m.Target = d.target()
+	m.ReplyKey = d.str()
 	return m, d.done()
 }
 
@@ -451,11 +457,17 @@ func decodeMessageFunnel(id []byte, v []byte) (text string, ours bool, err error
 }
 
 func encodeReply(r *Reply) []byte {
-	e := newEncoder(32 + len(r.ThreadID) + len(r.Text) + len(r.Via))
+	e := newEncoder(32 + len(r.ThreadID) + len(r.Text) + len(r.Via) + len(r.Who) + len(r.Key) +
+		len(r.RemoteID) + len(r.URL))
 	e.str(r.ThreadID)
 	e.str(r.Text)
 	e.time(r.At)
 	e.str(r.Via)
+	// schema 3: who sent it, and where a reply posted by parley landed
+	e.str(r.Who)
+	e.str(r.Key)
+	e.str(r.RemoteID)
+	e.str(r.URL)
 	return e.b
 }
 
@@ -466,7 +478,101 @@ func decodeReply(v []byte) (Reply, error) {
 	r.Text = d.str()
 	r.At = d.time()
 	r.Via = d.str()
+	r.Who = d.str()
+	r.Key = d.str()
+	r.RemoteID = d.str()
+	r.URL = d.str()
 	return r, d.done()
+}
+
+// A Target is five fields in a row: ID Topic PostNumber Visibility Mention.
+func (e *encoder) target(t *feeds.Target) {
+	e.str(t.ID)
+	e.str(t.Topic)
+	e.int(t.PostNumber)
+	e.str(t.Visibility)
+	e.str(t.Mention)
+}
+
+func (d *decoder) target() feeds.Target {
+	var t feeds.Target
+	t.ID = d.str()
+	t.Topic = d.str()
+	t.PostNumber = d.int()
+	t.Visibility = d.str()
+	t.Mention = d.str()
+	return t
+}
+
+func targetLen(t *feeds.Target) int {
+	return 16 + len(t.ID) + len(t.Topic) + len(t.Visibility) + len(t.Mention)
+}
+
+// Outbox entry: State Permanent ThreadID Feed Text Via Who Target
+// Attempts LastError Ambiguous NextTry Queued Updated RemoteID URL. Key is
+// the bucket key. State and Permanent come first so Pending can skip
+// finished entries without decoding the text.
+func encodeOutbox(o *OutboxEntry) []byte {
+	e := newEncoder(64 + len(o.ThreadID) + len(o.Feed) + len(o.Text) + len(o.Via) + len(o.Who) +
+		targetLen(&o.Target) + len(o.LastError) + len(o.RemoteID) + len(o.URL))
+	e.int(int(o.State))
+	e.bool(o.Permanent)
+	e.str(o.ThreadID)
+	e.str(o.Feed)
+	e.str(o.Text)
+	e.str(o.Via)
+	e.str(o.Who)
+	e.target(&o.Target)
+	e.int(o.Attempts)
+	e.str(o.LastError)
+	e.bool(o.Ambiguous)
+	e.time(o.NextTry)
+	e.time(o.Queued)
+	e.time(o.Updated)
+	e.str(o.RemoteID)
+	e.str(o.URL)
+	return e.b
+}
+
+func decodeOutbox(key []byte, v []byte) (OutboxEntry, error) {
+	d := newDecoder("outbox entry", key, v)
+	o := OutboxEntry{Key: string(key)}
+	o.State = d.outboxState()
+	o.Permanent = d.bool()
+	o.ThreadID = d.str()
+	o.Feed = d.str()
+	o.Text = d.str()
+	o.Via = d.str()
+	o.Who = d.str()
+	o.Target = d.target()
+	o.Attempts = d.int()
+	o.LastError = d.str()
+	o.Ambiguous = d.bool()
+	o.NextTry = d.time()
+	o.Queued = d.time()
+	o.Updated = d.time()
+	o.RemoteID = d.str()
+	o.URL = d.str()
+	return o, d.done()
+}
+
+// decodeOutboxStatus reads only State and Permanent.
+func decodeOutboxStatus(key []byte, v []byte) (OutboxState, bool, error) {
+	d := newDecoder("outbox entry", key, v)
+	st := d.outboxState()
+	perm := d.bool()
+	return st, perm, d.done()
+}
+
+// outboxState refuses a state this build does not know: acting on a
+// guess could send a reply twice.
+func (d *decoder) outboxState() OutboxState {
+	v := d.varint()
+	if d.err == nil && (v < int64(OutboxQueued) || v > int64(OutboxFailed)) {
+		d.fail()
+		return 0
+	}
+	return OutboxState(v)
 }
 
 func encodeDraft(dr *Draft) []byte {

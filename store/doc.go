@@ -1,11 +1,14 @@
 // Package store keeps parley's state in one bbolt file: every message
 // ever ingested, threaded; thread summaries and the attention queue;
-// drafts and the replies we recorded; per-feed poll state; and the
-// funnel: each thread's stage and its history, contacts, conversions.
+// drafts and the replies we recorded; the outbox of replies on their way
+// to two-way sources; per-feed poll state; and the funnel: each thread's
+// stage and its history, contacts, conversions.
 // Data flows feeds -> store -> ui: the store takes feeds.Result values and
 // hands the UI Threads, Messages, Drafts, Replies, Contacts and reports.
 // Nothing typed is lost: a draft is written on every SaveDraft and only
-// removed by an empty save or by RecordReply.
+// removed by an empty save, by RecordReply or by QueueReply (which writes
+// the text to the outbox in the same transaction); a reply that fails for
+// good goes back into the draft.
 //
 // # Bucket layout
 //
@@ -15,7 +18,7 @@
 // order. Thread and contact IDs are always 16 lowercase hex characters.
 //
 //	meta
-//	  "schema_version"        -> uint64 BE (2 = this layout)
+//	  "schema_version"        -> uint64 BE (3 = this layout)
 //	messages
 //	  message ID              -> message record (thread ID first)
 //	threads
@@ -51,6 +54,13 @@
 //	                          -> flags (1: bit 0 = the contact started the thread)
 //	conversions
 //	  conversion ID           -> conversion record
+//	outbox                       replies to two-way sources, sent or not
+//	  key (32)                -> outbox record
+//	outbox_threads               each thread's outbox entries, oldest first
+//	  thread ID (16) | Queued (8 BE) | key (32)
+//	                          -> empty
+//	outbox_remote                sent replies by the remote ID of their post
+//	  RemoteID                -> key (32)
 //
 // seq is the bucket's NextSequence: it keeps equal times distinct and in
 // arrival order. A move's seq is the same in stage_moves and
@@ -61,6 +71,10 @@
 // sha256(ref|cents|currency|At as RFC 3339 UTC), so a re-import finds it.
 // A contact ID is the first 16 hex chars of
 // sha256(feed + "\x00" + lower-cased trimmed author).
+// An outbox key is 32 random lowercase hex chars (crypto/rand), fixed
+// when the reply is queued: it is the idempotency key of every attempt.
+// RemoteID is the feeds.Posted.ItemID of the post, the ID the source's
+// fetches give it.
 //
 // Records are a version byte (1) then fields in a fixed order: strings as
 // uvarint length + bytes, ints as varints, bools as a byte, times as a
@@ -68,16 +82,26 @@
 // uvarint of the byte-swapped IEEE bits, stages as varints. Fields:
 //
 //	message:    ThreadID Feed Author Title Link Published Text Ours InReplyTo
+//	            Target ReplyKey                                   (schema 3)
 //	thread:     Feed Title Author Preview Created LastTheirs LastOurs
 //	            WaitingSince Messages Unread Done SnoozedUntil queueKey authorAt Link
 //	            Stage StageAt Unhappy Intent Mood WonBack Conversions Contact
 //	            manualAt wonBackAt ourMsgs                        (schema 2)
 //	reply:      ThreadID Text At Via
+//	            Who Key RemoteID URL                              (schema 3)
 //	draft:      Text Updated
 //	feed state: URL ETag LastModified LastFetch LastSuccess LastError Items LastNew
 //	move:       From To Cause Manual Who
 //	contact:    Feed Name Stage Unhappy Messages Replies FirstSeen LastSeen Threads
 //	conversion: ThreadID Ref Currency Cents At ImportedAt
+//	outbox:     State Permanent ThreadID Feed Text Via Who Target Attempts
+//	            LastError Ambiguous NextTry Queued Updated RemoteID URL
+//
+// A Target is five fields in a row: ID Topic PostNumber Visibility
+// Mention. An outbox State is a varint (1 queued, 2 sending, 3 sent,
+// 4 failed); a state this build does not know is a damaged record, not
+// a guess. State and Permanent lead the record so Pending skips finished
+// entries without reading their text.
 //
 // New fields go at the end; a record that ends early reads the missing
 // fields as zero (a schema 1 thread is a New thread with no contact).
@@ -116,6 +140,45 @@
 // transaction. A thread's Conversions is the number of conversions
 // stored for it; conversions whose ref matched nothing are not stored.
 //
+// A thread's ourMsgs counts its reply records plus its messages that are
+// Ours and have no ReplyKey: a message with a ReplyKey is a posted reply
+// fetched back, already counted by the reply record with that Key.
+//
+// Every outbox entry has exactly one outbox_threads entry, keyed by its
+// ThreadID and Queued (neither ever changes). An entry is sent exactly
+// when its reply history holds a record with its Key, written in the
+// same transaction (MarkSent, or Ingest confirming it); outbox_remote
+// holds an entry for every sent entry with a RemoteID, and for nothing
+// else. Entries are never deleted: a sent one keeps answering "was this
+// post ours?". Permanent is set only with state failed, and its text is
+// then in the thread's draft. Queuing does not change the thread: it
+// leaves the queue when the reply is sent, as with RecordReply.
+//
+// # Our replies fetched back
+//
+// A two-way source returns the replies parley posted on its next poll.
+// Ingest recognises such an item, stores it with Ours set and ReplyKey
+// set to the outbox key, and leaves our reply count alone (the reply
+// record counts it), when either:
+//
+//  1. its ID is in outbox_remote: the send was confirmed; or
+//  2. it is Ours (the source says so, or the author is one of the
+//     configured names), and its thread has an entry from the same feed
+//     in state sending, or failed but not given up, queued no later than
+//     10 minutes after the item was published (clock skew), whose text
+//     equals the item's once whitespace runs are collapsed and leading
+//     @mentions dropped. The oldest such entry is confirmed then and
+//     there, in Ingest's transaction, as MarkSent would: state sent,
+//     RemoteID = the item's ID, URL = its Link, and a reply record dated
+//     the item's Published (clamped to now) so their answers to the post
+//     still wait for us. This recovers a post made just before a crash
+//     or a lost response.
+//
+// The reverse race (the post is fetched before MarkSent, with a text
+// that did not match) is settled by MarkSent: if the message with the
+// post's ID is stored as ours without a ReplyKey, it gets the key and
+// stops counting on its own.
+//
 // # Threading
 //
 // Items are stored oldest first. A thread ID is the first 16 hex chars of
@@ -145,4 +208,8 @@
 //     and their links, and rewrites queue keys (all rank 0 before) with
 //     their rank. Migrations get the store's funnel analyzer and the time
 //     of Open through migrateEnv.
+//  3. the outbox: creates its three buckets; messages and replies gain
+//     trailing fields that read as zero from older records. Nothing is
+//     rewritten, but the version goes up so an older parley refuses the
+//     file rather than ignore replies waiting in its outbox.
 package store

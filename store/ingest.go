@@ -118,7 +118,7 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 		return a.published.Compare(b.published)
 	})
 	for i := range items {
-		if err := in.add(&items[i], res.Feed); err != nil {
+		if err := in.add(&items[i], res.Feed, now); err != nil {
 			return err
 		}
 	}
@@ -136,7 +136,7 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 	return in.contacts.flush()
 }
 
-func (in *ingester) add(p *pendingItem, feed string) error {
+func (in *ingester) add(p *pendingItem, feed string, now time.Time) error {
 	it := &p.item
 	id := it.ID
 	if id == "" {
@@ -155,8 +155,13 @@ func (in *ingester) add(p *pendingItem, feed string) error {
 		Link:      it.Link,
 		Published: p.published,
 		Text:      it.Text,
-		Ours:      isOurs(in.ours, it.Author),
+		Ours:      it.Ours || isOurs(in.ours, it.Author),
 		InReplyTo: it.InReplyTo,
+		Target:    it.Target,
+	}
+	confirms, err := in.recognise(&m)
+	if err != nil {
+		return err
 	}
 	if err := in.msgs.Put([]byte(id), encodeMessage(&m)); err != nil {
 		return fmt.Errorf("save message %s: %w", id, err)
@@ -173,11 +178,47 @@ func (in *ingester) add(p *pendingItem, feed string) error {
 		return err
 	}
 	applyMessage(&tt.rec, &m)
+	if confirms != nil {
+		// The post of a send we never heard back from: it is sent, and
+		// recorded as MarkSent would, dated when it was posted so their
+		// answers to it still wait for us.
+		if err := settleSent(in.tx, confirms, feeds.Posted{ItemID: m.ID, URL: m.Link}, now); err != nil {
+			return err
+		}
+		if err := putOutbox(in.tx, confirms); err != nil {
+			return err
+		}
+		r := confirms.reply(clampTime(m.Published, now))
+		if err := putReply(in.tx, &tt.rec, &r); err != nil {
+			return err
+		}
+	}
 	if err := in.contacts.saw(&m); err != nil {
 		return err
 	}
 	in.out.New++
 	return nil
+}
+
+// recognise tells whether m, about to be stored, is a reply parley
+// posted (see "Our replies fetched back" in the package doc). If so m
+// becomes ours and gets the reply's key, so it is not counted again; the
+// entry returned, if any, is one whose send m confirms.
+func (in *ingester) recognise(m *Message) (*OutboxEntry, error) {
+	if key := in.tx.Bucket(bucketOutboxRemote).Get([]byte(m.ID)); key != nil {
+		m.Ours = true
+		m.ReplyKey = string(key)
+		return nil, nil
+	}
+	if !m.Ours {
+		return nil, nil
+	}
+	e, ok, err := unconfirmedEcho(in.tx, m)
+	if err != nil || !ok {
+		return nil, err
+	}
+	m.ReplyKey = e.Key
+	return &e, nil
 }
 
 // thread returns the working copy of a thread, loading or creating it on
@@ -254,7 +295,9 @@ func applyMessage(t *threadRec, m *Message) {
 		t.Link = m.Link
 	}
 	if m.Ours {
-		t.ourMsgs++
+		if m.ReplyKey == "" { // else its reply record counts it
+			t.ourMsgs++
+		}
 		if m.Published.After(t.LastOurs) {
 			t.LastOurs = m.Published
 		}

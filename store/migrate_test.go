@@ -57,8 +57,13 @@ func TestMigrateV1(t *testing.T) {
 		t.Fatalf("Open v1: %v", err)
 	}
 	_ = s.db.View(func(tx *bolt.Tx) error {
-		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != 2 {
-			t.Errorf("schema_version = %d, want 2", v)
+		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != 3 {
+			t.Errorf("schema_version = %d, want 3", v)
+		}
+		for _, b := range [][]byte{bucketOutbox, bucketOutboxThreads, bucketOutboxRemote} {
+			if tx.Bucket(b) == nil {
+				t.Errorf("bucket %s missing after the upgrade", b)
+			}
 		}
 		return nil
 	})

@@ -26,6 +26,10 @@ type migrateEnv struct {
 var migrations = []migration{
 	{name: "initial layout", run: func(tx *bolt.Tx, _ migrateEnv) error { return createBuckets(tx) }},
 	{name: "funnel: stages, contacts, conversions", run: migrateFunnel},
+	// The outbox is new buckets only. The version still goes up, so an
+	// older parley refuses the file (ErrNewerSchema) instead of opening it
+	// and ignoring replies waiting to be sent.
+	{name: "outbox", run: func(tx *bolt.Tx, _ migrateEnv) error { return createBuckets(tx) }},
 }
 
 // schemaVersion is the layout version this build writes.
@@ -107,7 +111,9 @@ func migrateFunnel(tx *bolt.Tx, env migrateEnv) error {
 				return err
 			}
 			if m.Ours {
-				t.ourMsgs++
+				if m.ReplyKey == "" { // a posted reply fetched back is counted by its reply record
+					t.ourMsgs++
+				}
 				return nil
 			}
 			// The Author's contact is on the feed of the message that made

@@ -121,28 +121,32 @@ func recomputeWaiting(tx *bolt.Tx, t *threadRec) {
 // updateThread loads a thread, applies fn and saves it with its indexes,
 // then rolls up its contact if fn changed what the rollup reads.
 func (s *Store) updateThread(action, id string, fn func(tx *bolt.Tx, t *threadRec) error) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		t, err := loadThread(tx, id)
-		if err != nil {
-			return err
-		}
-		prevSnooze := t.SnoozedUntil
-		before := contactFacts(&t)
-		if err := fn(tx, &t); err != nil {
-			return err
-		}
-		if err := saveThread(tx, &t, prevSnooze); err != nil {
-			return err
-		}
-		if contactFacts(&t) == before {
-			return nil
-		}
-		return rollupContacts(tx, nil, t.Contact)
-	})
+	err := s.db.Update(func(tx *bolt.Tx) error { return updateThreadTx(tx, id, fn) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	return nil
+}
+
+// updateThreadTx is updateThread inside a transaction the caller owns,
+// for writes that change a thread along with other records (MarkSent).
+func updateThreadTx(tx *bolt.Tx, id string, fn func(tx *bolt.Tx, t *threadRec) error) error {
+	t, err := loadThread(tx, id)
+	if err != nil {
+		return err
+	}
+	prevSnooze := t.SnoozedUntil
+	before := contactFacts(&t)
+	if err := fn(tx, &t); err != nil {
+		return err
+	}
+	if err := saveThread(tx, &t, prevSnooze); err != nil {
+		return err
+	}
+	if contactFacts(&t) == before {
+		return nil
+	}
+	return rollupContacts(tx, nil, t.Contact)
 }
 
 // Thread returns one thread, or an error wrapping ErrNotFound.
@@ -394,25 +398,44 @@ func (s *Store) RecordReply(r Reply) error {
 		now = r.At
 	}
 	return s.updateThread("record reply", r.ThreadID, func(tx *bolt.Tx, t *threadRec) error {
-		b := tx.Bucket(bucketReplies)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		if err := b.Put(timedKey(t.ID, r.At, seq), encodeReply(&r)); err != nil {
-			return err
-		}
 		if err := tx.Bucket(bucketDrafts).Delete([]byte(t.ID)); err != nil {
 			return err
 		}
-		if r.At.After(t.LastOurs) {
-			t.LastOurs = r.At
-		}
-		t.Unread = 0
-		t.ourMsgs++
-		recomputeWaiting(tx, t)
-		return refreshFunnel(tx, s.an, t, now)
+		return answerThread(tx, s.an, t, &r, now)
 	})
+}
+
+// answerThread stores r in t's reply history and applies what a reply
+// does to its thread: LastOurs moves forward (out of the queue until
+// they write again), Unread is zeroed (replying implies reading), our
+// reply count goes up, and waiting and the funnel are recomputed with the
+// reply in them. It does not save t; updateThreadTx does, and rolls up
+// the contact. RecordReply and MarkSent share it.
+func answerThread(tx *bolt.Tx, an analyzer, t *threadRec, r *Reply, now time.Time) error {
+	if err := putReply(tx, t, r); err != nil {
+		return err
+	}
+	recomputeWaiting(tx, t)
+	return refreshFunnel(tx, an, t, now)
+}
+
+// putReply is the part of answerThread that Ingest needs (it recomputes
+// waiting and the funnel once per thread at the end).
+func putReply(tx *bolt.Tx, t *threadRec, r *Reply) error {
+	b := tx.Bucket(bucketReplies)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("record reply to thread %s: %w", t.ID, err)
+	}
+	if err := b.Put(timedKey(t.ID, r.At, seq), encodeReply(r)); err != nil {
+		return fmt.Errorf("record reply to thread %s: %w", t.ID, err)
+	}
+	if r.At.After(t.LastOurs) {
+		t.LastOurs = r.At
+	}
+	t.Unread = 0
+	t.ourMsgs++
+	return nil
 }
 
 // Stats counts threads and messages. bbolt keeps no counts, so this walks

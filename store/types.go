@@ -62,6 +62,11 @@ type Message struct {
 	// Target is how to answer this message on a two-way source (zero for
 	// read-only ones).
 	Target feeds.Target
+	// ReplyKey is set when this message is a reply parley posted, fetched
+	// back from the source: it is the Key of that Reply in the thread's
+	// reply history, which already counts it (the thread view can show
+	// the two as one).
+	ReplyKey string
 }
 
 // Reply is a reply we recorded (sent or copied) from parley.

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,10 @@ type App struct {
 	// pendingOpen drops thread loads the user has already moved away from.
 	pendingOpen string
 
-	fetching  map[string]bool
+	fetching map[string]bool
+	// sending holds the outbox keys with an attempt in flight, so one
+	// reply is never sent by two commands at once.
+	sending   map[string]bool
 	spinning  bool
 	status    string
 	statusErr bool
@@ -67,8 +71,12 @@ func New(deps Deps) *App {
 		deps.Now = time.Now
 	}
 	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), Store: deps.Store, Now: deps.Now, Width: 80, Height: 24,
-		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath}
-	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}}
+		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath,
+		repliers: deps.Repliers, feedKinds: map[string]string{}, user: deps.User}
+	for _, f := range deps.Feeds {
+		c.feedKinds[f.Name] = f.Kind
+	}
+	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}, sending: map[string]bool{}}
 	a.help.Styles = c.Styles.Help
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	a.queue = newQueueScreen(c)
@@ -91,7 +99,7 @@ func welcomeText(s *Styles, configPath string) string {
 }
 
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadQueue(a.c.Store, a.c.Now()), loadFeedStates(a.c.Store), clockTick()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadQueue(a.c.Store, a.c.Now()), loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store)}
 	if a.deps.Poller != nil {
 		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
 	}
@@ -410,6 +418,9 @@ func (a *App) closeThread() tea.Cmd {
 // handleResult handles everything that is not input: command results,
 // intents from screens, poller events.
 func (a *App) handleResult(msg tea.Msg) tea.Cmd {
+	if cmd, ok := a.handleOutbox(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case queueLoadedMsg:
 		if msg.err != nil {
@@ -461,7 +472,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case snoozeAskMsg:
 		t := msg.thread
 		a.snoozing = &t
-	case draftTickMsg, editorFileMsg, editorDoneMsg, editedMsg:
+	case draftTickMsg, editorFileMsg, editorDoneMsg, editedMsg, sendCheckMsg:
 		if a.thread != nil {
 			_, cmd := a.thread.Update(msg)
 			return cmd
@@ -527,6 +538,9 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		}
 		if msg.res.New > 0 {
 			cmds = append(cmds, a.reloadQueue(), a.refreshView())
+			if a.thread != nil && slices.Contains(msg.res.Threads, a.thread.thread.ID) {
+				cmds = append(cmds, loadThreadContent(a.c.Store, a.thread.thread.ID))
+			}
 		}
 		return tea.Batch(cmds...)
 	case feedStatesMsg:
@@ -585,6 +599,7 @@ func (a *App) handlePoll(ev pollMsg) tea.Cmd {
 		}
 	}
 	if ev.Result != nil {
+		a.feedsV.failures[ev.Feed] = ev.Failures
 		delete(a.fetching, ev.Feed)
 		delete(a.feedsV.fetching, ev.Feed)
 		cmds = append(cmds, ingest(a.c.Store, *ev.Result, a.c.Now()))

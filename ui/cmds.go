@@ -43,7 +43,10 @@ type threadLoadedMsg struct {
 	thread   store.Thread
 	messages []store.Message
 	replies  []store.Reply
+	outbox   []store.OutboxEntry
 	draft    string
+	// draftAt is when the draft was last changed (zero: no draft).
+	draftAt time.Time
 	// history is the thread's stage moves, oldest first. A failure to
 	// read it does not keep the thread closed: historyErr says why it
 	// is missing.
@@ -67,12 +70,15 @@ func loadThread(st *store.Store, id string) tea.Cmd {
 		if msg.replies, err = st.Replies(id); err != nil {
 			return threadLoadedMsg{err: err}
 		}
+		if msg.outbox, err = st.Outbox(id); err != nil {
+			return threadLoadedMsg{err: err}
+		}
 		d, ok, err := st.Draft(id)
 		if err != nil {
 			return threadLoadedMsg{err: err}
 		}
 		if ok {
-			msg.draft = d.Text
+			msg.draft, msg.draftAt = d.Text, d.Updated
 		}
 		msg.history, msg.historyErr = st.StageHistory(id)
 		if msg.thread.Unread > 0 {

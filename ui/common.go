@@ -22,8 +22,15 @@ type Deps struct {
 	// TrackLink is the [funnel] track_link template ("{thread}" is
 	// replaced by the thread's ref); empty: ctrl+l explains how to set it.
 	TrackLink string
-	// User names who makes manual stage moves (the login name).
+	// User names who makes manual stage moves and sends replies (the
+	// login name).
 	User string
+	// Repliers post replies to two-way feeds, by feed name; a thread of
+	// any other feed is answered by copy + record.
+	Repliers map[string]feeds.Replier
+	// RetryDelays overrides the waits between attempts of a failed send
+	// (tests); nil means defaultRetryDelays.
+	RetryDelays []time.Duration
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 }
@@ -43,7 +50,14 @@ type Common struct {
 	// trackLink is Deps.TrackLink (ctrl+l); configPath says where to set it.
 	trackLink  string
 	configPath string
+	// repliers is Deps.Repliers; feedKinds maps a feed name to its kind.
+	repliers  map[string]feeds.Replier
+	feedKinds map[string]string
+	user      string
 }
+
+// replier is the Replier of a thread's feed, nil when it is read-only.
+func (c *Common) replier(feed string) feeds.Replier { return c.repliers[feed] }
 
 // screen is one view of the console. Only App returns a tea.View; screens
 // render strings that App places between its header and footer.

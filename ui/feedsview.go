@@ -21,6 +21,7 @@ type feedsScreen struct {
 	states   map[string]store.FeedState
 	fetching map[string]bool
 	next     map[string]time.Time
+	failures map[string]int // consecutive failed polls: the poller is backing off
 	spinner  func() string
 	cursor   int
 	offset   int
@@ -30,7 +31,7 @@ type feedsScreen struct {
 
 func newFeedsScreen(c *Common, list []feeds.Feed, spinner func() string) *feedsScreen {
 	return &feedsScreen{c: c, keys: c.Keys.Queue.Motion, feeds: list, spinner: spinner,
-		states: map[string]store.FeedState{}, fetching: map[string]bool{}, next: map[string]time.Time{}}
+		states: map[string]store.FeedState{}, fetching: map[string]bool{}, next: map[string]time.Time{}, failures: map[string]int{}}
 }
 
 func (f *feedsScreen) SetSize(w, h int) { f.width, f.height = w, h }
@@ -106,11 +107,20 @@ func (f *feedsScreen) View() string {
 		b.WriteString("\n" + cursor + mark + " " + fit(fd.Name, nameW) + " " +
 			fmt.Sprintf("%8d %10s %10s", st.Items, fetched, until(now, f.next[fd.Name])))
 		detail := fd.URL
+		if fd.Kind != "" && fd.Kind != feeds.KindFeed {
+			detail = feeds.KindLabel(fd.Kind) + " · " + fd.URL
+			if fd.TwoWay() {
+				detail += " · two-way"
+			}
+		}
 		style := s.Muted
 		if st.LastError != "" {
 			detail, style = "error: "+st.LastError, s.Error
+			if n := f.failures[fd.Name]; n > 1 {
+				detail = fmt.Sprintf("failed %d times in a row, backing off: %s", n, st.LastError)
+			}
 		} else if !st.LastSuccess.IsZero() {
-			detail = fmt.Sprintf("%d new in the last fetch · %s", st.LastNew, fd.URL)
+			detail = fmt.Sprintf("%d new in the last fetch · %s", st.LastNew, detail)
 		}
 		b.WriteString("\n" + style.Render(fit("    "+detail, f.width)))
 	}

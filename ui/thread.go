@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"parley/feeds"
 	"parley/funnel"
 	"parley/store"
 )
@@ -50,6 +51,14 @@ type threadScreen struct {
 	thread   store.Thread
 	messages []store.Message
 	replies  []store.Reply
+	// outbox is the thread's replies not yet sent (queued, sending,
+	// failed), oldest first.
+	outbox []store.OutboxEntry
+	// seen is the time of their newest message the user has been shown
+	// while writing this reply: ctrl+s with anything newer in the store
+	// shows it first. newSince marks messages after it as new (zero:
+	// none).
+	seen, newSince time.Time
 	// history is the stage moves, oldest first; historyErr says why it
 	// could not be read.
 	history    []store.StageMove
@@ -69,14 +78,14 @@ type threadScreen struct {
 
 func newThreadScreen(c *Common, m threadLoadedMsg, compose bool) (*threadScreen, tea.Cmd) {
 	t := &threadScreen{c: c, keys: c.Keys.Thread, ckeys: c.Keys.Compose,
-		thread: m.thread, messages: m.messages, replies: m.replies, lastSaved: m.draft,
-		history: m.history, historyErr: m.historyErr}
+		thread: m.thread, messages: m.messages, replies: m.replies, outbox: m.outbox, lastSaved: m.draft,
+		history: m.history, historyErr: m.historyErr, seen: seenAt(m)}
 	t.vp = viewport.New()
 	t.vp.SoftWrap = false
 	t.input = textarea.New()
 	t.input.ShowLineNumbers = false
 	t.input.Prompt = "│ "
-	t.input.Placeholder = "Write a reply… (ctrl+s: copy + record, esc: leave, draft is kept)"
+	t.input.Placeholder = "Write a reply… (ctrl+s: " + t.sendVerb() + ", esc: leave, draft is kept)"
 	t.input.CharLimit = 0
 	t.input.SetStyles(c.Styles.TextArea)
 	t.input.SetValue(m.draft)
@@ -87,6 +96,33 @@ func newThreadScreen(c *Common, m threadLoadedMsg, compose bool) (*threadScreen,
 	}
 	t.vp.GotoBottom()
 	return t, cmd
+}
+
+// seenAt is what the user has seen of a thread they open: all of it, but
+// with a draft from earlier, only their messages up to the draft's last
+// change (later ones arrived while they were away).
+func seenAt(m threadLoadedMsg) time.Time {
+	if m.draft == "" || m.draftAt.IsZero() || !m.thread.LastTheirs.After(m.draftAt) {
+		return m.thread.LastTheirs
+	}
+	var seen time.Time
+	for _, msg := range m.messages {
+		if !msg.Ours && !msg.Published.After(m.draftAt) && msg.Published.After(seen) {
+			seen = msg.Published
+		}
+	}
+	return seen
+}
+
+// twoWay reports whether ctrl+s posts the reply through the source.
+func (t *threadScreen) twoWay() bool { return t.c.replier(t.thread.Feed) != nil }
+
+// sendVerb says what ctrl+s does here.
+func (t *threadScreen) sendVerb() string {
+	if t.twoWay() {
+		return "send to " + feeds.KindLabel(t.c.feedKinds[t.thread.Feed])
+	}
+	return "copy + record"
 }
 
 func (t *threadScreen) startCompose() tea.Cmd {
@@ -129,7 +165,8 @@ func (t *threadScreen) layout() {
 	}
 }
 
-// entry is a message or a recorded reply, merged by time.
+// entry is a message, a recorded reply or a reply in the outbox, merged
+// by time.
 type entry struct {
 	at     time.Time
 	author string
@@ -137,16 +174,45 @@ type entry struct {
 	via    string
 	text   string
 	link   string
+	// state is an outbox reply's progress ("queued", "failed: …"); empty
+	// for messages and sent replies.
+	state   string
+	failed  bool
+	new     bool // arrived since the reply being written was begun
+	byOther string
 }
 
 func (t *threadScreen) renderMessages() string {
 	s := t.c.Styles
-	entries := make([]entry, 0, len(t.messages)+len(t.replies))
+	entries := make([]entry, 0, len(t.messages)+len(t.replies)+len(t.outbox))
+	// A reply parley posted comes back from the source as a message: the
+	// reply already stands for it.
+	posted := make(map[string]bool, len(t.replies))
+	for _, r := range t.replies {
+		if r.RemoteID != "" {
+			posted[r.RemoteID] = true
+		}
+	}
 	for _, m := range t.messages {
-		entries = append(entries, entry{at: m.Published, author: m.Author, ours: m.Ours, text: m.Text, link: m.Link})
+		if posted[m.ID] {
+			continue
+		}
+		isNew := !m.Ours && !t.newSince.IsZero() && m.Published.After(t.newSince)
+		entries = append(entries, entry{at: m.Published, author: m.Author, ours: m.Ours, text: m.Text, link: m.Link, new: isNew})
 	}
 	for _, r := range t.replies {
-		entries = append(entries, entry{at: r.At, author: "You", ours: true, via: r.Via, text: r.Text})
+		e := entry{at: r.At, author: "You", ours: true, via: r.Via, text: r.Text, link: r.URL}
+		if r.Who != "" && r.Who != t.c.user {
+			e.author = r.Who
+		}
+		if r.Key != "" {
+			e.state = "sent"
+		}
+		entries = append(entries, e)
+	}
+	for _, o := range t.outbox {
+		entries = append(entries, entry{at: o.Queued, author: "You", ours: true, via: o.Via, text: o.Text,
+			state: outboxStatus(o, t.c.Now()), failed: o.State == store.OutboxFailed})
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].at.Before(entries[j].at) })
 
@@ -164,19 +230,36 @@ func (t *threadScreen) renderMessages() string {
 		meta := age(now, e.at) + " ago"
 		if e.ours {
 			name = s.Ours.Render("▸ " + e.author)
-			if e.via != "" {
+			switch {
+			case e.state != "" && e.state != "sent":
+				meta += " · reply via " + e.via
+			case e.via != "":
 				meta += " · replied via " + e.via
-			} else {
+			default:
 				meta += " · us"
 			}
 		}
 		b.WriteString(name + s.MsgMeta.Render("  "+meta))
+		if e.new {
+			b.WriteString("  " + s.Accent.Render("● new"))
+		}
+		switch {
+		case e.failed:
+			b.WriteString("  " + s.Error.Render(e.state))
+		case e.state == "sent":
+			b.WriteString("  " + s.OK.Render("✓ sent"))
+		case e.state != "":
+			b.WriteString("  " + s.Accent.Render(e.state))
+		}
 		b.WriteByte('\n')
 		text := e.text
 		if strings.TrimSpace(text) == "" {
 			text = s.Muted.Render("(no text)")
 		}
 		b.WriteString(body.Render(text))
+		if e.ours && e.link != "" {
+			b.WriteString("\n" + body.Render(s.Muted.Render(e.link)))
+		}
 	}
 	return b.String()
 }
@@ -234,6 +317,8 @@ func (t *threadScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		t.saveDue = false
 		return t, t.saveIfChanged()
+	case sendCheckMsg:
+		return t, t.checkedSend(msg)
 	case draftSavedMsg:
 		if msg.threadID == t.thread.ID && msg.err == nil {
 			t.lastSaved = msg.text
@@ -362,20 +447,102 @@ func (t *threadScreen) saveIfChanged() tea.Cmd {
 	return saveDraft(t.c.Store, t.thread.ID, text, t.c.Now())
 }
 
+// send first reloads the thread: a reply must not go out to a
+// conversation whose end the user has not seen (sendCheckMsg).
 func (t *threadScreen) send() tea.Cmd {
+	if strings.TrimSpace(t.input.Value()) == "" {
+		return emit(statusMsg{text: "Nothing to send: the reply is empty."})
+	}
+	id := t.thread.ID
+	load := loadThreadContent(t.c.Store, id)
+	return func() tea.Msg { return sendCheckMsg{load().(threadContentMsg)} }
+}
+
+// sendCheckMsg is the thread as stored when ctrl+s was pressed.
+type sendCheckMsg struct{ threadContentMsg }
+
+// checkedSend sends unless their messages arrived that the user has not
+// been shown: then it shows them and waits for a second ctrl+s.
+func (t *threadScreen) checkedSend(m sendCheckMsg) tea.Cmd {
+	if m.err != nil {
+		return emit(statusMsg{text: "Reply NOT sent (your text is still in the composer): " + m.err.Error(), isErr: true})
+	}
+	if m.thread.ID != t.thread.ID {
+		return nil
+	}
+	if m.thread.LastTheirs.After(t.seen) {
+		newer := 0
+		for _, msg := range m.messages {
+			if !msg.Ours && msg.Published.After(t.seen) {
+				newer++
+			}
+		}
+		t.newSince, t.seen = t.seen, m.thread.LastTheirs
+		t.setContent(m.threadContentMsg)
+		t.vp.GotoBottom()
+		return emit(statusMsg{text: fmt.Sprintf("%s arrived since you began this reply (marked ● new). Read, then ctrl+s again to send.",
+			cases(newer, "A new message", "%d new messages"))})
+	}
+	return t.doSend()
+}
+
+func cases(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return fmt.Sprintf(many, n)
+}
+
+func (t *threadScreen) doSend() tea.Cmd {
 	text := strings.TrimSpace(t.input.Value())
 	if text == "" {
 		return emit(statusMsg{text: "Nothing to send: the reply is empty."})
 	}
-	r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Via: "clipboard"}
+	if t.twoWay() {
+		// Pending autosaves must not bring the text back as a draft
+		// after the outbox took it.
+		t.saveDue = false
+		r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Who: t.c.user,
+			Via: feeds.KindLabel(t.c.feedKinds[t.thread.Feed])}
+		return queueReply(t.c.Store, r)
+	}
+	r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Via: "clipboard", Who: t.c.user}
 	// The clipboard write is OSC52: it reaches the SSH client's machine.
 	return tea.Batch(tea.SetClipboard(text), recordReply(t.c.Store, r, t.thread.Link))
+}
+
+// queued clears the composer once the outbox holds the reply (and the
+// draft is gone); the entry shows in the thread with its state.
+func (t *threadScreen) queued(e store.OutboxEntry) {
+	t.outbox = append(t.outbox, e)
+	t.clearComposer()
+}
+
+// setOutboxState shows an attempt starting before the store says so.
+func (t *threadScreen) setOutboxState(key string, st store.OutboxState) {
+	for i := range t.outbox {
+		if t.outbox[i].Key == key {
+			t.outbox[i].State = st
+			t.layout()
+		}
+	}
+}
+
+// setContent takes the thread's messages, replies and outbox as now
+// stored; the composer, scroll position and seen mark stay.
+func (t *threadScreen) setContent(m threadContentMsg) {
+	t.thread, t.messages, t.replies, t.outbox = m.thread, m.messages, m.replies, m.outbox
+	t.layout()
 }
 
 // replied clears the composer after the store recorded the reply (and
 // deleted the draft); a failure leaves the text where it was.
 func (t *threadScreen) replied(r store.Reply) {
 	t.replies = append(t.replies, r)
+	t.clearComposer()
+}
+
+func (t *threadScreen) clearComposer() {
 	t.input.Reset()
 	t.lastSaved = ""
 	t.composing = false
@@ -418,7 +585,7 @@ func (t *threadScreen) View() string {
 		b.WriteByte('\n')
 		label := " draft (r to continue) "
 		if t.composing {
-			label = " reply · ctrl+s copy + record · esc leave (kept) "
+			label = " reply · ctrl+s " + t.sendVerb() + " · esc leave (kept) "
 		}
 		b.WriteString(s.Rule.Render("──") + s.Accent.Render(label) + s.Rule.Render(strings.Repeat("─", max(0, t.width-2-lipgloss.Width(label)))))
 		b.WriteByte('\n')

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"parley/feeds"
+	"parley/store"
+)
+
+const doctorUsage = `Usage: parley doctor [--config PATH] [--db PATH]
+
+Check parley's setup and say what to fix:
+  config       the file parses, every feed is valid
+  secrets      each two-way feed's token (token_env / token_file,
+               api_key_env / api_key_file) is there, token files are 0600
+  database     it opens, its pages are consistent, it is not in use
+  permissions  data files are 0600 and their directory 0700 (others on a
+               shared box must not read your conversations)
+Exits 0 when everything is fine, 1 when something needs fixing.
+`
+
+func doctorCmd(opts options, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		return unexpectedArg(stderr, "doctor", args[0])
+	}
+	d := doctor{out: stdout}
+	d.config(opts)
+	d.database(opts)
+	if d.problems > 0 {
+		fmt.Fprintf(stdout, "\n%d %s to fix.\n", d.problems, map[bool]string{true: "problem", false: "problems"}[d.problems == 1])
+		return 1
+	}
+	fmt.Fprintln(stdout, "\nAll good.")
+	return 0
+}
+
+type doctor struct {
+	out      io.Writer
+	problems int
+}
+
+func (d *doctor) ok(format string, args ...any) {
+	fmt.Fprintf(d.out, "✓ "+format+"\n", args...)
+}
+
+func (d *doctor) bad(format string, args ...any) {
+	d.problems++
+	fmt.Fprintf(d.out, "✗ "+format+"\n", args...)
+}
+
+func (d *doctor) note(format string, args ...any) {
+	fmt.Fprintf(d.out, "· "+format+"\n", args...)
+}
+
+func (d *doctor) config(opts options) {
+	if opts.demo {
+		d.note("config: --demo uses the built-in feeds, no config file")
+		return
+	}
+	cfg, err := feeds.LoadConfig(opts.config)
+	switch {
+	case errors.Is(err, feeds.ErrNoConfig):
+		d.note("config: none at %s (parley shows a welcome; add [[feed]] entries, see README)", opts.config)
+		return
+	case err != nil:
+		d.bad("config: %v", err)
+		return
+	}
+	d.ok("config: %s (%d %s)", cfg.Path, len(cfg.Feeds), map[bool]string{true: "feed", false: "feeds"}[len(cfg.Feeds) == 1])
+	d.private(cfg.Path, 0o077, "config")
+	for _, f := range cfg.Feeds {
+		if f.Secret.IsZero() {
+			continue
+		}
+		where := "environment variable " + f.Secret.Env
+		if f.Secret.File != "" {
+			where = "token file " + f.Secret.File
+		}
+		if _, err := f.Secret.Load(); err != nil {
+			d.bad("secret of %q (%s): %v", f.Name, feeds.KindLabel(f.Kind), err)
+			continue
+		}
+		d.ok("secret of %q: %s is set", f.Name, where)
+	}
+}
+
+func (d *doctor) database(opts options) {
+	path := opts.db
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		d.note("database: none yet at %s (created on first start)", path)
+		return
+	}
+	d.private(filepath.Dir(path), 0o077, "database directory")
+	d.private(path, 0o077, "database")
+	st, err := store.Open(path, store.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, store.ErrLocked) {
+		d.note("database: %s is in use by a running parley; quit it to check its integrity", path)
+		return
+	}
+	if err != nil {
+		d.bad("database: %v", err)
+		return
+	}
+	defer st.Close()
+	if err := st.Check(); err != nil {
+		d.bad("database: %v (restore a backup, or move the file away to start afresh)", err)
+		return
+	}
+	threads, messages, err := st.Stats()
+	if err != nil {
+		d.bad("database: %v", err)
+		return
+	}
+	d.ok("database: %s is consistent (%d threads, %d messages)", path, threads, messages)
+	pending, err := st.Pending()
+	switch {
+	case err != nil:
+		d.bad("outbox: %v", err)
+	case len(pending) > 0:
+		d.note("outbox: %d %s waiting to be sent (they go out when the console runs)", len(pending),
+			map[bool]string{true: "reply", false: "replies"}[len(pending) == 1])
+	}
+}
+
+// private reports a file or directory that others may read (mask is the
+// permission bits that must be clear).
+func (d *doctor) private(path string, mask fs.FileMode, what string) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return
+	}
+	if perm := fi.Mode().Perm(); perm&mask != 0 {
+		want := fs.FileMode(0o600)
+		if fi.IsDir() {
+			want = 0o700
+		}
+		d.bad("permissions: %s %s is mode %04o: others on this machine can read it (run chmod %o %s)", what, path, perm, want, path)
+	}
+}

@@ -1,0 +1,263 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"parley/feeds"
+	"parley/store"
+)
+
+// fakeReplier records what the console asks of a two-way source. fail
+// holds the errors of the next Reply calls, in order; after them Reply
+// succeeds. posted is what a server would now hold.
+type fakeReplier struct {
+	mu      sync.Mutex
+	fail    []error
+	replies []feeds.Outgoing // every Reply call
+	finds   []feeds.Outgoing // every Find call
+	posted  []feeds.Outgoing
+	// postAnyway makes a failing Reply still create the post (a
+	// connection cut after the server stored it).
+	postAnyway bool
+}
+
+func (f *fakeReplier) Reply(_ context.Context, o feeds.Outgoing) (feeds.Posted, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.replies = append(f.replies, o)
+	if len(f.fail) > 0 {
+		err := f.fail[0]
+		f.fail = f.fail[1:]
+		if f.postAnyway {
+			f.posted = append(f.posted, o)
+		}
+		return feeds.Posted{}, err
+	}
+	f.posted = append(f.posted, o)
+	return feeds.Posted{ItemID: "mastodon:m.example:" + o.Key[:6], URL: "https://m.example/@quill/" + o.Key[:6]}, nil
+}
+
+func (f *fakeReplier) Find(_ context.Context, o feeds.Outgoing) (feeds.Posted, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.finds = append(f.finds, o)
+	for _, p := range f.posted {
+		if p.Key == o.Key {
+			return feeds.Posted{ItemID: "mastodon:m.example:" + o.Key[:6], URL: "https://m.example/@quill/" + o.Key[:6]}, true, nil
+		}
+	}
+	return feeds.Posted{}, false, nil
+}
+
+func (f *fakeReplier) counts() (replies, finds, posted int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.replies), len(f.finds), len(f.posted)
+}
+
+const mastoFeed = "Mastodon"
+
+// mastodonStore is a store with one Mastodon thread from @alice that can
+// be answered (its message has a Target).
+func mastodonStore(t *testing.T) *store.Store {
+	t.Helper()
+	st := testStore(t)
+	if _, err := st.Ingest(feeds.Result{Feed: mastoFeed, Items: []feeds.Item{{
+		ID: "mastodon:m.example:101", Feed: mastoFeed, Author: "@alice@social.example",
+		Link: "https://social.example/@alice/101", Published: testNow.Add(-4 * time.Hour),
+		Text:   "@quillstone does Quillstone export to PDF?",
+		Target: feeds.Target{ID: "101", Visibility: "unlisted", Mention: "alice@social.example"},
+	}}}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func newMastodonApp(st *store.Store, r feeds.Replier) *App {
+	return New(Deps{Store: st, User: "maya", Now: func() time.Time { return testNow },
+		Feeds:       []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}, {Name: mastoFeed, Kind: feeds.KindMastodon}},
+		Repliers:    map[string]feeds.Replier{mastoFeed: r},
+		RetryDelays: []time.Duration{20 * time.Millisecond}})
+}
+
+// waitUntil polls cond; the deadline only bounds a failure.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// openAlice opens @alice's thread (the oldest waiting: first row).
+func openAlice(t *testing.T, st *store.Store, r feeds.Replier) (*App, func(...any)) {
+	app := newMastodonApp(st, r)
+	tm := startApp(t, app, 100, 30)
+	waitFor(t, tm, "@alice@social.example")
+	send := func(keys ...any) {
+		for _, k := range keys {
+			switch k := k.(type) {
+			case string:
+				for _, r := range k {
+					tm.Send(press(r))
+				}
+			default:
+				tm.Send(k)
+			}
+		}
+	}
+	send(enter)
+	waitFor(t, tm, "does Quillstone export to PDF?", "stage")
+	send(press('r'))
+	waitFor(t, tm, "ctrl+s send to Mastodon")
+	t.Cleanup(func() { tm.Quit() })
+	return app, send
+}
+
+func TestCtrlSSendsToTheSourceOnceAndShowsSent(t *testing.T) {
+	st := mastodonStore(t)
+	id := threadIDOf(t, st)
+	r := &fakeReplier{}
+	_, send := openAlice(t, st, r)
+	send("Yes: File, Export, PDF.", ctrlS)
+	waitUntil(t, "the reply to be posted and recorded", func() bool {
+		replies, _ := st.Replies(id)
+		return len(replies) == 1
+	})
+	replies, _, posted := r.counts()
+	if replies != 1 || posted != 1 {
+		t.Fatalf("Reply called %d times, %d posted; want 1 and 1", replies, posted)
+	}
+	o := r.replies[0]
+	if o.Text != "Yes: File, Export, PDF." || o.Target.ID != "101" || o.Target.Visibility != "unlisted" || len(o.Key) < 16 {
+		t.Errorf("outgoing = %+v: want the text, the target of @alice's status and an idempotency key", o)
+	}
+	rs, _ := st.Replies(id)
+	if rs[0].Via != "Mastodon" || rs[0].Who != "maya" || rs[0].Key != o.Key || rs[0].URL == "" {
+		t.Errorf("recorded reply = %+v", rs[0])
+	}
+	if _, ok, _ := st.Draft(id); ok {
+		t.Error("the draft is still there after the send")
+	}
+}
+
+func TestFailedSendRetriesWithoutPostingTwice(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		err        error
+		postAnyway bool
+		wantFinds  bool
+	}{
+		{"5xx that did not post", &feeds.SendError{Outcome: feeds.MaybePosted, Err: errors.New("server answered 500")}, false, true},
+		{"connection cut after the post", &feeds.SendError{Outcome: feeds.MaybePosted, Err: errors.New("connection reset")}, true, true},
+		{"429", &feeds.SendError{Outcome: feeds.NotPosted, Err: errors.New("server answered 429")}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := mastodonStore(t)
+			id := threadIDOf(t, st)
+			r := &fakeReplier{fail: []error{tc.err}, postAnyway: tc.postAnyway}
+			_, send := openAlice(t, st, r)
+			send("Yes: File, Export, PDF.", ctrlS)
+			waitUntil(t, "the reply to be recorded as sent", func() bool {
+				rs, _ := st.Replies(id)
+				return len(rs) == 1
+			})
+			_, finds, posted := r.counts()
+			if posted != 1 {
+				t.Errorf("%d posts on the server, want exactly 1", posted)
+			}
+			if tc.wantFinds && finds == 0 {
+				t.Error("no Find before retrying an ambiguous failure")
+			}
+			if !tc.wantFinds && finds != 0 {
+				t.Errorf("%d Find calls after a failure that certainly did not post", finds)
+			}
+		})
+	}
+}
+
+// threadIDOf is the ID of @alice's thread, found while it is queued.
+func threadIDOf(t *testing.T, st *store.Store) string {
+	t.Helper()
+	return threadBy(t, st, "@alice@social.example").ID
+}
+
+func TestPermanentFailurePutsTheTextBackInTheDraft(t *testing.T) {
+	st := mastodonStore(t)
+	r := &fakeReplier{fail: []error{&feeds.SendError{Outcome: feeds.NotPosted, Permanent: true,
+		Err: errors.New("server answered 422 Unprocessable Entity: Validation failed: Text character limit of 500 exceeded")}}}
+	id := threadIDOf(t, st)
+	_, send := openAlice(t, st, r)
+	send("A reply the server refuses.", ctrlS)
+	waitUntil(t, "the text to be back in the draft", func() bool {
+		d, ok, _ := st.Draft(id)
+		return ok && d.Text == "A reply the server refuses."
+	})
+	if replies, _, _ := r.counts(); replies != 1 {
+		t.Errorf("Reply called %d times after a permanent failure, want 1", replies)
+	}
+}
+
+func TestCtrlSShowsMessagesThatArrivedWhileWriting(t *testing.T) {
+	st := mastodonStore(t)
+	r := &fakeReplier{}
+	app, send := openAlice(t, st, r)
+	send("Yes: File, Export, PDF.")
+	// @alice writes again while the reply is being typed.
+	if _, err := st.Ingest(feeds.Result{Feed: mastoFeed, Items: []feeds.Item{{
+		ID: "mastodon:m.example:102", Feed: mastoFeed, Author: "@alice@social.example", InReplyTo: "mastodon:m.example:101",
+		Published: testNow.Add(-time.Minute), Text: "Never mind, found it, but can it export to Word?",
+		Target: feeds.Target{ID: "102", Visibility: "unlisted", Mention: "alice@social.example"},
+	}}}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	send(ctrlS)
+	waitUntil(t, "the new message to show", func() bool {
+		return app.thread != nil && strings.Contains(ansi.Strip(app.thread.renderMessages()), "● new")
+	})
+	if replies, _, _ := r.counts(); replies != 0 {
+		t.Fatalf("sent without showing the new message first")
+	}
+	send(ctrlS)
+	waitUntil(t, "the second ctrl+s to send", func() bool {
+		n, _, _ := r.counts()
+		return n == 1
+	})
+	if r.replies[0].Target.ID != "102" {
+		t.Errorf("the reply answers status %s, want the newest (102)", r.replies[0].Target.ID)
+	}
+}
+
+func TestPendingRepliesAreSentOnStart(t *testing.T) {
+	st := mastodonStore(t)
+	id := threadIDOf(t, st)
+	e, err := st.QueueReply(store.Reply{ThreadID: id, Text: "Queued before a crash.", Via: "Mastodon", Who: "maya", At: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The crash came mid-send: the post may exist.
+	if _, err := st.MarkSending(e.Key, testNow); err != nil {
+		t.Fatal(err)
+	}
+	r := &fakeReplier{}
+	tm := startApp(t, newMastodonApp(st, r), 100, 30)
+	t.Cleanup(func() { tm.Quit() })
+	waitUntil(t, "the pending reply to be sent", func() bool {
+		rs, _ := st.Replies(id)
+		return len(rs) == 1
+	})
+	replies, finds, posted := r.counts()
+	if finds != 1 || replies != 1 || posted != 1 {
+		t.Errorf("finds %d, replies %d, posted %d: want a Find first (it may have been posted), then one post", finds, replies, posted)
+	}
+}
