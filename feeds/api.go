@@ -21,7 +21,7 @@ import (
 // request headers (tokens). A non-2xx answer is an *HTTPStatusError whose
 // RetryAfter also reads Mastodon's X-RateLimit-Reset.
 func (f *Fetcher) getJSON(ctx context.Context, rawURL string, header http.Header, v any) error {
-	body, err := f.apiDo(ctx, http.MethodGet, rawURL, header, nil)
+	body, _, err := f.apiDo(ctx, http.MethodGet, rawURL, header, nil)
 	if err != nil {
 		return err
 	}
@@ -29,16 +29,17 @@ func (f *Fetcher) getJSON(ctx context.Context, rawURL string, header http.Header
 }
 
 // apiDo runs one API request while holding the Fetcher's slots and returns
-// the body of a 2xx answer, capped at MaxBytes. Errors are for reading
-// (fetch); send wraps them for writing.
-func (f *Fetcher) apiDo(ctx context.Context, method, rawURL string, header http.Header, body []byte) ([]byte, error) {
+// the body of a 2xx answer, capped at MaxBytes, and the URL that answered
+// (after redirects). header values replace the defaults (User-Agent,
+// Accept). Errors are for reading (fetch); send wraps them for writing.
+func (f *Fetcher) apiDo(ctx context.Context, method, rawURL string, header http.Header, body []byte) ([]byte, *url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("URL %q is not a valid http(s) URL", SanitizeLine(rawURL))
+		return nil, nil, fmt.Errorf("URL %q is not a valid http(s) URL", SanitizeLine(rawURL))
 	}
 	release, err := f.acquire(ctx, hostKey(u))
 	if err != nil {
-		return nil, errors.New("cancelled")
+		return nil, nil, errors.New("cancelled")
 	}
 	defer release()
 	rctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
@@ -49,23 +50,24 @@ func (f *Fetcher) apiDo(ctx context.Context, method, rawURL string, header http.
 	}
 	req, err := http.NewRequestWithContext(rctx, method, u.String(), rd)
 	if err != nil {
-		return nil, fmt.Errorf("bad request: %w", err)
+		return nil, nil, fmt.Errorf("bad request: %w", err)
 	}
 	req.Header.Set("User-Agent", f.opt.UserAgent)
 	req.Header.Set("Accept", "application/json")
 	for k, vs := range header {
+		req.Header.Del(k)
 		for _, v := range vs {
 			req.Header.Add(k, v)
 		}
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, &transportError{err: f.netError(ctx, rctx, err), dial: isDialError(err)}
+		return nil, nil, &transportError{err: f.netError(ctx, rctx, err), dial: isDialError(err)}
 	}
 	defer resp.Body.Close()
 	data, err := f.readCapped(resp.Body)
 	if err != nil {
-		return nil, &transportError{err: f.netError(ctx, rctx, err)}
+		return nil, nil, &transportError{err: f.netError(ctx, rctx, err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		se := statusError(resp).(*HTTPStatusError)
@@ -73,9 +75,10 @@ func (f *Fetcher) apiDo(ctx context.Context, method, rawURL string, header http.
 			se.RetryAfter = rateLimitReset(resp.Header.Get("X-RateLimit-Reset"), time.Now())
 		}
 		se.Detail = apiErrorText(data)
-		return nil, se
+		se.body = data[:min(len(data), 4096)]
+		return nil, nil, se
 	}
-	return data, nil
+	return data, resp.Request.URL, nil
 }
 
 // transportError is a request that got no HTTP answer. dial is true when
@@ -101,7 +104,7 @@ func isDialError(err error) bool {
 // failure as a *SendError: whether the post may exist, whether trying
 // again can help, and how long the server asked us to wait.
 func (f *Fetcher) send(ctx context.Context, method, rawURL string, header http.Header, body []byte) ([]byte, error) {
-	data, err := f.apiDo(ctx, method, rawURL, header, body)
+	data, _, err := f.apiDo(ctx, method, rawURL, header, body)
 	if err == nil {
 		return data, nil
 	}
@@ -163,11 +166,14 @@ func apiErrorText(body []byte) string {
 	return ""
 }
 
-// rateLimitReset reads Mastodon's X-RateLimit-Reset (an ISO 8601 time)
-// as a wait from now.
+// rateLimitReset reads X-RateLimit-Reset as a wait from now: Mastodon
+// sends an ISO 8601 time, Reddit seconds.
 func rateLimitReset(v string, now time.Time) time.Duration {
 	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
-	if err != nil || !t.After(now) {
+	if err != nil {
+		return parseRetryAfter(strings.TrimSuffix(strings.TrimSpace(v), ".0"), now)
+	}
+	if !t.After(now) {
 		return 0
 	}
 	return min(t.Sub(now), 24*time.Hour)

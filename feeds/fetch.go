@@ -95,6 +95,9 @@ type HTTPStatusError struct {
 	RetryAfter time.Duration
 	// Detail is the API's own error message, when it gave one.
 	Detail string
+	// body is the start of an API's error body, for adapters that read
+	// more out of it than Detail (Reddit's reason).
+	body []byte
 }
 
 func (e *HTTPStatusError) Error() string {

@@ -168,7 +168,7 @@ func redditError(feed Feed, what string, err error) error {
 		return fmt.Errorf("subreddit %s is %s (Reddit shows it only to logged-in users who opted in): %w", sub, re.reason, re.HTTPStatusError)
 	case feed.Subreddit != "" && code == http.StatusNotFound:
 		return fmt.Errorf("subreddit %s not found (check the name): %w", sub, re.HTTPStatusError)
-	case code == http.StatusForbidden && !re.json:
+	case code == http.StatusForbidden && !re.jsonBody:
 		// Not Reddit's JSON error: its network filter, which refuses
 		// some networks (VPNs, cloud hosts) and unidentified clients.
 		return fmt.Errorf("refused by Reddit, which blocks some networks (VPNs, cloud hosts); try from another network: %w", re.HTTPStatusError)
@@ -180,60 +180,36 @@ func redditError(feed Feed, what string, err error) error {
 // body said: {"reason": "private", "message": "Forbidden", "error": 403}.
 type redditStatusError struct {
 	*HTTPStatusError
-	reason string // "private", "banned", "quarantined", "gated" or ""
-	json   bool   // the body was Reddit's JSON error, not an HTML page
+	reason   string // "private", "banned", "quarantined", "gated" or ""
+	jsonBody bool   // the body was Reddit's JSON error, not an HTML page
 }
 
 func (e *redditStatusError) Unwrap() error { return e.HTTPStatusError }
 
-// redditGet is getJSON for Reddit, built on the same slots, timeout, size
-// cap and error wording. It differs where Reddit does: a subreddit's error
-// body says why it cannot be read, a 429 without Retry-After still says
-// when its window resets (X-Ratelimit-Reset, in seconds), and a missing
-// subreddit is a redirect to a search.
+// redditGet is getJSON for Reddit, which differs in three ways: it
+// throttles hard the user agents it cannot tell apart, a subreddit's error
+// body says why it cannot be read, and a missing subreddit is a redirect
+// to a search.
 func (f *Fetcher) redditGet(ctx context.Context, rawURL string, v any) error {
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil {
 		return fmt.Errorf("URL %q is not a valid http(s) URL", SanitizeLine(rawURL))
 	}
-	release, err := f.acquire(ctx, hostKey(u))
-	if err != nil {
-		return errors.New("cancelled")
-	}
-	defer release()
-	rctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return fmt.Errorf("bad request: %w", err)
-	}
-	// Reddit throttles hard the user agents it cannot tell apart; say what
-	// we are (and never pretend to be a browser).
-	req.Header.Set("User-Agent", f.opt.UserAgent+" (terminal community inbox; read-only)")
-	req.Header.Set("Accept", "application/json")
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return f.netError(ctx, rctx, err)
-	}
-	defer resp.Body.Close()
-	data, err := f.readCapped(resp.Body)
-	if err != nil {
-		return f.netError(ctx, rctx, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		se := statusError(resp).(*HTTPStatusError)
-		if se.RetryAfter == 0 && resp.StatusCode == http.StatusTooManyRequests {
-			se.RetryAfter = parseRetryAfter(resp.Header.Get("X-Ratelimit-Reset"), time.Now())
-		}
+	// Say what we are (and never pretend to be a browser).
+	header := http.Header{"User-Agent": {f.opt.UserAgent + " (terminal community inbox; read-only)"}}
+	data, final, err := f.apiDo(ctx, http.MethodGet, rawURL, header, nil)
+	if se, ok := errors.AsType[*HTTPStatusError](err); ok {
 		var body struct {
 			Reason string `json:"reason"`
 			Error  int    `json:"error"`
 		}
-		isJSON := decodeJSON(data, &body) == nil && body.Error != 0
-		se.Detail = apiErrorText(data)
-		return &redditStatusError{HTTPStatusError: se, reason: SanitizeLine(body.Reason), json: isJSON}
+		isJSON := decodeJSON(se.body, &body) == nil && body.Error != 0
+		return &redditStatusError{HTTPStatusError: se, reason: SanitizeLine(body.Reason), jsonBody: isJSON}
 	}
-	if resp.Request != nil && strings.HasPrefix(resp.Request.URL.Path, "/subreddits/search") && !strings.HasPrefix(u.Path, "/subreddits/") {
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(final.Path, "/subreddits/search") && !strings.HasPrefix(u.Path, "/subreddits/") {
 		return errNoSubreddit
 	}
 	return decodeJSON(data, v)
