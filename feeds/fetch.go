@@ -352,6 +352,8 @@ func (f *Fetcher) netError(ctx, rctx context.Context, err error) error {
 		return errors.New("connection reset by the server")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("connection closed before the whole feed arrived")
+	case errors.Is(err, io.EOF):
+		return errors.New("connection closed by the server before it answered")
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
