@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -208,9 +209,14 @@ func (f *Fetcher) fetchMastodon(ctx context.Context, feed Feed) ([]Item, error) 
 	return items, nil
 }
 
+// mastodonMentionLink matches the opening tag of the links Mastodon makes
+// of @mentions and #hashtags (class "mention"). Their URLs are dropped
+// before HTMLToText: "@alice" reads better than "@alice (https://…/@alice)".
+var mastodonMentionLink = regexp.MustCompile(`<a\s[^>]*\bclass="[^"]*\bmention\b[^"]*"[^>]*>`)
+
 // item turns a status into an Item; every remote string is sanitized.
 func (c *mastodonClient) item(s mastodonStatus, me mastodonAccount) Item {
-	text := HTMLToText(s.Content)
+	text := HTMLToText(mastodonMentionLink.ReplaceAllString(s.Content, "<a>"))
 	if cw := SanitizeLine(s.SpoilerText); cw != "" { // plain text, not HTML
 		text = strings.TrimSpace("CW: " + cw + "\n\n" + text)
 	}
