@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"parley/feeds"
 	"parley/funnel"
 )
 
@@ -64,7 +65,9 @@ func TestCodecRoundTrip(t *testing.T) {
 	}
 
 	m := Message{ID: "urn:x", ThreadID: "t", Feed: "f", Author: "a", Title: "ti", Link: "l",
-		Published: at(5), Text: strings.Repeat("long ", 1000), Ours: true, InReplyTo: "p"}
+		Published: at(5), Text: strings.Repeat("long ", 1000), Ours: true, InReplyTo: "p",
+		Target:   feeds.Target{ID: "110", Topic: "42", PostNumber: 7, Visibility: "direct", Mention: "ann@x.example"},
+		ReplyKey: "0123456789abcdef0123456789abcdef"}
 	gm, err := decodeMessage([]byte(m.ID), encodeMessage(&m))
 	if err != nil || gm != m {
 		t.Errorf("message round trip: %v\n got %+v", err, gm)
@@ -72,9 +75,19 @@ func TestCodecRoundTrip(t *testing.T) {
 	if tid := decodeMessageThread(encodeMessage(&m)); tid != "t" {
 		t.Errorf("decodeMessageThread = %q", tid)
 	}
-	r := Reply{ThreadID: "t", Text: "x\ny", At: at(6), Via: "clipboard"}
+	r := Reply{ThreadID: "t", Text: "x\ny", At: at(6), Via: "Mastodon", Who: "maya",
+		Key: "0123456789abcdef0123456789abcdef", RemoteID: "110", URL: "https://x.example/@us/110"}
 	if gr, err := decodeReply(encodeReply(&r)); err != nil || gr != r {
 		t.Errorf("reply round trip: %v %+v", err, gr)
+	}
+	o := OutboxEntry{Key: "0123456789abcdef0123456789abcdef", ThreadID: "t", Feed: "masto", Text: "hi\n",
+		Via: "Mastodon", Who: "maya", Target: m.Target, State: OutboxFailed, Attempts: 3, LastError: "503",
+		Permanent: true, Ambiguous: true, NextTry: at(9), Queued: at(1), Updated: odd, RemoteID: "r", URL: "u"}
+	if got, err := decodeOutbox([]byte(o.Key), encodeOutbox(&o)); err != nil || got != o {
+		t.Errorf("outbox round trip: %v\n got %+v\nwant %+v", err, got, o)
+	}
+	if st, perm, err := decodeOutboxStatus([]byte(o.Key), encodeOutbox(&o)); err != nil || st != OutboxFailed || !perm {
+		t.Errorf("outbox status = %s, %v, %v", st, perm, err)
 	}
 	f := FeedState{Name: "n", URL: "u", ETag: "e", LastModified: "lm", LastFetch: at(7),
 		LastSuccess: at(8), LastError: "err", Items: 9, LastNew: 10}
@@ -135,6 +148,48 @@ func TestCodecReadsSchema1Thread(t *testing.T) {
 		Link: "https://x/", Created: at(1), LastTheirs: at(2), WaitingSince: at(2), Messages: 2, Unread: 1}
 	if got.Thread != want || got.ourMsgs != 0 || !got.manualAt.IsZero() || !got.wonBackAt.IsZero() {
 		t.Errorf("schema 1 thread = %+v\nwant %+v", got, want)
+	}
+}
+
+// Messages and replies written before schema 3 end early: the new
+// fields read as zero.
+func TestCodecReadsSchema2MessageAndReply(t *testing.T) {
+	e := newEncoder(64)
+	for _, s := range []string{"0123456789abcdef", "blog", "ann", "Title", "https://x/"} {
+		e.str(s) // ThreadID Feed Author Title Link
+	}
+	e.time(at(1))
+	e.str("hello")
+	e.bool(true)
+	e.str("parent")
+	m, err := decodeMessage([]byte("id"), e.b)
+	want := Message{ID: "id", ThreadID: "0123456789abcdef", Feed: "blog", Author: "ann", Title: "Title",
+		Link: "https://x/", Published: at(1), Text: "hello", Ours: true, InReplyTo: "parent"}
+	if err != nil || m != want {
+		t.Errorf("schema 2 message = %+v, %v\nwant %+v", m, err, want)
+	}
+
+	e = newEncoder(32)
+	e.str("0123456789abcdef")
+	e.str("thanks")
+	e.time(at(2))
+	e.str("clipboard")
+	r, err := decodeReply(e.b)
+	if wantR := (Reply{ThreadID: "0123456789abcdef", Text: "thanks", At: at(2), Via: "clipboard"}); err != nil || r != wantR {
+		t.Errorf("schema 2 reply = %+v, %v\nwant %+v", r, err, wantR)
+	}
+}
+
+// An outbox state this build does not know is refused, not guessed at.
+func TestCodecRejectsUnknownOutboxState(t *testing.T) {
+	for _, st := range []OutboxState{0, OutboxFailed + 1} {
+		rec := encodeOutbox(&OutboxEntry{State: st, ThreadID: "t", Text: "x"})
+		if _, err := decodeOutbox([]byte("k"), rec); !errors.Is(err, errCorrupt) {
+			t.Errorf("state %d: err = %v, want errCorrupt", st, err)
+		}
+		if _, _, err := decodeOutboxStatus([]byte("k"), rec); !errors.Is(err, errCorrupt) {
+			t.Errorf("state %d status: err = %v, want errCorrupt", st, err)
+		}
 	}
 }
 

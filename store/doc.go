@@ -13,7 +13,7 @@
 // # Bucket layout
 //
 // All buckets are top level. Bucket names are in buckets.go; key builders
-// in keys.go; record encodings in codec.go. "BE" is big-endian; times in
+// in keys.go (the outbox's in outbox.go); record encodings in codec.go. "BE" is big-endian; times in
 // keys are unix nanoseconds (zero time sorts first), so byte order is time
 // order. Thread and contact IDs are always 16 lowercase hex characters.
 //

@@ -192,7 +192,10 @@ func checkIndexes(t testing.TB, s *Store) {
 		}); err != nil {
 			return err
 		}
-		return checkFunnelIndexes(tx)
+		if err := checkFunnelIndexes(tx); err != nil {
+			return err
+		}
+		return checkOutbox(tx)
 	})
 	if err != nil {
 		t.Fatalf("index check: %v", err)
@@ -305,7 +308,9 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 		}
 		name := strings.TrimSpace(m.Author)
 		if m.Ours {
-			ours[m.ThreadID]++
+			if m.ReplyKey == "" { // else its reply record counts it
+				ours[m.ThreadID]++
+			}
 			return nil
 		}
 		if name == "" {
@@ -415,4 +420,84 @@ func snapshotDB(t testing.TB, s *Store) []string {
 		t.Fatalf("snapshot: %v", err)
 	}
 	return out
+}
+
+// checkOutbox checks the outbox against its indexes and the reply
+// history: one outbox_threads entry per entry; outbox_remote is exactly
+// the sent entries with a RemoteID; a sent entry has exactly one reply
+// record with its Key and the rest none; a message with a ReplyKey is
+// ours and names a sent entry.
+func checkOutbox(tx *bolt.Tx) error {
+	var wantThreads, wantRemote [][]byte
+	entries := map[string]OutboxEntry{}
+	err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		e, err := decodeOutbox(k, v)
+		if err != nil {
+			return err
+		}
+		entries[e.Key] = e
+		if len(e.Key) != 32 || strings.Trim(e.Key, "0123456789abcdef") != "" {
+			return fmt.Errorf("outbox key %q is not 32 lowercase hex chars", e.Key)
+		}
+		if tx.Bucket(bucketThreads).Get([]byte(e.ThreadID)) == nil {
+			return fmt.Errorf("outbox entry %s: thread %s does not exist", e.Key, e.ThreadID)
+		}
+		if e.Permanent && e.State != OutboxFailed {
+			return fmt.Errorf("outbox entry %s: Permanent in state %s", e.Key, e.State)
+		}
+		wantThreads = append(wantThreads, outboxThreadKey(&e))
+		if e.State == OutboxSent && e.RemoteID != "" {
+			wantRemote = append(wantRemote, []byte(e.RemoteID+"->"+e.Key))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := sameKeys("outbox_threads", tx.Bucket(bucketOutboxThreads), wantThreads, nil); err != nil {
+		return err
+	}
+	if err := sameKeys("outbox_remote", tx.Bucket(bucketOutboxRemote), wantRemote, func(k, v []byte) []byte {
+		return []byte(string(k) + "->" + string(v))
+	}); err != nil {
+		return err
+	}
+	replies := map[string]int{}
+	err = tx.Bucket(bucketReplies).ForEach(func(k, v []byte) error {
+		r, err := decodeReply(v)
+		if err != nil {
+			return err
+		}
+		if r.Key == "" {
+			return nil
+		}
+		replies[r.Key]++
+		e, ok := entries[r.Key]
+		switch {
+		case !ok || e.State != OutboxSent:
+			return fmt.Errorf("reply record with key %s, but no such sent entry (%+v)", r.Key, e)
+		case r.ThreadID != e.ThreadID || string(k[:threadIDLen]) != e.ThreadID || r.Text != e.Text ||
+			r.RemoteID != e.RemoteID || r.URL != e.URL || r.Who != e.Who || r.Via != e.Via:
+			return fmt.Errorf("reply record %+v does not match its entry %+v", r, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for key, e := range entries {
+		if n := replies[key]; (e.State == OutboxSent) != (n == 1) || n > 1 {
+			return fmt.Errorf("outbox entry %s in state %s has %d reply records", key, e.State, n)
+		}
+	}
+	return tx.Bucket(bucketMessages).ForEach(func(k, v []byte) error {
+		m, err := decodeMessage(k, v)
+		if err != nil || m.ReplyKey == "" {
+			return err
+		}
+		if e, ok := entries[m.ReplyKey]; !m.Ours || !ok || e.State != OutboxSent {
+			return fmt.Errorf("message %s: ReplyKey %s, Ours %v, entry %+v", m.ID, m.ReplyKey, m.Ours, e)
+		}
+		return nil
+	})
 }

@@ -2,10 +2,13 @@ package store
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -157,5 +160,130 @@ func TestMigrateV1Signals(t *testing.T) {
 	}
 	if c, _ := s.Contact(contactID("blog", "bob")); !c.Unhappy {
 		t.Error("bob is not unhappy")
+	}
+}
+
+// writeV2 makes a schema 2 file: written by this code, then taken back
+// to version 2 (no outbox buckets, message and reply records cut before
+// the schema 3 fields, which are all empty here).
+func writeV2(t *testing.T, path string) (threads []string) {
+	t.Helper()
+	s, err := Open(path, Options{NoSync: true, Ours: []string{"support"}})
+	mustNil(t, err)
+	mustIngest(t, s, result("blog",
+		item("a1", "ann", 1, text("How much is the team plan?")),
+		item("b1", "bob", 2, text("This is broken and I want a refund.")),
+		item("b2", "support", 3, replyTo("b1"), text("Sorry! Refunded.")),
+	), at(5))
+	a, b := threadOf(t, s, "a1"), threadOf(t, s, "b1")
+	mustNil(t, s.RecordReply(Reply{ThreadID: a, Text: "49 EUR a seat.", At: at(6), Via: "clipboard"}))
+	mustNil(t, s.SaveDraft(b, "draft kept", at(7)))
+	mustNil(t, s.Close())
+
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	mustNil(t, err)
+	defer db.Close()
+	mustNil(t, db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketOutbox, bucketOutboxThreads, bucketOutboxRemote} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		// Empty Target (5 one-byte fields) + ReplyKey; empty Who Key RemoteID URL.
+		for _, c := range []struct {
+			bucket []byte
+			cut    int
+		}{{bucketMessages, 6}, {bucketReplies, 4}} {
+			b := tx.Bucket(c.bucket)
+			cut := map[string][]byte{}
+			err := b.ForEach(func(k, v []byte) error {
+				if !bytes.Equal(v[len(v)-c.cut:], make([]byte, c.cut)) {
+					return fmt.Errorf("%s %x does not end in %d empty fields", c.bucket, k, c.cut)
+				}
+				cut[string(k)] = append([]byte(nil), v[:len(v)-c.cut]...)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for k, v := range cut {
+				if err := b.Put([]byte(k), v); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, uint64Bytes(2))
+	}))
+	return []string{a, b}
+}
+
+func TestMigrateV2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.db")
+	ids := writeV2(t, path)
+	if v := readVersion(t, path); v != 2 {
+		t.Fatalf("fixture schema_version = %d, want 2", v)
+	}
+
+	// A parley that knows only schema 2 opens it.
+	saved := migrations
+	migrations = saved[:2]
+	s, err := Open(path, Options{NoSync: true, Ours: []string{"support"}})
+	mustNil(t, err)
+	type view struct {
+		threads []Thread
+		msgs    [][]Message
+		replies [][]Reply
+	}
+	read := func(s *Store) view {
+		var v view
+		for _, id := range ids {
+			v.threads = append(v.threads, mustThread(t, s, id))
+			m, err := s.Messages(id)
+			mustNil(t, err)
+			r, err := s.Replies(id)
+			mustNil(t, err)
+			v.msgs, v.replies = append(v.msgs, m), append(v.replies, r)
+		}
+		return v
+	}
+	before := read(s)
+	mustNil(t, s.Close())
+	migrations = saved
+	if v := readVersion(t, path); v != 2 {
+		t.Fatalf("schema_version = %d after a schema 2 parley opened it", v)
+	}
+
+	s, err = Open(path, Options{NoSync: true, Ours: []string{"support"}})
+	mustNil(t, err)
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != 3 {
+			t.Errorf("schema_version = %d, want 3", v)
+		}
+		return nil
+	})
+	checkIndexes(t, s) // checks the outbox buckets exist, too
+	after := read(s)
+	for i := range ids {
+		if after.threads[i] != before.threads[i] || !slices.Equal(after.msgs[i], before.msgs[i]) ||
+			!slices.Equal(after.replies[i], before.replies[i]) {
+			t.Errorf("thread %s changed in the upgrade:\n got %+v\nwant %+v", ids[i], after, before)
+		}
+	}
+	if len(before.msgs[1]) != 2 || !before.msgs[1][1].Ours || len(before.replies[0]) != 1 {
+		t.Errorf("fixture read back wrong: %+v", before)
+	}
+	if d, ok, _ := s.Draft(ids[1]); !ok || d.Text != "draft kept" {
+		t.Errorf("draft = %+v, %v", d, ok)
+	}
+	if p, err := s.Pending(); err != nil || len(p) != 0 {
+		t.Errorf("Pending = %v, %v; want an empty outbox", p, err)
+	}
+	mustNil(t, s.Close())
+
+	// Now that it may hold an outbox, a schema 2 parley must refuse it.
+	migrations = saved[:2]
+	defer func() { migrations = saved }()
+	if _, err := Open(path, Options{NoSync: true}); !errors.Is(err, ErrNewerSchema) {
+		t.Errorf("schema 2 parley opening a schema 3 file: err = %v, want ErrNewerSchema", err)
 	}
 }
