@@ -443,9 +443,10 @@ func decodeMessageThread(v []byte) string {
 	return id
 }
 
-// decodeMessageFunnel reads what the funnel needs of a message (text and
-// the ours flag) without copying the other fields.
-func decodeMessageFunnel(id []byte, v []byte) (text string, ours bool, err error) {
+// decodeMessageFunnel reads what the funnel needs of a message (text, the
+// ours flag, and whether it is a posted reply fetched back) without
+// copying the other fields.
+func decodeMessageFunnel(id []byte, v []byte) (text string, ours, posted bool, err error) {
 	d := newDecoder("message", id, v)
 	for range 5 {
 		d.raw() // ThreadID Feed Author Title Link
@@ -453,7 +454,12 @@ func decodeMessageFunnel(id []byte, v []byte) (text string, ours bool, err error
 	d.time() // Published
 	text = d.str()
 	ours = d.bool()
-	return text, ours, d.done()
+	if ours {
+		d.raw()    // InReplyTo
+		d.target() // Target
+		posted = len(d.raw()) > 0
+	}
+	return text, ours, posted, d.done()
 }
 
 func encodeReply(r *Reply) []byte {

@@ -14,8 +14,8 @@ import (
 // need not exist yet: losing typed text is worse than an orphan draft.
 //
 // now is when the text was typed. A save typed before a reply that was
-// recorded since is stale (the autosave raced the send) and is ignored,
-// so a sent reply never comes back as a draft.
+// recorded or queued in the outbox since is stale (the autosave raced the
+// send) and is ignored, so a sent reply never comes back as a draft.
 func (s *Store) SaveDraft(threadID, text string, now time.Time) error {
 	if threadID == "" {
 		return fmt.Errorf("save draft: no thread given")
@@ -25,8 +25,12 @@ func (s *Store) SaveDraft(threadID, text string, now time.Time) error {
 		if strings.TrimSpace(text) == "" {
 			return b.Delete([]byte(threadID))
 		}
-		if k, _ := tx.Bucket(bucketReplies).Cursor().Seek(timedKey(threadID, now.UTC(), 0)); k != nil && bytes.HasPrefix(k, []byte(threadID)) {
-			return nil
+		// Replies and outbox keys both start thread ID | time.
+		after := timedKey(threadID, now.UTC(), 0)
+		for _, b := range [][]byte{bucketReplies, bucketOutboxThreads} {
+			if k, _ := tx.Bucket(b).Cursor().Seek(after); k != nil && bytes.HasPrefix(k, []byte(threadID)) {
+				return nil
+			}
 		}
 		d := Draft{ThreadID: threadID, Text: text, Updated: now.UTC()}
 		return b.Put([]byte(threadID), encodeDraft(&d))

@@ -732,3 +732,30 @@ func TestNormaliseReply(t *testing.T) {
 		}
 	}
 }
+
+func TestAutosaveTypedBeforeQueueingDoesNotReviveTheDraft(t *testing.T) {
+	s := openTest(t)
+	id := twoWayThread(t, s)
+	queued := at(10)
+	typed := queued.Add(-time.Second)
+	if err := s.SaveDraft(id, "Yes: File, Export, PDF.", typed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.QueueReply(Reply{ThreadID: id, Text: "Yes: File, Export, PDF.", At: queued}); err != nil {
+		t.Fatal(err)
+	}
+	// The autosave of the same text lands after the queue.
+	if err := s.SaveDraft(id, "Yes: File, Export, PDF.", typed); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok, _ := s.Draft(id); ok {
+		t.Errorf("draft %q came back after the reply went to the outbox", d.Text)
+	}
+	// Typing after the queue is a new draft.
+	if err := s.SaveDraft(id, "One more thing", queued.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok, _ := s.Draft(id); !ok || d.Text != "One more thing" {
+		t.Errorf("a draft typed after the queue was not kept: %q %v", d.Text, ok)
+	}
+}

@@ -74,9 +74,12 @@ func funnelMessages(tx *bolt.Tx, threadID string) ([]funnel.Message, error) {
 	var feed, ours []funnel.Message
 	prefix := []byte(threadID)
 	err := eachThreadMessage(tx, threadID, func(k, id, rec []byte) error {
-		text, isOurs, err := decodeMessageFunnel(id, rec)
+		text, isOurs, posted, err := decodeMessageFunnel(id, rec)
 		if err != nil {
 			return err
+		}
+		if posted {
+			return nil // its reply record below stands for it
 		}
 		feed = append(feed, funnel.Message{Text: text, Ours: isOurs, At: timedKeyTime(k)})
 		return nil

@@ -3,12 +3,12 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"parley/feeds"
 	"parley/store"
@@ -68,7 +68,11 @@ const mastoFeed = "Mastodon"
 // be answered (its message has a Target).
 func mastodonStore(t *testing.T) *store.Store {
 	t.Helper()
-	st := testStore(t)
+	st, err := store.Open(filepath.Join(t.TempDir(), "parley.db"), store.Options{Ours: []string{"@quillstone"}, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	if _, err := st.Ingest(feeds.Result{Feed: mastoFeed, Items: []feeds.Item{{
 		ID: "mastodon:m.example:101", Feed: mastoFeed, Author: "@alice@social.example",
 		Link: "https://social.example/@alice/101", Published: testNow.Add(-4 * time.Hour),
@@ -100,10 +104,10 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 }
 
 // openAlice opens @alice's thread (the oldest waiting: first row).
-func openAlice(t *testing.T, st *store.Store, r feeds.Replier) (*App, func(...any)) {
+func openAlice(t *testing.T, st *store.Store, r feeds.Replier) (*teatest.TestModel, func(...any)) {
 	app := newMastodonApp(st, r)
 	tm := startApp(t, app, 100, 30)
-	waitFor(t, tm, "@alice@social.example")
+	waitFor(t, tm, "@alice@social.exa")
 	send := func(keys ...any) {
 		for _, k := range keys {
 			switch k := k.(type) {
@@ -121,15 +125,16 @@ func openAlice(t *testing.T, st *store.Store, r feeds.Replier) (*App, func(...an
 	send(press('r'))
 	waitFor(t, tm, "ctrl+s send to Mastodon")
 	t.Cleanup(func() { tm.Quit() })
-	return app, send
+	return tm, send
 }
 
 func TestCtrlSSendsToTheSourceOnceAndShowsSent(t *testing.T) {
 	st := mastodonStore(t)
 	id := threadIDOf(t, st)
 	r := &fakeReplier{}
-	_, send := openAlice(t, st, r)
+	tm, send := openAlice(t, st, r)
 	send("Yes: File, Export, PDF.", ctrlS)
+	waitFor(t, tm, "✓ sent", "https://m.example/@quill/")
 	waitUntil(t, "the reply to be posted and recorded", func() bool {
 		replies, _ := st.Replies(id)
 		return len(replies) == 1
@@ -197,12 +202,16 @@ func TestPermanentFailurePutsTheTextBackInTheDraft(t *testing.T) {
 	r := &fakeReplier{fail: []error{&feeds.SendError{Outcome: feeds.NotPosted, Permanent: true,
 		Err: errors.New("server answered 422 Unprocessable Entity: Validation failed: Text character limit of 500 exceeded")}}}
 	id := threadIDOf(t, st)
-	_, send := openAlice(t, st, r)
+	tm, send := openAlice(t, st, r)
 	send("A reply the server refuses.", ctrlS)
-	waitUntil(t, "the text to be back in the draft", func() bool {
-		d, ok, _ := st.Draft(id)
-		return ok && d.Text == "A reply the server refuses."
+	waitFor(t, tm, "back in your draft")
+	waitUntil(t, "the reply to be given up", func() bool {
+		ob, _ := st.Outbox(id)
+		return len(ob) == 1 && ob[0].Permanent
 	})
+	if d, ok, _ := st.Draft(id); !ok || d.Text != "A reply the server refuses." {
+		t.Errorf("draft = %q (%v), want the refused text back", d.Text, ok)
+	}
 	if replies, _, _ := r.counts(); replies != 1 {
 		t.Errorf("Reply called %d times after a permanent failure, want 1", replies)
 	}
@@ -211,7 +220,7 @@ func TestPermanentFailurePutsTheTextBackInTheDraft(t *testing.T) {
 func TestCtrlSShowsMessagesThatArrivedWhileWriting(t *testing.T) {
 	st := mastodonStore(t)
 	r := &fakeReplier{}
-	app, send := openAlice(t, st, r)
+	tm, send := openAlice(t, st, r)
 	send("Yes: File, Export, PDF.")
 	// @alice writes again while the reply is being typed.
 	if _, err := st.Ingest(feeds.Result{Feed: mastoFeed, Items: []feeds.Item{{
@@ -222,9 +231,7 @@ func TestCtrlSShowsMessagesThatArrivedWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	send(ctrlS)
-	waitUntil(t, "the new message to show", func() bool {
-		return app.thread != nil && strings.Contains(ansi.Strip(app.thread.renderMessages()), "● new")
-	})
+	waitFor(t, tm, "● new", "can it export to Word?", "ctrl+s again to send")
 	if replies, _, _ := r.counts(); replies != 0 {
 		t.Fatalf("sent without showing the new message first")
 	}

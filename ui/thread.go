@@ -187,14 +187,15 @@ func (t *threadScreen) renderMessages() string {
 	entries := make([]entry, 0, len(t.messages)+len(t.replies)+len(t.outbox))
 	// A reply parley posted comes back from the source as a message: the
 	// reply already stands for it.
-	posted := make(map[string]bool, len(t.replies))
+	posted := make(map[string]bool, 2*len(t.replies))
 	for _, r := range t.replies {
-		if r.RemoteID != "" {
+		if r.Key != "" {
 			posted[r.RemoteID] = true
+			posted["key:"+r.Key] = true
 		}
 	}
 	for _, m := range t.messages {
-		if posted[m.ID] {
+		if posted[m.ID] || (m.ReplyKey != "" && posted["key:"+m.ReplyKey]) {
 			continue
 		}
 		isNew := !m.Ours && !t.newSince.IsZero() && m.Published.After(t.newSince)
@@ -245,7 +246,8 @@ func (t *threadScreen) renderMessages() string {
 		}
 		switch {
 		case e.failed:
-			b.WriteString("  " + s.Error.Render(e.state))
+			// Its own lines: the reason must be readable whole.
+			b.WriteString("\n" + body.Render(s.Error.Render(e.state)))
 		case e.state == "sent":
 			b.WriteString("  " + s.OK.Render("✓ sent"))
 		case e.state != "":

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDoctorNamesMissingSecretsAndOpenPermissions(t *testing.T) {
+	home := privateEnv(t)
+	tokenFile := filepath.Join(home, "discourse.key")
+	if err := os.WriteFile(tokenFile, []byte("k3y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, `
+[[feed]]
+name      = "Mastodon"
+kind      = "mastodon"
+server    = "https://mastodon.example"
+token_env = "PARLEY_DOCTOR_TEST_TOKEN"
+
+[[feed]]
+name         = "Forum"
+kind         = "discourse"
+url          = "https://forum.example"
+api_key_file = "`+tokenFile+`"
+api_username = "maya"
+`)
+	db := filepath.Join(home, "data", "parley", "parley.db")
+	// A database to check: fetch creates it (every feed fails: no network).
+	run([]string{"fetch", "--config", cfg, "--db", db}, &bytes.Buffer{}, &bytes.Buffer{})
+	os.Chmod(db, 0o644)
+
+	var out, errOut bytes.Buffer
+	code := run([]string{"doctor", "--config", cfg, "--db", db}, &out, &errOut)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (problems found)\n%s%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{
+		"✗ secret of \"Mastodon\" (Mastodon): secret missing: environment variable PARLEY_DOCTOR_TEST_TOKEN is not set",
+		"token file " + tokenFile + " is readable by others",
+		"chmod 600 " + tokenFile,
+		"✗ permissions: database " + db + " is mode 0644",
+		"✓ database: " + db + " is consistent",
+		"3 problems to fix",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	// Fixed: all good.
+	t.Setenv("PARLEY_DOCTOR_TEST_TOKEN", "t0ken")
+	os.Chmod(tokenFile, 0o600)
+	os.Chmod(db, 0o600)
+	out.Reset()
+	if code := run([]string{"doctor", "--config", cfg, "--db", db}, &out, &errOut); code != 0 {
+		t.Errorf("exit %d after fixing, want 0:\n%s", code, out.String())
+	}
+	if strings.Contains(out.String(), "t0ken") || strings.Contains(out.String(), "k3y") {
+		t.Errorf("doctor printed a secret:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "All good.") {
+		t.Errorf("no all-good line:\n%s", out.String())
+	}
+}
+
+func TestDoctorReportsABadConfigWithItsLine(t *testing.T) {
+	privateEnv(t)
+	cfg := writeConfig(t, "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\ntoken = \"abc\"\n")
+	var out bytes.Buffer
+	if code := run([]string{"doctor", "--config", cfg}, &out, &bytes.Buffer{}); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(out.String(), "config.toml:4: token: secrets do not go in the config") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
