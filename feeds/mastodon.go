@@ -217,6 +217,9 @@ var mastodonMentionLink = regexp.MustCompile(`<a\s[^>]*\bclass="[^"]*\bmention\b
 // item turns a status into an Item; every remote string is sanitized.
 func (c *mastodonClient) item(s mastodonStatus, me mastodonAccount) Item {
 	text := HTMLToText(mastodonMentionLink.ReplaceAllString(s.Content, "<a>"))
+	if s.Account.ID != me.ID {
+		text = dropLeadingMention(text, me)
+	}
 	if cw := SanitizeLine(s.SpoilerText); cw != "" { // plain text, not HTML
 		text = strings.TrimSpace("CW: " + cw + "\n\n" + text)
 	}
@@ -248,6 +251,33 @@ func (c *mastodonClient) item(s mastodonStatus, me mastodonAccount) Item {
 		it.InReplyTo = c.itemID(*s.InReplyToID)
 	}
 	return it
+}
+
+// dropLeadingMention removes the "@us" a mention starts with, as
+// Mastodon apps do in a conversation: every mention has it, so in the
+// queue it would only push the words off the row.
+func dropLeadingMention(text string, me mastodonAccount) string {
+	rest := strings.TrimLeft(text, " ")
+	for _, name := range []string{"@" + me.Acct, "@" + me.Username} {
+		if len(name) > 1 && len(rest) > len(name) && strings.EqualFold(rest[:len(name)], name) {
+			after := rest[len(name):]
+			// Only a whole mention: "@quillstone" and "@quillstone@host", not "@quillstones".
+			if at, ok := strings.CutPrefix(after, "@"); ok {
+				if i := strings.IndexAny(at, " \n"); i > 0 {
+					after = at[i:]
+				} else {
+					continue
+				}
+			}
+			if after == "" || (after[0] != ' ' && after[0] != '\n') {
+				continue
+			}
+			if trimmed := strings.TrimLeft(after, " \n"); trimmed != "" {
+				return trimmed
+			}
+		}
+	}
+	return text
 }
 
 func parseMastodonTime(s string) time.Time {

@@ -96,7 +96,7 @@ func TestMastodonFetch(t *testing.T) {
 				Author:    "@bob@other.example",
 				Link:      *st.URL,
 				Published: published,
-				Text:      "@quillstone we use it daily, see https://other.example/a/really/long/path/to/the/post",
+				Text:      "we use it daily, see https://other.example/a/really/long/path/to/the/post", // the leading mention of us is dropped, as Mastodon apps do
 				InReplyTo: mastodonTestID(srv, root),
 				Target:    Target{ID: mention, Visibility: "unlisted", Mention: "bob@other.example"},
 			}
@@ -520,6 +520,23 @@ func TestHasMention(t *testing.T) {
 	for _, tt := range tests {
 		if got := hasMention(tt.text, tt.acct); got != tt.want {
 			t.Errorf("hasMention(%q, %q) = %v, want %v", tt.text, tt.acct, got, tt.want)
+		}
+	}
+}
+
+func TestDropLeadingMention(t *testing.T) {
+	me := mastodonAccount{Acct: "quillstone", Username: "quillstone"}
+	for in, want := range map[string]string{
+		"@quillstone does it export?":                  "does it export?",
+		"@Quillstone\ndoes it export?":                 "does it export?",
+		"@quillstone@mastodon.example does it export?": "does it export?",
+		"@quillstones fan club":                        "@quillstones fan club",
+		"@alice @quillstone both of you":               "@alice @quillstone both of you",
+		"@quillstone":                                  "@quillstone",
+		"thanks @quillstone":                           "thanks @quillstone",
+	} {
+		if got := dropLeadingMention(in, me); got != want {
+			t.Errorf("dropLeadingMention(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -222,6 +222,9 @@ func (a *App) handleOutbox(msg tea.Msg) (tea.Cmd, bool) {
 			cmds = append(cmds, a.reloadQueue())
 		case e.Permanent:
 			a.setStatus("Reply NOT sent: "+e.LastError+". The text is back in the thread's draft.", true)
+			if a.thread != nil && a.thread.thread.ID == e.ThreadID {
+				cmds = append(cmds, a.thread.restoreRefused(e.Text))
+			}
 		default:
 			a.setStatus("Reply not sent yet: "+e.LastError+" · retrying "+until(a.c.Now(), e.NextTry), true)
 			cmds = append(cmds, a.startDelivery(e))

@@ -204,7 +204,8 @@ func TestPermanentFailurePutsTheTextBackInTheDraft(t *testing.T) {
 	id := threadIDOf(t, st)
 	tm, send := openAlice(t, st, r)
 	send("A reply the server refuses.", ctrlS)
-	waitFor(t, tm, "back in your draft")
+	// The refused text is back in the composer, ready to edit.
+	waitFor(t, tm, "back in your draft", "draft (r to continue)")
 	waitUntil(t, "the reply to be given up", func() bool {
 		ob, _ := st.Outbox(id)
 		return len(ob) == 1 && ob[0].Permanent

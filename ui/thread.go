@@ -246,8 +246,7 @@ func (t *threadScreen) renderMessages() string {
 		}
 		switch {
 		case e.failed:
-			// Its own lines: the reason must be readable whole.
-			b.WriteString("\n" + body.Render(s.Error.Render(e.state)))
+			b.WriteString("  " + s.Error.Render("✗ not sent"))
 		case e.state == "sent":
 			b.WriteString("  " + s.OK.Render("✓ sent"))
 		case e.state != "":
@@ -261,6 +260,11 @@ func (t *threadScreen) renderMessages() string {
 		b.WriteString(body.Render(text))
 		if e.ours && e.link != "" {
 			b.WriteString("\n" + body.Render(s.Muted.Render(e.link)))
+		}
+		if e.failed {
+			// Below the text, on lines of its own: the reason must be
+			// readable whole.
+			b.WriteString("\n" + body.Render(s.Error.Render(e.state)))
 		}
 	}
 	return b.String()
@@ -535,6 +539,22 @@ func (t *threadScreen) setOutboxState(key string, st store.OutboxState) {
 func (t *threadScreen) setContent(m threadContentMsg) {
 	t.thread, t.messages, t.replies, t.outbox = m.thread, m.messages, m.replies, m.outbox
 	t.layout()
+}
+
+// restoreRefused puts a reply the source refused for good back into the
+// composer, before anything typed since, as the store did with the
+// draft; the autosave then writes both.
+func (t *threadScreen) restoreRefused(text string) tea.Cmd {
+	before := t.input.Value()
+	if strings.Contains(before, text) {
+		return nil
+	}
+	if strings.TrimSpace(before) == "" {
+		t.input.SetValue(text)
+	} else {
+		t.input.SetValue(text + "\n\n" + before)
+	}
+	return t.edited(before)
 }
 
 // replied clears the composer after the store recorded the reply (and
