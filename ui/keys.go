@@ -144,7 +144,7 @@ func DefaultKeyMap() *KeyMap {
 			StageBack:    back,
 		},
 		Compose: ComposeKeys{
-			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send (post, or copy + record)")),
+			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send or copy+record")),
 			Editor:    key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
 			TrackLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "insert tracked link")),
 			Leave:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (draft kept)")),
