@@ -184,3 +184,50 @@ func TestBackoffGrowsCapsAndHonoursRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// A feed that keeps failing is polled less and less often, and its events
+// say how many times in a row it failed; one success resets it.
+func TestPollerBacksOffAFailingFeed(t *testing.T) {
+	var fail atomic.Bool
+	fail.Store(true)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		fmt.Fprint(w, tinyFeed)
+	})
+	p := NewPoller(NewFetcher(Options{Client: srv.Client()}), []Feed{{Name: "F", URL: srv.URL, Every: time.Minute}}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p.Start(ctx)
+
+	result := func() Event {
+		t.Helper()
+		for {
+			if ev := nextEvent(t, p); ev.Result != nil {
+				return ev
+			}
+		}
+	}
+	for i, wantWait := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
+		before := time.Now()
+		ev := result()
+		if ev.Failures != i+1 {
+			t.Fatalf("poll %d: Failures = %d, want %d", i+1, ev.Failures, i+1)
+		}
+		if wait := ev.Next.Sub(before); wait < wantWait-time.Second || wait > wantWait+5*time.Second {
+			t.Errorf("poll %d: next poll in %s, want about %s", i+1, wait.Round(time.Second), wantWait)
+		}
+		p.PollNow()
+	}
+	fail.Store(false)
+	before := time.Now()
+	ev := result()
+	if ev.Failures != 0 || ev.Result.Err != nil {
+		t.Fatalf("after recovery: Failures = %d, err = %v", ev.Failures, ev.Result.Err)
+	}
+	if wait := ev.Next.Sub(before); wait > time.Minute+5*time.Second {
+		t.Errorf("after recovery the next poll is in %s, want the normal minute", wait.Round(time.Second))
+	}
+}
