@@ -1,6 +1,9 @@
 package feeds
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,13 +27,22 @@ type Options struct {
 	MaxBytes      int64         // decompressed body cap, default 10 MiB
 	PerHost       int           // concurrent requests per host, default 6
 	MaxConcurrent int           // concurrent fetches overall, default 16
-	UserAgent     string        // default "parley/0.1"
-	Client        *http.Client  // optional, for tests
+	// MaxItems caps the items one poll of one feed returns, default 2000.
+	// The newest by date are kept (undated ones rank below dated ones, in
+	// document order), in their original order, and Result.Truncated
+	// says how many were dropped.
+	MaxItems  int
+	UserAgent string       // default "parley/0.1"
+	Client    *http.Client // optional, for tests
 }
 
 // maxRedirects bounds redirect chains; a feed that moves more than this is
 // misconfigured or looping.
 const maxRedirects = 5
+
+// maxFuture is how far past the fetch a date may lie before Fetch takes
+// it for a broken clock or a typo: a day covers any time-zone mistake.
+const maxFuture = 24 * time.Hour
 
 // Fetcher fetches and parses feeds with bounded concurrency. It is safe for
 // concurrent use.
@@ -56,6 +69,9 @@ func NewFetcher(o Options) *Fetcher {
 	if o.MaxConcurrent <= 0 {
 		o.MaxConcurrent = 16
 	}
+	if o.MaxItems <= 0 {
+		o.MaxItems = 2000
+	}
 	if o.UserAgent == "" {
 		o.UserAgent = "parley/0.1"
 	}
@@ -77,6 +93,11 @@ func NewFetcher(o Options) *Fetcher {
 }
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
+	for _, v := range via {
+		if v.URL.String() == req.URL.String() {
+			return errors.New("redirect loop: the server redirects back to an address it already sent parley to")
+		}
+	}
 	if len(via) > maxRedirects {
 		return fmt.Errorf("stopped after %d redirects", maxRedirects)
 	}
@@ -114,9 +135,20 @@ func (e *HTTPStatusError) Error() string {
 // Fetch fetches and parses one feed. It never panics on bad input and always
 // returns a Result for feed: on failure Err says what went wrong in words
 // meant for the user and State is st unchanged.
+//
+// On success, dates more than maxFuture after the fetch become the fetch
+// time (the queue is ordered by date, and a feed dated 2999 would sit on
+// top of it forever; IDs were already derived from the date as written,
+// so they stay stable), and at most Options.MaxItems items are returned.
 func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (res Result) {
 	res = Result{Feed: feed.Name, State: st, Started: time.Now()}
 	defer func() { res.Duration = time.Since(res.Started) }() // named result: the defer sets what is returned
+	defer func() {
+		if res.Err == nil {
+			clampFuture(res.Items, res.Started)
+			res.Items, res.Truncated = newest(res.Items, f.opt.MaxItems)
+		}
+	}()
 
 	if apiKind(feed.Kind) {
 		items, err := f.fetchSource(ctx, feed)
@@ -273,6 +305,8 @@ func (f *Fetcher) loadHTTP(ctx context.Context, u *url.URL, st ConditionalState)
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, application/json;q=0.9, text/xml;q=0.8, */*;q=0.5")
 	// No Accept-Encoding: the transport then asks for gzip itself and
 	// decompresses transparently, so the cap below applies to real size.
+	// Gzip it did not undo (unasked, unlabelled, "x-gzip", twice) is
+	// caught by readCapped.
 	if st.ETag != "" {
 		req.Header.Set("If-None-Match", st.ETag)
 	}
@@ -292,6 +326,12 @@ func (f *Fetcher) loadHTTP(ctx context.Context, u *url.URL, st ConditionalState)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return nil, st, false, statusError(resp)
 	}
+	switch ce := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); ce {
+	case "br", "deflate", "compress", "zstd":
+		// Compression we never asked for and cannot undo. Other odd values
+		// ("utf-8", seen in the wild) are ignored: the body is plain.
+		return nil, st, false, fmt.Errorf("server sent the feed compressed with %q, which parley cannot read (only gzip)", ce)
+	}
 	body, err := f.readCapped(resp.Body)
 	if err != nil {
 		return nil, st, false, f.netError(ctx, rctx, err)
@@ -302,17 +342,77 @@ func (f *Fetcher) loadHTTP(ctx context.Context, u *url.URL, st ConditionalState)
 	}, false, nil
 }
 
+// gzipMagic starts every gzip stream; no feed document starts with it.
+var gzipMagic = []byte{0x1f, 0x8b}
+
 // readCapped reads all of r, failing once it passes MaxBytes rather than
-// handing a truncated document to the parser.
+// handing a truncated document to the parser. A gzip stream (told by its
+// first bytes, whatever the headers said) is decompressed first, and the
+// cap counts decompressed bytes, so a gzip bomb stops at MaxBytes and
+// never occupies more memory than that.
 func (f *Fetcher) readCapped(r io.Reader) ([]byte, error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(len(gzipMagic)); bytes.Equal(magic, gzipMagic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("the feed is gzip-compressed but corrupt: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	} else {
+		r = br
+	}
 	body, err := io.ReadAll(io.LimitReader(r, f.opt.MaxBytes+1))
 	if err != nil {
+		if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+			return nil, fmt.Errorf("the feed is gzip-compressed but corrupt: %w", err)
+		}
 		return nil, err
 	}
 	if int64(len(body)) > f.opt.MaxBytes {
 		return nil, &tooLargeError{limit: f.opt.MaxBytes}
 	}
 	return body, nil
+}
+
+// clampFuture sets dates more than maxFuture after now to now.
+func clampFuture(items []Item, now time.Time) {
+	limit := now.Add(maxFuture)
+	for i := range items {
+		if items[i].Published.After(limit) {
+			items[i].Published = now.UTC()
+		}
+	}
+}
+
+// newest returns at most limit of items: the newest by Published, undated
+// ones ranking below dated ones in document order, in their original
+// order; and how many it dropped.
+func newest(items []Item, limit int) ([]Item, int) {
+	if len(items) <= limit {
+		return items, 0
+	}
+	rank := make([]int, len(items))
+	for i := range rank {
+		rank[i] = i
+	}
+	slices.SortStableFunc(rank, func(a, b int) int {
+		pa, pb := items[a].Published, items[b].Published
+		if pa.IsZero() != pb.IsZero() {
+			if pa.IsZero() {
+				return 1
+			}
+			return -1
+		}
+		return pb.Compare(pa) // newest first; equal (or both undated) keeps document order
+	})
+	keep := rank[:limit]
+	slices.Sort(keep)
+	out := make([]Item, len(keep))
+	for i, k := range keep {
+		out[i] = items[k]
+	}
+	return out, len(items) - limit
 }
 
 type tooLargeError struct{ limit int64 }

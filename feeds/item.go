@@ -35,15 +35,16 @@ type Feed struct {
 // Item is one message from any source, normalized. Every string field has
 // already been through Sanitize: it is safe to render.
 type Item struct {
-	// ID is stable across polls: the source GUID, else a hash of
-	// link + title + date so items sharing a link stay distinct.
+	// ID is stable across polls: the source GUID (hashed if over 512
+	// bytes), else a hash of link + title + date so items sharing a link
+	// stay distinct. Parse keeps one item per ID.
 	ID        string
 	Feed      string // Feed.Name it came from
 	Author    string
 	Title     string
 	Link      string
-	Published time.Time // zero if the source gave none
-	Text      string    // plain text; paragraphs separated by blank lines
+	Published time.Time // zero if the source gave none; Fetch clamps far-future dates
+	Text      string    // plain text; paragraphs separated by blank lines; at most 64 KiB from Parse
 	// InReplyTo is the ID of the item this one answers, when the source
 	// says so explicitly (Atom thr:in-reply-to ref, Mastodon
 	// in_reply_to_id, a Discourse topic). Empty otherwise.
@@ -65,8 +66,11 @@ type Result struct {
 	Feed        string
 	Items       []Item
 	NotModified bool // 304: Items is empty, state unchanged
-	State       ConditionalState
-	Err         error // nil on success; a clear, user-facing message otherwise
-	Started     time.Time
-	Duration    time.Duration
+	// Truncated counts the items dropped to keep within Options.MaxItems
+	// (the oldest); worth telling the user, as they never reach the store.
+	Truncated int
+	State     ConditionalState
+	Err       error // nil on success; a clear, user-facing message otherwise
+	Started   time.Time
+	Duration  time.Duration
 }

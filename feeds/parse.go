@@ -10,15 +10,43 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
 	gojson "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 )
+
+// Limits on what one document and one item may carry, so a hostile feed
+// cannot crash parley or make the queue and thread views slow. Parse
+// applies them all, in limitItem and before handing XML to gofeed.
+const (
+	// maxTextBytes caps Item.Text; longer text ends with truncatedMark.
+	maxTextBytes = 64 << 10
+	// maxLineRunes caps Title and Author (the store cuts its queue line
+	// shorter still).
+	maxLineRunes = 300
+	// maxIDBytes bounds ID and InReplyTo. IDs are bbolt keys (at most
+	// 32 KiB), so a longer GUID is replaced by its hash.
+	maxIDBytes = 512
+	// maxLinkBytes: a longer link is dropped rather than cut, as a cut URL
+	// leads somewhere else.
+	maxLinkBytes = 4096
+	// maxXMLDepth bounds element nesting. gofeed parses extension elements
+	// recursively, and a 10 MiB body of nested elements overflows the
+	// goroutine stack, which kills the process. Real feeds nest a few
+	// dozen deep.
+	maxXMLDepth = 512
+)
+
+// truncatedMark ends a Text cut at maxTextBytes.
+const truncatedMark = "…[truncated]"
 
 // Parse reads an RSS 2.0/1.0, Atom or JSON Feed document and returns its
 // items, in feed order, normalized and sanitized. feedName fills Item.Feed.
@@ -26,9 +54,21 @@ import (
 // Errors describe the body for a person reading them ("empty body",
 // "not a feed: looks like an HTML page", "malformed XML at line 12: ...")
 // and do not name the feed: the caller adds that.
+//
+// Hostile input is bounded here: a wrong or missing charset is repaired
+// (see fixEncoding), nesting deeper than maxXMLDepth is refused, an item
+// with a GUID already seen in the document is dropped (the first one in
+// document order is kept), and each item's fields are capped (limitItem).
+// DOCTYPE entities are never expanded: encoding/xml, under gofeed, leaves
+// "&name;" as it is, so "billion laughs" stays a few bytes and external
+// entities are never fetched.
 func Parse(feedName string, data []byte) ([]Item, error) {
 	if len(bytes.TrimLeft(data, "\ufeff \t\r\n")) == 0 {
 		return nil, errors.New("empty body")
+	}
+	data = fixEncoding(data)
+	if xmlTooDeep(data, maxXMLDepth) {
+		return nil, fmt.Errorf("malformed feed: elements nested more than %d deep", maxXMLDepth)
 	}
 	p := gofeed.NewParser()
 	// The original is needed to tell a JSON Feed's content_text (plain)
@@ -58,7 +98,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 			Title:     plainLine(gi.Title),
 			Link:      cleanLink(gi.Link),
 			Author:    cmp.Or(personName(gi.Authors, gi.Author), rawAuthor(f.OriginalFeed(), i)),
-			InReplyTo: inReplyTo(gi),
+			InReplyTo: boundID(inReplyTo(gi)),
 		}
 		if it.Link == "" && len(gi.Links) > 0 {
 			it.Link = cleanLink(gi.Links[0])
@@ -83,7 +123,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 			it.Text = HTMLToText(gi.Description)
 		}
 		if guid := SanitizeLine(gi.GUID); guid != "" {
-			it.ID = guid
+			it.ID = boundID(guid)
 		} else {
 			it.ID = hashID(it.Link, it.Title, it.Published, "")
 			if seen[it.ID] {
@@ -92,10 +132,59 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 				it.ID = hashID(it.Link, it.Title, it.Published, it.Text)
 			}
 		}
+		if seen[it.ID] {
+			// One item per ID: the store keeps the first it sees too, so
+			// keeping the first here shows what will be stored.
+			continue
+		}
 		seen[it.ID] = true
+		limitItem(&it)
 		items = append(items, it)
 	}
 	return items, nil
+}
+
+// limitItem caps an item's fields (see the limits above). IDs were
+// bounded when they were made, and the hash IDs computed from the full
+// text, so capping cannot make distinct items collide.
+func limitItem(it *Item) {
+	it.Title = capLine(it.Title)
+	it.Author = capLine(it.Author)
+	if len(it.Link) > maxLinkBytes {
+		it.Link = ""
+	}
+	if len(it.Text) > maxTextBytes {
+		cut := maxTextBytes
+		for cut > 0 && !utf8.RuneStart(it.Text[cut]) { // not inside a rune
+			cut--
+		}
+		it.Text = strings.TrimRight(it.Text[:cut], " \n") + "\n" + truncatedMark
+	}
+}
+
+// capLine shortens a one-line field to maxLineRunes, ending it with "…".
+func capLine(s string) string {
+	if len(s) <= maxLineRunes { // bytes >= runes: nothing to count
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == maxLineRunes {
+			return strings.TrimRight(s[:i], " ") + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// boundID keeps an ID short enough to be a store key: a longer one is
+// replaced by "g:" and 32 hex digits of its sha256, which is as stable.
+func boundID(id string) string {
+	if len(id) <= maxIDBytes {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "g:" + hex.EncodeToString(sum[:])[:32]
 }
 
 // hashID derives an ID for items without a GUID: "h:" and 32 hex digits of
@@ -120,8 +209,10 @@ func plainLine(s string) string {
 	return SanitizeLine(s)
 }
 
+// cleanLink is an item's link as cleanHref keeps it: no script or data
+// URLs, which a hostile feed could offer as "the post".
 func cleanLink(s string) string {
-	return strings.Join(strings.Fields(SanitizeLine(s)), "")
+	return cleanHref(s)
 }
 
 // personName is the first person's name, or email when there is no name.
@@ -258,4 +349,123 @@ func describeUnknown(data []byte) error {
 func lineAt(b []byte, offset int64) int {
 	offset = min(max(offset, 0), int64(len(b)))
 	return 1 + bytes.Count(b[:offset], []byte{'\n'})
+}
+
+// xmlDeclEncRE finds the encoding in an XML declaration.
+var xmlDeclEncRE = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']`)
+
+// fixEncoding returns data with its text encoding made readable, for the
+// charset mistakes feeds make in practice (gofeed itself trusts the
+// declaration, and encoding/xml rejects a whole document over one bad
+// byte):
+//
+//   - A body that is valid UTF-8 and not plain ASCII is UTF-8, whatever
+//     its XML declaration says ("ISO-8859-1" on a UTF-8 feed would
+//     otherwise turn "é" into "Ã©"). Real text in a legacy 8-bit encoding
+//     is practically never valid UTF-8.
+//   - A declaration naming an unknown charset, or UTF-16 (which an
+//     ASCII-readable declaration cannot be), is read as UTF-8.
+//   - Invalid UTF-8 in a body that is, or claims to be, UTF-8 (no
+//     declaration, a UTF-8 one, or JSON) is read as Windows-1252, the
+//     encoding such feeds nearly always use, when that looks likelier
+//     (looksLegacy); otherwise it is damaged UTF-8 and each run of bad
+//     bytes becomes one U+FFFD, not one per byte.
+//
+// Other legacy declarations are left to gofeed's charset conversion.
+func fixEncoding(data []byte) []byte {
+	body := bytes.TrimLeft(data, "\ufeff \t\r\n")
+	if len(body) == 0 || (body[0] != '<' && body[0] != '{') {
+		return data // not a feed; describeUnknown will say so
+	}
+	valid := utf8.Valid(data)
+	label, at := "", -1 // at: where the declared label starts in data
+	if m := xmlDeclEncRE.FindSubmatchIndex(body[:min(len(body), 256)]); m != nil {
+		at = len(data) - len(body) + m[2]
+		label = string(body[m[2]:m[3]])
+	}
+	if label != "" {
+		_, name := charset.Lookup(label)
+		utf8ish := name == "utf-8" || name == "" || name == "replacement" || strings.HasPrefix(name, "utf-16")
+		if !utf8ish && !(valid && !isASCII(data)) {
+			return data // a legacy declaration that fits the bytes
+		}
+		if name != "utf-8" {
+			data = append(append(append([]byte(nil), data[:at]...), "UTF-8"...), data[at+len(label):]...)
+		}
+	}
+	if valid {
+		return data
+	}
+	if looksLegacy(data) {
+		if r, err := charset.NewReaderLabel("windows-1252", bytes.NewReader(data)); err == nil {
+			if out, err := io.ReadAll(r); err == nil {
+				return out
+			}
+		}
+	}
+	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLegacy reports whether invalid UTF-8 in b is more likely text in an
+// 8-bit encoding than damaged UTF-8: more runs of invalid bytes (in
+// Windows-1252 text, each accented letter is one) than valid multi-byte
+// characters.
+func looksLegacy(b []byte) bool {
+	valid, runs := 0, 0
+	inRun := false
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			b, inRun = b[1:], false
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r != utf8.RuneError || size > 1:
+			valid++
+			inRun = false
+		case !inRun:
+			runs++
+			inRun = true
+		}
+		b = b[size:]
+	}
+	return runs > valid
+}
+
+// xmlTooDeep reports whether an XML body nests elements more than limit
+// deep. It reads raw tokens with the same lenient settings gofeed uses, so
+// it sees at least as far into the document as gofeed would, and stops at
+// the first error (gofeed will report it) or once past the limit.
+func xmlTooDeep(data []byte, limit int) bool {
+	body := bytes.TrimLeft(data, "\ufeff \t\r\n")
+	if len(body) == 0 || body[0] != '<' {
+		return false
+	}
+	d := xml.NewDecoder(bytes.NewReader(body))
+	d.Strict = false
+	d.CharsetReader = charset.NewReaderLabel
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return false
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > limit {
+				return true
+			}
+		case xml.EndElement:
+			depth = max(depth-1, 0)
+		}
+	}
 }

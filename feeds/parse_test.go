@@ -176,6 +176,7 @@ func TestParseErrors(t *testing.T) {
 		{"root after a long preamble", "<?xml version=\"1.0\"?><!--" + strings.Repeat(" ", 5000) + "--><rss version=\"2.0\"><channel></channel></rss>", "feed root <rss> starts too far into the document"},
 		{"plain text", "Service temporarily down\n", `not a feed: unrecognized content starting "Service temporarily down"`},
 		{"escape sequences in the snippet", "\x1b[2Jhello", `not a feed: unrecognized content starting "hello"`},
+		{"nesting past the limit", "<rss version=\"2.0\"><channel><item>" + strings.Repeat("<x>", maxXMLDepth) + "</item></channel></rss>", "malformed feed: elements nested more than 512 deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,5 +232,38 @@ func TestParseKeepsNameWithParentheses(t *testing.T) {
 				t.Errorf("item %d author = %q, want %q", i, items[i].Author, want)
 			}
 		}
+	}
+}
+
+// TestParseEncoding: legacy encodings that are declared correctly still
+// work, and JSON, which has no declaration, gets the same repairs as XML
+// (TestHostileFeeds has the XML cases).
+func TestParseEncoding(t *testing.T) {
+	rss := func(decl, title string) string {
+		return decl + "<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><title>" + title + "</title></item></channel></rss>"
+	}
+	json := func(title string) string {
+		return `{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","title":"` + title + `"}]}`
+	}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"Windows-1252 declared", rss(`<?xml version="1.0" encoding="windows-1252"?>`, "caf\xe9 \x93ok\x94"), "café “ok”"},
+		{"KOI8-R declared", rss(`<?xml version="1.0" encoding="KOI8-R"?>`, "\xf0\xd2\xc9\xd7\xc5\xd4"), "Привет"},
+		{"BOM and Latin-1 declared on ASCII", "\ufeff" + rss(`<?xml version="1.0" encoding="ISO-8859-1"?>`, "plain"), "plain"},
+		{"UTF-16 declared on UTF-8 bytes", rss(`<?xml version='1.0' encoding='UTF-16'?>`, "café"), "café"},
+		{"JSON in Windows-1252", json("caf\xe9 \x93ok\x94"), "café “ok”"},
+		{"JSON with damaged UTF-8", json("naïve déjà \xff\xfe\xfd\xfc vu"), "naïve déjà \uFFFD vu"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, err := Parse("F", []byte(tt.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != 1 || items[0].Title != tt.want {
+				t.Fatalf("got %+v, want one item titled %q", items, tt.want)
+			}
+		})
 	}
 }
