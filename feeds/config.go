@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -162,6 +163,11 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent, [funnel] %s)", k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"))}
 	}
 
+	for i, o := range raw.Ours {
+		if err := checkPlain(fmt.Sprintf("ours entry %d", i+1), o); err != nil {
+			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, "ours", -1), Msg: err.Error()}
+		}
+	}
 	cfg := Config{Path: path, Ours: raw.Ours}
 	seen := map[string]int{}
 	for i, rf := range raw.Feeds {
@@ -229,6 +235,9 @@ func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Conf
 		}
 		out := make([]string, 0, len(l.raw)) // set, even to []: replaces the defaults
 		for i, p := range l.raw {
+			if err := checkPlain(fmt.Sprintf("funnel.%s entry %d", l.key, i+1), p); err != nil {
+				return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", l.key), Msg: err.Error()}
+			}
 			p = strings.TrimSpace(p)
 			if p == "" {
 				return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", l.key),
@@ -240,7 +249,11 @@ func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Conf
 	}
 	if md.IsDefined("funnel", "track_link") {
 		fc.TrackLink = strings.TrimSpace(rf.TrackLink)
-		if err := checkTrackLink(fc.TrackLink); err != nil {
+		err := checkPlain("funnel.track_link", fc.TrackLink)
+		if err == nil {
+			err = checkTrackLink(fc.TrackLink)
+		}
+		if err != nil {
 			return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", "track_link"), Msg: err.Error()}
 		}
 	}
@@ -306,6 +319,38 @@ func typeErrorMsg(err error) string {
 		return fmt.Sprintf("%s must be a string (expected e.g. %s)", key, funnelExample("track_link"))
 	}
 	return msg
+}
+
+// checkPlain rejects a config string that must not reach a terminal: a
+// control character (ESC, BEL, CR, a C1 control...), a bidi control that
+// reorders what the user sees, a line separator or invalid UTF-8. Feed
+// names, ours names and track_link are all printed by the console, and
+// TOML's "\e", "\x1b" and "\u001b" escapes let a shared config or a pasted
+// OPML list carry an escape sequence in any string.
+//
+// Rejected rather than sanitized: the feed name is the store's key for the
+// feed, so quietly changing it would make the file and the screen disagree
+// (or collide with another feed's name), and the file is the user's to fix
+// once, with the line to look at.
+func checkPlain(key, value string) error {
+	if !utf8.ValidString(value) {
+		return fmt.Errorf("%s = %q is not valid UTF-8 (expected plain text; save the file as UTF-8)", key, value)
+	}
+	for _, r := range value {
+		var what string
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+			what = fmt.Sprintf("the control character U+%04X", r)
+		case isBidiControl(r):
+			what = fmt.Sprintf("the bidi control U+%04X, which reorders how text is displayed", r)
+		case r == 0x2028 || r == 0x2029:
+			what = fmt.Sprintf("the line separator U+%04X", r)
+		default:
+			continue
+		}
+		return fmt.Errorf("%s = %q contains %s (expected plain text: config strings are shown in the terminal; remove it)", key, value, what)
+	}
+	return nil
 }
 
 func checkFeedURL(raw string) error {

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"net/url"
 	"os"
@@ -13,6 +14,25 @@ import (
 // parseFeed checks one [[feed]] table for its kind. errAt builds a
 // ConfigError on the line of a key in this table.
 func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed, error) {
+	// Every string first: most are shown in the console (the name on every
+	// row, or the URL, query or hashtag a default name is made of).
+	type field struct{ key, label, value string } // label: how the message names it
+	plain := []field{
+		{"name", "name", rf.Name}, {"url", "url", rf.URL}, {"every", "every", rf.Every}, {"kind", "kind", rf.Kind},
+		{"server", "server", rf.Server}, {"token_env", "token_env", rf.TokenEnv}, {"token_file", "token_file", rf.TokenFile},
+		{"api_key_env", "api_key_env", rf.APIKeyEnv}, {"api_key_file", "api_key_file", rf.APIKeyFile},
+		{"api_username", "api_username", rf.APIUsername}, {"hashtag", "hashtag", rf.Hashtag},
+		{"subreddit", "subreddit", rf.Subreddit}, {"query", "query", rf.Query},
+	}
+	for i, c := range rf.Categories {
+		plain = append(plain, field{"categories", fmt.Sprintf("categories entry %d", i+1), c})
+	}
+	for _, f := range plain {
+		if err := checkPlain(f.label, f.value); err != nil {
+			return Feed{}, errAt(f.key, "%v", err)
+		}
+	}
+
 	kind := strings.ToLower(strings.TrimSpace(rf.Kind))
 	if kind == "" {
 		kind = KindFeed

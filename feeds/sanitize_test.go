@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -27,6 +28,10 @@ func TestSanitize(t *testing.T) {
 		{"ESC inside CSI restarts", "a\x1b[3\x1b[2Jb", "ab"},
 		{"malformed CSI keeps following text", "a\x1b[12\u00e9b", "aéb"},
 		{"lone ESC at end", "abc\x1b", "abc"},
+		{"raw 8-bit DCS to raw 8-bit ST", "a\x90payload\x9cb", "ab"},
+		{"ESC with intermediates", "a\x1b#8b\x1b%Gc\x1b(0d", "abcd"},
+		{"CAN aborts a string", "a\x1b]0;title\x18b", "ab"},
+		{"OSC 0 window title", "\x1b]0;pwned\x07text", "text"},
 		{"right-to-left override", "\u202etxt.exe", "txt.exe"},
 		{"all bidi controls", "a\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061cb", "ab"},
 		{"BEL backspace NUL DEL", "a\x07b\x08c\x00d\x7fe", "abcde"},
@@ -89,42 +94,59 @@ func checkSafe(t *testing.T, in, s string) {
 	}
 }
 
-func FuzzSanitize(f *testing.F) {
-	for _, seed := range []string{
-		"\x1b]52;c;aGVsbG8=\x07", "\x1b[2J\x1b[H", "\x1b]8;;http://x\x1b\\t\x1b]8;;\x1b\\",
-		"\x9b31m", "\u202etxt.exe", "a\r\n\r\n\r\nb", "\xe4\x1b[2J", "plain words 123",
-		"\x1bP\x1b\\", "\u009d\u009c", "日本語 👍",
-	} {
-		f.Add(seed)
+// Config strings reach the terminal too (the feed name is on every queue
+// row), and TOML escapes can put any control character in them: the file
+// is refused with the line and the offending value shown quoted.
+func TestParseConfigRejectsTerminalControls(t *testing.T) {
+	const feed = "[[feed]]\nurl = \"https://a.example/f\"\n"
+	tests := []struct {
+		name, text string
+		line       int
+		wants      []string
+	}{
+		{"ESC in a feed name", feed + "name = \"Blog\\u001b[2J\"\n", 3, []string{"feed 1", "name", `\x1b[2J`, "control character U+001B"}},
+		{"TOML \\e escape", feed + "name = \"Blog\\e]0;owned\\u0007\"\n", 3, []string{"U+001B"}},
+		{"OSC 52 in the second feed's name", feed + "name = \"ok\"\n\n[[feed]]\nurl = \"https://b.example/f\"\nname = \"b\\u001b]52;c;cm0gLXJmIH4=\\u0007\"\n", 7, []string{"feed 2", "U+001B"}},
+		{"C1 CSI as a literal rune", feed + "name = \"Blog\u009b2J\"\n", 3, []string{`\u009b`, "U+009B"}},
+		{"bidi override", feed + "name = \"\u202egnp.exe\"\n", 3, []string{`\u202e`, "bidi control U+202E"}},
+		{"CR overwrite", feed + "name = \"safe\\rEVIL\"\n", 3, []string{"U+000D"}},
+		{"tab", feed + "name = \"a\\tb\"\n", 3, []string{"U+0009"}},
+		{"BEL in a query", "[[feed]]\nkind = \"hn\"\nquery = \"quill\\u0007\"\n", 3, []string{"query", "U+0007"}},
+		{"ESC in a category", "[[feed]]\nkind = \"discourse\"\nurl = \"https://f.example\"\napi_key_env = \"K\"\napi_username = \"m\"\ncategories = [\"ok\", \"x\\u001b[H\"]\n", 6, []string{"categories entry 2", "U+001B"}},
+		{"ESC in an ours name", "ours = [\"Maya\", \"Team\\u001b[31m\"]\n" + feed, 1, []string{"ours entry 2", "U+001B"}},
+		{"OSC 8 in track_link", "[funnel]\ntrack_link = \"\\u001b]8;;https://evil.example/\\u001b\\\\https://s.example/?r={thread}\"\n", 2, []string{"funnel.track_link", "U+001B"}},
+		{"DEL in an intent pattern", "[funnel]\nintent = [\"price\\u007f\"]\n", 2, []string{"funnel.intent entry 1", "U+007F"}},
+		{"line separator", feed + "name = \"a\\u2028b\"\n", 3, []string{"line separator U+2028"}},
 	}
-	f.Fuzz(func(t *testing.T, in string) {
-		out := Sanitize(in)
-		checkSafe(t, in, out)
-		if again := Sanitize(out); again != out {
-			t.Fatalf("not idempotent: Sanitize(%q) = %q, then %q", in, out, again)
-		}
-		line := SanitizeLine(in)
-		checkSafe(t, in, line)
-		if strings.Contains(line, "\n") {
-			t.Fatalf("SanitizeLine(%q) = %q: has a newline", in, line)
-		}
-		// Text made only of ASCII letters, digits and spaces must keep
-		// every letter and digit, in order.
-		plain := true
-		var want strings.Builder
-		for i := 0; i < len(in); i++ {
-			switch c := in[i]; {
-			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-				want.WriteByte(c)
-			case c == ' ':
-			default:
-				plain = false
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig("/home/u/.config/parley/config.toml", []byte(tc.text))
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want a *ConfigError", err)
 			}
-		}
-		if plain {
-			if got := strings.ReplaceAll(out, " ", ""); got != want.String() {
-				t.Fatalf("Sanitize(%q) = %q: lost letters or digits (want %q)", in, out, want.String())
+			if ce.Line != tc.line {
+				t.Errorf("line = %d, want %d (%v)", ce.Line, tc.line, err)
 			}
-		}
-	})
+			msg := err.Error()
+			for _, w := range append(tc.wants, "/home/u/.config/parley/config.toml:", "expected plain text") {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+			// The message itself is printed: it shows the value quoted.
+			if err := unsafeText(msg, true); err != nil {
+				t.Errorf("error message %q is not safe to print: %v", msg, err)
+			}
+		})
+	}
+
+	// Printable Unicode is fine anywhere.
+	cfg, err := ParseConfig("c.toml", []byte("ours = [\"Maya (Quillstone)\", \"チーム\"]\n"+feed+"name = \"Café — 日本語 👍\"\n"))
+	if err != nil {
+		t.Fatalf("printable names refused: %v", err)
+	}
+	if cfg.Feeds[0].Name != "Café — 日本語 👍" {
+		t.Errorf("name = %q", cfg.Feeds[0].Name)
+	}
 }
