@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // hostileE2EBody is a comment that tries to set tmux's window title (OSC 0
@@ -111,5 +112,17 @@ func TestE2EHostileFeedCannotDriveTheTerminal(t *testing.T) {
 	}
 	if out, err := exec.Command("tmux", "-S", s.socket, "show-buffer").CombinedOutput(); err == nil {
 		t.Errorf("tmux show-buffer has a buffer after rendering the feed: %q", out)
+	}
+
+	// The control: a real OSC 52 in this tmux does make a buffer, so the
+	// empty clipboard above means something (a tmux that ignored OSC 52
+	// would make this test pass without checking anything).
+	s.tmux("new-window", "-d", "printf '\\033]52;c;Y29udHJvbA==\\a'; sleep 5")
+	deadline := time.Now().Add(5 * time.Second)
+	for s.tmux("list-buffers") == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("control failed: tmux made no buffer from a real OSC 52, so the clipboard check proves nothing")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
