@@ -64,6 +64,7 @@ type rawConfig struct {
 		MaxBytes      int64  `toml:"max_bytes"`
 		PerHost       int    `toml:"per_host"`
 		MaxConcurrent int    `toml:"max_concurrent"`
+		MaxItems      int    `toml:"max_items"`
 	} `toml:"fetch"`
 	Funnel rawFunnel `toml:"funnel"`
 }
@@ -160,7 +161,7 @@ func ParseConfig(path string, data []byte) (Config, error) {
 				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)}
 		}
 		return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent, [funnel] %s)", k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"))}
+			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s)", k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"))}
 	}
 
 	for i, o := range raw.Ours {
@@ -197,7 +198,7 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	for _, c := range []struct {
 		key string
 		v   int64
-	}{{"max_bytes", fo.MaxBytes}, {"per_host", int64(fo.PerHost)}, {"max_concurrent", int64(fo.MaxConcurrent)}} {
+	}{{"max_bytes", fo.MaxBytes}, {"per_host", int64(fo.PerHost)}, {"max_concurrent", int64(fo.MaxConcurrent)}, {"max_items", int64(fo.MaxItems)}} {
 		if c.v < 0 {
 			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, c.key, -1),
 				Msg: fmt.Sprintf("fetch.%s = %d (expected a positive number)", c.key, c.v)}
@@ -206,6 +207,7 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	cfg.Fetch.MaxBytes = fo.MaxBytes
 	cfg.Fetch.PerHost = fo.PerHost
 	cfg.Fetch.MaxConcurrent = fo.MaxConcurrent
+	cfg.Fetch.MaxItems = fo.MaxItems
 
 	fc, err := parseFunnel(path, text, raw.Funnel, md)
 	if err != nil {

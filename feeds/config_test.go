@@ -23,8 +23,9 @@ every = "5m"
 url = "/srv/reviews.atom"
 
 [fetch]
-timeout  = "20s"
-per_host = 2
+timeout   = "20s"
+per_host  = 2
+max_items = 500
 
 [funnel]
 intent     = ["price", "  how much  "]
@@ -40,7 +41,7 @@ track_link = "https://shop.example.com/buy?ref={thread}&src=parley"
 	if cfg.Feeds[1].Name != "/srv/reviews.atom" || cfg.Feeds[1].Every != DefaultEvery {
 		t.Errorf("defaults not applied: %+v", cfg.Feeds[1])
 	}
-	if cfg.Fetch.Timeout != 20*time.Second || cfg.Fetch.PerHost != 2 {
+	if cfg.Fetch.Timeout != 20*time.Second || cfg.Fetch.PerHost != 2 || cfg.Fetch.MaxItems != 500 {
 		t.Errorf("fetch = %+v", cfg.Fetch)
 	}
 	if len(cfg.Ours) != 1 || cfg.Ours[0] != "Maya (Quillstone)" {
