@@ -41,6 +41,8 @@ Usage:
   parley conversions import FILE     attribute sales (CSV or JSON lines of ref, amount,
                                      currency, time) to threads by their tracked-link ref
   parley doctor                      check config, secrets, database and permissions
+  parley backup FILE                 write a consistent copy of the database to FILE,
+                                     also while the console runs
 
 Flags (everywhere):
   --config PATH   config file (default %s)
@@ -81,6 +83,7 @@ var commands = map[string]command{
 	"export":      {exportUsage, exportCmd},
 	"conversions": {conversionsUsage, conversionsCmd},
 	"doctor":      {doctorUsage, doctorCmd},
+	"backup":      {backupUsage, backupCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
@@ -301,6 +304,12 @@ func console(opts options, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	// parley backup asks a running console for a copy on this socket.
+	if stop, err := st.ServeControl(context.Background()); err != nil {
+		slog.Warn("no control socket: parley backup cannot copy the database while this console runs", "err", err)
+	} else {
+		defer stop()
+	}
 
 	if opts.demo {
 		// Local files: ingest before the first frame so the demo opens

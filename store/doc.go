@@ -212,4 +212,13 @@
 //     trailing fields that read as zero from older records. Nothing is
 //     rewritten, but the version goes up so an older parley refuses the
 //     file rather than ignore replies waiting in its outbox.
+//
+// # Control socket
+//
+// The parley that holds the database (the console) listens on a unix
+// socket beside it, <db>.sock (0600, in the 0700 directory; same-uid
+// peers only), since its lock keeps other processes from even reading the
+// file. It answers one line per connection: "backup PATH" writes a copy
+// from one read transaction (control.go). A socket nobody answers on is
+// left by a killed parley and replaced on the next start.
 package store
