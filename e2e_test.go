@@ -99,7 +99,7 @@ func TestE2EDraftSurvivesKilledSession(t *testing.T) {
 	s.waitFor("WAITING FOR A REPLY")
 	s.keys("j")
 	s.keys("Enter")
-	s.waitFor("started")
+	s.waitFor("Stage history")
 	s.keys("r")
 	s.waitFor("ctrl+s copy + record")
 	const draft = "Thanks for the report, checking the sync logs now"
