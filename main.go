@@ -401,7 +401,11 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 		case r.NotModified:
 			fmt.Fprintf(stdout, "✓ %s not modified (%s)\n", name, r.Duration.Round(time.Millisecond))
 		default:
-			fmt.Fprintf(stdout, "✓ %s %d new / %d items (%s)\n", name, res.New, len(r.Items), r.Duration.Round(time.Millisecond))
+			skipped := ""
+			if r.Truncated > 0 {
+				skipped = fmt.Sprintf(", %d older skipped: over the %d-item limit per poll ([fetch] max_items)", r.Truncated, len(r.Items))
+			}
+			fmt.Fprintf(stdout, "✓ %s %d new / %d items (%s%s)\n", name, res.New, len(r.Items), r.Duration.Round(time.Millisecond), skipped)
 		}
 	})
 	if failed == len(cfg.Feeds) {
