@@ -36,6 +36,10 @@ func doctorCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "\n%d %s to fix.\n", d.problems, map[bool]string{true: "problem", false: "problems"}[d.problems == 1])
 		return 1
 	}
+	if d.unchecked != "" {
+		fmt.Fprintf(stdout, "\nNothing to fix in what was checked (not checked: %s).\n", d.unchecked)
+		return 0
+	}
 	fmt.Fprintln(stdout, "\nAll good.")
 	return 0
 }
@@ -43,6 +47,8 @@ func doctorCmd(opts options, args []string, stdout, stderr io.Writer) int {
 type doctor struct {
 	out      io.Writer
 	problems int
+	// unchecked names what could not be checked (a database in use).
+	unchecked string
 }
 
 func (d *doctor) ok(format string, args ...any) {
@@ -101,6 +107,7 @@ func (d *doctor) database(opts options) {
 	st, err := store.Open(path, store.Options{Timeout: 2 * time.Second})
 	if errors.Is(err, store.ErrLocked) {
 		d.note("database: %s is in use by a running parley; quit it to check its integrity", path)
+		d.unchecked = "the database's integrity"
 		return
 	}
 	if err != nil {
