@@ -471,6 +471,7 @@ func TestFetchGzipBombMemory(t *testing.T) {
 			// freed or not, so it also bounds the peak; HeapAlloc after the
 			// fact would miss a huge buffer already collected.
 			const bound = 64 << 20
+			t.Logf("%s: %d MiB allocated while fetching a %d MiB bomb", tt.name, (after.TotalAlloc-before.TotalAlloc)>>20, gzipBombSize>>20)
 			if grew := after.TotalAlloc - before.TotalAlloc; grew > bound {
 				t.Errorf("fetch allocated %d MiB for a %d MiB bomb; want under %d MiB (the cap is 10 MiB)", grew>>20, gzipBombSize>>20, bound>>20)
 			}
