@@ -388,8 +388,7 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 	for _, f := range cfg.Feeds {
 		nameW = max(nameW, len(f.Name))
 	}
-	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
-		res, ingestErr := st.Ingest(r, time.Now())
+	report := func(r feeds.Result, res store.IngestResult, ingestErr error) {
 		name := r.Feed + ":" + strings.Repeat(" ", max(0, nameW-len(r.Feed)))
 		switch {
 		case r.Err != nil:
@@ -407,7 +406,25 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintf(stdout, "✓ %s %d new / %d items (%s%s)\n", name, res.New, len(r.Items), r.Duration.Round(time.Millisecond), skipped)
 		}
+	}
+	// Results are stored in batches: one commit (one fsync) per batch
+	// instead of per feed makes a cold fetch of hundreds of feeds about
+	// twice as fast (BenchmarkIngest10kBatch).
+	const batchSize = 25
+	var pending []feeds.Result
+	flush := func() {
+		outs, errs := st.IngestBatch(pending, time.Now())
+		for i, r := range pending {
+			report(r, outs[i], errs[i])
+		}
+		pending = pending[:0]
+	}
+	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
+		if pending = append(pending, r); len(pending) >= batchSize {
+			flush()
+		}
 	})
+	flush()
 	if failed == len(cfg.Feeds) {
 		fmt.Fprintf(stderr, "parley fetch: every feed failed\n")
 		return 1

@@ -41,7 +41,13 @@ func benchItems(feed string, n int, base time.Time) []feeds.Item {
 	return items
 }
 
-func BenchmarkIngest10k(b *testing.B) {
+func BenchmarkIngest10k(b *testing.B) { benchIngest10k(b, 1) }
+
+// BenchmarkIngest10kBatch is how parley fetch stores a cold fetch: results
+// in batches of 50 per transaction.
+func BenchmarkIngest10kBatch(b *testing.B) { benchIngest10k(b, 50) }
+
+func benchIngest10k(b *testing.B, batch int) {
 	const feedsN, perFeed = 100, 100
 	results := make([]feeds.Result, feedsN)
 	for f := range feedsN {
@@ -61,12 +67,14 @@ func BenchmarkIngest10k(b *testing.B) {
 		}
 		b.StartTimer()
 		stored := 0
-		for _, res := range results {
-			r, err := s.Ingest(res, now)
-			if err != nil {
-				b.Fatal(err)
+		for i := 0; i < len(results); i += batch {
+			outs, errs := s.IngestBatch(results[i:min(i+batch, len(results))], now)
+			for j, r := range outs {
+				if errs[j] != nil {
+					b.Fatal(errs[j])
+				}
+				stored += r.New
 			}
-			stored += r.New
 		}
 		b.StopTimer()
 		st := s.db.Stats()

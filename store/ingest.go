@@ -29,49 +29,89 @@ func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
 	if res.Feed == "" {
 		return IngestResult{}, errors.New("store poll result: it names no feed")
 	}
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC()
+	now = ingestTime(now)
 	var out IngestResult
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		out = IngestResult{}
-		fs, err := loadFeedState(tx, res.Feed)
-		if err != nil {
-			return err
-		}
-		fs.LastFetch = now
-		if res.Err != nil {
-			fs.LastError = res.Err.Error()
-			return putFeedState(tx, &fs)
-		}
-		if !res.NotModified {
-			fs.ETag = res.State.ETag
-			fs.LastModified = res.State.LastModified
-			in := ingester{
-				an:       s.an,
-				tx:       tx,
-				msgs:     tx.Bucket(bucketMessages),
-				index:    tx.Bucket(bucketThreadMsgs),
-				ours:     s.oursSnapshot(),
-				touched:  map[string]*touchedThread{},
-				contacts: newContactBook(tx),
-				out:      &out,
-			}
-			if err := in.run(res, now); err != nil {
-				return err
-			}
-		}
-		fs.LastSuccess = now
-		fs.LastError = ""
-		fs.LastNew = out.New
-		fs.Items += out.New
-		return putFeedState(tx, &fs)
+	err := s.db.Update(func(tx *bolt.Tx) (err error) {
+		out, err = s.ingestTx(tx, res, now)
+		return err
 	})
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("store items from feed %s: %w", res.Feed, err)
 	}
 	return out, nil
+}
+
+// IngestBatch stores several poll results in one transaction, as Ingest
+// would one by one: a cold fetch of hundreds of feeds then pays for one
+// commit (one fsync) instead of hundreds. If the batch fails, each result
+// is stored on its own, so one bad result cannot keep the others out;
+// errs[i] is then that result's error.
+func (s *Store) IngestBatch(results []feeds.Result, now time.Time) (outs []IngestResult, errs []error) {
+	now = ingestTime(now)
+	outs, errs = make([]IngestResult, len(results)), make([]error, len(results))
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for i, res := range results {
+			if res.Feed == "" {
+				return errors.New("store poll result: it names no feed")
+			}
+			out, err := s.ingestTx(tx, res, now)
+			if err != nil {
+				return fmt.Errorf("store items from feed %s: %w", res.Feed, err)
+			}
+			outs[i] = out
+		}
+		return nil
+	})
+	if err == nil {
+		return outs, errs
+	}
+	for i, res := range results {
+		outs[i], errs[i] = s.Ingest(res, now)
+	}
+	return outs, errs
+}
+
+func ingestTime(now time.Time) time.Time {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return now.UTC()
+}
+
+// ingestTx is Ingest's work inside a write transaction.
+func (s *Store) ingestTx(tx *bolt.Tx, res feeds.Result, now time.Time) (IngestResult, error) {
+	var out IngestResult
+	fs, err := loadFeedState(tx, res.Feed)
+	if err != nil {
+		return out, err
+	}
+	fs.LastFetch = now
+	if res.Err != nil {
+		fs.LastError = res.Err.Error()
+		return out, putFeedState(tx, &fs)
+	}
+	if !res.NotModified {
+		fs.ETag = res.State.ETag
+		fs.LastModified = res.State.LastModified
+		in := ingester{
+			an:       s.an,
+			tx:       tx,
+			msgs:     tx.Bucket(bucketMessages),
+			index:    tx.Bucket(bucketThreadMsgs),
+			ours:     s.oursSnapshot(),
+			touched:  map[string]*touchedThread{},
+			contacts: newContactBook(tx),
+			out:      &out,
+		}
+		if err := in.run(res, now); err != nil {
+			return IngestResult{}, err
+		}
+	}
+	fs.LastSuccess = now
+	fs.LastError = ""
+	fs.LastNew = out.New
+	fs.Items += out.New
+	return out, putFeedState(tx, &fs)
 }
 
 // touchedThread is a thread changed during one Ingest; it is written once

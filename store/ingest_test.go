@@ -349,3 +349,46 @@ func TestIngestNeedsFeedName(t *testing.T) {
 		t.Error("Ingest without a feed name succeeded")
 	}
 }
+
+// IngestBatch stores what Ingest would, result by result, and one result
+// that cannot be stored does not keep the others out.
+func TestIngestBatchMatchesIngestAndIsolatesABadResult(t *testing.T) {
+	results := []feeds.Result{
+		result("a", item("a1", "ann", 1), item("a2", "bob", 2, replyTo("a1"))),
+		result("b", item("b1", "cat", 3)),
+		result("c", item("c1", "dan", 4)),
+	}
+	one, batch := openTest(t), openTest(t)
+	for _, r := range results {
+		mustIngest(t, one, r, at(10))
+	}
+	outs, errs := batch.IngestBatch(results, at(10))
+	for i := range results {
+		if errs[i] != nil || outs[i].New != len(results[i].Items) {
+			t.Fatalf("result %d: %+v, %v", i, outs[i], errs[i])
+		}
+	}
+	checkIndexes(t, batch)
+	q1, _ := one.Queue(at(10))
+	q2, _ := batch.Queue(at(10))
+	if len(q1) != 3 || len(q2) != len(q1) {
+		t.Fatalf("queues: %d one by one, %d batched", len(q1), len(q2))
+	}
+	for i := range q1 {
+		if q1[i].ID != q2[i].ID || q1[i].Messages != q2[i].Messages || q1[i].Stage != q2[i].Stage {
+			t.Errorf("queue row %d differs: %+v vs %+v", i, q1[i], q2[i])
+		}
+	}
+
+	// An ID over bbolt's 32 KiB key limit fails its own result only.
+	bad := result("d", item(strings.Repeat("x", 40000), "eve", 5))
+	s := openTest(t)
+	outs, errs = s.IngestBatch([]feeds.Result{results[1], bad, results[2]}, at(10))
+	if errs[0] != nil || errs[2] != nil || outs[0].New != 1 || outs[2].New != 1 {
+		t.Errorf("good results around a bad one: %+v %v / %+v %v", outs[0], errs[0], outs[2], errs[2])
+	}
+	if errs[1] == nil {
+		t.Error("the bad result reported no error")
+	}
+	checkIndexes(t, s)
+}
