@@ -57,6 +57,9 @@ type App struct {
 	pendingOpen string
 
 	fetching map[string]bool
+	// queueLoading: a queue read is in flight; queueStale: the queue
+	// changed since it began (see reloadQueue).
+	queueLoading, queueStale bool
 	// sending holds the outbox keys with an attempt in flight, so one
 	// reply is never sent by two commands at once.
 	sending   map[string]bool
@@ -99,7 +102,7 @@ func welcomeText(s *Styles, configPath string) string {
 }
 
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadQueue(a.c.Store, a.c.Now()), loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(), loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store)}
 	if a.deps.Poller != nil {
 		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
 	}
@@ -158,7 +161,17 @@ func (a *App) setStatus(text string, isErr bool) {
 	a.status, a.statusErr = text, isErr
 }
 
-func (a *App) reloadQueue() tea.Cmd { return loadQueue(a.c.Store, a.c.Now()) }
+// reloadQueue reads the queue again. At most one read is in flight: a
+// request meanwhile (hundreds of feeds arriving at start-up) marks the
+// queue stale and one more read follows, instead of one per feed.
+func (a *App) reloadQueue() tea.Cmd {
+	if a.queueLoading {
+		a.queueStale = true
+		return nil
+	}
+	a.queueLoading = true
+	return loadQueue(a.c.Store, a.c.Now())
+}
 
 // refreshView reloads what the funnel or contacts view shows when it is on
 // display (entering a view loads it anyway).
@@ -423,11 +436,20 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case queueLoadedMsg:
+		a.queueLoading = false
+		var again tea.Cmd
+		if a.queueStale {
+			a.queueStale = false
+			again = a.reloadQueue()
+		}
 		if msg.err != nil {
 			a.setStatus("Could not read the queue: "+msg.err.Error(), true)
-			return nil
+			return again
 		}
 		a.queue.setThreads(msg.threads, msg.drafts)
+		if again != nil {
+			return again
+		}
 	case openedMsg:
 		if msg.thread.ID != a.pendingOpen && msg.err == nil {
 			return nil

@@ -44,3 +44,24 @@ func TestFeedsViewShowsBackoffAndKinds(t *testing.T) {
 		t.Errorf("a single failure reads as a backoff:\n%s", out)
 	}
 }
+
+// Hundreds of feeds arriving at start-up must not each re-read a big
+// queue: reads in flight coalesce into one more.
+func TestQueueReloadsCoalesce(t *testing.T) {
+	app := newTestApp(testStore(t))
+	if app.reloadQueue() == nil {
+		t.Fatal("the first reload read nothing")
+	}
+	for range 100 {
+		if app.reloadQueue() != nil {
+			t.Fatal("a reload started while one is in flight")
+		}
+	}
+	// The read in flight lands: exactly one more follows, then none.
+	if app.handleResult(queueLoadedMsg{}) == nil {
+		t.Fatal("the queue changed during the read, but no read followed")
+	}
+	if cmd := app.handleResult(queueLoadedMsg{}); cmd != nil {
+		t.Error("a second extra read followed with nothing changed")
+	}
+}
