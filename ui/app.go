@@ -102,7 +102,8 @@ func welcomeText(s *Styles, configPath string) string {
 }
 
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(), loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadQueueHead(a.c.Store, a.c.Now()), a.reloadQueue(),
+		loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store)}
 	if a.deps.Poller != nil {
 		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
 	}
@@ -435,6 +436,12 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch msg := msg.(type) {
+	case queueHeadMsg:
+		// Only before the whole queue has arrived; errors wait for it.
+		if msg.err == nil && !a.queue.loaded {
+			a.queue.setThreads(msg.threads, nil)
+			a.queue.total = msg.total
+		}
 	case queueLoadedMsg:
 		a.queueLoading = false
 		var again tea.Cmd

@@ -24,6 +24,24 @@ type queueLoadedMsg struct {
 	err     error
 }
 
+// queueHeadMsg is the first screenful of the queue, read at start-up so
+// the first frame has rows before the whole queue is decoded.
+type queueHeadMsg struct {
+	threads []store.Thread
+	total   int
+	err     error
+}
+
+// queueHeadRows is more than any terminal shows at once.
+const queueHeadRows = 200
+
+func loadQueueHead(st *store.Store, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		head, total, err := st.QueueHead(now, queueHeadRows)
+		return queueHeadMsg{threads: head, total: total, err: err}
+	}
+}
+
 func loadQueue(st *store.Store, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		threads, err := st.Queue(now)

@@ -24,6 +24,9 @@ type queueScreen struct {
 	width   int
 	height  int
 	loaded  bool
+	// total is the queue's length: more than len(threads) while only its
+	// first screenful has been read (queueHeadMsg).
+	total int
 	// welcome replaces the empty list when nothing is configured.
 	welcome string
 }
@@ -41,7 +44,10 @@ func (q *queueScreen) SetSize(w, h int) {
 // it is still queued (new items arriving must not move the user's place).
 func (q *queueScreen) setThreads(threads []store.Thread, drafts map[string]bool) {
 	selected := q.selectedID()
-	q.threads, q.drafts, q.loaded = threads, drafts, true
+	q.threads, q.drafts, q.loaded, q.total = threads, drafts, true, len(threads)
+	if q.drafts == nil {
+		q.drafts = map[string]bool{}
+	}
 	q.cursor = clampInt(q.cursor, 0, len(threads)-1)
 	if selected != "" {
 		for i, t := range threads {
@@ -141,7 +147,7 @@ func (q *queueScreen) View() string {
 	feedW, authorW, previewW := q.columns()
 	var b strings.Builder
 	header := "    " + fit("FEED", feedW) + " " + fit("FROM", authorW) + " " + fit("STAGE", badgeWidth) + " " +
-		fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", len(q.threads)), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
+		fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", max(q.total, len(q.threads))), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
 	b.WriteString(s.Muted.Render(fit(header, q.width)))
 	now := q.c.Now()
 	end := min(len(q.threads), q.offset+q.rows())
