@@ -70,6 +70,25 @@ func migrate(tx *bolt.Tx, path string, env migrateEnv) error {
 	return nil
 }
 
+// upToDate reports whether the file is at this build's schema version
+// with every bucket in place: then Open has nothing to write.
+func upToDate(tx *bolt.Tx) bool {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return false
+	}
+	v := meta.Get(keySchemaVersion)
+	if len(v) != 8 || uint64FromBytes(v) != schemaVersion() {
+		return false
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			return false
+		}
+	}
+	return true
+}
+
 func createBuckets(tx *bolt.Tx) error {
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {

@@ -112,6 +112,15 @@ func Open(path string, o Options) (*Store, error) {
 		an = def
 	}
 	env := migrateEnv{analyzer: an, now: time.Now().UTC()}
+	// A write transaction commits (and fsyncs) even when it changes
+	// nothing, so a file that is already current is only read.
+	var current bool
+	_ = db.View(func(tx *bolt.Tx) error { current = upToDate(tx); return nil })
+	if current {
+		s := &Store{db: db, path: path, an: an}
+		s.SetOurs(o.Ours)
+		return s, nil
+	}
 	if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) }); err != nil {
 		_ = db.Close()
 		return nil, err
