@@ -78,12 +78,6 @@ type discourseCategory struct {
 	slug, name string
 }
 
-type discourseFault struct {
-	n          int
-	status     int
-	retryAfter string
-}
-
 // Discourse is a fake forum. All its methods are safe for concurrent use,
 // including while requests are served.
 type Discourse struct {
@@ -99,8 +93,8 @@ type Discourse struct {
 	posts      []*DiscoursePost // by ID
 	created    []DiscourseCreated
 	requests   []string
-	failPosts  discourseFault
-	failFetch  discourseFault
+	failPosts  fault
+	failFetch  fault
 	cutCreate  int
 	nextTopic  int
 	nextPost   int
@@ -228,7 +222,7 @@ func (d *Discourse) Requests() []string {
 func (d *Discourse) FailPosts(n, status int, retryAfter string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.failPosts = discourseFault{n: n, status: status, retryAfter: retryAfter}
+	d.failPosts = fault{n: n, status: status, retryAfter: retryAfter}
 }
 
 // FailFetch is FailPosts for the next n GET requests with valid
@@ -236,7 +230,7 @@ func (d *Discourse) FailPosts(n, status int, retryAfter string) {
 func (d *Discourse) FailFetch(n, status int, retryAfter string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.failFetch = discourseFault{n: n, status: status, retryAfter: retryAfter}
+	d.failFetch = fault{n: n, status: status, retryAfter: retryAfter}
 }
 
 // CutAfterCreate makes the next n successful POST /posts.json create the
@@ -562,15 +556,11 @@ func discourseCreateRequest(contentType string, data []byte) (discourseNewPost, 
 }
 
 // fault answers the request with the pending fault f, if any.
-func (d *Discourse) fault(w http.ResponseWriter, f *discourseFault) bool {
-	d.mu.Lock()
-	if f.n <= 0 {
-		d.mu.Unlock()
+func (d *Discourse) fault(w http.ResponseWriter, f *fault) bool {
+	status, retryAfter, ok := f.take(&d.mu)
+	if !ok {
 		return false
 	}
-	f.n--
-	status, retryAfter := f.status, f.retryAfter
-	d.mu.Unlock()
 
 	if retryAfter != "" {
 		w.Header().Set("Retry-After", retryAfter)

@@ -166,17 +166,10 @@ type Mastodon struct {
 	posted        []MastodonPost
 	keys          map[string]*MastodonStatus // Idempotency-Key -> status created
 	requests      []string
-	failPosts     mastodonFault
-	failFetch     mastodonFault
+	failPosts     fault
+	failFetch     fault
 	cutPosts      int
 	stall         time.Duration
-}
-
-// mastodonFault is a run of answers to fail with.
-type mastodonFault struct {
-	n          int
-	status     int
-	retryAfter string
 }
 
 // NewMastodon starts a fake server; Close it when done.
@@ -362,7 +355,7 @@ func (m *Mastodon) Requests() []string {
 func (m *Mastodon) FailPosts(n, status int, retryAfter string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.failPosts = mastodonFault{n: n, status: status, retryAfter: retryAfter}
+	m.failPosts = fault{n: n, status: status, retryAfter: retryAfter}
 }
 
 // FailFetch makes the next n GET /api/v1/notifications answer status,
@@ -370,7 +363,7 @@ func (m *Mastodon) FailPosts(n, status int, retryAfter string) {
 func (m *Mastodon) FailFetch(n, status int, retryAfter string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.failFetch = mastodonFault{n: n, status: status, retryAfter: retryAfter}
+	m.failFetch = fault{n: n, status: status, retryAfter: retryAfter}
 }
 
 // CutAfterCreate makes the next n POST /api/v1/statuses create the status
@@ -629,15 +622,11 @@ func mastodonCut(w http.ResponseWriter, body []byte) {
 }
 
 // fail answers from a pending fault, if any.
-func (m *Mastodon) fail(w http.ResponseWriter, f *mastodonFault) bool {
-	m.mu.Lock()
-	if f.n <= 0 {
-		m.mu.Unlock()
+func (m *Mastodon) fail(w http.ResponseWriter, f *fault) bool {
+	status, retryAfter, ok := f.take(&m.mu)
+	if !ok {
 		return false
 	}
-	f.n--
-	status, retryAfter := f.status, f.retryAfter
-	m.mu.Unlock()
 
 	now := time.Now()
 	switch status {
