@@ -141,15 +141,7 @@ func TestParseConfigErrorsNameLineAndExpectation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseConfig("/home/u/.config/parley/config.toml", []byte(tc.text))
-			var ce *ConfigError
-			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want a *ConfigError", err)
-			}
-			if ce.Line != tc.line {
-				t.Errorf("line = %d, want %d (%v)", ce.Line, tc.line, err)
-			}
-			msg := err.Error()
+			msg := configErrorAt(t, tc.text, tc.line)
 			if !strings.HasPrefix(msg, "/home/u/.config/parley/config.toml:") {
 				t.Errorf("message does not start with file:line: %q", msg)
 			}
@@ -245,5 +237,69 @@ func TestSecretLoad(t *testing.T) {
 	}
 	if _, err := (Secret{File: filepath.Join(dir, "none")}).Load(); !errors.Is(err, ErrNoSecret) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// configErrorAt parses text as a config file that must be refused with a
+// *ConfigError on line, and returns its message.
+func configErrorAt(t *testing.T, text string, line int) string {
+	t.Helper()
+	_, err := ParseConfig("/home/u/.config/parley/config.toml", []byte(text))
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a *ConfigError", err)
+	}
+	if ce.Line != line {
+		t.Errorf("line = %d, want %d (%v)", ce.Line, line, err)
+	}
+	return err.Error()
+}
+
+// Config strings reach the terminal too (the feed name is on every queue
+// row), and TOML escapes can put any control character in them: the file
+// is refused with the line and the offending value shown quoted.
+func TestParseConfigRejectsTerminalControls(t *testing.T) {
+	const feed = "[[feed]]\nurl = \"https://a.example/f\"\n"
+	tests := []struct {
+		name, text string
+		line       int
+		wants      []string
+	}{
+		{"ESC in a feed name", feed + "name = \"Blog\\u001b[2J\"\n", 3, []string{"feed 1", "name", `\x1b[2J`, "control character U+001B"}},
+		{"TOML \\e escape", feed + "name = \"Blog\\e]0;owned\\u0007\"\n", 3, []string{"U+001B"}},
+		{"OSC 52 in the second feed's name", feed + "name = \"ok\"\n\n[[feed]]\nurl = \"https://b.example/f\"\nname = \"b\\u001b]52;c;cm0gLXJmIH4=\\u0007\"\n", 7, []string{"feed 2", "U+001B"}},
+		{"C1 CSI as a literal rune", feed + "name = \"Blog\u009b2J\"\n", 3, []string{`\u009b`, "U+009B"}},
+		{"bidi override", feed + "name = \"\u202egnp.exe\"\n", 3, []string{`\u202e`, "bidi control U+202E"}},
+		{"CR overwrite", feed + "name = \"safe\\rEVIL\"\n", 3, []string{"U+000D"}},
+		{"tab", feed + "name = \"a\\tb\"\n", 3, []string{"U+0009"}},
+		{"BEL in a query", "[[feed]]\nkind = \"hn\"\nquery = \"quill\\u0007\"\n", 3, []string{"query", "U+0007"}},
+		{"ESC in a category", "[[feed]]\nkind = \"discourse\"\nurl = \"https://f.example\"\napi_key_env = \"K\"\napi_username = \"m\"\ncategories = [\"ok\", \"x\\u001b[H\"]\n", 6, []string{"categories entry 2", "U+001B"}},
+		{"ESC in an ours name", "ours = [\"Maya\", \"Team\\u001b[31m\"]\n" + feed, 1, []string{"ours entry 2", "U+001B"}},
+		{"OSC 8 in track_link", "[funnel]\ntrack_link = \"\\u001b]8;;https://evil.example/\\u001b\\\\https://s.example/?r={thread}\"\n", 2, []string{"funnel.track_link", "U+001B"}},
+		{"DEL in an intent pattern", "[funnel]\nintent = [\"price\\u007f\"]\n", 2, []string{"funnel.intent entry 1", "U+007F"}},
+		{"line separator", feed + "name = \"a\\u2028b\"\n", 3, []string{"line separator U+2028"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := configErrorAt(t, tc.text, tc.line)
+			for _, w := range append(tc.wants, "/home/u/.config/parley/config.toml:", "expected plain text") {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+			// The message itself is printed: it shows the value quoted.
+			if err := unsafeText(msg, true); err != nil {
+				t.Errorf("error message %q is not safe to print: %v", msg, err)
+			}
+		})
+	}
+
+	// Printable Unicode is fine anywhere.
+	cfg, err := ParseConfig("c.toml", []byte("ours = [\"Maya (Quillstone)\", \"チーム\"]\n"+feed+"name = \"Café — 日本語 👍\"\n"))
+	if err != nil {
+		t.Fatalf("printable names refused: %v", err)
+	}
+	if cfg.Feeds[0].Name != "Café — 日本語 👍" {
+		t.Errorf("name = %q", cfg.Feeds[0].Name)
 	}
 }
