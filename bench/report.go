@@ -113,37 +113,19 @@ func median[T cmp.Ordered](xs []T) T {
 	return s[len(s)/2]
 }
 
-func walls(rs []run) []time.Duration {
-	out := make([]time.Duration, len(rs))
+// field picks one figure out of every run.
+func field[R, V any](rs []R, get func(R) V) []V {
+	out := make([]V, len(rs))
 	for i, r := range rs {
-		out[i] = r.Wall
+		out[i] = get(r)
 	}
 	return out
 }
 
-func rsses(rs []run) []int64 {
-	out := make([]int64, len(rs))
-	for i, r := range rs {
-		out[i] = r.MaxRSS
-	}
-	return out
-}
-
-func startups(rs []tuiRun) []time.Duration {
-	out := make([]time.Duration, len(rs))
-	for i, r := range rs {
-		out[i] = r.Startup
-	}
-	return out
-}
-
-func peaks(rs []tuiRun) []int64 {
-	out := make([]int64, len(rs))
-	for i, r := range rs {
-		out[i] = r.PeakRSS
-	}
-	return out
-}
+func wall(r run) time.Duration       { return r.Wall }
+func maxRSS(r run) int64             { return r.MaxRSS }
+func startup(r tuiRun) time.Duration { return r.Startup }
+func peakRSS(r tuiRun) int64         { return r.PeakRSS }
 
 // ratio is newsboat ÷ parley: above 1, parley is faster or smaller.
 func ratio[T int64 | time.Duration](newsboat, parley T) string {
@@ -176,22 +158,22 @@ func (r *results) table(w io.Writer, cfg config) {
 	}
 	if len(r.IngestParley) > 0 {
 		c := cfg.Ingest
-		p, n := median(walls(r.IngestParley)), median(walls(r.IngestNewsboat))
+		p, n := median(field(r.IngestParley, wall)), median(field(r.IngestNewsboat, wall))
 		have := len(r.IngestNewsboat) > 0
 		ok := p < 2*time.Second*time.Duration(c.total())/25_000 && have && float64(n)/float64(p) >= 10
 		rows = append(rows, row{
 			fmt.Sprintf("1 ingest %d feeds x %d items (%s) from loopback, cold, wall", c.Feeds, c.Items, thousands(c.total())),
 			fmtDur(p), nbOr(fmtDur(n)+" (defaults)", have), ratio(n, p), "< 2 s per 25k items, ≥ 10x newsboat defaults", verdict(ok)})
 		if len(r.IngestNewsboatThreads) > 0 {
-			t := median(walls(r.IngestNewsboatThreads))
+			t := median(field(r.IngestNewsboatThreads, wall))
 			rows = append(rows, row{"1 ingest, newsboat with reload-threads " + strconv.Itoa(r.ReloadThreads), "", fmtDur(t), ratio(t, p), "", ""})
 		}
-		pm, nm := median(rsses(r.IngestParley)), median(rsses(r.IngestNewsboat))
+		pm, nm := median(field(r.IngestParley, maxRSS)), median(field(r.IngestNewsboat, maxRSS))
 		rows = append(rows, row{"3 peak RSS during ingest", fmtBytes(pm), nbOr(fmtBytes(nm), have), ratio(nm, pm), "", ""})
 	}
 	if len(r.StartParley) > 0 {
 		threads := r.DB.Threads
-		p, n, a := median(startups(r.StartParley)), median(startups(r.StartNewsboat)), median(startups(r.StartAnalyzed))
+		p, n, a := median(field(r.StartParley, startup)), median(field(r.StartNewsboat, startup)), median(field(r.StartAnalyzed, startup))
 		ok := p < 200*time.Millisecond && (n == 0 || float64(n)/float64(p) >= 5) && (a == 0 || float64(a)/float64(p) >= 5) && (n > 0 || a > 0)
 		rows = append(rows, row{fmt.Sprintf("2 start-up to first rows, %s threads / %s messages (newsboat: %s items), cache as newsboat built it",
 			thousands(threads), thousands(r.DB.Messages), thousands(cfg.Big.Set.total())),
@@ -199,10 +181,10 @@ func (r *results) table(w io.Writer, cfg config) {
 		if len(r.StartAnalyzed) > 0 {
 			rows = append(rows, row{"2 start-up, newsboat after `sqlite3 cache.db ANALYZE`", "", fmtDur(a), ratio(a, p), "", ""})
 		}
-		pm := median(peaks(r.StartParley))
-		nm := median(peaks(r.StartAnalyzed))
+		pm := median(field(r.StartParley, peakRSS))
+		nm := median(field(r.StartAnalyzed, peakRSS))
 		if nm == 0 {
-			nm = median(peaks(r.StartNewsboat))
+			nm = median(field(r.StartNewsboat, peakRSS))
 		}
 		rows = append(rows, row{"3 peak RSS at start-up (first frame, settled)", fmtBytes(pm), nbOr(fmtBytes(nm), nm > 0), ratio(nm, pm),
 			"< 100 MB", verdict(pm > 0 && pm < 100e6)})
