@@ -116,14 +116,11 @@ func Open(path string, o Options) (*Store, error) {
 	// nothing, so a file that is already current is only read.
 	var current bool
 	_ = db.View(func(tx *bolt.Tx) error { current = upToDate(tx); return nil })
-	if current {
-		s := &Store{db: db, path: path, an: an}
-		s.SetOurs(o.Ours)
-		return s, nil
-	}
-	if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) }); err != nil {
-		_ = db.Close()
-		return nil, err
+	if !current {
+		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) }); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
 	}
 	s := &Store{db: db, path: path, an: an}
 	s.SetOurs(o.Ours)
