@@ -55,6 +55,12 @@ type App struct {
 	lastChange *threadChangedMsg
 	// pendingOpen drops thread loads the user has already moved away from.
 	pendingOpen string
+	// opening: a thread load is in flight. Keys typed meanwhile wait in
+	// typeahead and are replayed once it shows, so Enter then r (typed
+	// ahead over a slow link) opens the composer instead of racing a
+	// second load of the same thread.
+	opening   bool
+	typeahead []tea.Msg
 
 	fetching map[string]bool
 	// queueLoading: a queue read is in flight; queueStale: the queue
@@ -212,8 +218,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ShutdownMsg:
 		return a, a.quit()
 	case tea.KeyPressMsg:
+		if a.opening && !key.Matches(msg, a.c.Keys.Global.ForceQuit) {
+			a.holdTypeahead(msg)
+			return a, nil
+		}
 		return a, a.handleKey(msg)
 	case tea.PasteMsg:
+		if a.opening {
+			a.holdTypeahead(msg)
+			return a, nil
+		}
 		if a.threadShown() {
 			_, cmd := a.thread.Update(msg)
 			return a, cmd
@@ -350,9 +364,40 @@ func (a *App) fetchAll() tea.Cmd {
 	return nil
 }
 
+// maxTypeahead bounds the keys held while a thread loads; a load takes
+// milliseconds, so more than this means something is stuck, and the
+// extra keys are dropped rather than replayed into an unknown state.
+const maxTypeahead = 256
+
+func (a *App) holdTypeahead(msg tea.Msg) {
+	if len(a.typeahead) < maxTypeahead {
+		a.typeahead = append(a.typeahead, msg)
+	}
+}
+
+// replayTypeahead ends the open in flight and feeds the keys typed
+// meanwhile to the console as it now is. A replayed key may start another
+// open; the keys after it then wait for that one.
+func (a *App) replayTypeahead() tea.Cmd {
+	a.opening = false
+	held := a.typeahead
+	a.typeahead = nil
+	var cmds []tea.Cmd
+	for i, m := range held {
+		if a.opening {
+			a.typeahead = append(a.typeahead, held[i:]...)
+			break
+		}
+		_, cmd := a.Update(m)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
 // open loads a thread to show in view from (the list it was picked in).
 func (a *App) open(id string, compose bool, from view) tea.Cmd {
 	a.pendingOpen = id
+	a.opening = true
 	st := a.c.Store
 	return func() tea.Msg {
 		m := loadThread(st, id)().(threadLoadedMsg)
@@ -420,6 +465,10 @@ func (a *App) closeThread() tea.Cmd {
 	a.threadView = viewQueue
 	a.pendingOpen = ""
 	cmds := []tea.Cmd{save, a.reloadQueue()}
+	if a.opening {
+		// The load in flight will be dropped; the keys held for it must not be.
+		cmds = append(cmds, a.replayTypeahead())
+	}
 	switch owner {
 	case viewFunnel:
 		cmds = append(cmds, a.funnel.reload())
@@ -463,7 +512,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			a.setStatus("Could not open the thread: "+msg.err.Error(), true)
-			return nil
+			return a.replayTypeahead()
 		}
 		var save tea.Cmd
 		if a.thread != nil {
@@ -479,7 +528,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		a.threadView = msg.from
 		a.resize()
 		a.setStatus("", false)
-		return tea.Batch(save, cmd)
+		return tea.Batch(save, cmd, a.replayTypeahead())
 	case openThreadMsg:
 		return a.open(msg.id, false, msg.from)
 	case stageStepMsg:
