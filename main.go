@@ -116,7 +116,10 @@ type options struct {
 func (o options) demoDir() string { return filepath.Join(o.dataDir, "demo-feeds") }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stop := startProfile()
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
