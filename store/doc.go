@@ -18,7 +18,7 @@
 // order. Thread and contact IDs are always 16 lowercase hex characters.
 //
 //	meta
-//	  "schema_version"        -> uint64 BE (3 = this layout)
+//	  "schema_version"        -> uint64 BE (4 = this layout)
 //	messages
 //	  message ID              -> message record (thread ID first)
 //	threads
@@ -26,7 +26,8 @@
 //	thread_msgs                  per-thread message index, oldest first
 //	  thread ID (16) | Published (8 BE) | seq (8 BE)
 //	                          -> flags (1: bit 0 = ours) | message ID
-//	queue                        threads needing attention, queue order
+//	queue                        threads needing attention, queue order;
+//	                             its bucket sequence is its entry count (schema 4)
 //	  rank (1) | WaitingSince (8 BE) | thread ID (16)
 //	                          -> thread record (same bytes as in threads)
 //	snoozed                      snoozed threads, earliest wake first
@@ -115,7 +116,11 @@
 // one sequential read; saveThread is the only writer of either copy. A
 // thread has a snoozed entry exactly when SnoozedUntil is set. Queue reads
 // the queue index plus the expired head of the snoozed index, so it never
-// scans all threads; WakeSnoozed moves expired snoozes back.
+// scans all threads; WakeSnoozed moves expired snoozes back. The queue
+// bucket's sequence equals its number of entries (saveThread counts each
+// entry it adds or removes), so QueueLen and QueueWindow know the length
+// without touching the index's pages: at 100k threads those are about
+// 80 MB, and mapping them in is most of a console's memory.
 //
 // Every thread has exactly one stage_threads entry, and it matches its
 // Stage and StageAt (zero StageAt: never moved); saveThread keeps it so,

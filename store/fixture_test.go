@@ -120,9 +120,13 @@ func openFixture(t *testing.T, name string, version uint64) *Store {
 }
 
 // TestFixtureV3 reads back everything writeFixture stored in a schema 3
-// file, with whatever schema this build has.
-func TestFixtureV3(t *testing.T) {
-	s := openFixture(t, "v3.db", 3)
+// file, with whatever schema this build has (schema 4 counts the queue).
+func TestFixtureV3(t *testing.T) { checkFixture(t, "v3.db", 3) }
+
+func TestFixtureV4(t *testing.T) { checkFixture(t, "v4.db", 4) }
+
+func checkFixture(t *testing.T, name string, version uint64) {
+	s := openFixture(t, name, version)
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != schemaVersion() {
 			t.Errorf("schema_version after Open = %d, want %d", v, schemaVersion())

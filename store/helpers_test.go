@@ -173,6 +173,9 @@ func checkIndexes(t testing.TB, s *Store) {
 		if err := sameKeys("queue", tx.Bucket(bucketQueue), wantQ, nil); err != nil {
 			return err
 		}
+		if n := tx.Bucket(bucketQueue).Sequence(); n != uint64(len(wantQ)) {
+			return fmt.Errorf("queue sequence (its length) = %d, want %d entries", n, len(wantQ))
+		}
 		// The covering copy in the queue must match the thread record.
 		err = tx.Bucket(bucketQueue).ForEach(func(k, v []byte) error {
 			if rec := tx.Bucket(bucketThreads).Get(k[9:]); !bytes.Equal(rec, v) {

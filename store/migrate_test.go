@@ -60,8 +60,8 @@ func TestMigrateV1(t *testing.T) {
 		t.Fatalf("Open v1: %v", err)
 	}
 	_ = s.db.View(func(tx *bolt.Tx) error {
-		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != 3 {
-			t.Errorf("schema_version = %d, want 3", v)
+		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != schemaVersion() {
+			t.Errorf("schema_version = %d, want %d", v, schemaVersion())
 		}
 		for _, b := range [][]byte{bucketOutbox, bucketOutboxThreads, bucketOutboxRemote} {
 			if tx.Bucket(b) == nil {
@@ -256,8 +256,8 @@ func TestMigrateV2(t *testing.T) {
 	s, err = Open(path, Options{NoSync: true, Ours: []string{"support"}})
 	mustNil(t, err)
 	_ = s.db.View(func(tx *bolt.Tx) error {
-		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != 3 {
-			t.Errorf("schema_version = %d, want 3", v)
+		if v := uint64FromBytes(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != schemaVersion() {
+			t.Errorf("schema_version = %d, want %d", v, schemaVersion())
 		}
 		return nil
 	})

@@ -30,6 +30,20 @@ var migrations = []migration{
 	// older parley refuses the file (ErrNewerSchema) instead of opening it
 	// and ignoring replies waiting to be sent.
 	{name: "outbox", run: func(tx *bolt.Tx, _ migrateEnv) error { return createBuckets(tx) }},
+	// saveThread counts the queue in its bucket's sequence from now on; an
+	// older parley would not, so the version goes up.
+	{name: "queue length", run: countQueue},
+}
+
+// countQueue sets the queue index's sequence to its number of entries.
+func countQueue(tx *bolt.Tx, _ migrateEnv) error {
+	q := tx.Bucket(bucketQueue)
+	n := uint64(0)
+	c := q.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		n++
+	}
+	return q.SetSequence(n)
 }
 
 // schemaVersion is the layout version this build writes.

@@ -64,6 +64,18 @@ func saveThread(tx *bolt.Tx, t *threadRec, prevSnooze time.Time) error {
 			return fmt.Errorf("update queue for thread %s: %w", t.ID, err)
 		}
 	}
+	// The bucket's sequence counts its entries, so the console shows the
+	// queue's length without reading (and mapping in) every queue page.
+	switch {
+	case t.queueKey == nil && qk != nil:
+		if err := q.SetSequence(q.Sequence() + 1); err != nil {
+			return fmt.Errorf("count queue for thread %s: %w", t.ID, err)
+		}
+	case t.queueKey != nil && qk == nil:
+		if err := q.SetSequence(max(q.Sequence(), 1) - 1); err != nil {
+			return fmt.Errorf("count queue for thread %s: %w", t.ID, err)
+		}
+	}
 	t.queueKey = qk
 	rec := encodeThread(t)
 	if qk != nil {
@@ -282,14 +294,12 @@ func expiredSnoozes(tx *bolt.Tx, now time.Time) ([]threadRec, error) {
 	return out, nil
 }
 
-// QueueLen counts Queue(now) without decoding the queued threads.
+// QueueLen counts Queue(now) without reading the queued threads: the
+// queue index keeps its length in its sequence.
 func (s *Store) QueueLen(now time.Time) (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketQueue).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			n++
-		}
+		n = int(tx.Bucket(bucketQueue).Sequence())
 		woken, err := expiredSnoozes(tx, now)
 		n += len(woken)
 		return err
