@@ -108,7 +108,7 @@ func welcomeText(s *Styles, configPath string) string {
 }
 
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, loadQueueHead(a.c.Store, a.c.Now()), a.reloadQueue(),
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(),
 		loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store)}
 	if a.deps.Poller != nil {
 		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
@@ -177,7 +177,7 @@ func (a *App) reloadQueue() tea.Cmd {
 		return nil
 	}
 	a.queueLoading = true
-	return loadQueue(a.c.Store, a.c.Now())
+	return a.queue.reload()
 }
 
 // refreshView reloads what the funnel or contacts view shows when it is on
@@ -485,27 +485,20 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch msg := msg.(type) {
-	case queueHeadMsg:
-		// Only before the whole queue has arrived; errors wait for it.
-		if msg.err == nil && !a.queue.loaded {
-			a.queue.setThreads(msg.threads, nil)
-			a.queue.total = msg.total
-		}
-	case queueLoadedMsg:
-		a.queueLoading = false
+	case queueWindowMsg:
 		var again tea.Cmd
-		if a.queueStale {
-			a.queueStale = false
-			again = a.reloadQueue()
+		if msg.reload {
+			a.queueLoading = false
+			if a.queueStale {
+				a.queueStale = false
+				again = a.reloadQueue()
+			}
 		}
 		if msg.err != nil {
 			a.setStatus("Could not read the queue: "+msg.err.Error(), true)
-			return again
 		}
-		a.queue.setThreads(msg.threads, msg.drafts)
-		if again != nil {
-			return again
-		}
+		a.queue.setWindow(msg)
+		return again
 	case openedMsg:
 		if msg.thread.ID != a.pendingOpen && msg.err == nil {
 			return nil

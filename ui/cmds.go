@@ -18,45 +18,6 @@ import (
 // Every disk and network access of the console lives here, in commands:
 // Update and View only ever see the results.
 
-type queueLoadedMsg struct {
-	threads []store.Thread
-	drafts  map[string]bool
-	err     error
-}
-
-// queueHeadMsg is the first screenful of the queue, read at start-up so
-// the first frame has rows before the whole queue is decoded.
-type queueHeadMsg struct {
-	threads []store.Thread
-	total   int
-	err     error
-}
-
-// queueHeadRows is more than any terminal shows at once.
-const queueHeadRows = 200
-
-func loadQueueHead(st *store.Store, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		head, total, err := st.QueueHead(now, queueHeadRows)
-		return queueHeadMsg{threads: head, total: total, err: err}
-	}
-}
-
-func loadQueue(st *store.Store, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		threads, err := st.Queue(now)
-		if err != nil {
-			return queueLoadedMsg{err: err}
-		}
-		ds, err := st.Drafts()
-		drafts := make(map[string]bool, len(ds))
-		for _, d := range ds {
-			drafts[d.ThreadID] = true
-		}
-		return queueLoadedMsg{threads: threads, drafts: drafts, err: err}
-	}
-}
-
 type threadLoadedMsg struct {
 	thread   store.Thread
 	messages []store.Message

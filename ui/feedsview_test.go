@@ -58,33 +58,10 @@ func TestQueueReloadsCoalesce(t *testing.T) {
 		}
 	}
 	// The read in flight lands: exactly one more follows, then none.
-	if app.handleResult(queueLoadedMsg{}) == nil {
+	if app.handleResult(queueWindowMsg{reload: true}) == nil {
 		t.Fatal("the queue changed during the read, but no read followed")
 	}
-	if cmd := app.handleResult(queueLoadedMsg{}); cmd != nil {
+	if cmd := app.handleResult(queueWindowMsg{reload: true}); cmd != nil {
 		t.Error("a second extra read followed with nothing changed")
-	}
-}
-
-// The first screenful shows at once with the queue's full length; the
-// whole queue replaces it, and a head arriving late changes nothing.
-func TestQueueHeadShowsFirstThenTheWholeQueue(t *testing.T) {
-	st := testStore(t)
-	app := newTestApp(st)
-	app.c.Width, app.c.Height = 100, 24
-	app.resize()
-	full, err := st.Queue(testNow)
-	if err != nil || len(full) != 3 {
-		t.Fatalf("fixture queue: %d, %v", len(full), err)
-	}
-	app.handleResult(queueHeadMsg{threads: full[:1], total: 5000})
-	if out := ansi.Strip(app.render()); !strings.Contains(out, "WAITING FOR A REPLY (5000)") || !strings.Contains(out, full[0].Author) {
-		t.Fatalf("head not shown with the full count:\n%s", out)
-	}
-	app.handleResult(queueLoadedMsg{threads: full})
-	app.handleResult(queueHeadMsg{threads: full[:1], total: 5000}) // late: ignored
-	out := ansi.Strip(app.render())
-	if !strings.Contains(out, "WAITING FOR A REPLY (3)") || !strings.Contains(out, full[2].Author) {
-		t.Errorf("the whole queue did not replace the head:\n%s", out)
 	}
 }

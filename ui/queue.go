@@ -11,24 +11,47 @@ import (
 	"parley/store"
 )
 
-// queueScreen is the list of threads that need attention. It holds the
-// queue's summaries (from the store's queue index) and renders only the
-// rows that fit, so moving stays O(1) however long the queue is.
+// queueScreen is the list of threads that need attention. It holds a
+// window of the queue around the cursor (store.QueueWindow), never the
+// whole queue: at 100k threads, reading all of it would map in most of
+// the queue index and cost hundreds of MB. Moving inside the window is
+// instant; as the cursor nears an edge, the next window is read in the
+// background, centred on the cursor's thread.
 type queueScreen struct {
 	c       *Common
 	keys    QueueKeys
-	threads []store.Thread
+	threads []store.Thread // the window, in queue order
 	drafts  map[string]bool
-	cursor  int
-	offset  int // index of the first visible row
+	cursor  int // index in threads
+	offset  int // index in threads of the first visible row
 	width   int
 	height  int
 	loaded  bool
-	// total is the queue's length: more than len(threads) while only its
-	// first screenful has been read (queueHeadMsg).
-	total int
+	// total is the whole queue's length; first and last say whether the
+	// window holds its head and its tail.
+	total       int
+	first, last bool
+	// seq numbers window reads; only the newest one's result is used, so
+	// a late read never moves the cursor back.
+	seq int
+	// moving: a read asked by a move is in flight, so holding j near an
+	// edge asks once, not on every key.
+	moving bool
 	// welcome replaces the empty list when nothing is configured.
 	welcome string
+}
+
+// queueWindowMsg is a window of the queue read for the queue screen.
+type queueWindowMsg struct {
+	seq int
+	// jump: the cursor goes to the window's anchor row (g, G, start);
+	// otherwise it stays on its thread if the window holds it.
+	jump bool
+	// reload: the read was asked because the queue changed (see
+	// App.reloadQueue), not to move.
+	reload bool
+	win    store.QueueWindow
+	err    error
 }
 
 func newQueueScreen(c *Common) *queueScreen {
@@ -40,23 +63,64 @@ func (q *queueScreen) SetSize(w, h int) {
 	q.scrollToCursor()
 }
 
-// setThreads replaces the list, keeping the cursor on the same thread when
-// it is still queued (new items arriving must not move the user's place).
-func (q *queueScreen) setThreads(threads []store.Thread, drafts map[string]bool) {
-	selected := q.selectedID()
-	q.threads, q.drafts, q.loaded, q.total = threads, drafts, true, len(threads)
-	if q.drafts == nil {
-		q.drafts = map[string]bool{}
+// windowSpan is how many rows a read takes before and after its anchor:
+// a few screens, so moving rarely waits and a read stays small.
+func (q *queueScreen) windowSpan() (before, after int) {
+	rows := q.rows()
+	return max(2*rows, 40), max(3*rows, 60)
+}
+
+// read asks for the window around a; the newest read wins.
+func (q *queueScreen) read(a store.QueueAnchor, jump, reload bool) tea.Cmd {
+	q.seq++
+	seq, st, now := q.seq, q.c.Store, q.c.Now()
+	before, after := q.windowSpan()
+	if a.End {
+		before = before + after
 	}
-	q.cursor = clampInt(q.cursor, 0, len(threads)-1)
-	if selected != "" {
-		for i, t := range threads {
+	return func() tea.Msg {
+		w, err := st.QueueWindow(now, a, before, after)
+		return queueWindowMsg{seq: seq, jump: jump, reload: reload, win: w, err: err}
+	}
+}
+
+// reload re-reads the window around the cursor's thread: the queue changed.
+func (q *queueScreen) reload() tea.Cmd {
+	t, _ := q.selected()
+	return q.read(store.QueueAnchor{Thread: t}, !q.loaded, true)
+}
+
+// setWindow shows a window read by read. The cursor stays on its thread
+// when the window holds it (new items arriving must not move the user's
+// place); otherwise it takes the anchor's row: the thread after one that
+// left the queue, or the end a jump asked for. Its row on screen stays
+// where it was.
+func (q *queueScreen) setWindow(m queueWindowMsg) {
+	if m.seq != q.seq {
+		return
+	}
+	q.moving = false
+	if m.err != nil {
+		return // the app reports it; the window shown stays
+	}
+	w := m.win
+	screenRow := q.cursor - q.offset
+	selected := q.selectedID()
+	cursor := w.At
+	if !m.jump && selected != "" {
+		for i, t := range w.Threads {
 			if t.ID == selected {
-				q.cursor = i
+				cursor = i
 				break
 			}
 		}
 	}
+	q.threads, q.drafts, q.total, q.first, q.last, q.loaded = w.Threads, w.Drafts, w.Total, w.First, w.Last, true
+	if q.drafts == nil {
+		q.drafts = map[string]bool{}
+	}
+	q.cursor = clampInt(cursor, 0, len(q.threads)-1)
+	q.offset = q.cursor - screenRow
 	q.scrollToCursor()
 }
 
@@ -80,24 +144,40 @@ func (q *queueScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	half := max(1, q.height/2)
 	switch {
 	case key.Matches(km, q.keys.Down):
-		q.move(1)
+		return q, q.move(1)
 	case key.Matches(km, q.keys.Up):
-		q.move(-1)
+		return q, q.move(-1)
 	case key.Matches(km, q.keys.Top):
-		q.move(-len(q.threads))
+		if !q.first {
+			return q, q.read(store.QueueAnchor{}, true, false)
+		}
+		return q, q.move(-len(q.threads))
 	case key.Matches(km, q.keys.Bottom):
-		q.move(len(q.threads))
+		if !q.last {
+			return q, q.read(store.QueueAnchor{End: true}, true, false)
+		}
+		return q, q.move(len(q.threads))
 	case key.Matches(km, q.keys.HalfDown):
-		q.move(half)
+		return q, q.move(half)
 	case key.Matches(km, q.keys.HalfUp):
-		q.move(-half)
+		return q, q.move(-half)
 	}
 	return q, nil
 }
 
-func (q *queueScreen) move(n int) {
+// move moves the cursor inside the window, and reads the next window
+// when it comes within a screen of an edge the queue goes on past.
+func (q *queueScreen) move(n int) tea.Cmd {
 	q.cursor = clampInt(q.cursor+n, 0, len(q.threads)-1)
 	q.scrollToCursor()
+	margin := q.rows()
+	nearEdge := (!q.first && q.cursor < margin) || (!q.last && q.cursor >= len(q.threads)-margin)
+	t, ok := q.selected()
+	if !nearEdge || !ok || q.moving {
+		return nil
+	}
+	q.moving = true
+	return q.read(store.QueueAnchor{Thread: t}, false, false)
 }
 
 func (q *queueScreen) scrollToCursor() {
