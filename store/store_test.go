@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"parley/feeds"
 )
 
 func TestOursTakesThreadOutOfQueue(t *testing.T) {
@@ -431,43 +429,5 @@ func TestThreadLinkIsTheirLatest(t *testing.T) {
 	th := mustThread(t, s, threadOf(t, s, "a"))
 	if th.Link != "https://b.example/post/#comment-2" {
 		t.Errorf("Link = %q, want the latest comment's link", th.Link)
-	}
-}
-
-// QueueHead is the start of Queue, in the same order, with the full
-// length, including a thread whose snooze has run out.
-func TestQueueHeadIsTheStartOfQueue(t *testing.T) {
-	s := openTest(t)
-	var items []feeds.Item
-	for i := range 30 {
-		items = append(items, item(fmt.Sprintf("m%02d", i), fmt.Sprintf("author%d", i), i))
-	}
-	mustIngest(t, s, result("blog", items...), at(60))
-	q, err := s.Queue(at(60))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Snooze(q[20].ID, at(61)); err != nil {
-		t.Fatal(err)
-	}
-	now := at(62) // the snooze is over, WakeSnoozed has not run
-	full, _ := s.Queue(now)
-	for _, n := range []int{0, 1, 10, 30, 100} {
-		head, total, err := s.QueueHead(now, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if total != len(full) {
-			t.Errorf("n=%d: total %d, want %d", n, total, len(full))
-		}
-		want := full[:min(n, len(full))]
-		if len(head) != len(want) {
-			t.Fatalf("n=%d: %d threads, want %d", n, len(head), len(want))
-		}
-		for i := range want {
-			if head[i].ID != want[i].ID {
-				t.Errorf("n=%d: row %d is %s, want %s", n, i, head[i].ID, want[i].ID)
-			}
-		}
 	}
 }

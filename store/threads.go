@@ -219,44 +219,6 @@ func (s *Store) Queue(now time.Time) ([]Thread, error) {
 	return out, nil
 }
 
-// QueueHead returns the first n threads of Queue(now) and the length of
-// the whole queue, decoding only those n: the console shows a screenful
-// at once and reads the rest after. The queue index is already in queue
-// order; expired snoozes are merged in as Queue does.
-func (s *Store) QueueHead(now time.Time, n int) (head []Thread, total int, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketQueue).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			total++
-			if len(head) >= n || len(k) <= 1+8 {
-				continue
-			}
-			t, err := decodeThreadSummary(k[1+8:], v)
-			if err != nil {
-				return err
-			}
-			head = append(head, t)
-		}
-		woken, err := expiredSnoozes(tx, now)
-		if err != nil {
-			return err
-		}
-		if len(woken) > 0 {
-			total += len(woken)
-			for _, t := range woken {
-				head = append(head, t.Thread)
-			}
-			slices.SortFunc(head, compareQueue)
-			head = head[:min(len(head), n)]
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("read queue: %w", err)
-	}
-	return head, total, nil
-}
-
 // compareQueue orders threads as bucketQueue keys do.
 func compareQueue(a, b Thread) int {
 	ra, rb := rankFor(&a), rankFor(&b)
