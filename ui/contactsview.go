@@ -196,8 +196,8 @@ func (v *contactsScreen) View() string {
 		tail := " " + fmt.Sprintf("%7d %7d %5s", c.Touches(), c.Threads, age(now, c.LastSeen))
 		b.WriteByte('\n')
 		if i == v.nav.cursor {
-			b.WriteString(s.Selected.Render(cursorMark(true) + mark + " " + fit(c.Name, nameW) + " " + fit(c.Feed, feedW) + " " +
-				fit(stageLabel(c.Stage), badgeWidth) + tail))
+			b.WriteString(s.Selected.Render(cursorMark(true)+mark+" "+fit(c.Name, nameW)+" "+fit(c.Feed, feedW)+" ") +
+				badge(s, c.Stage) + tail)
 			continue
 		}
 		b.WriteString(cursorMark(false) + styledMark(s, mark) + " " + s.Author.Render(fit(c.Name, nameW)) + " " + fit(c.Feed, feedW) + " " +
@@ -245,7 +245,8 @@ func (v *contactsScreen) viewThreads() string {
 		tail := " " + fit(title, titleW) + " " + fmt.Sprintf("%4d %5s", t.Messages, age(now, lastActivity(t)))
 		b.WriteByte('\n')
 		if i == v.thNav.cursor {
-			b.WriteString(s.Selected.Render(cursorMark(true) + mark + " " + fit(t.Feed, feedW) + " " + fit(stageLabel(t.Stage), badgeWidth) + tail))
+			// The row's head only, as in the queue: a move rewrites less.
+			b.WriteString(s.Selected.Render(cursorMark(true)+mark+" "+fit(t.Feed, feedW)+" ") + badge(s, t.Stage) + tail)
 			continue
 		}
 		b.WriteString(cursorMark(false) + styledMark(s, mark) + " " + fit(t.Feed, feedW) + " " + badge(s, t.Stage) + tail)

@@ -342,13 +342,15 @@ func (f *funnelScreen) viewList() string {
 			title = t.Preview
 		}
 		mark := threadMark(t)
-		rest := " " + fit(t.Feed, feedW) + " " + fit(t.Author, authorW) + " " + fit(title, titleW) + " " + fmt.Sprintf("%*s", movedW, age(now, t.StageAt))
+		who := " " + fit(t.Feed, feedW) + " " + fit(t.Author, authorW) + " "
+		rest := fit(title, titleW) + " " + fmt.Sprintf("%*s", movedW, age(now, t.StageAt))
 		b.WriteByte('\n')
 		if i == f.nav.cursor {
-			b.WriteString(s.Selected.Render(cursorMark(true) + mark + rest))
+			// The row's head only, as in the queue: a move rewrites less.
+			b.WriteString(s.Selected.Render(cursorMark(true)+mark+who) + rest)
 			continue
 		}
-		b.WriteString(cursorMark(false) + styledMark(s, mark) + rest)
+		b.WriteString(cursorMark(false) + styledMark(s, mark) + who + rest)
 	}
 	return b.String()
 }

@@ -256,12 +256,14 @@ func (q *queueScreen) View() string {
 		who := fit(t.Feed, feedW) + " " + fit(t.Author, authorW) + " "
 		rest := " " + fit(preview, previewW) + " " + draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
 		if i == q.cursor {
-			// One style for the whole cursor row keeps its background
-			// unbroken; label and mark characters still tell it apart.
-			b.WriteString(s.Selected.Render(marker + mark + " " + who + fit(stageLabel(t.Stage), badgeWidth) + rest + unread))
-			continue
+			// Only the row's head (cursor, mark, feed, author) takes the
+			// cursor's background: a move then rewrites about 30 cells of
+			// two rows instead of both rows whole, and each keystroke is
+			// what an SSH link carries (BENCHMARKS.md, bytes per j).
+			b.WriteString(s.Selected.Render(marker+mark+" "+who) + badge(s, t.Stage) + rest)
+		} else {
+			b.WriteString(marker + styledMark(s, mark) + " " + who + badge(s, t.Stage) + rest)
 		}
-		b.WriteString(marker + styledMark(s, mark) + " " + who + badge(s, t.Stage) + rest)
 		if t.Unread > 0 {
 			b.WriteString(s.Accent.Bold(true).Render(unread))
 		} else {

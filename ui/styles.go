@@ -24,7 +24,7 @@ type Styles struct {
 	Warn      lipgloss.Style
 	OK        lipgloss.Style
 
-	Selected lipgloss.Style // queue row under the cursor
+	Selected lipgloss.Style // the head of the list row under the cursor
 	Unread   lipgloss.Style // unread count badge
 	Draft    lipgloss.Style // "draft" mark
 
