@@ -16,6 +16,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"parley/feeds"
 	"parley/store"
 )
 
@@ -66,6 +67,10 @@ type App struct {
 	// queueLoading: a queue read is in flight; queueStale: the queue
 	// changed since it began (see reloadQueue).
 	queueLoading, queueStale bool
+	// toIngest holds poll results waiting to be stored; ingesting: a
+	// batch is being written (see ingestPending).
+	toIngest  []feeds.Result
+	ingesting bool
 	// sending holds the outbox keys with an attempt in flight, so one
 	// reply is never sent by two commands at once.
 	sending   map[string]bool
@@ -603,15 +608,22 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case pollMsg:
 		return a.handlePoll(msg)
 	case ingestedMsg:
-		cmds := []tea.Cmd{loadFeedStates(a.c.Store)}
-		if msg.err != nil {
-			a.setStatus(fmt.Sprintf("Could not store items of %q: %v", msg.feed, msg.err), true)
-		}
-		if msg.res.New > 0 {
-			cmds = append(cmds, a.reloadQueue(), a.refreshView())
-			if a.thread != nil && slices.Contains(msg.res.Threads, a.thread.thread.ID) {
-				cmds = append(cmds, loadThreadContent(a.c.Store, a.thread.thread.ID))
+		a.ingesting = false
+		cmds := []tea.Cmd{loadFeedStates(a.c.Store), a.ingestPending()}
+		anyNew, openTouched := false, false
+		for i, r := range msg.results {
+			if err := msg.errs[i]; err != nil {
+				a.setStatus(fmt.Sprintf("Could not store items of %q: %v", r.Feed, err), true)
 			}
+			res := msg.outs[i]
+			anyNew = anyNew || res.New > 0
+			openTouched = openTouched || (res.New > 0 && a.thread != nil && slices.Contains(res.Threads, a.thread.thread.ID))
+		}
+		if anyNew {
+			cmds = append(cmds, a.reloadQueue(), a.refreshView())
+		}
+		if openTouched {
+			cmds = append(cmds, loadThreadContent(a.c.Store, a.thread.thread.ID))
 		}
 		return tea.Batch(cmds...)
 	case feedStatesMsg:
@@ -673,9 +685,24 @@ func (a *App) handlePoll(ev pollMsg) tea.Cmd {
 		a.feedsV.failures[ev.Feed] = ev.Failures
 		delete(a.fetching, ev.Feed)
 		delete(a.feedsV.fetching, ev.Feed)
-		cmds = append(cmds, ingest(a.c.Store, *ev.Result, a.c.Now()))
+		a.toIngest = append(a.toIngest, *ev.Result)
+		cmds = append(cmds, a.ingestPending())
 	}
 	return tea.Batch(cmds...)
+}
+
+// ingestPending stores the poll results that have arrived, one batch at a
+// time: when hundreds of feeds answer at start-up, they share a few
+// commits instead of one write (and one fsync) each.
+func (a *App) ingestPending() tea.Cmd {
+	if a.ingesting || len(a.toIngest) == 0 {
+		return nil
+	}
+	n := min(len(a.toIngest), ingestBatchMax)
+	batch := slices.Clone(a.toIngest[:n])
+	a.toIngest = slices.Delete(a.toIngest, 0, n)
+	a.ingesting = true
+	return ingest(a.c.Store, batch, a.c.Now())
 }
 
 func (a *App) View() tea.View {

@@ -247,16 +247,21 @@ func waitPoll(ch <-chan feeds.Event) tea.Cmd {
 	}
 }
 
+// ingestedMsg is the outcome of storing one batch of poll results.
 type ingestedMsg struct {
-	feed string
-	res  store.IngestResult
-	err  error
+	results []feeds.Result
+	outs    []store.IngestResult
+	errs    []error
 }
 
-func ingest(st *store.Store, r feeds.Result, now time.Time) tea.Cmd {
+// ingestBatchMax bounds one write: a batch commits (one fsync) for all
+// its results, and a smaller batch gets the first of them on screen sooner.
+const ingestBatchMax = 50
+
+func ingest(st *store.Store, batch []feeds.Result, now time.Time) tea.Cmd {
 	return func() tea.Msg {
-		res, err := st.Ingest(r, now)
-		return ingestedMsg{feed: r.Feed, res: res, err: err}
+		outs, errs := st.IngestBatch(batch, now)
+		return ingestedMsg{results: batch, outs: outs, errs: errs}
 	}
 }
 
