@@ -14,6 +14,7 @@ type Analyzer struct {
 	advocacy    *phrases
 	competitors *phrases
 	vader       *govader.SentimentIntensityAnalyzer
+	vlex        *vaderLex // scores as vader does, faster
 }
 
 // NewAnalyzer compiles the patterns of cfg (nil lists: the defaults). It fails
@@ -28,12 +29,14 @@ func NewAnalyzer(cfg Config) (*Analyzer, error) {
 		}
 	}
 	cfg = withDefaults(cfg)
+	v := govader.NewSentimentIntensityAnalyzer()
 	return &Analyzer{
 		cfg:         cfg,
 		intent:      compilePhrases(cfg.Intent),
 		advocacy:    compilePhrases(cfg.Advocacy),
 		competitors: compilePhrases(cfg.Competitors),
-		vader:       govader.NewSentimentIntensityAnalyzer(),
+		vader:       v,
+		vlex:        newVaderLex(v),
 	}, nil
 }
 
@@ -47,7 +50,9 @@ func (a *Analyzer) Config() Config {
 // with the idioms VADER reads backwards corrected (see idioms.go), so
 // "Thanks for nothing." is negative.
 func (a *Analyzer) Sentiment(text string) float64 {
-	return a.docScore(a.read(text))
+	d := a.read(text)
+	defer d.release()
+	return a.docScore(d)
 }
 
 // Analyze reads a thread's messages (oldest first, theirs and ours) from
@@ -75,8 +80,8 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 			answered = answered || unhappy
 			continue
 		}
-		d := a.read(m.Text)
-		score := a.docScore(d)
+		r := a.reading(&msgs[i])
+		score := r.score
 		res.Mood = score
 		visible := st.Since.IsZero() || m.At.After(st.Since)
 		sig := func(kind SignalKind, quote string) {
@@ -95,7 +100,7 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 
 		if visible && awaiting {
 			awaiting = false
-			sig(SignalDialogue, firstQuote(d))
+			sig(SignalDialogue, shortQuote(r.first))
 		}
 		if visible && replied {
 			reach(Engaged, "answered our reply")
@@ -105,7 +110,7 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 		wonBack := positive && unhappy && answered
 		switch {
 		case score <= UnhappyAt:
-			sig(SignalNegative, a.extreme(d, -1))
+			sig(SignalNegative, shortQuote(r.negative))
 			unhappy, answered = true, false
 		case positive:
 			unhappy, answered = false, false
@@ -113,16 +118,15 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 		if visible {
 			var posQuote string
 			if positive {
-				posQuote = a.extreme(d, 1)
+				posQuote = shortQuote(r.positive)
 				sig(SignalPositive, posQuote)
 			}
-			s, thanks := a.findThanks(d)
-			if thanks {
-				sig(SignalThanks, shortQuote(s.text))
+			if r.thanked {
+				sig(SignalThanks, shortQuote(r.thanks))
 			}
 			switch {
 			case !replied: // trusting needs a dialogue
-			case thanks: // says more than a positive tone
+			case r.thanked: // says more than a positive tone
 				reach(Trusting, "thanked us")
 			case wonBack:
 				reach(Trusting, "won back, "+quoted(posQuote))
@@ -132,16 +136,20 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 		}
 		if wonBack {
 			res.WonBack, res.WonBackAt = true, m.At
-			sig(SignalWonBack, a.extreme(d, 1))
+			q := r.positive // as read before findThanks, which only a visible message got
+			if visible {
+				q = r.wonBack
+			}
+			sig(SignalWonBack, shortQuote(q))
 		}
 		if visible {
-			if s, ok := a.findIntent(d); ok {
-				q := shortQuote(s.text)
+			if r.intends {
+				q := shortQuote(r.intent)
 				sig(SignalIntent, q)
 				reach(Intent, quoted(q))
 			}
-			if s, ok := a.findAdvocacy(d); ok {
-				q := shortQuote(s.text)
+			if r.recommending {
+				q := shortQuote(r.advocacy)
 				sig(SignalAdvocacy, q)
 				reach(Advocate, quoted(q))
 			}
@@ -159,10 +167,3 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 // quoted wraps q in double quotes as people write them; %q would escape
 // the quotes inside.
 func quoted(q string) string { return `"` + q + `"` }
-
-func firstQuote(d *doc) string {
-	if len(d.sents) > 0 {
-		return shortQuote(d.sents[0].text)
-	}
-	return shortQuote(d.text)
-}

@@ -112,6 +112,9 @@ type Message struct {
 	Text string
 	Ours bool
 	At   time.Time
+	// Reading, if set, is Analyzer.Read(Text) done ahead (see Reading);
+	// nil, or one of another text, and Analyze reads Text itself.
+	Reading *Reading
 }
 
 // State is where a thread stands before the messages are read.

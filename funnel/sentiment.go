@@ -3,13 +3,16 @@ package funnel
 import (
 	"math"
 	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
-// govader's SentimentIntensityAnalyzer is safe for concurrent use once built:
-// PolarityScores only reads its lexicon maps and term constants, compiled
-// regexps are safe to share, and every call allocates its own buffers. So
-// one per Analyzer is shared by every goroutine, unguarded (building it
-// parses the lexicon, ~7,500 words, which is too slow to repeat per call).
+// One govader SentimentIntensityAnalyzer per Analyzer holds VADER's lexicon
+// and tables (building it parses ~7,500 words, too slow to repeat per call).
+// Scoring only reads them (vaderLex, which scores as govader's
+// PolarityScores does, keeps its working memory per call), so every
+// goroutine shares them unguarded.
 
 // vaderAlpha is VADER's normalisation constant (govader's alphaDefault):
 // compound = sum / sqrt(sum² + alpha).
@@ -21,10 +24,32 @@ type doc struct {
 	sents  []*sentence
 	scored bool
 	score  float64
+	churn  uint8 // 0: not known yet, 1: no churn, 2: churned (see doc.churned)
+
+	// The arrays behind sents and their words, kept for the next message
+	// when the doc goes back to docPool: a cold fetch reads tens of
+	// thousands of messages.
+	sentBuf []sentence
+	wordBuf []word
 }
 
+var docPool = sync.Pool{New: func() any { return new(doc) }}
+
+// read reads text into a doc from docPool. Give it back with release once
+// nothing refers to its sentences or words (strings of the text are fine).
 func (a *Analyzer) read(text string) *doc {
-	return &doc{text: text, sents: parseText(text)}
+	d := docPool.Get().(*doc)
+	d.text = text
+	d.parse()
+	return d
+}
+
+func (d *doc) release() {
+	clear(d.sents)
+	clear(d.sentBuf)
+	clear(d.wordBuf)
+	*d = doc{sents: d.sents[:0], sentBuf: d.sentBuf[:0], wordBuf: d.wordBuf[:0]}
+	docPool.Put(d)
 }
 
 // vaderScore is VADER's compound score of text, fed the way VADER expects:
@@ -35,12 +60,17 @@ func (a *Analyzer) vaderScore(text string) float64 {
 	if strings.ContainsRune(text, '’') {
 		text = strings.ReplaceAll(text, "’", "'")
 	}
-	text = strings.Join(strings.Fields(text), " ")
-	text = discourseMarkers.Replace(text)
+	text = collapseSpace(text)
+	if strings.Contains(text, "onest") || strings.Contains(text, "o be fair") || strings.Contains(text, "tbh") ||
+		strings.Contains(text, "TBH") || strings.Contains(text, "Tbh") {
+		// The Replacer allocates even when nothing matches; this covers
+		// every marker.
+		text = discourseMarkers.Replace(text)
+	}
 	if text == "" {
 		return 0
 	}
-	return a.vader.PolarityScores(text).Compound
+	return a.vlex.compound(text)
 }
 
 // docScore is the message's compound score. Without idioms it is VADER's
@@ -111,12 +141,12 @@ func compound(sum float64) float64 {
 	return sum / math.Sqrt(sum*sum+vaderAlpha)
 }
 
-// extreme returns the sentence of d that leans most positive (sign > 0) or
+// extremeText returns the sentence of d that leans most positive (sign > 0) or
 // negative (sign < 0), to quote why a message is positive or negative. It
 // only picks a quote, so it ranks sentences by a cheap sum of VADER's
 // lexicon values (exact scores where already known) instead of running
 // VADER once more per sentence.
-func (a *Analyzer) extreme(d *doc, sign float64) string {
+func (a *Analyzer) extremeText(d *doc, sign float64) string {
 	var (
 		best  *sentence
 		bestV float64
@@ -127,9 +157,9 @@ func (a *Analyzer) extreme(d *doc, sign float64) string {
 		}
 	}
 	if best == nil {
-		return shortQuote(d.text)
+		return d.text
 	}
-	return shortQuote(best.text)
+	return best.text
 }
 
 // lean is a rough polarity of s for ranking: its score if known, else its
@@ -146,6 +176,40 @@ func (a *Analyzer) lean(s *sentence) float64 {
 		sum += a.vader.Lexicon[w.w]
 	}
 	return compound(sum)
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass, and
+// without building anything when s is already so.
+func collapseSpace(s string) string {
+	clean, prevSpace := true, true // a leading space is not clean either
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (prevSpace || r != ' ') {
+			clean = false
+			break
+		}
+		prevSpace = space
+	}
+	if clean && (!prevSpace || s == "") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	gap := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			gap = b.Len() > 0
+		} else {
+			if gap {
+				b.WriteByte(' ')
+				gap = false
+			}
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // discourseMarkers frame a sentence without judging anything, but VADER's

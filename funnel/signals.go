@@ -388,18 +388,33 @@ func retraction(ws []word, from int) bool {
 		for m < len(ws) && ws[m].clause == ws[k].clause {
 			m++
 		}
-		var b strings.Builder
-		for _, w := range ws[k:m] {
-			b.WriteString(w.w)
-			b.WriteByte(' ')
-		}
-		switch b.String() {
-		case "not anymore ", "no longer ", "not any more ", "no more ", "but not anymore ", "but no longer ":
-			return true
+		for _, r := range retractions {
+			if clauseIs(ws[k:m], r) {
+				return true
+			}
 		}
 		k = m
 	}
 	return false
+}
+
+// retractions are the clauses retraction looks for, word by word.
+var retractions = [][]string{
+	{"not", "anymore"}, {"no", "longer"}, {"not", "any", "more"}, {"no", "more"},
+	{"but", "not", "anymore"}, {"but", "no", "longer"},
+}
+
+// clauseIs reports whether the words of clause are words.
+func clauseIs(clause []word, words []string) bool {
+	if len(clause) != len(words) {
+		return false
+	}
+	for i, w := range clause {
+		if w.w != words[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // advice: the match recommends an action, not us ("I recommend restarting",
@@ -504,10 +519,14 @@ func thanksHolds(ws []word, start, end int) bool {
 // churned reports churn anywhere in the message: someone who says they
 // cancelled or left is not buying, whatever price words follow.
 func (d *doc) churned() bool {
-	for _, s := range d.sents {
-		if churned(s.words) {
-			return true
+	if d.churn == 0 { // asked for each candidate intent: read the message once
+		d.churn = 1
+		for _, s := range d.sents {
+			if churned(s.words) {
+				d.churn = 2
+				break
+			}
 		}
 	}
-	return false
+	return d.churn == 2
 }

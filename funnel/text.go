@@ -36,32 +36,60 @@ var clauseWords = wordSet("but", "however", "although", "though", "because", "wh
 // or at a line break followed by a capital or a bullet (a chat line); a line
 // break followed by a lower-case word is a wrapped line and reads as a space.
 func parseText(text string) []*sentence {
+	d := &doc{text: text}
+	d.parse()
+	return d.sents
+}
+
+// parse fills d.sents from d.text (see parseText), in d's buffers: one
+// array of sentences and one of words for the whole text, which a pooled
+// doc keeps for the next message.
+func (d *doc) parse() {
+	text := d.text
 	var (
-		out    []*sentence
-		cur    = &sentence{}
+		sents  = d.sentBuf[:0]
+		words  = d.wordBuf[:0]
+		first  = 0 // the current sentence's first word in words
 		start  = 0
 		clause = 0
 	)
+	// lower is text in lower case when that keeps every byte where it is
+	// (ASCII), so words need no case conversion of their own.
+	lower := ""
+	if isASCII(text) {
+		lower = strings.ToLower(text)
+	}
 	flush := func(end int, endQ bool) {
-		cur.text = strings.TrimSpace(text[start:end])
-		cur.endQ = endQ
-		if cur.text != "" && len(cur.words) > 0 {
+		cur := sentence{text: strings.TrimSpace(text[start:end]), endQ: endQ}
+		if cur.text != "" && len(words) > first {
+			cur.words = words[first:len(words):len(words)]
 			cur.idiom = findIdiom(cur.words)
-			out = append(out, cur)
+			sents = append(sents, cur)
+			first = len(words)
+		} else {
+			words = words[:first]
 		}
-		cur = &sentence{}
 		start, clause = end, 0
 	}
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
+		c := text[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
 		switch {
 		case isWordRune(r):
 			j := wordEnd(text, i)
-			w := normWord(text[i:j])
-			if clauseWords[w] && len(cur.words) > 0 && cur.words[len(cur.words)-1].clause == clause {
+			var w string
+			if lower != "" {
+				w = normLower(lower[i:j])
+			} else {
+				w = normWord(text[i:j])
+			}
+			if clauseWords[w] && len(words) > first && words[len(words)-1].clause == clause {
 				clause++ // unless a comma just did: ", but" is one break
 			}
-			cur.words = append(cur.words, word{w: w, clause: clause})
+			words = append(words, word{w: w, clause: clause})
 			i = j
 		case r == '.' || r == '!' || r == '?' || r == '…':
 			j, q := i, false
@@ -95,7 +123,7 @@ func parseText(text string) []*sentence {
 				flush(i, false)
 			}
 			i = j
-		case strings.ContainsRune(",;:()[]—–-•", r):
+		case r != ' ' && strings.ContainsRune(",;:()[]—–-•", r):
 			// A hyphen inside a word was taken by wordEnd; here it is a dash.
 			clause++
 			i += size
@@ -104,7 +132,20 @@ func parseText(text string) []*sentence {
 		}
 	}
 	flush(len(text), false)
-	return out
+	d.sentBuf, d.wordBuf = sents, words
+	d.sents = d.sents[:0]
+	for i := range sents {
+		d.sents = append(d.sents, &sents[i])
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -139,6 +180,11 @@ func normWord(w string) string {
 	if strings.ContainsRune(w, '’') {
 		w = strings.ReplaceAll(w, "’", "'")
 	}
+	return normLower(w)
+}
+
+// normLower is normWord of a word already in lower case and ASCII.
+func normLower(w string) string {
 	if len(w) > 2 && strings.HasSuffix(w, "'s") {
 		w = w[:len(w)-2]
 	}
