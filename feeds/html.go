@@ -29,7 +29,7 @@ func HTMLToText(s string) string {
 		}
 		return Sanitize(s)
 	}
-	r := htmlRenderer{skip: map[string]int{}}
+	r := htmlRenderer{out: make([]byte, 0, len(s))} // at most a few links longer
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
 		switch tt := z.Next(); tt {
@@ -132,7 +132,7 @@ type htmlRenderer struct {
 	pre        int // pre depth: whitespace is kept
 	bullet     bool
 	link       *htmlLink      // the open <a>, if any
-	skip       map[string]int // open hidden elements, by name
+	skip       map[string]int // open hidden elements, by name; nil until one opens
 }
 
 func (r *htmlRenderer) skipping() bool {
@@ -147,11 +147,14 @@ func (r *htmlRenderer) skipping() bool {
 func (r *htmlRenderer) start(tag, href, alt string, selfClosing bool) {
 	if htmlHidden[tag] {
 		if !selfClosing {
+			if r.skip == nil {
+				r.skip = map[string]int{}
+			}
 			r.skip[tag]++
 		}
 		return
 	}
-	if tag == "body" {
+	if tag == "body" && r.skip != nil {
 		r.skip["head"] = 0 // an unclosed <head> ends where the body starts
 	}
 	if r.skipping() {
@@ -317,21 +320,36 @@ func (r *htmlRenderer) owe(n int) {
 
 func (r *htmlRenderer) text(b []byte) {
 	for len(b) > 0 {
-		c, size := utf8.DecodeRune(b)
-		b = b[size:]
-		if r.pre > 0 {
+		if c := b[0]; r.pre > 0 {
 			if c == '\n' {
 				r.lineBreak()
+				b = b[1:]
 				continue
 			}
 		} else if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
 			if r.started {
 				r.pendSpace = true
 			}
+			b = b[1:]
 			continue
 		}
+		// A run of visible bytes (white space is ASCII, so no rune is cut)
+		// is written whole, invalid UTF-8 in it as U+FFFD.
+		n := 1
+		for n < len(b) && !(b[n] == '\n' || r.pre == 0 && (b[n] == ' ' || b[n] == '\t' || b[n] == '\r' || b[n] == '\f')) {
+			n++
+		}
 		r.flush()
-		r.out = utf8.AppendRune(r.out, c)
+		if run := b[:n]; utf8.Valid(run) {
+			r.out = append(r.out, run...)
+		} else {
+			for len(run) > 0 {
+				c, size := utf8.DecodeRune(run)
+				r.out = utf8.AppendRune(r.out, c)
+				run = run[size:]
+			}
+		}
+		b = b[n:]
 	}
 }
 

@@ -45,6 +45,11 @@ const (
 	maxXMLDepth = 512
 )
 
+// rssTranslator is gofeed's, without its search of every item's HTML for a
+// first image (a full HTML parse per item, a quarter of gofeed's time):
+// parley shows no images. It keeps no state, so Parse calls share it.
+var rssTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+
 // truncatedMark ends a Text cut at maxTextBytes.
 const truncatedMark = "…[truncated]"
 
@@ -71,6 +76,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 		return nil, fmt.Errorf("malformed feed: elements nested more than %d deep", maxXMLDepth)
 	}
 	p := gofeed.NewParser()
+	p.RSSTranslator = rssTranslator
 	// The original is needed to tell a JSON Feed's content_text (plain)
 	// from content_html; gofeed merges both into Content.
 	p.KeepOriginalFeed = true
@@ -442,14 +448,21 @@ func looksLegacy(b []byte) bool {
 }
 
 // xmlTooDeep reports whether an XML body nests elements more than limit
-// deep. It reads raw tokens with the same lenient settings gofeed uses, so
-// it sees at least as far into the document as gofeed would, and stops at
-// the first error (gofeed will report it) or once past the limit.
+// deep. The exact check (xmlTooDeepExact) costs as much as a second parse,
+// so a byte scan that can only over-estimate the depth goes first, and
+// only a body it cannot clear is read again exactly.
 func xmlTooDeep(data []byte, limit int) bool {
 	body := bytes.TrimLeft(data, "\ufeff \t\r\n")
 	if len(body) == 0 || body[0] != '<' {
 		return false
 	}
+	return xmlMaybeTooDeep(body, limit) && xmlTooDeepExact(body, limit)
+}
+
+// xmlTooDeepExact reads raw tokens with the same lenient settings gofeed
+// uses, so it sees at least as far into the document as gofeed would, and
+// stops at the first error (gofeed will report it) or once past the limit.
+func xmlTooDeepExact(body []byte, limit int) bool {
 	d := xml.NewDecoder(bytes.NewReader(body))
 	d.Strict = false
 	d.CharsetReader = charset.NewReaderLabel
@@ -468,4 +481,137 @@ func xmlTooDeep(data []byte, limit int) bool {
 			depth = max(depth-1, 0)
 		}
 	}
+}
+
+// xmlMaybeTooDeep is a byte scan that returns false only when
+// xmlTooDeepExact would (FuzzXMLDepthScan holds it to that). It follows
+// encoding/xml's RawToken where that decides what counts as a tag (text
+// runs to the next '<'; comments, CDATA and processing instructions end at
+// their first terminator; a start tag ends at the first '>' outside quoted
+// values), and says "maybe" on what it does not follow: a directive
+// (<!DOCTYPE ...>) or a declared encoding other than UTF-8 (the decoder
+// then reads converted bytes). Where the document is malformed the decoder
+// stops with an error, so whatever the scan makes of the rest is safe.
+func xmlMaybeTooDeep(body []byte, limit int) bool {
+	depth := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(body[i:], '<')
+		if j < 0 || i+j+1 >= len(body) {
+			return false
+		}
+		i += j
+		rest := body[i:]
+		var end int // of the construct, from i; -1: unterminated (an error)
+		switch rest[1] {
+		case '/':
+			end = bytes.IndexByte(rest, '>')
+			depth = max(depth-1, 0)
+		case '?':
+			end = bytes.Index(rest[2:], []byte("?>"))
+			if end < 0 {
+				return false
+			}
+			pi := rest[2 : 2+end]
+			if n := xmlNameLen(pi); string(pi[:n]) == "xml" {
+				if enc := procInst("encoding", string(pi[n:])); enc != "" && !strings.EqualFold(enc, "utf-8") {
+					return true
+				}
+			}
+			end += 3
+		case '!':
+			switch {
+			case bytes.HasPrefix(rest, []byte("<!--")):
+				// The first "--" ends the comment, and must be followed by '>'.
+				end = bytes.Index(rest[4:], []byte("--"))
+				if end < 0 || 4+end+2 >= len(rest) || rest[4+end+2] != '>' {
+					return false
+				}
+				end += 4 + 2
+			case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+				if end = bytes.Index(rest[9:], []byte("]]>")); end >= 0 {
+					end += 9 + 2
+				}
+			case len(rest) == 2 || rest[2] == '-' || rest[2] == '[':
+				return false // not <!-- or <![CDATA[: a syntax error
+			default:
+				return true // a directive
+			}
+		default:
+			end = startTagEnd(rest)
+			if end < 0 {
+				return false
+			}
+			if depth++; depth > limit {
+				return true
+			}
+			if rest[end-1] == '/' { // <x/>: its end element follows
+				depth--
+			}
+		}
+		if end < 0 {
+			return false
+		}
+		i += end + 1
+	}
+}
+
+// startTagEnd is the index of the '>' that ends the start tag tag begins
+// with: the first one outside a quoted attribute value. -1: none.
+func startTagEnd(tag []byte) int {
+	var quote byte
+	for k := 1; k < len(tag); k++ {
+		switch c := tag[k]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return k
+		}
+	}
+	return -1
+}
+
+// xmlNameLen is the length of the name b starts with, read as
+// encoding/xml reads one: up to the first ASCII byte that cannot be in a
+// name.
+func xmlNameLen(b []byte) int {
+	for i, c := range b {
+		if c < utf8.RuneSelf && !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '_' || c == ':' || c == '.' || c == '-') {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// procInst is encoding/xml's reading of a parameter of a processing
+// instruction, copied so the scan finds the encoding the decoder would.
+func procInst(param, s string) string {
+	param = param + "="
+	lenp := len(param)
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || lenp+k >= len(sub) {
+			return ""
+		}
+		i += lenp + k + 1
+		if c := sub[lenp+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return ""
+	}
+	j := strings.IndexByte(s[i:], sep)
+	if j < 0 {
+		return ""
+	}
+	return s[i : i+j]
 }

@@ -27,6 +27,45 @@ import (
 // whitespace is trimmed. Printable text, including CJK, emoji and accents,
 // is kept exactly.
 func Sanitize(s string) string {
+	if plainText(s) {
+		return strings.TrimSpace(s)
+	}
+	return sanitize(s)
+}
+
+// plainText reports whether Sanitize would only trim s: valid UTF-8 with
+// no control, C1, bidi or line-separator rune but '\n', no '\r', and no
+// run of three newlines. Most feed text is, and is then not copied.
+func plainText(s string) bool {
+	newlines := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\n':
+				if newlines++; newlines > 2 {
+					return false
+				}
+			case c < 0x20 || c == 0x7f:
+				return false
+			default:
+				newlines = 0
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r <= 0x9f || r == 0x2028 || r == 0x2029 || isBidiControl(r) {
+			return false
+		}
+		newlines = 0
+		i += size
+	}
+	return true
+}
+
+// sanitize is Sanitize's escape parser and rune filter.
+func sanitize(s string) string {
 	if s == "" {
 		return ""
 	}
