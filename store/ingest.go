@@ -29,10 +29,14 @@ func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
 	if res.Feed == "" {
 		return IngestResult{}, errors.New("store poll result: it names no feed")
 	}
-	now = ingestTime(now)
+	return s.ingest(res, ingestTime(now), nil)
+}
+
+// ingest is Ingest with readings made ahead (see readAhead).
+func (s *Store) ingest(res feeds.Result, now time.Time, rd readings) (IngestResult, error) {
 	var out IngestResult
 	err := s.db.Update(func(tx *bolt.Tx) (err error) {
-		out, err = s.ingestTx(tx, res, now)
+		out, err = s.ingestTx(tx, res, now, rd)
 		return err
 	})
 	if err != nil {
@@ -47,6 +51,11 @@ func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
 // is stored on its own, so one bad result cannot keep the others out;
 // errs[i] is then that result's error.
 func (s *Store) IngestBatch(results []feeds.Result, now time.Time) (outs []IngestResult, errs []error) {
+	return s.ingestBatch(results, now, s.readAhead(results))
+}
+
+// ingestBatch is IngestBatch with readings made ahead.
+func (s *Store) ingestBatch(results []feeds.Result, now time.Time, rd readings) (outs []IngestResult, errs []error) {
 	now = ingestTime(now)
 	outs, errs = make([]IngestResult, len(results)), make([]error, len(results))
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -54,7 +63,7 @@ func (s *Store) IngestBatch(results []feeds.Result, now time.Time) (outs []Inges
 			if res.Feed == "" {
 				return errors.New("store poll result: it names no feed")
 			}
-			out, err := s.ingestTx(tx, res, now)
+			out, err := s.ingestTx(tx, res, now, rd)
 			if err != nil {
 				return fmt.Errorf("store items from feed %s: %w", res.Feed, err)
 			}
@@ -66,7 +75,11 @@ func (s *Store) IngestBatch(results []feeds.Result, now time.Time) (outs []Inges
 		return outs, errs
 	}
 	for i, res := range results {
-		outs[i], errs[i] = s.Ingest(res, now)
+		if res.Feed == "" {
+			outs[i], errs[i] = s.Ingest(res, now)
+			continue
+		}
+		outs[i], errs[i] = s.ingest(res, now, rd)
 	}
 	return outs, errs
 }
@@ -79,7 +92,7 @@ func ingestTime(now time.Time) time.Time {
 }
 
 // ingestTx is Ingest's work inside a write transaction.
-func (s *Store) ingestTx(tx *bolt.Tx, res feeds.Result, now time.Time) (IngestResult, error) {
+func (s *Store) ingestTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd readings) (IngestResult, error) {
 	var out IngestResult
 	fs, err := loadFeedState(tx, res.Feed)
 	if err != nil {
@@ -95,6 +108,7 @@ func (s *Store) ingestTx(tx *bolt.Tx, res feeds.Result, now time.Time) (IngestRe
 		fs.LastModified = res.State.LastModified
 		in := ingester{
 			an:       s.an,
+			readings: rd,
 			tx:       tx,
 			msgs:     tx.Bucket(bucketMessages),
 			index:    tx.Bucket(bucketThreadMsgs),
@@ -126,6 +140,7 @@ type touchedThread struct {
 
 type ingester struct {
 	an       analyzer
+	readings readings // made ahead, for some new messages
 	tx       *bolt.Tx
 	msgs     *bolt.Bucket
 	index    *bolt.Bucket
@@ -165,7 +180,7 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 	for _, id := range in.order {
 		tt := in.touched[id]
 		recomputeWaiting(in.tx, &tt.rec)
-		if err := refreshFunnel(in.tx, in.an, &tt.rec, now); err != nil {
+		if err := refreshFunnelRead(in.tx, in.an, &tt.rec, now, in.readings); err != nil {
 			return err
 		}
 		if err := saveThread(in.tx, &tt.rec, tt.prevSnooze); err != nil {

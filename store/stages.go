@@ -41,7 +41,13 @@ type analyzer interface {
 // so running it again over the same messages moves nothing: that is what
 // keeps Ingest idempotent.
 func refreshFunnel(tx *bolt.Tx, an analyzer, t *threadRec, now time.Time) error {
-	msgs, err := funnelMessages(tx, t.ID)
+	return refreshFunnelRead(tx, an, t, now, nil)
+}
+
+// refreshFunnelRead is refreshFunnel with readings made ahead for some of
+// the messages (see readAhead).
+func refreshFunnelRead(tx *bolt.Tx, an analyzer, t *threadRec, now time.Time, rd readings) error {
+	msgs, err := funnelMessages(tx, t.ID, rd)
 	if err != nil {
 		return err
 	}
@@ -70,7 +76,7 @@ func refreshFunnel(tx *bolt.Tx, an analyzer, t *threadRec, now time.Time) error 
 // funnelMessages is a thread's messages (from the feed) and our recorded
 // replies, merged oldest first. On equal times the feed message comes
 // first: a reply recorded in the same instant cannot have been answered.
-func funnelMessages(tx *bolt.Tx, threadID string) ([]funnel.Message, error) {
+func funnelMessages(tx *bolt.Tx, threadID string, rd readings) ([]funnel.Message, error) {
 	var feed, ours []funnel.Message
 	prefix := []byte(threadID)
 	err := eachThreadMessage(tx, threadID, func(k, id, rec []byte) error {
@@ -81,7 +87,11 @@ func funnelMessages(tx *bolt.Tx, threadID string) ([]funnel.Message, error) {
 		if posted {
 			return nil // its reply record below stands for it
 		}
-		feed = append(feed, funnel.Message{Text: text, Ours: isOurs, At: timedKeyTime(k)})
+		var r *funnel.Reading
+		if rd != nil && !isOurs {
+			r = rd[string(id)]
+		}
+		feed = append(feed, funnel.Message{Text: text, Ours: isOurs, At: timedKeyTime(k), Reading: r})
 		return nil
 	})
 	if err != nil {
