@@ -410,24 +410,42 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "✓ %s %d new / %d items (%s%s)\n", name, res.New, len(r.Items), r.Duration.Round(time.Millisecond), skipped)
 		}
 	}
-	// Results are stored in batches: one commit (one fsync) per batch
-	// instead of per feed makes a cold fetch of hundreds of feeds about
-	// twice as fast (BenchmarkIngest10kBatch).
-	const batchSize = 25
-	var pending []feeds.Result
-	flush := func() {
-		outs, errs := st.IngestBatch(pending, time.Now())
-		for i, r := range pending {
-			report(r, outs[i], errs[i])
+	// Results are stored while fetching and parsing go on. Each result is
+	// prepared as it arrives (the funnel reads its new messages, on every
+	// core), and a writer commits what has been prepared: each commit (one
+	// fsync) takes every result prepared meanwhile, up to maxGroupItems
+	// items, so a cold fetch of hundreds of feeds pays for a few commits
+	// instead of hundreds, and a warm one still stores each result as soon
+	// as the writer is free. A result is reported once it is committed.
+	const maxGroupItems = 5000
+	ready := make(chan store.Prepared, len(cfg.Feeds))
+	stored := make(chan struct{})
+	go func() {
+		defer close(stored)
+		for first := range ready {
+			group := []store.Prepared{first}
+			for more, n := true, len(first.Items); more && n < maxGroupItems; {
+				select {
+				case p, ok := <-ready:
+					if more = ok; ok {
+						group = append(group, p)
+						n += len(p.Items)
+					}
+				default:
+					more = false // nothing else is ready: store these now
+				}
+			}
+			outs, errs := st.IngestPrepared(group, time.Now())
+			for i, p := range group {
+				report(p.Result, outs[i], errs[i])
+			}
 		}
-		pending = pending[:0]
-	}
+	}()
 	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
-		if pending = append(pending, r); len(pending) >= batchSize {
-			flush()
-		}
+		ready <- st.Prepare(r)
 	})
-	flush()
+	close(ready)
+	<-stored
 	if failed == len(cfg.Feeds) {
 		fmt.Fprintf(stderr, "parley fetch: every feed failed\n")
 		return 1
