@@ -2,6 +2,7 @@ package funnel
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/jonreiter/govader"
 )
@@ -13,8 +14,10 @@ type Analyzer struct {
 	intent      *phrases
 	advocacy    *phrases
 	competitors *phrases
-	vader       *govader.SentimentIntensityAnalyzer
-	vlex        *vaderLex // scores as vader does, faster
+	// lexicon loads VADER's lexicon on first use, not in NewAnalyzer:
+	// that takes about 10 ms, and a console starting up needs none of it
+	// before the first message is stored.
+	lexicon func() *vaderLex
 }
 
 // NewAnalyzer compiles the patterns of cfg (nil lists: the defaults). It fails
@@ -29,14 +32,14 @@ func NewAnalyzer(cfg Config) (*Analyzer, error) {
 		}
 	}
 	cfg = withDefaults(cfg)
-	v := govader.NewSentimentIntensityAnalyzer()
 	return &Analyzer{
 		cfg:         cfg,
 		intent:      compilePhrases(cfg.Intent),
 		advocacy:    compilePhrases(cfg.Advocacy),
 		competitors: compilePhrases(cfg.Competitors),
-		vader:       v,
-		vlex:        newVaderLex(v),
+		lexicon: sync.OnceValue(func() *vaderLex {
+			return newVaderLex(govader.NewSentimentIntensityAnalyzer())
+		}),
 	}, nil
 }
 

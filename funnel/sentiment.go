@@ -9,7 +9,8 @@ import (
 )
 
 // One govader SentimentIntensityAnalyzer per Analyzer holds VADER's lexicon
-// and tables (building it parses ~7,500 words, too slow to repeat per call).
+// and tables (building it parses ~7,500 words, too slow to repeat per call;
+// it is built on first use, see Analyzer.lexicon).
 // Scoring only reads them (vaderLex, which scores as govader's
 // PolarityScores does, keeps its working memory per call), so every
 // goroutine shares them unguarded.
@@ -70,7 +71,7 @@ func (a *Analyzer) vaderScore(text string) float64 {
 	if text == "" {
 		return 0
 	}
-	return a.vlex.compound(text)
+	return a.lexicon().compound(text)
 }
 
 // docScore is the message's compound score. Without idioms it is VADER's
@@ -173,7 +174,7 @@ func (a *Analyzer) lean(s *sentence) float64 {
 	}
 	var sum float64
 	for _, w := range s.words {
-		sum += a.vader.Lexicon[w.w]
+		sum += a.lexicon().lexicon[w.w]
 	}
 	return compound(sum)
 }
