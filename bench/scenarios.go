@@ -301,15 +301,8 @@ func (h *harness) startup(ctx context.Context) error {
 	}
 
 	// newsboat on its cache as it built it: once, it is slow.
-	dir, err := h.scratch("start-newsboat")
+	dir, _, err := h.newsboatCopy("start-newsboat", cache)
 	if err != nil {
-		return err
-	}
-	runCache := filepath.Join(dir, "cache.db")
-	if err := copyFile(cache, runCache); err != nil {
-		return err
-	}
-	if err := writePrivate(filepath.Join(dir, "config"), []byte(h.nb.config(""))); err != nil {
 		return err
 	}
 	nbArgs := func(dir string) []string {
@@ -326,15 +319,8 @@ func (h *harness) startup(ctx context.Context) error {
 		return nil
 	}
 	for i := range h.cfg.Runs {
-		dir, err := h.scratch(fmt.Sprintf("start-newsboat-analyzed-%d", i))
+		dir, runCache, err := h.newsboatCopy(fmt.Sprintf("start-newsboat-analyzed-%d", i), cache)
 		if err != nil {
-			return err
-		}
-		runCache := filepath.Join(dir, "cache.db")
-		if err := copyFile(cache, runCache); err != nil {
-			return err
-		}
-		if err := writePrivate(filepath.Join(dir, "config"), []byte(h.nb.config(""))); err != nil {
 			return err
 		}
 		a, _, err := timed(ctx, os.Environ(), dir, "sqlite3", runCache, "ANALYZE;")
@@ -435,4 +421,20 @@ func (h *harness) queueMove(ctx context.Context) error {
 	}
 	h.res.note("BenchmarkQueueMove printed no threads=100000 line:\n%s", tail(out, 1000))
 	return nil
+}
+
+// newsboatCopy makes a scratch dir named name holding a fresh copy of
+// newsboat's cache and its config, for one start-up.
+func (h *harness) newsboatCopy(name, cache string) (dir, runCache string, err error) {
+	if dir, err = h.scratch(name); err != nil {
+		return "", "", err
+	}
+	runCache = filepath.Join(dir, "cache.db")
+	if err := copyFile(cache, runCache); err != nil {
+		return "", "", err
+	}
+	if err := writePrivate(filepath.Join(dir, "config"), []byte(h.nb.config(""))); err != nil {
+		return "", "", err
+	}
+	return dir, runCache, nil
 }
