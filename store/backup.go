@@ -28,7 +28,7 @@ var ErrTargetExists = errors.New("file already exists")
 // readers).
 func (s *Store) Backup(target string) (BackupInfo, error) {
 	var info BackupInfo
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		info, err = writeCopy(tx, target)
 		return err
@@ -54,20 +54,33 @@ func BackupFile(path, target string, timeout time.Duration) (BackupInfo, error) 
 		}
 		return BackupInfo{}, fmt.Errorf("back up %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
-	if err != nil {
-		return BackupInfo{}, openError(path, err)
+	if err := preOpen(path); err != nil {
+		return BackupInfo{}, err
 	}
-	defer db.Close()
 	var info BackupInfo
-	err = db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketMeta) == nil || tx.Bucket(bucketThreads) == nil {
-			return fmt.Errorf("%s is not a parley database", path)
+	err := guardOpen(path, func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+		if err != nil {
+			return openError(path, err)
 		}
-		var err error
-		info, err = writeCopy(tx, target)
-		return err
+		defer db.Close()
+		// A copy of a damaged file would carry the damage: walk it first
+		// (no writer runs: the read-only open holds a shared lock).
+		if err := checkTree(path); err != nil {
+			return err
+		}
+		return db.View(func(tx *bolt.Tx) error {
+			if tx.Bucket(bucketMeta) == nil || tx.Bucket(bucketThreads) == nil {
+				return fmt.Errorf("%s is not a parley database", path)
+			}
+			var err error
+			info, err = writeCopy(tx, target)
+			return err
+		})
 	})
+	if errors.Is(err, ErrDamaged) || errors.Is(err, ErrLocked) {
+		return BackupInfo{}, err
+	}
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("back up %s to %s: %w", path, target, err)
 	}

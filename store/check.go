@@ -3,23 +3,35 @@ package store
 import (
 	"errors"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
-// Check verifies the file's page structure (bbolt's consistency check:
-// every page reachable once, freelist sound). It reads the whole file, so
-// it is for parley doctor, not for every start.
+// Check verifies the file's page structure (every page reachable once,
+// freelist sound): first with plain reads that cannot fault (checkTree),
+// then with bbolt's own check, which runs on a goroutine of its own where
+// a bad page would kill the process. It holds the write lock meanwhile,
+// so the file does not change under the plain reads, and writes nothing.
+// It reads the whole file, so it is for tests and tools, not every start.
 func (s *Store) Check() error {
 	var errs []error
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.guard(func() error {
+		tx, err := s.db.Begin(true)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := checkTree(s.path); err != nil {
+			return err
+		}
 		for e := range tx.Check() {
-			if len(errs) < 20 {
+			if len(errs) < maxProblemsKept {
 				errs = append(errs, e)
 			}
 		}
 		return nil
 	})
+	if errors.Is(err, ErrDamaged) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("check database %s: %w", s.path, err)
 	}
@@ -27,4 +39,21 @@ func (s *Store) Check() error {
 		return fmt.Errorf("database %s is damaged: %w", s.path, errors.Join(errs...))
 	}
 	return nil
+}
+
+// checkTree walks the whole file at path with plain reads; the caller
+// keeps writers out.
+func checkTree(path string) error {
+	f, _, err := openDBFile(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d, err := newDBFile(path, f)
+	if err != nil {
+		return err
+	}
+	w := d.walker()
+	w.walk()
+	return w.err()
 }

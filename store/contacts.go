@@ -213,7 +213,7 @@ func rollupContact(tx *bolt.Tx, c *Contact) error {
 // recently seen.
 func (s *Store) Contacts() ([]Contact, error) {
 	var out []Contact
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketContacts)
 		out = make([]Contact, 0, b.Stats().KeyN)
 		return b.ForEach(func(k, v []byte) error {
@@ -243,7 +243,7 @@ func (s *Store) Contacts() ([]Contact, error) {
 // Contact returns one contact by ID, or an error wrapping ErrNotFound.
 func (s *Store) Contact(id string) (Contact, error) {
 	var c Contact
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		c, err = loadContact(tx, id)
 		return err
@@ -265,7 +265,7 @@ func loadContact(tx *bolt.Tx, id string) (Contact, error) {
 // ContactThreads returns a contact's threads, newest activity first.
 func (s *Store) ContactThreads(id string) ([]Thread, error) {
 	var out []Thread
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if _, err := loadContact(tx, id); err != nil {
 			return err
 		}

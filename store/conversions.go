@@ -89,7 +89,7 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 	}
 	now = now.UTC()
 	var out ImportResult
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		out = ImportResult{}
 		b := tx.Bucket(bucketConversions)
 		var contacts []string

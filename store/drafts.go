@@ -20,7 +20,7 @@ func (s *Store) SaveDraft(threadID, text string, now time.Time) error {
 	if threadID == "" {
 		return fmt.Errorf("save draft: no thread given")
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDrafts)
 		if strings.TrimSpace(text) == "" {
 			return b.Delete([]byte(threadID))
@@ -47,7 +47,7 @@ func (s *Store) Draft(threadID string) (Draft, bool, error) {
 		d  Draft
 		ok bool
 	)
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketDrafts).Get([]byte(threadID))
 		if v == nil {
 			return nil
@@ -66,7 +66,7 @@ func (s *Store) Draft(threadID string) (Draft, bool, error) {
 // Drafts returns every draft, ordered by thread ID.
 func (s *Store) Drafts() ([]Draft, error) {
 	var out []Draft
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDrafts).ForEach(func(k, v []byte) error {
 			d, err := decodeDraft(k, v)
 			if err != nil {

@@ -23,7 +23,7 @@ type ExportRow struct {
 // a slow writer (a pipe, a disk) never holds the database.
 func (s *Store) Export(fn func(ExportRow) error) error {
 	var rows []ExportRow
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		revenue := map[string][]Money{}
 		err := forEachConversion(tx, func(_ string, c *conversionRec) {
 			revenue[c.ThreadID] = revenueAdd(revenue[c.ThreadID], c.Amount)

@@ -35,7 +35,7 @@ func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
 // ingest is Ingest with readings made ahead (see readAhead).
 func (s *Store) ingest(res feeds.Result, now time.Time, rd readings) (IngestResult, error) {
 	var out IngestResult
-	err := s.db.Update(func(tx *bolt.Tx) (err error) {
+	err := s.update(func(tx *bolt.Tx) (err error) {
 		out, err = s.ingestTx(tx, res, now, rd)
 		return err
 	})
@@ -58,7 +58,7 @@ func (s *Store) IngestBatch(results []feeds.Result, now time.Time) (outs []Inges
 func (s *Store) ingestBatch(results []feeds.Result, now time.Time, rd readings) (outs []IngestResult, errs []error) {
 	now = ingestTime(now)
 	outs, errs = make([]IngestResult, len(results)), make([]error, len(results))
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		for i, res := range results {
 			if res.Feed == "" {
 				return errors.New("store poll result: it names no feed")
@@ -430,7 +430,7 @@ func putFeedState(tx *bolt.Tx, f *FeedState) error {
 // any read error it returns none: an unconditional GET is always safe.
 func (s *Store) ConditionalState(feed string) feeds.ConditionalState {
 	var cs feeds.ConditionalState
-	_ = s.db.View(func(tx *bolt.Tx) error {
+	_ = s.view(func(tx *bolt.Tx) error {
 		f, err := loadFeedState(tx, feed)
 		if err == nil {
 			cs = feeds.ConditionalState{ETag: f.ETag, LastModified: f.LastModified}
@@ -443,7 +443,7 @@ func (s *Store) ConditionalState(feed string) feeds.ConditionalState {
 // FeedStates returns the state of every feed ever ingested, by name.
 func (s *Store) FeedStates() ([]FeedState, error) {
 	var out []FeedState
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketFeeds).ForEach(func(k, v []byte) error {
 			f, err := decodeFeedState(k, v)
 			if err != nil {

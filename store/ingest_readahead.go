@@ -78,7 +78,7 @@ func (s *Store) readAhead(results []feeds.Result) readings {
 	}
 	var jobs []job
 	ours := s.oursSnapshot()
-	_ = s.db.View(func(tx *bolt.Tx) error {
+	_ = s.view(func(tx *bolt.Tx) error {
 		msgs := tx.Bucket(bucketMessages)
 		for _, res := range results {
 			if res.Err != nil || res.NotModified {

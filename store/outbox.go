@@ -118,7 +118,7 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 		return OutboxEntry{}, fmt.Errorf("queue reply to thread %s: %w", r.ThreadID, err)
 	}
 	var e OutboxEntry
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		if _, err := loadThread(tx, r.ThreadID); err != nil {
 			return err
 		}
@@ -293,7 +293,7 @@ func restoreDraft(tx *bolt.Tx, threadID, text string, now time.Time) error {
 // failed, including given up), oldest first.
 func (s *Store) Outbox(threadID string) ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return eachThreadEntry(tx, threadID, func(k, v []byte) error {
 			st, _, err := decodeOutboxStatus(k, v)
 			if err != nil || st == OutboxSent {
@@ -318,7 +318,7 @@ func (s *Store) Outbox(threadID string) ([]OutboxEntry, error) {
 // back Ambiguous; Pending only reads, MarkSending records that.
 func (s *Store) Pending() ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 			st, perm, err := decodeOutboxStatus(k, v)
 			if err != nil || st == OutboxSent || perm {
@@ -360,7 +360,7 @@ var (
 // stored along with the error; errUnchanged gives it with no error.
 func (s *Store) updateOutbox(action, key string, fn func(tx *bolt.Tx, e *OutboxEntry) error) (OutboxEntry, error) {
 	var e, loaded OutboxEntry
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		var err error
 		if e, err = loadOutbox(tx, key); err != nil {
 			return err

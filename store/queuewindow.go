@@ -47,7 +47,7 @@ type QueueWindow struct {
 func (s *Store) QueueWindow(now time.Time, a QueueAnchor, before, after int) (QueueWindow, error) {
 	before, after = max(before, 0), max(after, 1)
 	expired := false
-	if err := s.db.View(func(tx *bolt.Tx) error {
+	if err := s.view(func(tx *bolt.Tx) error {
 		k, _ := tx.Bucket(bucketSnoozed).Cursor().First()
 		expired = len(k) >= 8 && binary.BigEndian.Uint64(k) <= nanos(now)
 		return nil
@@ -60,7 +60,7 @@ func (s *Store) QueueWindow(now time.Time, a QueueAnchor, before, after int) (Qu
 		}
 	}
 	var w QueueWindow
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		q := tx.Bucket(bucketQueue)
 		w = QueueWindow{At: -1, Total: int(q.Sequence()), Drafts: map[string]bool{}}
 		var seek []byte

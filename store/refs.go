@@ -35,7 +35,7 @@ func (t Thread) Ref() string {
 // surrounding space are ignored.
 func (s *Store) ThreadByRef(ref string) (Thread, error) {
 	var t Thread
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		id, err := resolveRef(tx, ref)
 		if err != nil {
 			return err

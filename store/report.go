@@ -62,7 +62,7 @@ func (s *Store) Funnel(now time.Time) (FunnelReport, error) {
 	}
 	now = now.UTC()
 	var r FunnelReport
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		r = FunnelReport{Stages: make([]StageCount, len(funnel.Stages))}
 		for i, st := range funnel.Stages {
 			r.Stages[i].Stage = st

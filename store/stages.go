@@ -194,7 +194,7 @@ func (s *Store) SetStage(threadID string, to funnel.Stage, who string, at time.T
 // StageHistory returns a thread's stage moves, oldest first.
 func (s *Store) StageHistory(threadID string) ([]StageMove, error) {
 	var out []StageMove
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if _, err := loadThread(tx, threadID); err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func (s *Store) ThreadsInStage(st funnel.Stage) ([]Thread, error) {
 		return nil, fmt.Errorf("read threads in stage: %v is not a stage", st)
 	}
 	var out []Thread
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		threads := tx.Bucket(bucketThreads)
 		c := tx.Bucket(bucketStageThreads).Cursor()
 		k, _ := c.Seek([]byte{byte(st) + 1})

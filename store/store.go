@@ -60,7 +60,8 @@ func (e *lockedError) Unwrap() error { return ErrLocked }
 type Store struct {
 	db   *bolt.DB
 	path string
-	an   analyzer // one for the store's life: it is safe for concurrent use
+	damageState
+	an analyzer // one for the store's life: it is safe for concurrent use
 
 	mu   sync.RWMutex
 	ours []string // trimmed, non-empty
@@ -84,12 +85,22 @@ func Open(path string, o Options) (*Store, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: timeout,
-		NoSync:  o.NoSync,
-		// The hashmap freelist stays fast as the file fragments; the
-		// array one degrades with many free pages.
-		FreelistType: bolt.FreelistMapType,
+	if !created {
+		// Checked with plain reads before bbolt maps the file and trusts it.
+		if err := preOpen(path); err != nil {
+			return nil, err
+		}
+	}
+	var db *bolt.DB
+	err := guardOpen(path, func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{
+			Timeout: timeout,
+			NoSync:  o.NoSync,
+			// The hashmap freelist stays fast as the file fragments; the
+			// array one degrades with many free pages.
+			FreelistType: bolt.FreelistMapType,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, openError(path, err)
@@ -115,9 +126,16 @@ func Open(path string, o Options) (*Store, error) {
 	// A write transaction commits (and fsyncs) even when it changes
 	// nothing, so a file that is already current is only read.
 	var current bool
-	_ = db.View(func(tx *bolt.Tx) error { current = upToDate(tx); return nil })
+	if err := guardOpen(path, func() error {
+		return db.View(func(tx *bolt.Tx) error { current = upToDate(tx); return nil })
+	}); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if !current {
-		if err := db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) }); err != nil {
+		if err := guardOpen(path, func() error {
+			return db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) })
+		}); err != nil {
 			_ = db.Close()
 			return nil, err
 		}
@@ -149,6 +167,8 @@ func ensureDir(dir string) error {
 // openError turns bbolt's terse errors into ones that say what to do.
 func openError(path string, err error) error {
 	switch {
+	case errors.Is(err, ErrDamaged):
+		return err
 	case errors.Is(err, berrors.ErrTimeout):
 		return &lockedError{path: path}
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),

@@ -133,7 +133,7 @@ func recomputeWaiting(tx *bolt.Tx, t *threadRec) {
 // updateThread loads a thread, applies fn and saves it with its indexes,
 // then rolls up its contact if fn changed what the rollup reads.
 func (s *Store) updateThread(action, id string, fn func(tx *bolt.Tx, t *threadRec) error) error {
-	err := s.db.Update(func(tx *bolt.Tx) error { return updateThreadTx(tx, id, fn) })
+	err := s.update(func(tx *bolt.Tx) error { return updateThreadTx(tx, id, fn) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
@@ -164,7 +164,7 @@ func updateThreadTx(tx *bolt.Tx, id string, fn func(tx *bolt.Tx, t *threadRec) e
 // Thread returns one thread, or an error wrapping ErrNotFound.
 func (s *Store) Thread(id string) (Thread, error) {
 	var t threadRec
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		t, err = loadThread(tx, id)
 		return err
@@ -182,7 +182,7 @@ func (s *Store) Thread(id string) (Thread, error) {
 // ran out show up even before WakeSnoozed moves them.
 func (s *Store) Queue(now time.Time) ([]Thread, error) {
 	var out []Thread
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketQueue).Cursor()
 		// Count first: growing a slice of 100k Threads by appending
 		// costs more than a second pass over the keys.
@@ -260,7 +260,7 @@ func expiredSnoozes(tx *bolt.Tx, now time.Time) ([]threadRec, error) {
 // queue index keeps its length in its sequence.
 func (s *Store) QueueLen(now time.Time) (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		n = int(tx.Bucket(bucketQueue).Sequence())
 		woken, err := expiredSnoozes(tx, now)
 		n += len(woken)
@@ -276,7 +276,7 @@ func (s *Store) QueueLen(now time.Time) (int, error) {
 // per-thread index.
 func (s *Store) Messages(threadID string) ([]Message, error) {
 	var out []Message
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if _, err := loadThread(tx, threadID); err != nil {
 			return err
 		}
@@ -298,7 +298,7 @@ func (s *Store) Messages(threadID string) ([]Message, error) {
 // Replies returns the replies recorded for a thread, oldest first.
 func (s *Store) Replies(threadID string) ([]Reply, error) {
 	var out []Reply
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if _, err := loadThread(tx, threadID); err != nil {
 			return err
 		}
@@ -354,7 +354,7 @@ func (s *Store) Snooze(threadID string, until time.Time) error {
 // many it woke. It reads only the expired head of the snooze index.
 func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 	woken := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		woken = 0
 		limit := nanos(now)
 		sn := tx.Bucket(bucketSnoozed)
@@ -452,7 +452,7 @@ func putReply(tx *bolt.Tx, t *threadRec, r *Reply) error {
 // the pages of both buckets (no decoding): fine for a status line, not
 // for every frame.
 func (s *Store) Stats() (threads, messages int, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		threads = tx.Bucket(bucketThreads).Stats().KeyN
 		messages = tx.Bucket(bucketMessages).Stats().KeyN
 		return nil
