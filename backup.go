@@ -50,7 +50,7 @@ func backupCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 	info, err := backup(opts.db, target)
 	if err != nil {
-		fmt.Fprintf(stderr, "parley backup: %v\n", err)
+		fmt.Fprintf(stderr, "parley backup: %v\n", cleanErr(err))
 		return 1
 	}
 	fmt.Fprintf(stdout, "backed up %d threads (%d KB) to %s\n", info.Threads, (info.Bytes+1023)/1024, target)

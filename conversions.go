@@ -100,7 +100,7 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	read := func() bool {
 		rows, bad, err = readConversions(path)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			fmt.Fprintf(stderr, "%s: %v\n", name, cleanErr(err))
 			return false
 		}
 		return true
@@ -110,7 +110,7 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, st, _, err := setup(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		fmt.Fprintf(stderr, "%s: %v\n", name, cleanErr(err))
 		return 1
 	}
 	defer st.Close()
@@ -127,7 +127,7 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	var res store.ImportResult
 	if len(rows) > 0 {
 		if res, err = st.ImportConversions(rows, time.Now()); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			fmt.Fprintf(stderr, "%s: %v\n", name, cleanErr(err))
 			return 1
 		}
 	}

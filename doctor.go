@@ -14,20 +14,30 @@ import (
 )
 
 const doctorUsage = `Usage: parley doctor [--config PATH] [--db PATH]
+       parley doctor --salvage OUT [--db PATH]
 
 Check parley's setup and say what to fix:
   config       the file parses, every feed is valid
   secrets      each two-way feed's token (token_env / token_file,
                api_key_env / api_key_file) is there, token files are 0600
-  database     it opens, its pages are consistent, it is not in use
+  database     every page is consistent (read-only: doctor never writes to
+               the database), it is not in use
   permissions  data files are 0600 and their directory 0700 (others on a
                shared box must not read your conversations)
 Exits 0 when everything is fine, 1 when something needs fixing.
+
+--salvage OUT copies every record that can still be read from a damaged
+database into a new database OUT (created 0600, never overwritten) and
+says what it left behind. The damaged file is only read. Quit parley
+first; then check OUT with parley doctor --db OUT and open it with --db OUT.
 `
 
 func doctorCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		return unexpectedArg(stderr, "doctor", args[0])
+	}
+	if opts.salvage != "" {
+		return salvage(opts.db, opts.salvage, stdout, stderr)
 	}
 	d := doctor{out: stdout}
 	d.config(opts)
@@ -104,7 +114,22 @@ func (d *doctor) database(opts options) {
 	}
 	d.private(filepath.Dir(path), 0o077, "database directory")
 	d.private(path, 0o077, "database")
-	st, err := store.Open(path, store.Options{Timeout: 2 * time.Second})
+	// Checked first with plain reads, opened (read-only) only if sound: a
+	// damaged page must not crash doctor, and doctor never writes.
+	rep, err := store.CheckFile(path, 2*time.Second)
+	if errors.Is(err, store.ErrLocked) {
+		d.note("database: %s is in use by a running parley; quit it to check its integrity", path)
+		d.unchecked = "the database's integrity"
+		return
+	}
+	if err != nil {
+		d.bad("database: %v", err)
+		for _, p := range rep.Problems[min(1, len(rep.Problems)):] {
+			fmt.Fprintf(d.out, "    also: %s\n", p)
+		}
+		return
+	}
+	st, err := store.OpenReadOnly(path, 2*time.Second)
 	if errors.Is(err, store.ErrLocked) {
 		d.note("database: %s is in use by a running parley; quit it to check its integrity", path)
 		d.unchecked = "the database's integrity"
@@ -115,8 +140,12 @@ func (d *doctor) database(opts options) {
 		return
 	}
 	defer st.Close()
-	if err := st.Check(); err != nil {
-		d.bad("database: %v (restore a backup, or move the file away to start afresh)", err)
+	if current, err := st.UpToDate(); err != nil || !current {
+		if err != nil {
+			d.bad("database: %v", err)
+			return
+		}
+		d.ok("database: %s is consistent (%d records; an older layout, upgraded when parley next starts)", path, rep.Keys)
 		return
 	}
 	threads, messages, err := st.Stats()
@@ -133,6 +162,31 @@ func (d *doctor) database(opts options) {
 		d.note("outbox: %d %s waiting to be sent (they go out when the console runs)", len(pending),
 			map[bool]string{true: "reply", false: "replies"}[len(pending) == 1])
 	}
+}
+
+// salvage is parley doctor --salvage OUT.
+func salvage(db, out string, stdout, stderr io.Writer) int {
+	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "parley doctor: no database at %s: nothing to salvage (--db names another)\n", db)
+		return 1
+	}
+	res, err := store.Salvage(db, out, 2*time.Second)
+	if err != nil {
+		fmt.Fprintf(stderr, "parley doctor: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "salvaged %d records in %d buckets from %s into %s\n", res.Copied, res.Buckets, db, out)
+	if res.Skipped == 0 {
+		fmt.Fprintln(stdout, "nothing was skipped: every page could be read")
+	} else {
+		fmt.Fprintf(stdout, "skipped %d damaged %s (the records on and below them are lost):\n", res.Skipped,
+			map[bool]string{true: "part", false: "parts"}[res.Skipped == 1])
+		for _, p := range res.Problems {
+			fmt.Fprintf(stdout, "  %s\n", p)
+		}
+	}
+	fmt.Fprintf(stdout, "Keep %s until you are sure. To use the copy: parley --db %s, or quit parley and move it over the old file.\n", db, out)
+	return 0
 }
 
 // private reports a file or directory that others may read (mask is the

@@ -145,7 +145,7 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, st, _, err := setup(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "parley export: %v\n", err)
+		fmt.Fprintf(stderr, "parley export: %v\n", cleanErr(err))
 		return 1
 	}
 	defer st.Close()
@@ -156,7 +156,7 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := writeExport(st, format, stdout); err != nil {
-		fmt.Fprintf(stderr, "parley export: %v\n", err)
+		fmt.Fprintf(stderr, "parley export: %v\n", cleanErr(err))
 		return 1
 	}
 	return 0

@@ -15,6 +15,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -108,8 +109,9 @@ func defaultPaths() paths {
 
 type options struct {
 	paths
-	demo   bool
-	format string // export --format
+	demo    bool
+	format  string // export --format
+	salvage string // doctor --salvage OUT
 }
 
 // demoDir is where --demo renders its feeds and sample files.
@@ -160,6 +162,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		sub := flags("parley "+cmd, c.usage)
 		if cmd == "export" {
 			sub.StringVar(&opts.format, "format", opts.format, "csv or json")
+		}
+		if cmd == "doctor" {
+			sub.StringVar(&opts.salvage, "salvage", "", "copy what can be read into a new database")
 		}
 		var err error
 		if rest, err = parseInterspersed(sub, rest); err != nil {
@@ -303,7 +308,7 @@ func userName() string {
 func console(opts options, stderr io.Writer) int {
 	cfg, st, _, err := setup(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "parley: %v\n", err)
+		fmt.Fprintf(stderr, "parley: %v\n", cleanErr(err))
 		return 1
 	}
 	defer st.Close()
@@ -344,6 +349,9 @@ func console(opts options, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
+	// weKilled tells our own p.Kill (a wedged renderer after a signal)
+	// from Bubble Tea's after a panic, which must not exit 0.
+	var weKilled atomic.Bool
 	go func() {
 		s, ok := <-sigs
 		if !ok {
@@ -353,16 +361,37 @@ func console(opts options, stderr io.Writer) int {
 		p.Send(ui.ShutdownMsg{})
 		// A dead terminal can wedge the renderer; the draft is saved below
 		// after Run returns either way.
-		time.AfterFunc(2*time.Second, p.Kill)
+		time.AfterFunc(2*time.Second, func() { weKilled.Store(true); p.Kill() })
+	}()
+	// A damaged page found while the console runs: nothing more can be
+	// read or written, so quit (the terminal is restored) and say so.
+	stopWatch := make(chan struct{})
+	defer close(stopWatch)
+	go func() {
+		select {
+		case <-st.DamagedNotify():
+			slog.Error("database damaged, quitting", "err", st.Damaged())
+			p.Send(ui.ShutdownMsg{})
+		case <-stopWatch:
+		}
 	}()
 
 	_, runErr := p.Run()
+	if errors.Is(runErr, tea.ErrProgramPanic) || errors.Is(runErr, tea.ErrProgramKilled) && !weKilled.Load() {
+		// Bubble Tea restored the terminal and printed the panic.
+		slog.Error("console stopped by a panic", "err", runErr)
+		runErr = fmt.Errorf("stopped by an internal error (a panic, printed above); drafts saved before it are kept, details in the log")
+	}
 	for id, text := range app.PendingDrafts() {
 		if err := st.SaveDraft(id, text, time.Now()); err != nil {
-			fmt.Fprintf(stderr, "parley: could not save a draft (%q): %v\n", text, err)
+			fmt.Fprintf(stderr, "parley: could not save a draft (%q): %v\n", text, cleanErr(err))
 			slog.Error("final draft save", "thread", id, "err", err)
 			return 1
 		}
+	}
+	if err := st.Damaged(); err != nil {
+		fmt.Fprintf(stderr, "parley: %v\n", err)
+		return 1
 	}
 	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {
 		fmt.Fprintf(stderr, "parley: %v\n", runErr)
@@ -371,10 +400,20 @@ func console(opts options, stderr io.Writer) int {
 	return 0
 }
 
+// cleanErr gives a damaged database's error as it is (it names the file
+// and says what to do), without the context wrapped around it on the way.
+func cleanErr(err error) error {
+	var d *store.DamagedError
+	if errors.As(err, &d) {
+		return d
+	}
+	return err
+}
+
 func fetch(opts options, stdout, stderr io.Writer) int {
 	cfg, st, noConfig, err := setup(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "parley fetch: %v\n", err)
+		fmt.Fprintf(stderr, "parley fetch: %v\n", cleanErr(err))
 		return 1
 	}
 	defer st.Close()
@@ -397,6 +436,9 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 		case r.Err != nil:
 			failed++
 			fmt.Fprintf(stdout, "✗ %s %v\n", name, r.Err)
+		case errors.Is(ingestErr, store.ErrDamaged):
+			failed++
+			fmt.Fprintf(stdout, "✗ %s could not store: the database is damaged\n", name)
 		case ingestErr != nil:
 			failed++
 			fmt.Fprintf(stdout, "✗ %s could not store: %v\n", name, ingestErr)
@@ -446,6 +488,10 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 	})
 	close(ready)
 	<-stored
+	if err := st.Damaged(); err != nil {
+		fmt.Fprintf(stderr, "parley fetch: %v\n", err)
+		return 1
+	}
 	if failed == len(cfg.Feeds) {
 		fmt.Fprintf(stderr, "parley fetch: every feed failed\n")
 		return 1

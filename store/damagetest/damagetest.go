@@ -144,6 +144,13 @@ func Corpus(src, dir string) ([]Case, error) {
 			ne.PutUint64(b[int64(threads)*ps+hdr+8:], m.hwm+1000)
 			return b
 		}},
+		{"branch-all-children-beyond", false, true, func(b []byte) []byte {
+			// Every read or write of the threads bucket meets a bad page.
+			for i := range int(ne.Uint16(tp[10:])) {
+				ne.PutUint64(b[int64(threads)*ps+hdr+16*int64(i)+8:], m.hwm+1000+uint64(i))
+			}
+			return b
+		}},
 		{"leaf-count-inflated", false, true, func(b []byte) []byte {
 			ne.PutUint16(b[int64(leaf)*ps+10:], 0xFFFF)
 			return b
