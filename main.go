@@ -377,11 +377,7 @@ func console(opts options, stderr io.Writer) int {
 	}()
 
 	_, runErr := p.Run()
-	if errors.Is(runErr, tea.ErrProgramPanic) || errors.Is(runErr, tea.ErrProgramKilled) && !weKilled.Load() {
-		// Bubble Tea restored the terminal and printed the panic.
-		slog.Error("console stopped by a panic", "err", runErr)
-		runErr = fmt.Errorf("stopped by an internal error (a panic, printed above); drafts saved before it are kept, details in the log")
-	}
+	runErr = runFailure(runErr, weKilled.Load())
 	for id, text := range app.PendingDrafts() {
 		if err := st.SaveDraft(id, text, time.Now()); err != nil {
 			fmt.Fprintf(stderr, "parley: could not save a draft (%q): %v\n", text, cleanErr(err))
@@ -393,11 +389,30 @@ func console(opts options, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley: %v\n", err)
 		return 1
 	}
-	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {
+	if runErr != nil {
 		fmt.Fprintf(stderr, "parley: %v\n", runErr)
 		return 1
 	}
 	return 0
+}
+
+// runFailure says whether the console's Run ended badly: nil for a quit,
+// or for our own kill after a signal (the draft is saved after Run
+// either way). Bubble Tea reports a panic (in Update, View or a command)
+// as killed and panicked, or, when its goroutine recovered it, only as
+// killed: neither may exit 0.
+func runFailure(runErr error, weKilled bool) error {
+	switch {
+	case runErr == nil:
+		return nil
+	case errors.Is(runErr, tea.ErrProgramPanic) || errors.Is(runErr, tea.ErrProgramKilled) && !weKilled:
+		// Bubble Tea restored the terminal and printed the panic.
+		slog.Error("console stopped by a panic", "err", runErr)
+		return errors.New("stopped by an internal error (a panic, printed above); drafts saved before it are kept; details in the log")
+	case errors.Is(runErr, tea.ErrProgramKilled):
+		return nil
+	}
+	return runErr
 }
 
 // cleanErr gives a damaged database's error as it is (it names the file
