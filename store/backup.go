@@ -64,11 +64,6 @@ func BackupFile(path, target string, timeout time.Duration) (BackupInfo, error) 
 			return openError(path, err)
 		}
 		defer db.Close()
-		// A copy of a damaged file would carry the damage: walk it first
-		// (no writer runs: the read-only open holds a shared lock).
-		if err := checkTree(path); err != nil {
-			return err
-		}
 		return db.View(func(tx *bolt.Tx) error {
 			if tx.Bucket(bucketMeta) == nil || tx.Bucket(bucketThreads) == nil {
 				return fmt.Errorf("%s is not a parley database", path)
@@ -124,6 +119,16 @@ func writeCopy(tx *bolt.Tx, target string) (info BackupInfo, err error) {
 	}
 	if err != nil {
 		return info, fmt.Errorf("write the copy %s: %w", tmp, err)
+	}
+	// A copy of a damaged file would carry the damage to where the user
+	// trusts it. The copy is one snapshot and nothing writes it, so its
+	// walk is exact even while the console goes on writing the original.
+	if err := checkTree(tmp); err != nil {
+		var d *DamagedError
+		if errors.As(err, &d) {
+			return info, &DamagedError{Path: tx.DB().Path(), Why: d.Why}
+		}
+		return info, fmt.Errorf("check the copy %s: %w", tmp, err)
 	}
 	if err := placeNoClobber(tmp, target); err != nil {
 		return info, err

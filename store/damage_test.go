@@ -400,3 +400,28 @@ func TestGuardLeavesParleyBugsVisible(t *testing.T) {
 	_ = s.view(func(*bolt.Tx) error { panic("a bug") })
 	t.Error("the panic was swallowed")
 }
+
+// TestStoreBackupRefusesDeepDamage: the console's backup (through the
+// control socket) of a file damaged below the meta pages is refused, and
+// no copy is left where the user would trust it.
+func TestStoreBackupRefusesDeepDamage(t *testing.T) {
+	for _, c := range corpus(t) {
+		if !c.Deep {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			s, err := Open(c.Path, Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			target := filepath.Join(t.TempDir(), "copy.db")
+			if _, err := s.Backup(target); !errors.Is(err, ErrDamaged) {
+				t.Errorf("Backup: %v, want ErrDamaged", err)
+			}
+			if _, err := os.Stat(target); err == nil {
+				t.Error("a damaged copy was left at the target")
+			}
+		})
+	}
+}
