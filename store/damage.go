@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -102,6 +103,23 @@ func (s *Store) guard(fn func() error) (err error) {
 	// panic that the deferred recover above can catch.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return fn()
+}
+
+// closeDamaged closes a store that met damage. A panic that went through
+// bbolt may have left one of its locks held, and then Close would wait
+// forever; the process is about to report the damage and exit, which
+// releases the file anyway, so give up waiting after a while.
+func (s *Store) closeDamaged() error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = guardOpen(s.path, s.db.Close)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+	return nil
 }
 
 // guardOpen is guard for code that has no Store yet (bolt.Open, a

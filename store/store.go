@@ -180,6 +180,9 @@ func openError(path string, err error) error {
 
 // Close releases the database and its lock. Calling it twice is harmless.
 func (s *Store) Close() error {
+	if s.Damaged() != nil {
+		return s.closeDamaged()
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", s.path, err)
 	}
