@@ -223,3 +223,29 @@ func TestDoctorHelpNamesSalvage(t *testing.T) {
 		t.Error("doctor --help does not explain --salvage")
 	}
 }
+
+// TestDoctorLeavesAnOlderLayoutAlone: doctor used to open the database
+// for writing, which upgraded an older layout in place; it only reads.
+func TestDoctorLeavesAnOlderLayoutAlone(t *testing.T) {
+	home := privateEnv(t)
+	dir := filepath.Join(home, "data")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("store/testdata/v3.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "old.db")
+	if err := os.WriteFile(db, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := sumOf(t, db)
+	code, out, errOut := runCLI("doctor", "--db", db)
+	if sumOf(t, db) != before {
+		t.Error("doctor changed the file")
+	}
+	if code != 0 || !strings.Contains(out, "✓ database: "+db+" is consistent") || !strings.Contains(out, "older layout") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+}
