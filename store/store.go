@@ -60,11 +60,12 @@ func (e *lockedError) Unwrap() error { return ErrLocked }
 type Store struct {
 	db   *bolt.DB
 	path string
-	damageState
-	an analyzer // one for the store's life: it is safe for concurrent use
+	an   analyzer // one for the store's life: it is safe for concurrent use
 
 	mu   sync.RWMutex
 	ours []string // trimmed, non-empty
+
+	damageState // the damage met so far (damage.go)
 }
 
 // Open opens or creates the database at path, creating its directory
