@@ -235,7 +235,7 @@ func (w *walker) err() error {
 	}
 	why := w.problems[0]
 	if n := len(w.problems) - 1 + w.more; n > 0 {
-		why += fmt.Sprintf(" (and %d more problems)", n)
+		why += fmt.Sprintf(" (and %d more %s)", n, map[bool]string{true: "problem", false: "problems"}[n == 1])
 	}
 	return &DamagedError{Path: w.d.path, Why: why}
 }
