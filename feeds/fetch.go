@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -53,6 +52,11 @@ type Fetcher struct {
 
 	mu    sync.Mutex
 	hosts map[string]chan struct{} // per-host semaphores
+	// stuck holds the local paths whose read was abandoned at the timeout
+	// and has not returned yet, with when it started (see loadFile).
+	stuck map[string]time.Time
+
+	openLocal func(path string) (io.ReadCloser, error) // openLocal; tests simulate a stalled read
 }
 
 // NewFetcher returns a Fetcher; zero fields of o take their defaults.
@@ -89,6 +93,9 @@ func NewFetcher(o Options) *Fetcher {
 		client: &c,
 		all:    make(chan struct{}, o.MaxConcurrent),
 		hosts:  map[string]chan struct{}{},
+		stuck:  map[string]time.Time{},
+
+		openLocal: openLocal,
 	}
 }
 
@@ -269,21 +276,6 @@ func (f *Fetcher) acquire(ctx context.Context, host string) (release func(), err
 			}
 		})
 	}, nil
-}
-
-func (f *Fetcher) loadFile(ctx context.Context, path string) ([]byte, ConditionalState, bool, error) {
-	release, err := f.acquire(ctx, "")
-	if err != nil {
-		return nil, ConditionalState{}, false, errors.New("cancelled")
-	}
-	defer release()
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, ConditionalState{}, false, err // *PathError: "open /x: no such file or directory"
-	}
-	defer fh.Close()
-	body, err := f.readCapped(fh)
-	return body, ConditionalState{}, false, err
 }
 
 func (f *Fetcher) loadHTTP(ctx context.Context, u *url.URL, st ConditionalState) ([]byte, ConditionalState, bool, error) {
