@@ -58,23 +58,28 @@ func openLocal(path string) (io.ReadCloser, error) {
 // checkRegular refuses every kind of file but a regular one, saying what
 // path is and why parley will not read it.
 func checkRegular(path string, m fs.FileMode) error {
-	if m.IsRegular() {
-		return nil
+	if what := notRegular(m); what != "" {
+		return fmt.Errorf("%s is %s: parley reads local feeds only from regular files (write the feed to a file and point url at it)", SanitizeLine(path), what)
 	}
-	var what string
+	return nil
+}
+
+// notRegular says what a file of mode m is when it is not a regular file,
+// and why reading it is refused; "" for a regular file.
+func notRegular(m fs.FileMode) string {
 	switch {
+	case m.IsRegular():
+		return ""
 	case m.IsDir():
-		return fmt.Errorf("%s is a directory, not a feed file (expected the path of an RSS, Atom or JSON feed file)", SanitizeLine(path))
+		return "a directory, not a regular file"
 	case m&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO), which can block a fetch forever"
+		return "a named pipe (FIFO), which can block a read forever"
 	case m&fs.ModeSocket != 0:
-		what = "a socket"
+		return "a socket"
 	case m&fs.ModeDevice != 0:
-		what = "a device, which can block or never end"
-	default:
-		what = "not a regular file"
+		return "a device, which can block or never end"
 	}
-	return fmt.Errorf("%s is %s: parley reads local feeds only from regular files (write the feed to a file and point url at it)", SanitizeLine(path), what)
+	return "not a regular file"
 }
 
 // errStillBlocked refuses a new read of a path whose last read was abandoned

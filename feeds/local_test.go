@@ -74,7 +74,7 @@ func TestFetchLocalRefusesWhatIsNotARegularFile(t *testing.T) {
 		{"symlink to a FIFO", fifoLink, "is a named pipe (FIFO)"},
 		{"/dev/zero", "/dev/zero", "/dev/zero is a device"},
 		{"/dev/urandom", "/dev/urandom", "/dev/urandom is a device"},
-		{"directory", dir, "is a directory, not a feed file"},
+		{"directory", dir, "is a directory, not a regular file"},
 		{"socket", sock, "is a socket"},
 	}
 	// A long timeout and a big cap: the refusal must not be the timeout
@@ -92,7 +92,7 @@ func TestFetchLocalRefusesWhatIsNotARegularFile(t *testing.T) {
 				}
 				return
 			}
-			if r.Err == nil || !strings.Contains(r.Err.Error(), tt.want) || !strings.Contains(r.Err.Error(), "regular file") && tt.name != "directory" {
+			if r.Err == nil || !strings.Contains(r.Err.Error(), tt.want) || !strings.Contains(r.Err.Error(), "regular file") {
 				t.Fatalf("error = %v, want one saying %q", r.Err, tt.want)
 			}
 			if !strings.HasPrefix(r.Err.Error(), `fetch "Local": `) {
