@@ -214,3 +214,18 @@ func TestFetchLocalStalledReadReleasesItsSlot(t *testing.T) {
 		time.Sleep(5 * time.Millisecond) // the abandoned goroutine is finishing
 	}
 }
+
+// A token file that is a FIFO used to block the fetch that needed it.
+func TestSecretFileMustBeARegularFile(t *testing.T) {
+	fifo := mkfifo(t, filepath.Join(t.TempDir(), "token"))
+	done := make(chan error, 1)
+	go func() { _, err := (Secret{File: fifo}).Load(); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "is a named pipe") {
+			t.Errorf("FIFO token file: err = %v, want a refusal", err)
+		}
+	case <-time.After(hangGuard):
+		t.Fatal("loading a FIFO token file did not return")
+	}
+}
