@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"parley/store"
 )
 
 // runCLIOrHang is runCLI that fails the test instead of hanging with it.
@@ -65,5 +67,37 @@ func TestFetchRefusesAFIFOFeed(t *testing.T) {
 	code, out, errOut = runCLIOrHang(t, "fetch", "--config", cfg, "--db", filepath.Join(home, "p.db"))
 	if code != 1 || !strings.Contains(errOut, "every feed failed") || !strings.Contains(out, "named pipe") {
 		t.Errorf("FIFO only: exit %d, stdout %q, stderr %q; want exit 1 with the refusal", code, out, errOut)
+	}
+}
+
+// A token file named as a feed by mistake: what fetch prints and what it
+// stores as the feed's last error say what is wrong without the token.
+func TestFetchNeverQuotesALocalFile(t *testing.T) {
+	home := privateEnv(t)
+	const token = "glpat-Xq9vT2rLmN8sK4wZ7yB1"
+	path := filepath.Join(t.TempDir(), "token.txt")
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, "[[feed]]\nname = \"Oops\"\nurl = \""+path+"\"\n")
+	db := filepath.Join(home, "p.db")
+	code, out, errOut := runCLIOrHang(t, "fetch", "--config", cfg, "--db", db)
+	if code != 1 || !strings.Contains(out, path+" is not an RSS, Atom or JSON feed (starts with plain text)") {
+		t.Errorf("exit %d, stdout %q; want 1 and a line saying what the file is", code, out)
+	}
+	if strings.Contains(out+errOut, token[:10]) {
+		t.Errorf("fetch printed the file's content:\n%s%s", out, errOut)
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	states, err := st.FeedStates()
+	if err != nil || len(states) != 1 {
+		t.Fatalf("feed states %+v, %v", states, err)
+	}
+	if e := states[0].LastError; !strings.Contains(e, "starts with plain text") || strings.Contains(e, token[:10]) {
+		t.Errorf("stored last error %q: want what is wrong, without the token", e)
 	}
 }

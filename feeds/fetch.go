@@ -179,6 +179,12 @@ func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (re
 	// Parsing runs here, after load released its network slots.
 	items, err := Parse(feed.Name, body)
 	if err != nil {
+		if path, ok := localPath(feed.URL); ok {
+			// Parse's words may quote the body; a local file that is not
+			// a feed may be anything (a token, a key), and the error is
+			// printed, logged and stored.
+			err = notAFeedFile(path, body, err)
+		}
 		res.Err = fmt.Errorf("parse %q: %w", feed.Name, err)
 		return res
 	}
@@ -216,10 +222,8 @@ func (f *Fetcher) load(ctx context.Context, feed Feed, st ConditionalState) (bod
 	if raw == "" {
 		return nil, st, false, errors.New("no URL configured")
 	}
-	// Like the config check: without "://" it is a local path, which also
-	// covers Windows drive letters ("C:\feeds\x.xml").
-	if !strings.Contains(raw, "://") {
-		return f.loadFile(ctx, raw)
+	if path, ok := localPath(raw); ok {
+		return f.loadFile(ctx, path)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -232,12 +236,25 @@ func (f *Fetcher) load(ctx context.Context, feed Feed, st ConditionalState) (bod
 		}
 		return f.loadHTTP(ctx, u, st)
 	case "file":
-		if u.Host != "" && u.Host != "localhost" {
-			return nil, st, false, fmt.Errorf("file URL %q names another host (expected file:///path)", SanitizeLine(raw))
-		}
-		return f.loadFile(ctx, filepath.FromSlash(u.Path))
+		return nil, st, false, fmt.Errorf("file URL %q names another host (expected file:///path)", SanitizeLine(raw))
 	}
 	return nil, st, false, fmt.Errorf("URL scheme %q is not supported (expected http, https, file or a local path)", SanitizeLine(u.Scheme))
+}
+
+// localPath returns the path a feed URL names when it names a local file:
+// a path, or a file:// URL of this host.
+func localPath(raw string) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	// Like the config check: without "://" it is a local path, which also
+	// covers Windows drive letters ("C:\feeds\x.xml").
+	if !strings.Contains(raw, "://") {
+		return raw, raw != ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !strings.EqualFold(u.Scheme, "file") || (u.Host != "" && u.Host != "localhost") {
+		return "", false
+	}
+	return filepath.FromSlash(u.Path), true
 }
 
 // acquire takes a per-host slot (when host != "") and then an overall one.

@@ -229,3 +229,44 @@ func TestSecretFileMustBeARegularFile(t *testing.T) {
 		t.Fatal("loading a FIFO token file did not return")
 	}
 }
+
+// A local file that is not a feed may be anything, a token file among
+// them: the error says what it looks like and never quotes it. (An HTTP
+// error may quote the start of a server's page; see TestParseErrors.)
+func TestFetchLocalNotAFeedNeverQuotesTheFile(t *testing.T) {
+	const token = "ghp_R3aLLyS3cr3tT0k3nDoNotL3ak0123456789"
+	tests := []struct{ name, body, want string }{
+		{"token file", token + "\n", "(starts with plain text)"},
+		{"token after a blank line", "\n\n  " + token, "(starts with plain text)"},
+		{"env file", "export API_TOKEN=" + token + "\n", "(starts with plain text)"},
+		{"XML with the token as root", "<" + token + ">x</" + token + ">", "(XML, but not RSS or Atom)"},
+		{"XML closed wrongly", "\n</" + token + ">", "(malformed XML at line 2)"},
+		{"JSON", `{"token": "` + token + `"}`, "(JSON, but not a JSON Feed)"},
+		{"broken JSON", `{"token": "` + token + `" "x"}`, "(JSON, but not a JSON Feed)"},
+		{"JSON Feed with a wrong type", `{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "title": {"` + token + `": 1}}]}`, "(JSON, but not a JSON Feed)"},
+		{"HTML", "<!doctype html><title>" + token + "</title>", "(starts like an HTML page)"},
+		{"binary", "\x00\x01" + token, "(starts with binary data)"},
+		{"empty", "\n \n", "(it is empty)"},
+	}
+	dir := t.TempDir()
+	f := NewFetcher(Options{})
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, fmt.Sprintf("token%d.txt", i))
+			if err := os.WriteFile(path, []byte(tt.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := f.Fetch(context.Background(), Feed{Name: "Oops", URL: path}, ConditionalState{})
+			if r.Err == nil {
+				t.Fatalf("no error for %q", tt.body)
+			}
+			msg := r.Err.Error()
+			if strings.Contains(msg, token) || strings.Contains(msg, token[:8]) || strings.Contains(msg, "API_TOKEN") {
+				t.Errorf("the error quotes the file: %q", msg)
+			}
+			if want := `parse "Oops": ` + path + " is not an RSS, Atom or JSON feed " + tt.want; msg != want {
+				t.Errorf("error = %q\n      want %q", msg, want)
+			}
+		})
+	}
+}
