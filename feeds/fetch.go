@@ -22,7 +22,7 @@ import (
 
 // Options tunes a Fetcher. Zero fields take the defaults shown.
 type Options struct {
-	Timeout       time.Duration // per request incl. body, default 15s
+	Timeout       time.Duration // per request incl. body (and per local file read), default 15s
 	MaxBytes      int64         // decompressed body cap, default 10 MiB
 	PerHost       int           // concurrent requests per host, default 6
 	MaxConcurrent int           // concurrent fetches overall, default 16

@@ -270,3 +270,48 @@ func TestFetchLocalNotAFeedNeverQuotesTheFile(t *testing.T) {
 		})
 	}
 }
+
+// Twenty local feeds stalled on a dead mount, more than max_concurrent:
+// each gives its slot back at the timeout, so the working feed is fetched
+// in the same round, and later rounds start no new reads of the stuck
+// paths (the abandoned reads stay at one per path).
+func TestFetchAllStalledLocalFeedsDoNotStarveOthers(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, tinyFeed) })
+	release := make(chan struct{})
+	defer close(release)
+	var opened atomic.Int32
+	f := NewFetcher(Options{Client: srv.Client(), MaxConcurrent: 16, Timeout: 100 * time.Millisecond})
+	f.openLocal = func(string) (io.ReadCloser, error) {
+		opened.Add(1)
+		return stalledReader{release}, nil
+	}
+	var list []Feed
+	for i := range 20 {
+		list = append(list, Feed{Name: fmt.Sprintf("nfs %d", i), URL: fmt.Sprintf("/mnt/nfs/%d.xml", i)})
+	}
+	list = append(list, Feed{Name: "web", URL: srv.URL + "/feed"})
+	for round, want := range []string{"timeout", "still blocked since"} {
+		results := map[string]Result{}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.FetchAll(context.Background(), list, nil, func(r Result) { results[r.Feed] = r })
+		}()
+		select {
+		case <-done:
+		case <-time.After(hangGuard):
+			t.Fatalf("round %d: FetchAll did not return: stalled reads hold the slots", round+1)
+		}
+		if r := results["web"]; r.Err != nil || len(r.Items) != 1 {
+			t.Errorf("round %d: the working feed: err=%v items=%d, want its item", round+1, r.Err, len(r.Items))
+		}
+		for _, fd := range list[:20] {
+			if r := results[fd.Name]; r.Err == nil || !strings.Contains(r.Err.Error(), want) {
+				t.Errorf("round %d: %s: err=%v, want %q", round+1, fd.Name, r.Err, want)
+			}
+		}
+		if n := opened.Load(); n != 20 {
+			t.Errorf("round %d: %d reads of the 20 stalled paths started in all, want 20", round+1, n)
+		}
+	}
+}
