@@ -147,3 +147,25 @@ func TestConfigShapeOfRealConfigs(t *testing.T) {
 }
 
 func timeAfterHangGuard() <-chan time.Time { return time.After(hangGuard) }
+
+// FuzzConfigShape: whatever the file holds, the pre-scan never panics,
+// names a line of the file, and lets through only what it measured within
+// the limit; what it lets through decodes without a panic.
+func FuzzConfigShape(f *testing.F) {
+	f.Add([]byte(shapeHead))
+	f.Add([]byte("a = \"\"\"x\\\"\"\"\"\"\nb = '''\n[[[['''\nc = [[1.5], {d.e = 2}] # [[[\n"))
+	f.Add([]byte(nestedConfig(200, "{a = ", "}")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		deepest, line := configDepth(data, maxConfigDepth)
+		if line < 1 || line > 1+strings.Count(string(data), "\n") {
+			t.Fatalf("line %d is not a line of the file", line)
+		}
+		err := checkConfigShape("c.toml", data)
+		if (err != nil) != (deepest > maxConfigDepth || len(data) > maxConfigBytes) {
+			t.Fatalf("depth %d, err %v", deepest, err)
+		}
+		if err == nil {
+			ParseConfig("c.toml", data)
+		}
+	})
+}
