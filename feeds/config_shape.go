@@ -22,8 +22,8 @@ const (
 // left to the decoder.
 func checkConfigShape(path string, data []byte) error {
 	if len(data) > maxConfigBytes {
-		return &ConfigError{Path: path, Msg: fmt.Sprintf("the file is %s, over the %s limit for a config (a config with hundreds of feeds is a few dozen KB: is this the right file?)",
-			formatSize(int64(len(data))), formatSize(maxConfigBytes))}
+		return &ConfigError{Path: path, Msg: fmt.Sprintf("the file is over the %s limit for a config (a config with hundreds of feeds is a few dozen KB: is this the right file?)",
+			formatSize(maxConfigBytes))}
 	}
 	if deepest, line := configDepth(data, maxConfigDepth); deepest > maxConfigDepth {
 		return &ConfigError{Path: path, Line: line, Msg: fmt.Sprintf("nested more than %d deep (tables, arrays and dotted keys inside each other; a parley config needs 3 or 4 levels)",
