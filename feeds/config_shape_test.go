@@ -169,3 +169,15 @@ func FuzzConfigShape(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseConfigRefusesDeep60KB: the 60 KB file that took 4.3 GB
+// to decode, refused by the pre-scan.
+func BenchmarkParseConfigRefusesDeep60KB(b *testing.B) {
+	data := []byte(nestedConfig(60<<10, "{a = ", "}"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseConfig("c.toml", data); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
