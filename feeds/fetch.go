@@ -56,7 +56,7 @@ type Fetcher struct {
 	// and has not returned yet, with when it started (see loadFile).
 	stuck map[string]time.Time
 
-	openLocal func(path string) (io.ReadCloser, error) // openLocal; tests simulate a stalled read
+	openLocal func(path string) (io.ReadCloser, error) // openLocal, or a stalled read in tests
 }
 
 // NewFetcher returns a Fetcher; zero fields of o take their defaults.
