@@ -3,6 +3,7 @@ package feeds
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -121,7 +122,7 @@ var secretKeys = map[string]bool{"token": true, "api_key": true, "access_token":
 // error wrapping ErrNoConfig; every other problem is a *ConfigError that
 // names the line and says what was expected.
 func LoadConfig(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfig(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Config{}, fmt.Errorf("%s: %w", path, ErrNoConfig)
 	}
@@ -131,8 +132,30 @@ func LoadConfig(path string) (Config, error) {
 	return ParseConfig(path, data)
 }
 
+// readConfig reads at most one byte more than maxConfigBytes (enough for
+// checkConfigShape to refuse the file), and only from a regular file: a
+// FIFO would block start-up and /dev/zero never ends.
+func readConfig(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if what := notRegular(fi.Mode()); what != "" {
+		return nil, fmt.Errorf("%s is %s: a config must be a regular file", path, what)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return io.ReadAll(io.LimitReader(fh, maxConfigBytes+1))
+}
+
 // ParseConfig checks config text; path is only used in messages.
 func ParseConfig(path string, data []byte) (Config, error) {
+	if err := checkConfigShape(path, data); err != nil {
+		return Config{}, err
+	}
 	var raw rawConfig
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {

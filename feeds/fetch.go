@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,7 +22,7 @@ import (
 
 // Options tunes a Fetcher. Zero fields take the defaults shown.
 type Options struct {
-	Timeout       time.Duration // per request incl. body, default 15s
+	Timeout       time.Duration // per request incl. body (and per local file read), default 15s
 	MaxBytes      int64         // decompressed body cap, default 10 MiB
 	PerHost       int           // concurrent requests per host, default 6
 	MaxConcurrent int           // concurrent fetches overall, default 16
@@ -53,6 +52,11 @@ type Fetcher struct {
 
 	mu    sync.Mutex
 	hosts map[string]chan struct{} // per-host semaphores
+	// stuck holds the local paths whose read was abandoned at the timeout
+	// and has not returned yet, with when it started (see loadFile).
+	stuck map[string]time.Time
+
+	openLocal func(path string) (io.ReadCloser, error) // openLocal, or a stalled read in tests
 }
 
 // NewFetcher returns a Fetcher; zero fields of o take their defaults.
@@ -89,6 +93,9 @@ func NewFetcher(o Options) *Fetcher {
 		client: &c,
 		all:    make(chan struct{}, o.MaxConcurrent),
 		hosts:  map[string]chan struct{}{},
+		stuck:  map[string]time.Time{},
+
+		openLocal: openLocal,
 	}
 }
 
@@ -172,6 +179,12 @@ func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (re
 	// Parsing runs here, after load released its network slots.
 	items, err := Parse(feed.Name, body)
 	if err != nil {
+		if path, ok := localPath(feed.URL); ok {
+			// Parse's words may quote the body; a local file that is not
+			// a feed may be anything (a token, a key), and the error is
+			// printed, logged and stored.
+			err = notAFeedFile(path, body, err)
+		}
 		res.Err = fmt.Errorf("parse %q: %w", feed.Name, err)
 		return res
 	}
@@ -209,10 +222,8 @@ func (f *Fetcher) load(ctx context.Context, feed Feed, st ConditionalState) (bod
 	if raw == "" {
 		return nil, st, false, errors.New("no URL configured")
 	}
-	// Like the config check: without "://" it is a local path, which also
-	// covers Windows drive letters ("C:\feeds\x.xml").
-	if !strings.Contains(raw, "://") {
-		return f.loadFile(ctx, raw)
+	if path, ok := localPath(raw); ok {
+		return f.loadFile(ctx, path)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -225,12 +236,25 @@ func (f *Fetcher) load(ctx context.Context, feed Feed, st ConditionalState) (bod
 		}
 		return f.loadHTTP(ctx, u, st)
 	case "file":
-		if u.Host != "" && u.Host != "localhost" {
-			return nil, st, false, fmt.Errorf("file URL %q names another host (expected file:///path)", SanitizeLine(raw))
-		}
-		return f.loadFile(ctx, filepath.FromSlash(u.Path))
+		return nil, st, false, fmt.Errorf("file URL %q names another host (expected file:///path)", SanitizeLine(raw))
 	}
 	return nil, st, false, fmt.Errorf("URL scheme %q is not supported (expected http, https, file or a local path)", SanitizeLine(u.Scheme))
+}
+
+// localPath returns the path a feed URL names when it names a local file:
+// a path, or a file:// URL of this host.
+func localPath(raw string) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	// Like the config check: without "://" it is a local path, which also
+	// covers Windows drive letters ("C:\feeds\x.xml").
+	if !strings.Contains(raw, "://") {
+		return raw, raw != ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !strings.EqualFold(u.Scheme, "file") || (u.Host != "" && u.Host != "localhost") {
+		return "", false
+	}
+	return filepath.FromSlash(u.Path), true
 }
 
 // acquire takes a per-host slot (when host != "") and then an overall one.
@@ -269,21 +293,6 @@ func (f *Fetcher) acquire(ctx context.Context, host string) (release func(), err
 			}
 		})
 	}, nil
-}
-
-func (f *Fetcher) loadFile(ctx context.Context, path string) ([]byte, ConditionalState, bool, error) {
-	release, err := f.acquire(ctx, "")
-	if err != nil {
-		return nil, ConditionalState{}, false, errors.New("cancelled")
-	}
-	defer release()
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, ConditionalState{}, false, err // *PathError: "open /x: no such file or directory"
-	}
-	defer fh.Close()
-	body, err := f.readCapped(fh)
-	return body, ConditionalState{}, false, err
 }
 
 func (f *Fetcher) loadHTTP(ctx context.Context, u *url.URL, st ConditionalState) ([]byte, ConditionalState, bool, error) {

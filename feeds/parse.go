@@ -45,6 +45,9 @@ const (
 	maxXMLDepth = 512
 )
 
+// errXMLTooDeep refuses a document nested deeper than maxXMLDepth.
+var errXMLTooDeep = fmt.Errorf("malformed feed: elements nested more than %d deep", maxXMLDepth)
+
 // rssTranslator is gofeed's, without its search of every item's HTML for a
 // first image (a full HTML parse per item, a quarter of gofeed's time):
 // parley shows no images. It keeps no state, so Parse calls share it.
@@ -73,7 +76,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 	}
 	data = fixEncoding(data)
 	if xmlTooDeep(data, maxXMLDepth) {
-		return nil, fmt.Errorf("malformed feed: elements nested more than %d deep", maxXMLDepth)
+		return nil, errXMLTooDeep
 	}
 	p := gofeed.NewParser()
 	p.RSSTranslator = rssTranslator
@@ -321,35 +324,83 @@ func describeUnknown(data []byte) error {
 		return errors.New("not a feed: looks like an HTML page")
 	}
 	if body[0] == '<' {
-		d := xml.NewDecoder(bytes.NewReader(data))
-		d.Strict = false
-		d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-		for {
-			tok, err := d.Token()
-			var synErr *xml.SyntaxError
-			if errors.As(err, &synErr) {
-				return fmt.Errorf("malformed XML at line %d: %s", synErr.Line, synErr.Msg)
-			}
-			if err != nil {
-				return errors.New("malformed XML: no root element")
-			}
-			if se, ok := tok.(xml.StartElement); ok {
-				switch strings.ToLower(se.Name.Local) {
-				case "html":
-					return errors.New("not a feed: looks like an HTML page")
-				case "rss", "feed", "rdf":
-					// gofeed only looks at the first 4 KiB for the root.
-					return fmt.Errorf("feed root <%s> starts too far into the document to be recognized", se.Name.Local)
-				}
-				return fmt.Errorf("not a feed: XML document with root <%s> (expected <rss>, <feed> or <rdf:RDF>)", SanitizeLine(se.Name.Local))
-			}
+		root, err := xmlRoot(data)
+		var synErr *xml.SyntaxError
+		switch {
+		case errors.As(err, &synErr):
+			return fmt.Errorf("malformed XML at line %d: %s", synErr.Line, synErr.Msg)
+		case err != nil:
+			return errors.New("malformed XML: no root element")
 		}
+		switch strings.ToLower(root) {
+		case "html":
+			return errors.New("not a feed: looks like an HTML page")
+		case "rss", "feed", "rdf":
+			// gofeed only looks at the first 4 KiB for the root.
+			return fmt.Errorf("feed root <%s> starts too far into the document to be recognized", root)
+		}
+		return fmt.Errorf("not a feed: XML document with root <%s> (expected <rss>, <feed> or <rdf:RDF>)", SanitizeLine(root))
 	}
 	snippet := []rune(SanitizeLine(string(body[:min(len(body), 200)])))
 	if len(snippet) > 40 {
 		snippet = append(snippet[:40], '…')
 	}
 	return fmt.Errorf("not a feed: unrecognized content starting %q", string(snippet))
+}
+
+// xmlRoot returns the local name of the first element of an XML document,
+// or the syntax error met before it.
+func xmlRoot(data []byte) (string, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return "", err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Local, nil
+		}
+	}
+}
+
+// notAFeedFile is the error for a local file Parse refused (with err): it
+// says what the file looks like without a word of its content, as the
+// file may be anything (a token someone pointed url at by mistake).
+func notAFeedFile(path string, data []byte, err error) error {
+	body := bytes.TrimLeft(data, "\ufeff \t\r\n")
+	head := body[:min(len(body), 1024)]
+	lower := bytes.ToLower(head)
+	var synErr *xml.SyntaxError
+	var jsonSyn *json.SyntaxError
+	var what string
+	switch {
+	case len(body) == 0:
+		what = "it is empty"
+	case errors.Is(err, errXMLTooDeep):
+		what = fmt.Sprintf("elements nested more than %d deep", maxXMLDepth)
+	case errors.As(err, &synErr):
+		what = fmt.Sprintf("malformed XML at line %d", synErr.Line)
+	case errors.As(err, &jsonSyn):
+		what = fmt.Sprintf("malformed JSON at line %d", lineAt(data, jsonSyn.Offset))
+	case bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.Contains(lower, []byte("<html")):
+		what = "starts like an HTML page"
+	case body[0] == '<':
+		what = "XML, but not RSS or Atom"
+		if _, err := xmlRoot(data); errors.As(err, &synErr) {
+			what = fmt.Sprintf("malformed XML at line %d", synErr.Line)
+		}
+	case body[0] == '{' || body[0] == '[':
+		what = "JSON, but not a JSON Feed"
+	case !utf8.Valid(head[:max(0, len(head)-utf8.UTFMax)]) || bytes.ContainsFunc(head, func(r rune) bool {
+		return r < 0x20 && r != '\n' && r != '\r' && r != '\t'
+	}):
+		what = "starts with binary data"
+	default:
+		what = "starts with plain text"
+	}
+	return fmt.Errorf("%s is not an RSS, Atom or JSON feed (%s)", SanitizeLine(path), what)
 }
 
 func lineAt(b []byte, offset int64) int {

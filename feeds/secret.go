@@ -3,6 +3,7 @@ package feeds
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strings"
@@ -43,7 +44,10 @@ func (s Secret) Load() (string, error) {
 		if fi.Mode().Perm()&0o077 != 0 {
 			return "", fmt.Errorf("token file %s is readable by others (mode %04o): run chmod 600 %s", s.File, fi.Mode().Perm(), s.File)
 		}
-		data, err := os.ReadFile(s.File)
+		if what := notRegular(fi.Mode()); what != "" {
+			return "", fmt.Errorf("token file %s is %s: put the token in a regular file", s.File, what)
+		}
+		data, err := readSmall(s.File, maxTokenBytes)
 		if err != nil {
 			return "", fmt.Errorf("token file: %w", err)
 		}
@@ -54,4 +58,22 @@ func (s Secret) Load() (string, error) {
 		return tok, nil
 	}
 	return "", fmt.Errorf("%w: no token_env or token_file configured", ErrNoSecret)
+}
+
+// maxTokenBytes is far more than any API token; a bigger "token file" is
+// the wrong file.
+const maxTokenBytes = 64 << 10
+
+// readSmall reads path, failing if it holds more than limit bytes.
+func readSmall(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("%s is larger than %s: not a token", path, formatSize(limit))
+	}
+	return data, err
 }

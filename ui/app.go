@@ -612,6 +612,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		cmds := []tea.Cmd{loadFeedStates(a.c.Store), a.ingestPending()}
 		anyNew, openTouched := false, false
 		for i, r := range msg.results {
+			a.feedsV.stored(r, msg.errs[i], a.c.Now())
 			if err := msg.errs[i]; err != nil {
 				a.setStatus(fmt.Sprintf("Could not store items of %q: %v", r.Feed, err), true)
 			}

@@ -22,6 +22,9 @@ type feedsScreen struct {
 	fetching map[string]bool
 	next     map[string]time.Time
 	failures map[string]int // consecutive failed polls: the poller is backing off
+	// unstored holds the feeds whose last poll result could not be stored:
+	// their state in the store is older than that poll (or absent).
+	unstored map[string]storeFailure
 	spinner  func() string
 	cursor   int
 	offset   int
@@ -31,7 +34,8 @@ type feedsScreen struct {
 
 func newFeedsScreen(c *Common, list []feeds.Feed, spinner func() string) *feedsScreen {
 	return &feedsScreen{c: c, keys: c.Keys.Queue.Motion, feeds: list, spinner: spinner,
-		states: map[string]store.FeedState{}, fetching: map[string]bool{}, next: map[string]time.Time{}, failures: map[string]int{}}
+		states: map[string]store.FeedState{}, fetching: map[string]bool{}, next: map[string]time.Time{}, failures: map[string]int{},
+		unstored: map[string]storeFailure{}}
 }
 
 func (f *feedsScreen) SetSize(w, h int) { f.width, f.height = w, h }
@@ -40,6 +44,23 @@ func (f *feedsScreen) setStates(states []store.FeedState) {
 	for _, s := range states {
 		f.states[s.Name] = s
 	}
+}
+
+// storeFailure is a poll result that could not be stored.
+type storeFailure struct {
+	err      error
+	fetchErr error // the poll's own error, if it failed too
+	at       time.Time
+}
+
+// stored records how storing the result of feed's poll at went: a failure
+// is shown until a later result of the feed is stored.
+func (f *feedsScreen) stored(r feeds.Result, err error, at time.Time) {
+	if err == nil {
+		delete(f.unstored, r.Feed)
+		return
+	}
+	f.unstored[r.Feed] = storeFailure{err: err, fetchErr: r.Err, at: at}
 }
 
 func (f *feedsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -87,6 +108,16 @@ func (f *feedsScreen) View() string {
 	for i := f.offset; i < end; i++ {
 		fd := f.feeds[i]
 		st := f.states[fd.Name]
+		uf, unstored := f.unstored[fd.Name]
+		if unstored {
+			// The store holds an older state (or none: "never"); this
+			// poll happened, and its results are lost.
+			st.LastFetch = uf.at
+			st.LastError = "could not store the results of the last fetch: " + uf.err.Error()
+			if uf.fetchErr != nil {
+				st.LastError = "could not store the error of the last fetch (" + uf.fetchErr.Error() + "): " + uf.err.Error()
+			}
+		}
 		mark := s.Muted.Render("·")
 		switch {
 		case f.fetching[fd.Name]:

@@ -65,3 +65,52 @@ func TestQueueReloadsCoalesce(t *testing.T) {
 		t.Error("a second extra read followed with nothing changed")
 	}
 }
+
+// feedRow returns the two lines of view 4 about feed.
+func feedRow(t *testing.T, f *feedsScreen, feed string) string {
+	t.Helper()
+	lines := strings.Split(ansi.Strip(f.View()), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, feed) && i+1 < len(lines) {
+			return l + "\n" + lines[i+1]
+		}
+	}
+	t.Fatalf("no row for %q in view 4:\n%s", feed, strings.Join(lines, "\n"))
+	return ""
+}
+
+// A poll whose results could not be stored left no feed state behind, and
+// view 4 said "never" as if the feed had not been fetched. It shows the
+// storage error until a later result is stored.
+func TestFeedsViewShowsAStoreFailure(t *testing.T) {
+	st := testStore(t)
+	app := New(Deps{Store: st, Feeds: []feeds.Feed{{Name: "Status page", URL: "https://status.example/feed"}},
+		Now: func() time.Time { return testNow }})
+	app.feedsV.SetSize(120, 20)
+	item := feeds.Item{ID: "s1", Feed: "Status page", Author: "Dana", Title: "Down?", Text: "Is it down?", Published: testNow.Add(-time.Hour)}
+	bad := item
+	bad.ID = strings.Repeat("x", 40<<10) // over bbolt's 32 KiB key limit: the write fails
+	store := func(r feeds.Result) {
+		t.Helper()
+		app.toIngest = append(app.toIngest, r)
+		msg, ok := findIngested(t, app.ingestPending())
+		if !ok {
+			t.Fatal("the result was not stored")
+		}
+		app.handleResult(msg)
+		app.handleResult(loadFeedStates(st)())
+	}
+
+	store(feeds.Result{Feed: "Status page", Items: []feeds.Item{bad}})
+	row := feedRow(t, app.feedsV, "Status page")
+	if strings.Contains(row, "never") || !strings.Contains(row, "✗") || !strings.Contains(row, "could not store the results of the last fetch: ") ||
+		!strings.Contains(row, "save message") {
+		t.Errorf("after a failed store, view 4 shows:\n%s\nwant the storage error, not \"never\"", row)
+	}
+
+	store(feeds.Result{Feed: "Status page", Items: []feeds.Item{item}})
+	row = feedRow(t, app.feedsV, "Status page")
+	if strings.Contains(row, "could not store") || !strings.Contains(row, "✓") || !strings.Contains(row, "1 new in the last fetch") {
+		t.Errorf("after a stored result, view 4 shows:\n%s\nwant the feed healthy again", row)
+	}
+}
