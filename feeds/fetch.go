@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -154,6 +156,16 @@ func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (re
 		if res.Err == nil {
 			clampFuture(res.Items, res.Started)
 			res.Items, res.Truncated = newest(res.Items, f.opt.MaxItems)
+		}
+	}()
+	// A bug in a parser or an adapter, met on one hostile feed, fails that
+	// feed alone: a panic here would take down the console with its
+	// terminal still in raw mode, and every other feed with it.
+	defer func() {
+		if p := recover(); p != nil {
+			slog.Error("fetch panicked", "feed", feed.Name, "panic", p, "stack", string(debug.Stack()))
+			res.Items, res.State = nil, st
+			res.Err = fmt.Errorf("fetch %q: internal error while reading this feed (%v); details in the log", feed.Name, p)
 		}
 	}()
 

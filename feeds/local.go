@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
@@ -118,6 +120,19 @@ func (f *Fetcher) loadFile(ctx context.Context, path string) ([]byte, Conditiona
 	started := time.Now()
 	go func() {
 		var r read
+		defer func() {
+			// As in Fetch: a panic while reading fails this feed only.
+			if p := recover(); p != nil {
+				slog.Error("local read panicked", "path", path, "panic", p, "stack", string(debug.Stack()))
+				r = read{err: fmt.Errorf("internal error while reading %s (%v); details in the log", path, p)}
+				f.mu.Lock()
+				done <- r
+				if f.stuck[path].Equal(started) {
+					delete(f.stuck, path)
+				}
+				f.mu.Unlock()
+			}
+		}()
 		rc, err := f.openLocal(path)
 		if err != nil {
 			r.err = err

@@ -315,3 +315,43 @@ func TestFetchAllStalledLocalFeedsDoNotStarveOthers(t *testing.T) {
 		}
 	}
 }
+
+type panickingReader struct{}
+
+func (panickingReader) Read([]byte) (int, error) { panic("reader bug") }
+func (panickingReader) Close() error             { return nil }
+
+// A bug met while reading one feed fails that feed with an error; the
+// others are fetched and the process (a console in raw mode) lives on.
+func TestFetchAllSurvivesAPanicInOneFeed(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.xml")
+	if err := os.WriteFile(good, []byte(tinyFeed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.xml")
+	f := NewFetcher(Options{Timeout: 2 * time.Second})
+	f.openLocal = func(path string) (io.ReadCloser, error) {
+		if path == bad {
+			return panickingReader{}, nil
+		}
+		return openLocal(path)
+	}
+	got := map[string]Result{}
+	f.FetchAll(context.Background(), []Feed{{Name: "Bad", URL: bad}, {Name: "Good", URL: good}}, nil,
+		func(r Result) { got[r.Feed] = r })
+	if r := got["Bad"]; r.Err == nil || !strings.Contains(r.Err.Error(), "internal error") {
+		t.Errorf("panicking feed: err = %v, want an internal error", r.Err)
+	}
+	if r := got["Good"]; r.Err != nil || len(r.Items) == 0 {
+		t.Errorf("good feed: err = %v, %d items; want it fetched", r.Err, len(r.Items))
+	}
+	// The path is not left marked as stuck: the next read goes through.
+	f.openLocal = openLocal
+	if err := os.WriteFile(bad, []byte(tinyFeed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.Fetch(context.Background(), Feed{Name: "Bad", URL: bad}, ConditionalState{}); r.Err != nil {
+		t.Errorf("after the panic: %v", r.Err)
+	}
+}
