@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -49,9 +50,31 @@ type textBox struct {
 }
 
 // textBoxStyles are the textarea styles of the current focus state, with
-// their inheritance resolved once rather than per row.
+// their inheritance resolved once, and each split into the sequences
+// before and after the text: a row is then drawn by joining strings, where
+// lipgloss' Render costs microseconds a call.
 type textBoxStyles struct {
-	prompt, text, cursorLine, placeholder, eob, cursor lipgloss.Style
+	prompt, text, cursorLine, placeholder, eob, cursor cellStyle
+}
+
+type cellStyle struct{ pre, post string }
+
+func newCellStyle(s lipgloss.Style) cellStyle {
+	const mark = "X" // no escape sequence holds an X
+	r := s.Render(mark)
+	i := strings.Index(r, mark)
+	if i < 0 {
+		return cellStyle{}
+	}
+	return cellStyle{pre: r[:i], post: r[i+len(mark):]}
+}
+
+// Render styles s, which holds no newline.
+func (c cellStyle) Render(s string) string {
+	if s == "" {
+		return ""
+	}
+	return c.pre + s + c.post
 }
 
 // lineWrap is one logical line's soft wrap at a width: starts[i] is the
@@ -85,12 +108,12 @@ func (e *textBox) resolveStyles() {
 		ss = e.styles.Focused
 	}
 	e.st = textBoxStyles{
-		prompt:      ss.Prompt.Inherit(ss.Base).Inline(true),
-		text:        ss.Text.Inherit(ss.Base).Inline(true),
-		cursorLine:  ss.CursorLine.Inherit(ss.Base).Inline(true),
-		placeholder: ss.Placeholder.Inherit(ss.Base).Inline(true),
-		eob:         ss.EndOfBuffer.Inherit(ss.Base).Inline(true),
-		cursor:      lipgloss.NewStyle().Foreground(e.styles.Cursor.Color).Reverse(true).Inline(true),
+		prompt:      newCellStyle(ss.Prompt.Inherit(ss.Base).Inline(true)),
+		text:        newCellStyle(ss.Text.Inherit(ss.Base).Inline(true)),
+		cursorLine:  newCellStyle(ss.CursorLine.Inherit(ss.Base).Inline(true)),
+		placeholder: newCellStyle(ss.Placeholder.Inherit(ss.Base).Inline(true)),
+		eob:         newCellStyle(ss.EndOfBuffer.Inherit(ss.Base).Inline(true)),
+		cursor:      newCellStyle(lipgloss.NewStyle().Foreground(e.styles.Cursor.Color).Reverse(true).Inline(true)),
 	}
 }
 
@@ -658,10 +681,11 @@ func (w *lineWrap) update(l []rune, p, n, m, width int) {
 	if j == len(w.seen) {
 		j = len(w.seen) - 1
 	}
-	oldStarts, oldSeen := w.starts[j:], w.seen[j:]
+	oldStarts := w.starts[j:]
 	var ns, nseen []int
 	s := w.starts[j]
 	k := 0 // oldStarts[k:] are the old rows not yet passed
+	synced := false
 	for {
 		next, seen, last := nextRow(l, s, width)
 		ns = append(ns, s)
@@ -676,17 +700,23 @@ func (w *lineWrap) update(l []rune, p, n, m, width int) {
 				k++
 			}
 			if k < len(oldStarts) && oldStarts[k] == old {
-				tailStarts, tailSeen := oldStarts[k:], oldSeen[k:]
-				for i := range tailStarts {
-					ns = append(ns, tailStarts[i]+delta)
-					nseen = append(nseen, tailSeen[i]+delta)
-				}
+				synced = true
 				break
 			}
 		}
 	}
-	w.starts = append(w.starts[:j], ns...)
-	w.seen = append(w.seen[:j], nseen...)
+	if !synced {
+		w.starts = append(w.starts[:j], ns...)
+		w.seen = append(w.seen[:j], nseen...)
+		return
+	}
+	// Rows j..j+k-1 become ns; the rows after are the old ones, moved.
+	w.starts = slices.Replace(w.starts, j, j+k, ns...)
+	w.seen = slices.Replace(w.seen, j, j+k, nseen...)
+	for i := j + len(ns); i < len(w.starts); i++ {
+		w.starts[i] += delta
+		w.seen[i] += delta
+	}
 }
 
 // pos is a screen row: a logical line and a row of its wrap.

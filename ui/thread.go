@@ -59,7 +59,15 @@ type threadScreen struct {
 	history    []store.StageMove
 	historyErr error
 
-	vp        viewport.Model
+	vp viewport.Model
+	// vpGen counts SetContent calls; vpDrawn is the viewport's last
+	// drawing: a key typed in the composer redraws the frame, not the
+	// conversation above it.
+	vpGen   uint64
+	vpDrawn struct {
+		key  [4]int
+		text string
+	}
 	input     *textBox
 	composing bool
 
@@ -161,6 +169,7 @@ func (t *threadScreen) layout() {
 	t.vp.SetWidth(t.width)
 	t.vp.SetHeight(max(1, body))
 	t.vp.SetContent(t.renderMessages())
+	t.vpGen++
 	if atBottom {
 		t.vp.GotoBottom()
 	}
@@ -574,7 +583,7 @@ func (t *threadScreen) View() string {
 	b.WriteByte('\n')
 	b.WriteString(s.Rule.Render(strings.Repeat("─", t.width)))
 	b.WriteByte('\n')
-	b.WriteString(t.vp.View())
+	b.WriteString(t.vpView())
 	if t.showComposer() {
 		b.WriteByte('\n')
 		label := " draft (r to continue) "
@@ -586,6 +595,16 @@ func (t *threadScreen) View() string {
 		b.WriteString(t.input.View())
 	}
 	return b.String()
+}
+
+// vpView is the conversation as the viewport draws it, drawn again only
+// when its content, scroll position or size changed.
+func (t *threadScreen) vpView() string {
+	k := [4]int{int(t.vpGen), t.vp.YOffset(), t.vp.Width(), t.vp.Height()}
+	if t.vpDrawn.key != k || t.vpDrawn.text == "" {
+		t.vpDrawn.key, t.vpDrawn.text = k, t.vp.View()
+	}
+	return t.vpDrawn.text
 }
 
 func (t *threadScreen) ShortHelp() []key.Binding {
