@@ -79,6 +79,8 @@ type App struct {
 	statusErr bool
 	// stop is the quit after a signal (drafts.go).
 	stop shutdownState
+	// frames lets a burst of keys share frames (frames.go).
+	frames frameCache
 }
 
 // New builds the console. deps.Store must be open.
@@ -216,7 +218,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.holdTypeahead(msg)
 			return a, nil
 		}
-		return a, a.handleKey(msg)
+		cmd := a.handleKey(msg)
+		return a, tea.Batch(cmd, a.typed())
 	case tea.PasteMsg:
 		a.stop.input++
 		if a.opening {
@@ -225,8 +228,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if a.threadShown() {
 			_, cmd := a.thread.Update(msg)
-			return a, cmd
+			return a, tea.Batch(cmd, a.typed())
 		}
+		return a, nil
+	case repaintMsg:
+		a.frames.armed = false
 		return a, nil
 	case spinner.TickMsg:
 		if len(a.fetching) == 0 {
@@ -684,7 +690,7 @@ func (a *App) ingestPending() tea.Cmd {
 }
 
 func (a *App) View() tea.View {
-	v := tea.NewView(a.render())
+	v := tea.NewView(a.frame())
 	v.AltScreen = true
 	v.WindowTitle = "parley"
 	return v

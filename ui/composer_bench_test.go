@@ -70,7 +70,7 @@ func composingApp(tb testing.TB, st *store.Store, draft string) (*App, string) {
 
 // BenchmarkComposerKeyIn1MBDraft is one key of a 16 KB paste arriving as
 // plain keys, into a 1 MB draft, through App.Update and App.View as the
-// program runs them. "textarea-old" is the same key stream through the
+// program runs them; "one-line" is a 1 MB draft without a newline. "textarea-old" is the same key stream through the
 // path it replaced (bubbles' textarea as thread.go used it: Value before
 // and after, Update, View), kept here as the baseline.
 func BenchmarkComposerKeyIn1MBDraft(b *testing.B) {
@@ -79,13 +79,18 @@ func BenchmarkComposerKeyIn1MBDraft(b *testing.B) {
 	prose := proseText(size, 1)
 	oneLine := strings.ReplaceAll(prose, "\n", " ")
 
+	// View is what the program calls after each key (a burst shares
+	// frames: frames.go); "full-frame" draws the whole frame for every
+	// key, as when keys come slower than frames.
 	for _, tc := range []struct {
-		name, draft string
-		middle      bool
+		name, draft      string
+		middle, fullDraw bool
 	}{
-		{"end", prose, false},
-		{"middle", prose, true},
-		{"one-line", oneLine, true},
+		{"end", prose, false, false},
+		{"middle", prose, true, false},
+		{"one-line", oneLine, true, false},
+		{"end-full-frame", prose, false, true},
+		{"one-line-full-frame", oneLine, true, true},
 	} {
 		b.Run("app/"+tc.name, func(b *testing.B) {
 			app, _ := composingApp(b, testStore(b), tc.draft)
@@ -100,7 +105,11 @@ func BenchmarkComposerKeyIn1MBDraft(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				app.Update(burst[i%len(burst)])
-				app.View()
+				if tc.fullDraw {
+					app.render()
+				} else {
+					app.View()
+				}
 			}
 		})
 	}
