@@ -127,24 +127,44 @@ func TestTextBoxWrapUpdateMatchesFullWrap(t *testing.T) {
 		width := 1 + rng.IntN(12)
 		b := newTestBox(width, 4, "")
 		for i := 0; i < 60; i++ {
-			switch rng.IntN(6) {
+			switch rng.IntN(9) {
 			case 0:
 				b.Update(kBackspace)
 			case 1:
 				b.Update(kLeft)
 			case 2:
 				b.Update(kCtrlW)
+			case 3:
+				b.Update(kUp)
+			case 4:
+				if rng.IntN(4) == 0 {
+					b.Update(tea.PasteMsg{Content: "pasted words\nand more"})
+				} else {
+					b.Update(kDelete)
+				}
 			default:
 				b.Update(press(alphabet[rng.IntN(len(alphabet))]))
 			}
-			var full lineWrap
-			full.compute(b.lines[0], b.width)
-			got := b.wrap(0)
-			if !slices.Equal(got.starts, full.starts) || !slices.Equal(got.seen, full.seen) {
-				t.Fatalf("width %d, %q: incremental rows %v seen %v, full %v seen %v",
-					width, string(b.lines[0]), got.starts, got.seen, full.starts, full.seen)
+			for line := range b.lines {
+				var full lineWrap
+				full.compute(b.lines[line], b.width)
+				got := b.wrap(line)
+				if !slices.Equal(got.starts, full.starts) || !slices.Equal(got.seen, full.seen) {
+					t.Fatalf("width %d, %q: incremental rows %v seen %v, full %v seen %v",
+						width, string(b.lines[line]), got.starts, got.seen, full.starts, full.seen)
+				}
 			}
 		}
+	}
+}
+
+// bubbles' textarea kept 10,000 lines and dropped the rest of a longer
+// draft when it was opened (and the next autosave stored it so).
+func TestTextBoxKeepsEveryLine(t *testing.T) {
+	draft := strings.Repeat("a line of a very long log\n", 12000) + "the end"
+	app, _ := composingApp(t, testStore(t), draft)
+	if got := app.thread.input.Value(); got != draft {
+		t.Fatalf("the composer holds %d of %d lines", strings.Count(got, "\n")+1, strings.Count(draft, "\n")+1)
 	}
 }
 
