@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -134,4 +135,26 @@ func BenchmarkComposerKeyIn1MBDraft(b *testing.B) {
 			_ = ta.View()
 		}
 	})
+}
+
+// BenchmarkAutosave1MBDraft is one autosave of a 1 MB draft as the
+// composer makes it: the text taken from the box (in Update), then
+// written with fsync on (in a command). With draftSaveDelay it bounds how
+// long after a change the change is on disk.
+func BenchmarkAutosave1MBDraft(b *testing.B) {
+	st, err := store.Open(filepath.Join(b.TempDir(), "parley.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	box := newTextBox()
+	box.SetWidth(100)
+	box.SetValue(proseText(1<<20, 1))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		box.InsertString("x")
+		if err := st.SaveDraft("thread", box.Value(), testNow); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
