@@ -77,6 +77,10 @@ type App struct {
 	spinning  bool
 	status    string
 	statusErr bool
+	// stop is the quit after a signal (drafts.go).
+	stop shutdownState
+	// frames lets a burst of keys share frames (frames.go).
+	frames frameCache
 }
 
 // New builds the console. deps.Store must be open.
@@ -119,20 +123,6 @@ func (a *App) Init() tea.Cmd {
 		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
 	}
 	return tea.Batch(cmds...)
-}
-
-// PendingDrafts are draft texts (by thread ID) not yet confirmed on disk:
-// the composer's current text if changed, and saves still in flight. main
-// writes them after the program ends, whatever ended it.
-func (a *App) PendingDrafts() map[string]string {
-	pending := make(map[string]string, len(a.c.unsaved)+1)
-	for id, text := range a.c.unsaved {
-		pending[id] = text
-	}
-	if t := a.thread; t != nil && t.input.Value() != t.lastSaved {
-		pending[t.thread.ID] = t.input.Value()
-	}
-	return pending
 }
 
 // threadShown reports whether the open thread is on screen: it belongs to
@@ -221,22 +211,28 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case ShutdownMsg:
-		return a, a.quit()
+		return a, a.startShutdown()
 	case tea.KeyPressMsg:
+		a.stop.input++
 		if a.opening && !key.Matches(msg, a.c.Keys.Global.ForceQuit) {
 			a.holdTypeahead(msg)
 			return a, nil
 		}
-		return a, a.handleKey(msg)
+		cmd := a.handleKey(msg)
+		return a, tea.Batch(cmd, a.typed())
 	case tea.PasteMsg:
+		a.stop.input++
 		if a.opening {
 			a.holdTypeahead(msg)
 			return a, nil
 		}
 		if a.threadShown() {
 			_, cmd := a.thread.Update(msg)
-			return a, cmd
+			return a, tea.Batch(cmd, a.typed())
 		}
+		return a, nil
+	case repaintMsg:
+		a.frames.armed = false
 		return a, nil
 	case spinner.TickMsg:
 		if len(a.fetching) == 0 {
@@ -554,21 +550,9 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 	case draftSavedMsg:
-		if msg.err != nil {
-			a.setStatus("Draft NOT saved: "+msg.err.Error(), true)
-			return nil
-		}
-		if a.c.unsaved[msg.threadID] == msg.text {
-			delete(a.c.unsaved, msg.threadID)
-		}
-		if strings.TrimSpace(msg.text) == "" {
-			delete(a.queue.drafts, msg.threadID)
-		} else {
-			a.queue.drafts[msg.threadID] = true
-		}
-		if a.thread != nil {
-			a.thread.Update(msg)
-		}
+		return a.draftSaved(msg)
+	case shutdownTickMsg:
+		return a.shutdownTick()
 	case replyRecordedMsg:
 		if msg.err != nil {
 			a.setStatus("Reply NOT recorded (your text is still in the composer): "+msg.err.Error(), true)
@@ -707,7 +691,7 @@ func (a *App) ingestPending() tea.Cmd {
 }
 
 func (a *App) View() tea.View {
-	v := tea.NewView(a.render())
+	v := tea.NewView(a.frame())
 	v.AltScreen = true
 	v.WindowTitle = "parley"
 	return v

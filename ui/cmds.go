@@ -180,18 +180,6 @@ func loadContactThreads(st *store.Store, gen int, id string) tea.Cmd {
 	}
 }
 
-type draftSavedMsg struct {
-	threadID string
-	text     string
-	err      error
-}
-
-func saveDraft(st *store.Store, threadID, text string, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		return draftSavedMsg{threadID: threadID, text: text, err: st.SaveDraft(threadID, text, now)}
-	}
-}
-
 type replyRecordedMsg struct {
 	reply store.Reply
 	link  string

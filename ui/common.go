@@ -47,6 +47,8 @@ type Common struct {
 	// unsaved holds draft texts whose save command has not reported back,
 	// so a quit in that window still writes them (App.PendingDrafts).
 	unsaved map[string]string
+	// draftW writes drafts in order (drafts.go); nil until first used.
+	draftW *draftWriter
 	// trackLink is Deps.TrackLink (ctrl+l); configPath says where to set it.
 	trackLink  string
 	configPath string

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -16,10 +15,6 @@ import (
 	"parley/funnel"
 	"parley/store"
 )
-
-// draftSaveDelay bounds what a crash can lose: a change is on disk at most
-// this long after it was typed (plus one write).
-const draftSaveDelay = 200 * time.Millisecond
 
 // Intents a screen hands to App, which owns navigation and the store.
 type (
@@ -64,14 +59,29 @@ type threadScreen struct {
 	history    []store.StageMove
 	historyErr error
 
-	vp        viewport.Model
-	input     textarea.Model
+	vp viewport.Model
+	// vpGen counts SetContent calls; vpDrawn is the viewport's last
+	// drawing: a key typed in the composer redraws the frame, not the
+	// conversation above it.
+	vpGen   uint64
+	vpDrawn struct {
+		key  [4]int
+		text string
+	}
+	input     *textBox
 	composing bool
 
-	// Autosave state: lastSaved is what the store holds; saveDue means a
-	// draftTickMsg is on its way.
-	lastSaved string
-	saveDue   bool
+	// Autosave state (drafts.go): lastSaved is what the store holds, as
+	// written by save savedSeq; savedRev is the composer revision last
+	// handed to a save; dirtySince is when the oldest change not handed
+	// to one was made (zero: none); saveDue means a draftTickMsg is on
+	// its way; saving is the seq of the autosave in flight (0: none).
+	lastSaved  string
+	savedSeq   uint64
+	savedRev   uint64
+	dirtySince time.Time
+	saveDue    bool
+	saving     uint64
 
 	width, height int
 }
@@ -82,13 +92,12 @@ func newThreadScreen(c *Common, m threadLoadedMsg, compose bool) (*threadScreen,
 		history: m.history, historyErr: m.historyErr, seen: seenAt(m)}
 	t.vp = viewport.New()
 	t.vp.SoftWrap = false
-	t.input = textarea.New()
-	t.input.ShowLineNumbers = false
+	t.input = newTextBox()
 	t.input.Prompt = "│ "
 	t.input.Placeholder = "Write a reply… (ctrl+s: " + t.sendVerb() + ", esc: leave, draft is kept)"
-	t.input.CharLimit = 0
 	t.input.SetStyles(c.Styles.TextArea)
 	t.input.SetValue(m.draft)
+	t.savedRev = t.input.Rev()
 	t.SetSize(c.Width, c.Height)
 	var cmd tea.Cmd
 	if compose {
@@ -136,7 +145,7 @@ func (t *threadScreen) startCompose() tea.Cmd {
 // showComposer: the box stays visible while a draft exists, so a returning
 // user sees what they had typed.
 func (t *threadScreen) showComposer() bool {
-	return t.composing || t.input.Value() != ""
+	return t.composing || !t.input.Empty()
 }
 
 func (t *threadScreen) SetSize(w, h int) {
@@ -160,6 +169,7 @@ func (t *threadScreen) layout() {
 	t.vp.SetWidth(t.width)
 	t.vp.SetHeight(max(1, body))
 	t.vp.SetContent(t.renderMessages())
+	t.vpGen++
 	if atBottom {
 		t.vp.GotoBottom()
 	}
@@ -321,15 +331,11 @@ func (t *threadScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.threadID != t.thread.ID {
 			return t, nil
 		}
-		t.saveDue = false
-		return t, t.saveIfChanged()
+		return t, t.autosave()
 	case sendCheckMsg:
 		return t, t.checkedSend(msg)
 	case draftSavedMsg:
-		if msg.threadID == t.thread.ID && msg.err == nil {
-			t.lastSaved = msg.text
-		}
-		return t, nil
+		return t, t.saved(msg)
 	case editorFileMsg:
 		if msg.err != nil {
 			return t, emit(statusMsg{text: "Could not prepare the editor: " + msg.err.Error(), isErr: true})
@@ -406,10 +412,9 @@ func (t *threadScreen) updateCompose(msg tea.Msg) tea.Cmd {
 			return t.insertTrackLink()
 		}
 	}
-	before := t.input.Value()
-	var cmd tea.Cmd
-	t.input, cmd = t.input.Update(msg)
-	return tea.Batch(cmd, t.edited(before))
+	rev, wasEmpty := t.input.Rev(), t.input.Empty()
+	t.input.Update(msg)
+	return t.edited(rev, wasEmpty)
 }
 
 // insertTrackLink puts the thread's tracked link at the cursor; the edit
@@ -422,35 +427,9 @@ func (t *threadScreen) insertTrackLink() tea.Cmd {
 		}
 		return emit(statusMsg{text: `No track_link configured: add track_link = "https://shop.example.com/?ref={thread}" under [funnel] in ` + where})
 	}
-	before := t.input.Value()
+	rev, wasEmpty := t.input.Rev(), t.input.Empty()
 	t.input.InsertString(funnel.TrackLink(t.c.trackLink, t.thread.Ref()))
-	return t.edited(before)
-}
-
-// edited schedules the autosave after the composer's text changed from
-// before (nothing when it did not).
-func (t *threadScreen) edited(before string) tea.Cmd {
-	if t.input.Value() == before {
-		return nil
-	}
-	if before == "" || t.input.Value() == "" {
-		t.layout() // the composer box appears or goes
-	}
-	if t.saveDue {
-		return nil
-	}
-	t.saveDue = true
-	id := t.thread.ID
-	return tea.Tick(draftSaveDelay, func(time.Time) tea.Msg { return draftTickMsg{threadID: id} })
-}
-
-func (t *threadScreen) saveIfChanged() tea.Cmd {
-	text := t.input.Value()
-	if text == t.lastSaved {
-		return nil
-	}
-	t.c.unsaved[t.thread.ID] = text
-	return saveDraft(t.c.Store, t.thread.ID, text, t.c.Now())
+	return t.edited(rev, wasEmpty)
 }
 
 // send first reloads the thread: a reply must not go out to a
@@ -506,8 +485,8 @@ func (t *threadScreen) doSend() tea.Cmd {
 	}
 	if t.twoWay() {
 		// Pending autosaves must not bring the text back as a draft
-		// after the outbox took it.
-		t.saveDue = false
+		// after the outbox took it (clearComposer marks it saved).
+		t.dirtySince = time.Time{}
 		r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Who: t.c.user,
 			Via: feeds.KindLabel(t.c.feedKinds[t.thread.Feed])}
 		return queueReply(t.c.Store, r)
@@ -549,12 +528,13 @@ func (t *threadScreen) restoreRefused(text string) tea.Cmd {
 	if strings.Contains(before, text) {
 		return nil
 	}
+	rev, wasEmpty := t.input.Rev(), t.input.Empty()
 	if strings.TrimSpace(before) == "" {
 		t.input.SetValue(text)
 	} else {
 		t.input.SetValue(text + "\n\n" + before)
 	}
-	return t.edited(before)
+	return t.edited(rev, wasEmpty)
 }
 
 // replied clears the composer after the store recorded the reply (and
@@ -566,7 +546,8 @@ func (t *threadScreen) replied(r store.Reply) {
 
 func (t *threadScreen) clearComposer() {
 	t.input.Reset()
-	t.lastSaved = ""
+	// The store deleted the draft with the reply: nothing to save.
+	t.lastSaved, t.savedRev, t.dirtySince = "", t.input.Rev(), time.Time{}
 	t.composing = false
 	t.input.Blur()
 	t.layout()
@@ -602,7 +583,7 @@ func (t *threadScreen) View() string {
 	b.WriteByte('\n')
 	b.WriteString(s.Rule.Render(strings.Repeat("─", t.width)))
 	b.WriteByte('\n')
-	b.WriteString(t.vp.View())
+	b.WriteString(t.vpView())
 	if t.showComposer() {
 		b.WriteByte('\n')
 		label := " draft (r to continue) "
@@ -614,6 +595,16 @@ func (t *threadScreen) View() string {
 		b.WriteString(t.input.View())
 	}
 	return b.String()
+}
+
+// vpView is the conversation as the viewport draws it, drawn again only
+// when its content, scroll position or size changed.
+func (t *threadScreen) vpView() string {
+	k := [4]int{int(t.vpGen), t.vp.YOffset(), t.vp.Width(), t.vp.Height()}
+	if t.vpDrawn.key != k || t.vpDrawn.text == "" {
+		t.vpDrawn.key, t.vpDrawn.text = k, t.vp.View()
+	}
+	return t.vpDrawn.text
 }
 
 func (t *threadScreen) ShortHelp() []key.Binding {
