@@ -54,7 +54,10 @@ func BackupFile(path, target string, timeout time.Duration) (BackupInfo, error) 
 		}
 		return BackupInfo{}, fmt.Errorf("back up %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if err := CheckPrivateDir(filepath.Dir(path)); err != nil {
+		return BackupInfo{}, err
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout, OpenFile: boltOpenFile(true)})
 	if err != nil {
 		return BackupInfo{}, openError(path, err)
 	}
