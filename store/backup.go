@@ -48,7 +48,7 @@ func BackupFile(path, target string, timeout time.Duration) (BackupInfo, error) 
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Lstat(path); err != nil { // a link is refused below
 		if errors.Is(err, fs.ErrNotExist) {
 			return BackupInfo{}, fmt.Errorf("no database at %s: nothing to back up (--db names another)", path)
 		}

@@ -222,6 +222,12 @@ func (s *Store) serveControlConn(ctx context.Context, c net.Conn) {
 		}
 		return
 	}
+	if clientGone(c) {
+		// It gave up while this parley was stopped (ctrl+z) or busy:
+		// a copy written now would surprise it, and a retry with the same
+		// name would find the file taken.
+		return
+	}
 	verb, arg, _ := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
 	switch verb {
 	case "backup":
@@ -247,6 +253,17 @@ var (
 	controlNoticeAfter = time.Second
 	controlPollStopped = 200 * time.Millisecond
 )
+
+// clientGone reports whether the client of c has closed its end: a
+// client waits for its answer, so end of file means it left.
+func clientGone(c net.Conn) bool {
+	// A deadline already past fails before looking; a short one reads
+	// the pending end of file at once and costs a live client 10 ms.
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	var b [1]byte
+	_, err := c.Read(b[:])
+	return errors.Is(err, io.EOF)
+}
 
 // RequestBackup asks the parley holding the database at dbPath to write a
 // copy to target, waiting at most timeout for the answer. It fails with
