@@ -47,12 +47,14 @@ Usage:
 Flags (everywhere):
   --config PATH   config file (default %s)
   --db PATH       database file (default %s)
-  --demo          use the built-in demo feeds and demo.db
+  --demo          use the built-in demo feeds and demo.db (not with --db)
   -h, --help      this help; 'parley CMD --help' explains CMD
 
 Files:
   log   %s
-  Data is private: directories are created 0700, files 0600.
+  Data is private: directories are created 0700, files 0600. parley refuses
+  a directory others can write, a link, or a file of another user for its
+  database, log and socket.
 
 Keys: press ? in the console. Docs: README.md.
 `
