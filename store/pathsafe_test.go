@@ -351,3 +351,29 @@ func TestServeControlRefusesAnotherUsersSocket(t *testing.T) {
 		t.Errorf("the server dialled the other user's socket %d times", n)
 	}
 }
+
+// The longest path that fits stays beside the database; one byte more
+// moves.
+func TestControlSocketAtTheLimit(t *testing.T) {
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	base := t.TempDir()
+	pad := maxSocketPath - len(base+"/"+"/parley.db.sock")
+	if pad < 1 {
+		t.Skipf("temp dir %s is too long for this test", base)
+	}
+	path := filepath.Join(base, strings.Repeat("p", pad), "parley.db")
+	if sock := ControlSocket(path); sock != path+".sock" || len(sock) != maxSocketPath {
+		t.Fatalf("socket %s (%d bytes), want it beside the database at %d bytes", sock, len(sock), maxSocketPath)
+	}
+	s, err := Open(path, Options{NoSync: true})
+	mustNil(t, err)
+	t.Cleanup(func() { s.Close() })
+	serveTest(t, s)
+	if _, err := RequestBackup(path, filepath.Join(t.TempDir(), "copy.db"), 10*time.Second); err != nil {
+		t.Errorf("backup at the limit: %v", err)
+	}
+	longer := filepath.Join(base, strings.Repeat("p", pad+1), "parley.db")
+	if sock := ControlSocket(longer); sock == longer+".sock" {
+		t.Errorf("a %d-byte socket path stayed beside the database", len(sock))
+	}
+}
