@@ -101,7 +101,7 @@ func ControlSocketPlace(dbPath string) (path, why string) {
 		}
 	}
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("parley-%d", os.Geteuid()))
-	return filepath.Join(dir, name), why + " and " + rtWhy + ", so it is in a private directory under " + os.TempDir()
+	return filepath.Join(dir, name), why + "; " + rtWhy + ", so it is in a private directory under " + os.TempDir()
 }
 
 // ServeControl listens on the database's control socket (0600) and
