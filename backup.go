@@ -48,7 +48,7 @@ func backupCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley backup: %s: %v\n", args[0], err)
 		return 1
 	}
-	info, err := backup(opts.db, target)
+	info, err := backup(opts.db, target, func(msg string) { fmt.Fprintf(stderr, "parley backup: %s…\n", msg) })
 	if err != nil {
 		fmt.Fprintf(stderr, "parley backup: %v\n", cleanErr(err))
 		return 1
@@ -59,7 +59,8 @@ func backupCmd(opts options, args []string, stdout, stderr io.Writer) int {
 
 // backup asks a running parley first: it answers at once, where opening
 // the file would wait out the lock before finding out it is in use.
-func backup(db, target string) (store.BackupInfo, error) {
+// waiting is told what a long wait is for.
+func backup(db, target string, waiting func(string)) (store.BackupInfo, error) {
 	if abs, err := filepath.Abs(db); err == nil {
 		db = abs
 	}
@@ -69,7 +70,7 @@ func backup(db, target string) (store.BackupInfo, error) {
 	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
 		return store.BackupInfo{}, fmt.Errorf("no database at %s: nothing to back up (--db names another)", db)
 	}
-	info, err := store.RequestBackup(db, target, backupAnswerWait)
+	info, err := store.RequestBackupNotify(db, target, backupAnswerWait, waiting)
 	if !errors.Is(err, store.ErrNoControl) {
 		return info, err
 	}

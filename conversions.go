@@ -108,6 +108,9 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	if !opts.demo && !read() {
 		return 1
 	}
+	// No database means no thread to attribute a sale to: surely a typo
+	// in --db, so say so instead of creating an empty one.
+	opts.needDB = true
 	cfg, st, _, err := setup(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, cleanErr(err))

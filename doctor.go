@@ -42,6 +42,7 @@ func doctorCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	d := doctor{out: stdout}
 	d.config(opts)
 	d.database(opts)
+	d.socket(opts)
 	if d.problems > 0 {
 		fmt.Fprintf(stdout, "\n%d %s to fix.\n", d.problems, map[bool]string{true: "problem", false: "problems"}[d.problems == 1])
 		return 1

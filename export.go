@@ -143,6 +143,7 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley export: --format %q is not supported (expected csv or json)\n", opts.format)
 		return 2
 	}
+	opts.needDB = true // export --db TYPO must not create an empty database
 	cfg, st, _, err := setup(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "parley export: %v\n", cleanErr(err))

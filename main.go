@@ -48,12 +48,14 @@ Usage:
 Flags (everywhere):
   --config PATH   config file (default %s)
   --db PATH       database file (default %s)
-  --demo          use the built-in demo feeds and demo.db
+  --demo          use the built-in demo feeds and demo.db (not with --db)
   -h, --help      this help; 'parley CMD --help' explains CMD
 
 Files:
   log   %s
-  Data is private: directories are created 0700, files 0600.
+  Data is private: directories are created 0700, files 0600. parley refuses
+  a directory others can write, a link, or a file of another user for its
+  database, log and socket.
 
 Keys: press ? in the console. Docs: README.md.
 `
@@ -112,6 +114,9 @@ type options struct {
 	demo    bool
 	format  string // export --format
 	salvage string // doctor --salvage OUT
+	// needDB: the command reads the database, so a missing one is an
+	// error (a typo in --db) and nothing is created.
+	needDB bool
 }
 
 // demoDir is where --demo renders its feeds and sample files.
@@ -143,6 +148,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	dbSet := false // --db given, even with the default path
+	seen := func(f *flag.Flag) { dbSet = dbSet || f.Name == "db" }
+	root.Visit(seen)
 	rest := root.Args()
 	cmd := ""
 	var c command
@@ -173,9 +181,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 			return 2
 		}
+		sub.Visit(seen)
 	}
-	dbIsDefault := opts.db == def.db
-	if opts.demo && dbIsDefault {
+	if opts.demo && dbSet {
+		// The demo writes sample threads and revenue: never into a
+		// database the user named, which is most likely their real one.
+		fmt.Fprintf(stderr, "parley: --demo uses its own demo.db (in %s) and cannot be combined with --db %s: drop one of them\n",
+			filepath.Dir(def.db), opts.db)
+		return 2
+	}
+	if opts.demo {
 		opts.db = filepath.Join(filepath.Dir(def.db), "demo.db")
 	}
 
@@ -222,6 +237,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // config file, which is not an error: the console then shows a welcome.
 func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err error) {
 	if opts.demo {
+		// demo-feeds/ goes into the data directory: check it first.
+		if err := store.EnsurePrivateDir(opts.dataDir); err != nil {
+			return cfg, nil, false, err
+		}
 		list, err := demo.Write(opts.demoDir(), time.Now())
 		if err != nil {
 			return cfg, nil, false, fmt.Errorf("write demo feeds: %w", err)
@@ -244,7 +263,7 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 	if err != nil {
 		return cfg, nil, false, fmt.Errorf("%s: [funnel]: %w", cfg.Path, err)
 	}
-	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an})
+	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an, MustExist: opts.needDB && !opts.demo})
 	return cfg, st, noConfig, err
 }
 
@@ -520,15 +539,17 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// openLog opens the log file privately; the TUI owns the terminal.
+// openLog opens the log file privately; the TUI owns the terminal. Like
+// the database, it must be parley's own file in a directory only the user
+// can write: never a link (parley.log -> ~/.bashrc would get log lines).
 func openLog(path string) (*slog.Logger, func(), error) {
 	noop := func() {}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, noop, fmt.Errorf("create log dir: %w", err)
+	if err := store.EnsurePrivateDir(filepath.Dir(path)); err != nil {
+		return nil, noop, fmt.Errorf("log: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	f, err := store.OpenPrivateFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
-		return nil, noop, fmt.Errorf("open log: %w", err)
+		return nil, noop, fmt.Errorf("log: %w", err)
 	}
 	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
 }

@@ -48,18 +48,21 @@ func BackupFile(path, target string, timeout time.Duration) (BackupInfo, error) 
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Lstat(path); err != nil { // a link is refused below
 		if errors.Is(err, fs.ErrNotExist) {
 			return BackupInfo{}, fmt.Errorf("no database at %s: nothing to back up (--db names another)", path)
 		}
 		return BackupInfo{}, fmt.Errorf("back up %s: %w", path, err)
+	}
+	if err := CheckPrivateDir(filepath.Dir(path)); err != nil {
+		return BackupInfo{}, err
 	}
 	if err := preOpen(path); err != nil {
 		return BackupInfo{}, err
 	}
 	var info BackupInfo
 	err := guardOpen(path, func() error {
-		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout, OpenFile: boltOpenFile(true)})
 		if err != nil {
 			return openError(path, err)
 		}

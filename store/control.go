@@ -10,6 +10,8 @@ package store
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,13 +48,60 @@ var ErrNoControl = errors.New("no parley answered on the control socket")
 // play a different user.
 var controlUID = os.Getuid
 
+// clientUID is whose server a client talks to; tests replace it to meet a
+// server of a different user.
+var clientUID = os.Getuid
+
+// maxSocketPath is the longest path a unix socket can have: sun_path
+// holds 108 bytes on Linux, the terminating NUL included (104 on the BSDs
+// and macOS).
+var maxSocketPath = map[bool]int{true: 107, false: 103}[runtime.GOOS == "linux"]
+
 // ControlSocket is the path of the control socket of the database at
-// dbPath: beside it, in the same private directory.
+// dbPath: beside it, in the same private directory, unless that path is
+// too long for a unix socket (see ControlSocketPlace).
 func ControlSocket(dbPath string) string {
+	p, _ := ControlSocketPlace(dbPath)
+	return p
+}
+
+// ControlSocketPlace returns the path of the control socket of the
+// database at dbPath and why it is there (doctor says so). A path beside
+// the database that is too long for a unix socket moves to
+// $XDG_RUNTIME_DIR/parley, or, without a usable one, to a private
+// directory under the temp dir, named by a hash of the database's path so
+// that every parley of the user finds the same one.
+func ControlSocketPlace(dbPath string) (path, why string) {
 	if abs, err := filepath.Abs(dbPath); err == nil {
 		dbPath = abs
 	}
-	return dbPath + ".sock"
+	beside := dbPath + ".sock"
+	if len(beside) <= maxSocketPath {
+		return beside, "beside the database"
+	}
+	real := dbPath
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(dbPath)); err == nil {
+		real = filepath.Join(dir, filepath.Base(dbPath))
+	}
+	sum := sha256.Sum256([]byte(real))
+	name := hex.EncodeToString(sum[:8]) + ".sock"
+	why = fmt.Sprintf("the path beside the database would be %d bytes, over the %d-byte limit of a unix socket path", len(beside), maxSocketPath)
+	rt := os.Getenv("XDG_RUNTIME_DIR")
+	var rtWhy string
+	switch {
+	case rt == "":
+		rtWhy = "$XDG_RUNTIME_DIR is not set"
+	case !filepath.IsAbs(rt):
+		rtWhy = "$XDG_RUNTIME_DIR is not an absolute path"
+	default:
+		if err := CheckPrivateDir(rt); err != nil {
+			rtWhy = "$XDG_RUNTIME_DIR is not private (" + err.Error() + ")"
+		} else {
+			return filepath.Join(rt, "parley", name), why + ", so it is in $XDG_RUNTIME_DIR"
+		}
+	}
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("parley-%d", os.Geteuid()))
+	return filepath.Join(dir, name), why + "; " + rtWhy + ", so it is in a private directory under " + os.TempDir()
 }
 
 // ServeControl listens on the database's control socket (0600) and
@@ -61,6 +111,11 @@ func ControlSocket(dbPath string) string {
 // that answers means another server, and ServeControl refuses.
 func (s *Store) ServeControl(ctx context.Context) (stop func(), err error) {
 	sock := ControlSocket(s.path)
+	// Beside the database this is the directory Open checked; elsewhere
+	// (a path too long) it is created here.
+	if err := EnsurePrivateDir(filepath.Dir(sock)); err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
 	if err := clearStaleSocket(sock); err != nil {
 		return nil, err
 	}
@@ -122,6 +177,11 @@ func clearStaleSocket(sock string) error {
 	if fi.Mode().Type() != fs.ModeSocket {
 		return fmt.Errorf("%s exists and is not a socket: move it away so parley can serve backups there", sock)
 	}
+	if uid := fileUID(fi); !mine(uid) {
+		// Not even dialled: it is not ours to judge or to remove.
+		return &unsafePathError{sock, fmt.Sprintf("belongs to %s, not you: parley does not use it; remove it "+
+			"(as its owner or root) so parley can serve backups there", ownerName(uid))}
+	}
 	c, err := net.DialTimeout("unix", sock, time.Second)
 	if err == nil {
 		_ = c.Close()
@@ -162,6 +222,12 @@ func (s *Store) serveControlConn(ctx context.Context, c net.Conn) {
 		}
 		return
 	}
+	if clientGone(c) {
+		// It gave up while this parley was stopped (ctrl+z) or busy:
+		// a copy written now would surprise it, and a retry with the same
+		// name would find the file taken.
+		return
+	}
 	verb, arg, _ := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
 	switch verb {
 	case "backup":
@@ -180,10 +246,40 @@ func (s *Store) serveControlConn(ctx context.Context, c net.Conn) {
 	}
 }
 
+// controlNoticeAfter is how long a backup request runs before the client
+// says what it waits for; controlPollStopped how often it checks that the
+// server is not stopped meanwhile.
+var (
+	controlNoticeAfter = time.Second
+	controlPollStopped = 200 * time.Millisecond
+)
+
+// clientGone reports whether the client of c has closed its end: a
+// client waits for its answer, so end of file means it left.
+func clientGone(c net.Conn) bool {
+	// A deadline already past fails before looking; a short one reads
+	// the pending end of file at once and costs a live client 10 ms.
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	var b [1]byte
+	_, err := c.Read(b[:])
+	return errors.Is(err, io.EOF)
+}
+
 // RequestBackup asks the parley holding the database at dbPath to write a
 // copy to target, waiting at most timeout for the answer. It fails with
 // ErrNoControl when no parley answers on the socket.
 func RequestBackup(dbPath, target string, timeout time.Duration) (BackupInfo, error) {
+	return RequestBackupNotify(dbPath, target, timeout, nil)
+}
+
+// RequestBackupNotify is RequestBackup that calls waiting once (when not
+// nil) with what it waits for, if the answer takes more than a second.
+//
+// Before it sends anything it checks that the socket is yours and that
+// the process listening on it runs as you: another user's socket would
+// learn where your backup goes and could answer "ok" for a copy never
+// written. A server that is stopped (ctrl+z) fails the request at once.
+func RequestBackupNotify(dbPath, target string, timeout time.Duration, waiting func(string)) (BackupInfo, error) {
 	sock := ControlSocket(dbPath)
 	abs, err := filepath.Abs(target)
 	if err != nil {
@@ -192,24 +288,88 @@ func RequestBackup(dbPath, target string, timeout time.Duration) (BackupInfo, er
 	if strings.ContainsAny(abs, "\n\r") {
 		return BackupInfo{}, fmt.Errorf("backup target %q: a file name with a line break is not supported", target)
 	}
-	c, err := net.DialTimeout("unix", sock, timeout)
+	fi, err := os.Lstat(sock)
+	if errors.Is(err, fs.ErrNotExist) {
+		return BackupInfo{}, fmt.Errorf("ask for a backup: %w: no socket at %s", ErrNoControl, sock)
+	}
+	if err != nil {
+		return BackupInfo{}, fmt.Errorf("check %s: %w", sock, err)
+	}
+	if err := CheckPrivateDir(filepath.Dir(sock)); err != nil {
+		return BackupInfo{}, err
+	}
+	switch {
+	case fi.Mode().Type() == fs.ModeSymlink:
+		return BackupInfo{}, &unsafePathError{sock, "is a symlink: parley talks only to the socket it made; remove the link"}
+	case fi.Mode().Type() != fs.ModeSocket:
+		return BackupInfo{}, fmt.Errorf("ask for a backup: %w: %s is not a socket", ErrNoControl, sock)
+	}
+	if uid := fileUID(fi); !mine(uid) {
+		return BackupInfo{}, &unsafePathError{sock, fmt.Sprintf("belongs to %s, not you: parley sends it nothing "+
+			"(it would learn where your backup goes); remove it (as its owner or root)", ownerName(uid))}
+	}
+	c, err := net.DialTimeout("unix", sock, min(timeout, 5*time.Second))
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("ask for a backup on %s: %w: %w", sock, ErrNoControl, err)
 	}
 	defer c.Close()
+	uid, pid, err := peerCred(c)
+	if err != nil {
+		return BackupInfo{}, fmt.Errorf("cannot tell who listens on %s: %w", sock, err)
+	}
+	if uid >= 0 && uid != clientUID() {
+		return BackupInfo{}, &unsafePathError{sock, fmt.Sprintf("is served by a process (pid %d) of %s, not yours: "+
+			"parley sends it nothing (it would learn where your backup goes)", pid, ownerName(uid))}
+	}
+	who := "the parley using " + dbPath
+	if pid > 0 {
+		who += fmt.Sprintf(" (pid %d)", pid)
+	}
 	_ = c.SetDeadline(time.Now().Add(timeout))
 	// A server that refuses at once (another user) may close before the
 	// request is written: its answer is still there to read.
 	_, werr := io.WriteString(c, "backup "+abs+"\n")
-	line, err := bufio.NewReader(io.LimitReader(c, controlMaxAnswer)).ReadString('\n')
+	type answer struct {
+		line string
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(io.LimitReader(c, controlMaxAnswer)).ReadString('\n')
+		answered <- answer{line, err}
+	}()
+	notice := time.NewTimer(controlNoticeAfter)
+	defer notice.Stop()
+	poll := time.NewTicker(controlPollStopped)
+	defer poll.Stop()
+	var a answer
+wait:
+	for {
+		select {
+		case a = <-answered:
+			break wait
+		case <-notice.C:
+			if waiting != nil {
+				waiting(fmt.Sprintf("waiting for %s to write the copy (at most %s)", who, timeout))
+			}
+		case <-poll.C:
+			// A stopped parley would let the request sit until the
+			// timeout: the kernel accepts the connection for it.
+			if processStopped(pid) {
+				return BackupInfo{}, fmt.Errorf("%s is stopped (suspended with ctrl+z?), so it cannot write the copy: "+
+					"resume it (fg in its terminal, or kill -CONT %d) or quit it, then try again", who, pid)
+			}
+		}
+	}
+	line, err := a.line, a.err
 	if err != nil && werr != nil {
 		return BackupInfo{}, fmt.Errorf("ask for a backup on %s: %w", sock, werr)
 	}
 	if err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return BackupInfo{}, fmt.Errorf("the parley using %s did not finish the backup within %s", dbPath, timeout)
+			return BackupInfo{}, fmt.Errorf("%s did not finish the backup within %s", who, timeout)
 		}
-		return BackupInfo{}, fmt.Errorf("the parley using %s gave no answer to the backup request: %w", dbPath, err)
+		return BackupInfo{}, fmt.Errorf("%s gave no answer to the backup request: %w", who, err)
 	}
 	verb, rest, _ := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
 	switch verb {
@@ -220,11 +380,11 @@ func RequestBackup(dbPath, target string, timeout time.Duration) (BackupInfo, er
 			info.Threads, err = strconv.Atoi(t)
 		}
 		if err != nil {
-			return BackupInfo{}, fmt.Errorf("the parley using %s answered %q to a backup request", dbPath, line)
+			return BackupInfo{}, fmt.Errorf("%s answered %q to a backup request", who, line)
 		}
 		return info, nil
 	case "error":
 		return BackupInfo{}, errors.New(rest)
 	}
-	return BackupInfo{}, fmt.Errorf("the parley using %s answered %q to a backup request", dbPath, line)
+	return BackupInfo{}, fmt.Errorf("%s answered %q to a backup request", who, line)
 }

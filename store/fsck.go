@@ -59,7 +59,7 @@ func CheckFile(path string, timeout time.Duration) (FileReport, error) {
 		return rep, err
 	}
 	err = guardOpen(path, func() error {
-		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout, OpenFile: boltOpenFile(true)})
 		if err != nil {
 			return openError(path, err)
 		}
@@ -100,7 +100,7 @@ func OpenReadOnly(path string, timeout time.Duration) (*Store, error) {
 	var db *bolt.DB
 	err := guardOpen(path, func() error {
 		var err error
-		db, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+		db, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout, OpenFile: boltOpenFile(true)})
 		return err
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -86,7 +87,12 @@ type dbFile struct {
 // openDBFile opens path read-only without following it into a FIFO or
 // device (O_NONBLOCK keeps a FIFO from blocking the open).
 func openDBFile(path string) (*os.File, os.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	// No links, no other user's file (pathsafe.go); O_NONBLOCK so a FIFO
+	// planted at the path is refused below instead of blocking the open.
+	f, err := OpenPrivateFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, ErrUnsafePath) {
+		return nil, nil, err
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database %s: %w", path, err)
 	}

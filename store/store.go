@@ -32,6 +32,9 @@ type Options struct {
 	// Funnel finds stage signals on ingest and on our replies; nil means
 	// funnel.NewAnalyzer with the default patterns.
 	Funnel *funnel.Analyzer
+	// MustExist refuses a missing database (ErrNoDatabase) and creates
+	// nothing: for commands that read one (export, conversions import).
+	MustExist bool
 }
 
 var (
@@ -76,7 +79,7 @@ func Open(path string, o Options) (*Store, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	if err := ensureDir(filepath.Dir(path)); err != nil {
+	if err := ensureDir(path, o.MustExist); err != nil {
 		return nil, err
 	}
 	_, statErr := os.Stat(path)
@@ -100,6 +103,7 @@ func Open(path string, o Options) (*Store, error) {
 			// The hashmap freelist stays fast as the file fragments; the
 			// array one degrades with many free pages.
 			FreelistType: bolt.FreelistMapType,
+			OpenFile:     boltOpenFile(o.MustExist), // no links, no other user's file
 		})
 		return err
 	})
@@ -146,30 +150,26 @@ func Open(path string, o Options) (*Store, error) {
 	return s, nil
 }
 
-// ensureDir creates dir with 0700 if missing. An existing directory is
-// left as the user set it up.
-func ensureDir(dir string) error {
-	if _, err := os.Stat(dir); err == nil {
-		return nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("check database directory %s: %w", dir, err)
+// ensureDir creates the directory of the database at path with 0700 if
+// missing (unless mustExist), and refuses one another user owns or can
+// write (see pathsafe.go). An existing safe directory is left as the user
+// set it up.
+func ensureDir(path string, mustExist bool) error {
+	dir := filepath.Dir(path)
+	if mustExist {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			return noDatabaseError(path)
+		}
+		return CheckPrivateDir(dir)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create database directory %s: %w", dir, err)
-	}
-	// MkdirAll applies the umask; the directory holds private
-	// conversations, so make it exactly owner-only.
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("set permissions on database directory %s: %w", dir, err)
-	}
-	return nil
+	return EnsurePrivateDir(dir)
 }
 
 // openError turns bbolt's terse errors into ones that say what to do.
 func openError(path string, err error) error {
 	switch {
-	case errors.Is(err, ErrDamaged):
-		return err
+	case errors.Is(err, ErrDamaged), errors.Is(err, ErrUnsafePath), errors.Is(err, ErrNoDatabase):
+		return err // these name the path and say what to do
 	case errors.Is(err, berrors.ErrTimeout):
 		return &lockedError{path: path}
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
