@@ -27,24 +27,24 @@ func needRoot(t *testing.T) {
 	}
 }
 
-// fileState is what a test checks stayed the same: bytes and mode.
-type fileState struct {
+// contentAndMode is what a test checks stayed the same: bytes and mode.
+type contentAndMode struct {
 	data []byte
 	mode fs.FileMode
 }
 
-func stateOf(t *testing.T, path string) fileState {
+func contentAndModeOf(t *testing.T, path string) contentAndMode {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	mustNil(t, err)
 	fi, err := os.Stat(path)
 	mustNil(t, err)
-	return fileState{data, fi.Mode()}
+	return contentAndMode{data, fi.Mode()}
 }
 
-func sameState(t *testing.T, path string, before fileState) {
+func sameState(t *testing.T, path string, before contentAndMode) {
 	t.Helper()
-	after := stateOf(t, path)
+	after := contentAndModeOf(t, path)
 	if !bytes.Equal(after.data, before.data) || after.mode != before.mode {
 		t.Errorf("%s changed: %d bytes %v, was %d bytes %v", path, len(after.data), after.mode, len(before.data), before.mode)
 	}
@@ -70,7 +70,7 @@ func TestOpenRefusesADatabaseOfAnotherUser(t *testing.T) {
 	mustNil(t, os.WriteFile(path, nil, 0o666))
 	mustNil(t, os.Chmod(path, 0o666))
 	mustNil(t, os.Chown(path, nobody, nobody))
-	before := stateOf(t, path)
+	before := contentAndModeOf(t, path)
 
 	s, err := Open(path, Options{NoSync: true})
 	if err == nil {
@@ -137,7 +137,7 @@ func TestOpenRefusesASymlinkedDatabase(t *testing.T) {
 				wantUnsafe(t, err, path+" is a symlink", "does not follow links")
 			}
 			if name == "empty file" {
-				sameState(t, victim, fileState{nil, 0o644})
+				sameState(t, victim, contentAndMode{nil, 0o644})
 			} else if _, err := os.Lstat(victim); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("the link's target was created (stat: %v)", err)
 			}
@@ -175,7 +175,7 @@ func TestOpenPrivateFileRefusesLinksAndOthers(t *testing.T) {
 	dir := t.TempDir()
 	victim := filepath.Join(dir, "bashrc")
 	mustNil(t, os.WriteFile(victim, []byte("export EDITOR=vi\n"), 0o644))
-	before := stateOf(t, victim)
+	before := contentAndModeOf(t, victim)
 	link := filepath.Join(dir, "parley.log")
 	mustNil(t, os.Symlink(victim, link))
 	_, err := OpenPrivateFile(link, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
