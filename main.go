@@ -42,6 +42,8 @@ Usage:
   parley conversions import FILE     attribute sales (CSV or JSON lines of ref, amount,
                                      currency, time) to threads by their tracked-link ref
   parley doctor                      check config, secrets, database and permissions
+                                     (only reads; --salvage NEW.db copies what can still be
+                                     read of a damaged database)
   parley backup FILE                 write a consistent copy of the database to FILE,
                                      also while the console runs
 
