@@ -34,9 +34,12 @@ func (s *Store) Ingest(res feeds.Result, now time.Time) (IngestResult, error) {
 
 // ingest is Ingest with readings made ahead (see readAhead).
 func (s *Store) ingest(res feeds.Result, now time.Time, rd readings) (IngestResult, error) {
+	if huge(res) {
+		return s.ingestChunked(res, now)
+	}
 	var out IngestResult
 	err := s.update(func(tx *bolt.Tx) (err error) {
-		out, err = s.ingestTx(tx, res, now, rd)
+		out, err = s.ingestTx(tx, res, now, rd, 0)
 		return err
 	})
 	if err != nil {
@@ -57,13 +60,16 @@ func (s *Store) IngestBatch(results []feeds.Result, now time.Time) (outs []Inges
 // ingestBatch is IngestBatch with readings made ahead.
 func (s *Store) ingestBatch(results []feeds.Result, now time.Time, rd readings) (outs []IngestResult, errs []error) {
 	now = ingestTime(now)
+	if slices.ContainsFunc(results, huge) {
+		return s.ingestAround(results, now, rd)
+	}
 	outs, errs = make([]IngestResult, len(results)), make([]error, len(results))
 	err := s.update(func(tx *bolt.Tx) error {
 		for i, res := range results {
 			if res.Feed == "" {
 				return errors.New("store poll result: it names no feed")
 			}
-			out, err := s.ingestTx(tx, res, now, rd)
+			out, err := s.ingestTx(tx, res, now, rd, 0)
 			if err != nil {
 				return fmt.Errorf("store items from feed %s: %w", res.Feed, err)
 			}
@@ -91,8 +97,102 @@ func ingestTime(now time.Time) time.Time {
 	return now.UTC()
 }
 
-// ingestTx is Ingest's work inside a write transaction.
-func (s *Store) ingestTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd readings) (IngestResult, error) {
+// ingestChunk is how many items of one poll result a transaction stores.
+// A write transaction keeps every page it changes in memory, and bbolt
+// copies all of them again each time the file grows: one transaction for
+// an 80,000-item poll took 560 MB of heap. A larger result is stored in
+// transactions of this many items (see ingestChunked). A variable for the
+// tests.
+var ingestChunk = 2000
+
+// huge reports a result that ingestChunked stores.
+func huge(res feeds.Result) bool {
+	return res.Err == nil && !res.NotModified && len(res.Items) > ingestChunk
+}
+
+// ingestAround is ingestBatch for a batch holding huge results: each of
+// those is stored in chunks, and the results between them together, as
+// before, in their order.
+func (s *Store) ingestAround(results []feeds.Result, now time.Time, rd readings) (outs []IngestResult, errs []error) {
+	outs, errs = make([]IngestResult, len(results)), make([]error, len(results))
+	for i := 0; i < len(results); {
+		if huge(results[i]) {
+			outs[i], errs[i] = s.ingestChunked(results[i], now)
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(results) && !huge(results[j]) {
+			j++
+		}
+		o, e := s.ingestBatch(results[i:j], now, rd)
+		copy(outs[i:j], o)
+		copy(errs[i:j], e)
+		i = j
+	}
+	return outs, errs
+}
+
+// ingestChunked stores a huge result in transactions of ingestChunk items,
+// oldest first (so parents come before replies, as in one transaction),
+// and records the feed's state, with its ETag, only with the last: a
+// result cut short by a crash is fetched whole again, and what was stored
+// counts as a duplicate. Funnel readings are made ahead for one chunk at a
+// time.
+func (s *Store) ingestChunked(res feeds.Result, now time.Time) (IngestResult, error) {
+	if res.Feed == "" {
+		return IngestResult{}, errors.New("store poll result: it names no feed")
+	}
+	now = ingestTime(now)
+	// An order, not a sorted copy: the result is the one big thing held,
+	// and each chunk copies only its own items.
+	order := make([]int32, len(res.Items))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		return storedTime(res.Items[a].Published, now).Compare(storedTime(res.Items[b].Published, now))
+	})
+	var total IngestResult
+	seen := map[string]bool{}
+	chunk := make([]feeds.Item, 0, ingestChunk)
+	for start := 0; start < len(order); start += ingestChunk {
+		chunk = chunk[:0]
+		for _, i := range order[start:min(start+ingestChunk, len(order))] {
+			chunk = append(chunk, res.Items[i])
+		}
+		part := res
+		part.Items = chunk
+		last := start+ingestChunk >= len(order)
+		rd := s.readAhead([]feeds.Result{part})
+		var out IngestResult
+		err := s.update(func(tx *bolt.Tx) (err error) {
+			if last {
+				out, err = s.ingestTx(tx, part, now, rd, total.New)
+			} else {
+				out, err = s.storeItemsTx(tx, part, now, rd)
+			}
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("store items from feed %s (%d of %d stored): %w", res.Feed, start, len(order), err)
+		}
+		total.New += out.New
+		total.Duplicate += out.Duplicate
+		for _, id := range out.Threads {
+			if !seen[id] {
+				seen[id] = true
+				total.Threads = append(total.Threads, id)
+			}
+		}
+	}
+	return total, nil
+}
+
+// ingestTx is Ingest's work inside a write transaction. before counts the
+// messages of the same result stored by earlier transactions
+// (ingestChunked), for the feed's state.
+func (s *Store) ingestTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd readings, before int) (IngestResult, error) {
 	var out IngestResult
 	fs, err := loadFeedState(tx, res.Feed)
 	if err != nil {
@@ -106,26 +206,35 @@ func (s *Store) ingestTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd readin
 	if !res.NotModified {
 		fs.ETag = res.State.ETag
 		fs.LastModified = res.State.LastModified
-		in := ingester{
-			an:       s.an,
-			readings: rd,
-			tx:       tx,
-			msgs:     tx.Bucket(bucketMessages),
-			index:    tx.Bucket(bucketThreadMsgs),
-			ours:     s.oursSnapshot(),
-			touched:  map[string]*touchedThread{},
-			contacts: newContactBook(tx),
-			out:      &out,
-		}
-		if err := in.run(res, now); err != nil {
+		if out, err = s.storeItemsTx(tx, res, now, rd); err != nil {
 			return IngestResult{}, err
 		}
 	}
 	fs.LastSuccess = now
 	fs.LastError = ""
-	fs.LastNew = out.New
-	fs.Items += out.New
+	fs.LastNew = before + out.New
+	fs.Items += before + out.New
 	return out, putFeedState(tx, &fs)
+}
+
+// storeItemsTx stores res's items, without touching the feed's state.
+func (s *Store) storeItemsTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd readings) (IngestResult, error) {
+	var out IngestResult
+	in := ingester{
+		an:       s.an,
+		readings: rd,
+		tx:       tx,
+		msgs:     tx.Bucket(bucketMessages),
+		index:    tx.Bucket(bucketThreadMsgs),
+		ours:     s.oursSnapshot(),
+		touched:  map[string]*touchedThread{},
+		contacts: newContactBook(tx),
+		out:      &out,
+	}
+	if err := in.run(res, now); err != nil {
+		return IngestResult{}, err
+	}
+	return out, nil
 }
 
 // touchedThread is a thread changed during one Ingest; it is written once
@@ -159,13 +268,7 @@ type pendingItem struct {
 func (in *ingester) run(res feeds.Result, now time.Time) error {
 	items := make([]pendingItem, len(res.Items))
 	for i, it := range res.Items {
-		p := it.Published
-		// Zero, and the epoch that broken feeds emit for "no date", mean
-		// the source gave no time: the first time we saw it stands in.
-		if p.IsZero() || p.Unix() <= 0 {
-			p = now
-		}
-		items[i] = pendingItem{item: it, published: p.UTC()}
+		items[i] = pendingItem{item: it, published: storedTime(it.Published, now)}
 	}
 	// Oldest first, so a parent in the same result is stored before its
 	// replies and thread summaries see messages in time order.
@@ -189,6 +292,16 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 		in.contacts.thread(id, tt.prevContact, tt.rec.Contact)
 	}
 	return in.contacts.flush()
+}
+
+// storedTime is the time a message is stored under. Zero, and the epoch
+// that broken feeds emit for "no date", mean the source gave no time: the
+// first time we saw it stands in.
+func storedTime(p, now time.Time) time.Time {
+	if p.IsZero() || p.Unix() <= 0 {
+		p = now
+	}
+	return p.UTC()
 }
 
 func (in *ingester) add(p *pendingItem, feed string, now time.Time) error {

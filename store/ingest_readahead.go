@@ -81,8 +81,8 @@ func (s *Store) readAhead(results []feeds.Result) readings {
 	_ = s.view(func(tx *bolt.Tx) error {
 		msgs := tx.Bucket(bucketMessages)
 		for _, res := range results {
-			if res.Err != nil || res.NotModified {
-				continue
+			if res.Err != nil || res.NotModified || huge(res) {
+				continue // a huge result is read a chunk at a time
 			}
 			for i := range res.Items {
 				it := &res.Items[i]

@@ -14,7 +14,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"parley/feeds"
 	"parley/store"
@@ -715,7 +714,8 @@ func (a *App) render() string {
 		bodyLines = bodyLines[:h-2]
 	}
 	for i, l := range bodyLines {
-		bodyLines[i] = ansi.Truncate(l, w, "…")
+		// Per code point, as the terminal counts (see termText).
+		bodyLines[i] = cutCells(l, w)
 	}
 	for len(bodyLines) < h-2 {
 		bodyLines = append(bodyLines, "")

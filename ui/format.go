@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -46,16 +45,29 @@ func short(d time.Duration) string {
 }
 
 // fit truncates s to width cells (with an ellipsis) and pads it to exactly
-// width, so columns line up whatever the script of the text.
+// width, so columns line up whatever the script of the text. Cells are
+// counted per code point (wcwidth), the way tmux, xterm and Bubble Tea's
+// renderer count them, after termText has removed what they disagree on.
 func fit(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	s = ansi.Truncate(s, width, "…")
-	if w := lipgloss.Width(s); w < width {
+	s = cutCells(termText(s), width)
+	if w := ansi.StringWidthWc(s); w < width {
 		s += strings.Repeat(" ", width-w)
 	}
 	return s
+}
+
+// cutCells truncates s to width cells counted per code point, with an
+// ellipsis. ansi.WcWidth.Truncate alone returns s whole when its grapheme
+// width fits (x/ansi v0.11.9 checks with StringWidth before cutting), so
+// blanks past the cut make sure it cuts; they are never reached.
+func cutCells(s string, width int) string {
+	if ansi.StringWidthWc(s) <= width {
+		return s
+	}
+	return ansi.WcWidth.Truncate(s+strings.Repeat(" ", width+1), width, "…")
 }
 
 // clampInt keeps v within [lo, hi]; hi < lo gives lo.

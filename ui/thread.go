@@ -237,10 +237,10 @@ func (t *threadScreen) renderMessages() string {
 		if i > 0 {
 			b.WriteString("\n\n")
 		}
-		name := s.Author.Render(e.author)
+		name := s.Author.Render(termText(e.author))
 		meta := age(now, e.at) + " ago"
 		if e.ours {
-			name = s.Ours.Render("▸ " + e.author)
+			name = s.Ours.Render("▸ " + termText(e.author))
 			switch {
 			case e.state != "" && e.state != "sent":
 				meta += " · reply via " + e.via
@@ -263,7 +263,7 @@ func (t *threadScreen) renderMessages() string {
 			b.WriteString("  " + s.Accent.Render(e.state))
 		}
 		b.WriteByte('\n')
-		text := e.text
+		text := termText(e.text) // wrapped by lipgloss: must measure as the terminal does
 		if strings.TrimSpace(text) == "" {
 			text = s.Muted.Render("(no text)")
 		}
