@@ -17,12 +17,12 @@ import (
 func termCells(s string) int {
 	n := 0
 	for _, r := range s {
-		n += runeCells(r)
+		n += glibcCells(r)
 	}
 	return n
 }
 
-func runeCells(r rune) int {
+func glibcCells(r rune) int {
 	switch {
 	case r < 0x20, r >= 0x7f && r < 0xa0:
 		return 0
@@ -148,7 +148,7 @@ func FuzzFit(f *testing.F) {
 		for _, r := range s {
 			// Runes whose width changed between Unicode versions (Go's
 			// tables and the terminal's differ too): not what this checks.
-			if r < 0x20 || r >= 0x7f && r < 0xa0 || runeCells(r) != ansi.StringWidthWc(string(r)) && !invisibleJoiner(r) {
+			if r < 0x20 || r >= 0x7f && r < 0xa0 || glibcCells(r) != ansi.StringWidthWc(string(r)) && !invisibleJoiner(r) {
 				t.Skip()
 			}
 		}
