@@ -65,7 +65,7 @@ func (f *Fetcher) apiDo(ctx context.Context, method, rawURL string, header http.
 		return nil, nil, &transportError{err: f.netError(ctx, rctx, err), dial: isDialError(err)}
 	}
 	defer resp.Body.Close()
-	data, err := f.readCapped(resp.Body)
+	data, err := f.readCapped(resp.Body, 0)
 	if err != nil {
 		return nil, nil, &transportError{err: f.netError(ctx, rctx, err)}
 	}

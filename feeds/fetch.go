@@ -353,7 +353,7 @@ func (f *Fetcher) loadHTTP(ctx context.Context, u *url.URL, st ConditionalState)
 		// ("utf-8", seen in the wild) are ignored: the body is plain.
 		return nil, st, false, fmt.Errorf("server sent the feed compressed with %q, which parley cannot read (only gzip)", ce)
 	}
-	body, err := f.readCapped(resp.Body)
+	body, err := f.readCapped(resp.Body, 0)
 	if err != nil {
 		return nil, st, false, f.netError(ctx, rctx, err)
 	}
@@ -371,7 +371,12 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // first bytes, whatever the headers said) is decompressed first, and the
 // cap counts decompressed bytes, so a gzip bomb stops at MaxBytes and
 // never occupies more memory than that.
-func (f *Fetcher) readCapped(r io.Reader) ([]byte, error) {
+//
+// sizeHint is the body's size when it is known for sure (a local file's
+// fstat), else 0: reading into a buffer of that size at once, instead of
+// growing one, keeps a large feed from costing several times its size in
+// memory. A server's Content-Length is no such promise and is not used.
+func (f *Fetcher) readCapped(r io.Reader, sizeHint int64) ([]byte, error) {
 	br := bufio.NewReader(r)
 	if magic, _ := br.Peek(len(gzipMagic)); bytes.Equal(magic, gzipMagic) {
 		zr, err := gzip.NewReader(br)
@@ -380,10 +385,18 @@ func (f *Fetcher) readCapped(r io.Reader) ([]byte, error) {
 		}
 		defer zr.Close()
 		r = zr
+		sizeHint = 0 // the compressed size says little about the body's
 	} else {
 		r = br
 	}
-	body, err := io.ReadAll(io.LimitReader(r, f.opt.MaxBytes+1))
+	var buf bytes.Buffer
+	if sizeHint > 0 {
+		// MinRead spare: ReadFrom grows the buffer whenever less than
+		// that is free, even for the read that only finds the end.
+		buf.Grow(int(min(sizeHint, f.opt.MaxBytes+1)) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, f.opt.MaxBytes+1))
+	body := buf.Bytes()
 	if err != nil {
 		if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
 			return nil, fmt.Errorf("the feed is gzip-compressed but corrupt: %w", err)

@@ -137,7 +137,13 @@ func (f *Fetcher) loadFile(ctx context.Context, path string) ([]byte, Conditiona
 		if err != nil {
 			r.err = err
 		} else {
-			r.body, r.err = f.readCapped(rc)
+			var size int64
+			if st, ok := rc.(interface{ Stat() (fs.FileInfo, error) }); ok {
+				if fi, err := st.Stat(); err == nil {
+					size = fi.Size()
+				}
+			}
+			r.body, r.err = f.readCapped(rc, size)
 			rc.Close()
 		}
 		// Under f.mu, so loadFile's timeout branch sees either the result
