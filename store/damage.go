@@ -34,7 +34,7 @@ type DamagedError struct {
 
 func (e *DamagedError) Error() string {
 	return e.Path + " is damaged: " + e.Why +
-		"; restore a backup (parley backup) or salvage it: parley doctor --salvage NEW.db"
+		"; put your last copy from parley backup in its place, or salvage what can be read: parley doctor --salvage NEW.db"
 }
 
 func (e *DamagedError) Unwrap() error { return ErrDamaged }
