@@ -389,14 +389,14 @@ func (f *Fetcher) readCapped(r io.Reader, sizeHint int64) ([]byte, error) {
 	} else {
 		r = br
 	}
-	var buf bytes.Buffer
+	limited := io.LimitReader(r, f.opt.MaxBytes+1)
+	var body []byte
+	var err error
 	if sizeHint > 0 {
-		// MinRead spare: ReadFrom grows the buffer whenever less than
-		// that is free, even for the read that only finds the end.
-		buf.Grow(int(min(sizeHint, f.opt.MaxBytes+1)) + bytes.MinRead)
+		body, err = readSized(limited, min(sizeHint, f.opt.MaxBytes+1))
+	} else {
+		body, err = io.ReadAll(limited)
 	}
-	_, err := buf.ReadFrom(io.LimitReader(r, f.opt.MaxBytes+1))
-	body := buf.Bytes()
 	if err != nil {
 		if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
 			return nil, fmt.Errorf("the feed is gzip-compressed but corrupt: %w", err)
@@ -407,6 +407,26 @@ func (f *Fetcher) readCapped(r io.Reader, sizeHint int64) ([]byte, error) {
 		return nil, &tooLargeError{limit: f.opt.MaxBytes}
 	}
 	return body, nil
+}
+
+// readSized is io.ReadAll into a buffer made for size bytes (and the read
+// that finds the end), so a body of the expected size is allocated once.
+// It still grows, as ReadAll does, if more comes.
+func readSized(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // clampFuture sets dates more than maxFuture after now to now.
