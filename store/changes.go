@@ -19,6 +19,8 @@ type ChangeKind uint8
 // The kinds of Change, one per exported write (or group of writes that do
 // the same thing to what a console shows).
 const (
+	// ChangeResync is the zero kind, so a Change nobody classified
+	// reads the safe way: reload everything.
 	ChangeResync        ChangeKind = iota // Resync: changes were dropped, reload everything
 	ChangeIngest                          // Ingest, IngestBatch, IngestPrepared: a poll was stored
 	ChangeDraft                           // SaveDraft (also an empty save, which deletes the draft)
@@ -79,7 +81,7 @@ type Change struct {
 	Kind ChangeKind
 	// Threads are the IDs of the threads it changed, at most
 	// MaxChangeThreads, in no promised order; nil with AllThreads set
-	// when there were more.
+	// when there were more. Every subscriber shares the slice: read only.
 	Threads    []string
 	AllThreads bool
 	Feed       string // the feed an Ingest stored a poll of

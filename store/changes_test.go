@@ -450,3 +450,34 @@ func BenchmarkIngestSubscribers(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPublish is publishing alone: 8 subscribers that keep up (each
+// reading on its own goroutine) or that stopped reading (behind).
+func BenchmarkPublish(b *testing.B) {
+	for _, bench := range []struct {
+		name    string
+		n       int
+		reading bool
+	}{{"subscribers=0", 0, false}, {"subscribers=8/idle", 8, false}, {"subscribers=8/reading", 8, true}} {
+		b.Run(bench.name, func(b *testing.B) {
+			f := &changeFeed{}
+			s := &Store{feed: f}
+			var wg sync.WaitGroup
+			for range bench.n {
+				sub := s.Subscribe(64)
+				if bench.reading {
+					wg.Go(func() {
+						for nextErr(sub) == nil {
+						}
+					})
+				}
+			}
+			threads := []string{"0123456789abcdef"}
+			for b.Loop() {
+				f.publish(Change{Kind: ChangeDraft, Threads: threads})
+			}
+			f.close()
+			wg.Wait()
+		})
+	}
+}
