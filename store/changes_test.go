@@ -153,6 +153,13 @@ func TestIngestBatchChanges(t *testing.T) {
 		t.Fatalf("after a failed batch: %+v, want only feed c's change", got)
 	}
 	checkSeqs(t, got, 3)
+	// A failed poll changes only the feed's state, and says so.
+	_, err := s.Ingest(feeds.Result{Feed: "e", Err: errors.New("503")}, at(4))
+	mustNil(t, err)
+	got = drain(t, sub)
+	if len(got) != 1 || got[0].seen() != (seen{Kind: ChangeIngest, Feed: "e"}) || got[0].AllThreads {
+		t.Fatalf("after a failed poll: %+v, want one ingest of feed e, no threads", got)
+	}
 }
 
 // TestIngestChunkedChanges: a huge result commits chunk by chunk, and so
