@@ -88,9 +88,13 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 		now = time.Now()
 	}
 	now = now.UTC()
-	var out ImportResult
+	var (
+		out     ImportResult
+		touched []string // threads that counted a conversion
+	)
 	err := s.update(func(tx *bolt.Tx) error {
-		out = ImportResult{}
+		out, touched = ImportResult{}, nil
+		seen := map[string]bool{}
 		b := tx.Bucket(bucketConversions)
 		var contacts []string
 		for _, c := range cs {
@@ -115,6 +119,10 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 				return fmt.Errorf("store conversion %s: %w", id, err)
 			}
 			out.Imported++
+			if !seen[tid] {
+				seen[tid] = true
+				touched = append(touched, tid)
+			}
 			moved, contact, err := convertThread(tx, tid, &c)
 			if err != nil {
 				return err
@@ -130,6 +138,9 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 	})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import conversions: %w", err)
+	}
+	if out.Imported > 0 {
+		s.changed(ChangeConversions, "", touched...)
 	}
 	return out, nil
 }

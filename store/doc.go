@@ -218,6 +218,47 @@
 //     rewritten, but the version goes up so an older parley refuses the
 //     file rather than ignore replies waiting in its outbox.
 //
+// # Change feed
+//
+// After every write transaction that committed, the write publishes one
+// Change (changes.go): Seq, Time, Who, Kind (what happened), the IDs of
+// the threads it changed (at most MaxChangeThreads, else AllThreads) and,
+// for an ingest, the Feed. It publishes after the commit returned, never
+// inside the transaction, and nothing when the write failed, rolled back
+// or found nothing to change (a duplicate import, a stale autosave, a
+// WakeSnoozed with nothing due, MarkSent of a sent reply). Writes that
+// commit in parts publish per part: IngestBatch one Change per result,
+// a huge result one per chunk. An ingest publishes even with no new
+// messages: the feed's state (last fetch, error) changed.
+//
+// Subscribe(buf) gives a Subscription; Next(ctx) waits for the next
+// Change, in Seq order. Publishing never waits for a subscriber: it holds
+// the feed's mutex only to number the change and put it in each
+// subscriber's queue, so Seq order is delivery order for every
+// subscriber whatever the writers' goroutines. A subscriber whose queue
+// (buf) is full falls behind: that change and all others until it reads
+// are dropped, and after the ones queued Next returns one Change with
+// Resync set and the newest Seq, which means "reload everything"; then
+// changes arrive as before. Closing a Subscription or the Store makes
+// Next return ErrClosed.
+//
+// Seq counts from 1 per Store in one process and is not persisted: only
+// subscribers in the same process see it, and any new subscriber starts
+// by loading everything, so a number that survived a restart would tell
+// it nothing (and would cost a write in every transaction and a schema
+// change). A subscriber compares Seqs only with Seqs of the same Store.
+//
+// Who: a write that names its user (SetStage's who, Reply.Who for
+// QueueReply and RecordReply, the reply's Who for the outbox marks)
+// publishes that; the others publish the handle's: Store.As(who) returns
+// a handle on the same database whose changes name who. The local
+// console leaves it "" (the one local user); in team mode the engine
+// hands each teammate's console store.As(teammate), and its own polling,
+// sending and waking use the plain Store ("" = the engine).
+//
+// The Change type holds no bbolt type, so another backend (Postgres,
+// through LISTEN/NOTIFY) can publish the same.
+//
 // # Control socket
 //
 // The parley that holds the database (the console) listens on a unix

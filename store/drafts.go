@@ -20,7 +20,9 @@ func (s *Store) SaveDraft(threadID, text string, now time.Time) error {
 	if threadID == "" {
 		return fmt.Errorf("save draft: no thread given")
 	}
+	stale := false
 	err := s.update(func(tx *bolt.Tx) error {
+		stale = false
 		b := tx.Bucket(bucketDrafts)
 		if strings.TrimSpace(text) == "" {
 			return b.Delete([]byte(threadID))
@@ -29,6 +31,7 @@ func (s *Store) SaveDraft(threadID, text string, now time.Time) error {
 		after := timedKey(threadID, now.UTC(), 0)
 		for _, b := range [][]byte{bucketReplies, bucketOutboxThreads} {
 			if k, _ := tx.Bucket(b).Cursor().Seek(after); k != nil && bytes.HasPrefix(k, []byte(threadID)) {
+				stale = true
 				return nil
 			}
 		}
@@ -37,6 +40,9 @@ func (s *Store) SaveDraft(threadID, text string, now time.Time) error {
 	})
 	if err != nil {
 		return fmt.Errorf("save draft for thread %s: %w", threadID, err)
+	}
+	if !stale {
+		s.changed(ChangeDraft, "", threadID)
 	}
 	return nil
 }

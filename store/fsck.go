@@ -106,7 +106,7 @@ func OpenReadOnly(path string, timeout time.Duration) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	return newStore(db, path, nil), nil
 }
 
 // UpToDate says whether the file has this build's layout; an older one is

@@ -45,7 +45,14 @@ func (s *Store) ingest(res feeds.Result, now time.Time, rd readings) (IngestResu
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("store items from feed %s: %w", res.Feed, err)
 	}
+	s.ingested(res.Feed, out.Threads)
 	return out, nil
+}
+
+// ingested publishes a committed poll result (the feed's state changed
+// even when no thread did).
+func (s *Store) ingested(feed string, threads []string) {
+	s.feed.publish(Change{Who: s.who, Kind: ChangeIngest, Feed: feed, Threads: threads})
 }
 
 // IngestBatch stores several poll results in one transaction, as Ingest
@@ -78,6 +85,9 @@ func (s *Store) ingestBatch(results []feeds.Result, now time.Time, rd readings) 
 		return nil
 	})
 	if err == nil {
+		for i, res := range results {
+			s.ingested(res.Feed, outs[i].Threads)
+		}
 		return outs, errs
 	}
 	for i, res := range results {
@@ -177,6 +187,7 @@ func (s *Store) ingestChunked(res feeds.Result, now time.Time) (IngestResult, er
 		if err != nil {
 			return total, fmt.Errorf("store items from feed %s (%d of %d stored): %w", res.Feed, start, len(order), err)
 		}
+		s.ingested(res.Feed, out.Threads) // each chunk is visible once committed
 		total.New += out.New
 		total.Duplicate += out.Duplicate
 		for _, id := range out.Threads {

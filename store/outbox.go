@@ -155,6 +155,7 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 	if err != nil {
 		return OutboxEntry{}, fmt.Errorf("queue reply to thread %s: %w", r.ThreadID, err)
 	}
+	s.changed(ChangeReplyQueued, r.Who, r.ThreadID)
 	return e, nil
 }
 
@@ -187,7 +188,7 @@ func replyTarget(tx *bolt.Tx, threadID string) (Message, bool, error) {
 // sending was cut off mid attempt, so it becomes Ambiguous.
 func (s *Store) MarkSending(key string, now time.Time) (OutboxEntry, error) {
 	now = orNow(now)
-	e, err := s.updateOutbox("start sending reply", key, func(_ *bolt.Tx, e *OutboxEntry) error {
+	e, err := s.updateOutbox(ChangeReplySending, nil, "start sending reply", key, func(_ *bolt.Tx, e *OutboxEntry) error {
 		if e.finished() {
 			return ErrOutboxDone
 		}
@@ -209,7 +210,9 @@ func (s *Store) MarkSending(key string, now time.Time) (OutboxEntry, error) {
 // for a given-up one it returns ErrOutboxDone.
 func (s *Store) MarkSent(key string, p feeds.Posted, now time.Time) (OutboxEntry, error) {
 	now = orNow(now)
-	return s.updateOutbox("record sent reply", key, func(tx *bolt.Tx, e *OutboxEntry) error {
+	var echo []string // another thread the post was fetched into
+	return s.updateOutbox(ChangeReplySent, &echo, "record sent reply", key, func(tx *bolt.Tx, e *OutboxEntry) error {
+		echo = nil
 		switch {
 		case e.State == OutboxSent:
 			return errUnchanged
@@ -227,6 +230,7 @@ func (s *Store) MarkSent(key string, p feeds.Posted, now time.Time) (OutboxEntry
 			return err
 		}
 		if adopted && echoThread != e.ThreadID {
+			echo = []string{echoThread}
 			err := updateThreadTx(tx, echoThread, func(_ *bolt.Tx, t *threadRec) error {
 				t.ourMsgs--
 				return nil
@@ -251,7 +255,7 @@ func (s *Store) MarkSent(key string, p feeds.Posted, now time.Time) (OutboxEntry
 // nothing is lost. A sent or given-up entry returns ErrOutboxDone.
 func (s *Store) MarkFailed(key string, f Failure, now time.Time) (OutboxEntry, error) {
 	now = orNow(now)
-	return s.updateOutbox("record failed reply", key, func(tx *bolt.Tx, e *OutboxEntry) error {
+	return s.updateOutbox(ChangeReplyFailed, nil, "record failed reply", key, func(tx *bolt.Tx, e *OutboxEntry) error {
 		if e.finished() {
 			return ErrOutboxDone
 		}
@@ -357,8 +361,10 @@ var (
 
 // updateOutbox loads an entry, applies fn and saves it, in one
 // transaction. fn returning ErrOutboxDone gives the caller the entry as
-// stored along with the error; errUnchanged gives it with no error.
-func (s *Store) updateOutbox(action, key string, fn func(tx *bolt.Tx, e *OutboxEntry) error) (OutboxEntry, error) {
+// stored along with the error; errUnchanged gives it with no error. Once
+// fn's changes committed it publishes a Change of kind for the entry's
+// thread and the threads fn left in also, by the reply's Who.
+func (s *Store) updateOutbox(kind ChangeKind, also *[]string, action, key string, fn func(tx *bolt.Tx, e *OutboxEntry) error) (OutboxEntry, error) {
 	var e, loaded OutboxEntry
 	err := s.update(func(tx *bolt.Tx) error {
 		var err error
@@ -373,6 +379,11 @@ func (s *Store) updateOutbox(action, key string, fn func(tx *bolt.Tx, e *OutboxE
 	})
 	switch {
 	case err == nil:
+		threads := []string{e.ThreadID}
+		if also != nil {
+			threads = append(threads, *also...)
+		}
+		s.changed(kind, e.Who, threads...)
 		return e, nil
 	case errors.Is(err, errUnchanged):
 		return loaded, nil

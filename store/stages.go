@@ -173,7 +173,7 @@ func (s *Store) SetStage(threadID string, to funnel.Stage, who string, at time.T
 	}
 	at = at.UTC()
 	var m StageMove
-	err := s.updateThread("set stage", threadID, func(tx *bolt.Tx, t *threadRec) error {
+	err := s.updateThread(ChangeStage, who, "set stage", threadID, func(tx *bolt.Tx, t *threadRec) error {
 		if t.Stage == to {
 			return fmt.Errorf("thread %s is already at stage %s: %w", threadID, to, ErrSameStage)
 		}

@@ -65,10 +65,33 @@ type Store struct {
 	path string
 	an   analyzer // one for the store's life: it is safe for concurrent use
 
+	// Shared by every handle As makes.
+	*oursState
+	*damageState // the damage met so far (damage.go)
+	feed         *changeFeed
+
+	who string // who this handle's changes are by (As)
+}
+
+type oursState struct {
 	mu   sync.RWMutex
 	ours []string // trimmed, non-empty
+}
 
-	damageState // the damage met so far (damage.go)
+// newStore makes the Store for an open db.
+func newStore(db *bolt.DB, path string, an analyzer) *Store {
+	return &Store{db: db, path: path, an: an,
+		oursState: &oursState{}, damageState: &damageState{}, feed: &changeFeed{}}
+}
+
+// As returns a handle on the same database whose writes publish their
+// changes as by who (Change.Who), unless the write names its own (SetStage's
+// who, Reply.Who). Team mode gives each teammate's console one. The handle
+// shares everything else: closing it closes the Store.
+func (s *Store) As(who string) *Store {
+	h := *s
+	h.who = who
+	return &h
 }
 
 // Open opens or creates the database at path, creating its directory
@@ -145,7 +168,7 @@ func Open(path string, o Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, path: path, an: an}
+	s := newStore(db, path, an)
 	s.SetOurs(o.Ours)
 	return s, nil
 }
@@ -181,6 +204,7 @@ func openError(path string, err error) error {
 
 // Close releases the database and its lock. Calling it twice is harmless.
 func (s *Store) Close() error {
+	s.feed.close()
 	if s.Damaged() != nil {
 		return s.closeDamaged()
 	}

@@ -131,12 +131,14 @@ func recomputeWaiting(tx *bolt.Tx, t *threadRec) {
 }
 
 // updateThread loads a thread, applies fn and saves it with its indexes,
-// then rolls up its contact if fn changed what the rollup reads.
-func (s *Store) updateThread(action, id string, fn func(tx *bolt.Tx, t *threadRec) error) error {
+// then rolls up its contact if fn changed what the rollup reads. Once
+// that committed it publishes a Change of kind by who (see Store.changed).
+func (s *Store) updateThread(kind ChangeKind, who, action, id string, fn func(tx *bolt.Tx, t *threadRec) error) error {
 	err := s.update(func(tx *bolt.Tx) error { return updateThreadTx(tx, id, fn) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
+	s.changed(kind, who, id)
 	return nil
 }
 
@@ -321,7 +323,7 @@ func (s *Store) Replies(threadID string) ([]Reply, error) {
 
 // MarkRead zeroes the thread's unread count.
 func (s *Store) MarkRead(threadID string) error {
-	return s.updateThread("mark thread read", threadID, func(_ *bolt.Tx, t *threadRec) error {
+	return s.updateThread(ChangeRead, "", "mark thread read", threadID, func(_ *bolt.Tx, t *threadRec) error {
 		t.Unread = 0
 		return nil
 	})
@@ -330,7 +332,11 @@ func (s *Store) MarkRead(threadID string) error {
 // SetDone marks a thread done (out of the queue until they write again)
 // or not done.
 func (s *Store) SetDone(threadID string, done bool) error {
-	return s.updateThread("mark thread done", threadID, func(_ *bolt.Tx, t *threadRec) error {
+	kind := ChangeUndone
+	if done {
+		kind = ChangeDone
+	}
+	return s.updateThread(kind, "", "mark thread done", threadID, func(_ *bolt.Tx, t *threadRec) error {
 		t.Done = done
 		return nil
 	})
@@ -339,7 +345,11 @@ func (s *Store) SetDone(threadID string, done bool) error {
 // Snooze hides a thread from the queue until the given time; a zero time
 // unsnoozes it at once.
 func (s *Store) Snooze(threadID string, until time.Time) error {
-	return s.updateThread("snooze thread", threadID, func(_ *bolt.Tx, t *threadRec) error {
+	kind := ChangeSnooze
+	if until.IsZero() {
+		kind = ChangeUnsnooze
+	}
+	return s.updateThread(kind, "", "snooze thread", threadID, func(_ *bolt.Tx, t *threadRec) error {
 		if until.IsZero() {
 			t.SnoozedUntil = time.Time{}
 		} else {
@@ -354,8 +364,9 @@ func (s *Store) Snooze(threadID string, until time.Time) error {
 // many it woke. It reads only the expired head of the snooze index.
 func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 	woken := 0
+	var wokenIDs []string
 	err := s.update(func(tx *bolt.Tx) error {
-		woken = 0
+		woken, wokenIDs = 0, nil
 		limit := nanos(now)
 		sn := tx.Bucket(bucketSnoozed)
 		var stale [][]byte
@@ -384,11 +395,15 @@ func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 				return err
 			}
 			woken++
+			wokenIDs = append(wokenIDs, id)
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("wake snoozed threads: %w", err)
+	}
+	if woken > 0 {
+		s.changed(ChangeUnsnooze, "", wokenIDs...)
 	}
 	return woken, nil
 }
@@ -407,7 +422,7 @@ func (s *Store) RecordReply(r Reply) error {
 	if r.At.After(now) {
 		now = r.At
 	}
-	return s.updateThread("record reply", r.ThreadID, func(tx *bolt.Tx, t *threadRec) error {
+	return s.updateThread(ChangeReplyRecorded, r.Who, "record reply", r.ThreadID, func(tx *bolt.Tx, t *threadRec) error {
 		if err := tx.Bucket(bucketDrafts).Delete([]byte(t.ID)); err != nil {
 			return err
 		}
