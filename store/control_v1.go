@@ -303,10 +303,13 @@ func (cs *controlServer) serveV1(ctx context.Context, c net.Conn, lr *io.Limited
 			f.fail("bad-request", "the rows to import are not valid JSON: %v", err)
 			return
 		}
-		res, err := cs.s.ImportConversions(rows, time.Now())
-		if err != nil {
-			f.fail("", "%v", err)
-			return
+		var res ImportResult
+		if len(rows) > 0 { // as the command does: nothing to write
+			var err error
+			if res, err = cs.s.ImportConversions(rows, time.Now()); err != nil {
+				f.fail("", "%v", err)
+				return
+			}
 		}
 		rep := importReply{Imported: res.Imported, Duplicate: res.Duplicate, Converted: res.Converted}
 		for _, u := range res.Unknown {
