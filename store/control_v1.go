@@ -497,11 +497,17 @@ func controlCall(dbPath string, req controlRequest, body []byte, idle time.Durat
 	}()
 	poll := time.NewTicker(controlPollStopped)
 	defer poll.Stop()
+	answered := false
 	for {
 		select {
 		case res := <-frames:
 			r, err := res.r, res.err
 			switch {
+			case errors.Is(err, io.EOF) && !answered:
+				// A parley that is quitting closes without a word; every
+				// operation is safe to do again (an import counts a row
+				// once), so the caller opens the database itself.
+				return r, fmt.Errorf("%w: %s closed the connection without answering (quitting?)", ErrNoControl, who)
 			case err != nil && werr != nil:
 				return r, fmt.Errorf("ask %s: %w", who, werr)
 			case errors.Is(err, ErrNoControl):
@@ -520,6 +526,7 @@ func controlCall(dbPath string, req controlRequest, body []byte, idle time.Durat
 			case r.Kind == "ok":
 				return r, nil
 			}
+			answered = true
 			if err := frame(r); err != nil {
 				return r, err
 			}

@@ -260,3 +260,22 @@ func TestControlV1Backup(t *testing.T) {
 		t.Errorf("copy: %v, %v", fi, err)
 	}
 }
+
+// A parley that is quitting closes without answering: the command then
+// opens the database itself, so that is ErrNoControl too.
+func TestControlClientTreatsASilentCloseAsNoControl(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "parley.db")
+	ln, err := net.Listen("unix", ControlSocket(db))
+	mustNil(t, err)
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			_, _ = c.Read(make([]byte, 512))
+			c.Close()
+		}
+	}()
+	if _, err := RequestCheck(db); !errors.Is(err, ErrNoControl) || !strings.Contains(err.Error(), "without answering") {
+		t.Errorf("err = %v, want ErrNoControl saying it closed without answering", err)
+	}
+}
