@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -182,5 +183,19 @@ func TestCommandsSayWhatToDoWhenTheOwnerDoesNotAnswer(t *testing.T) {
 	got := cli("doctor", "--db", db)
 	if !strings.Contains(got.out, "in use by a running parley that did not answer") || !strings.Contains(got.out, "not checked: the database's integrity") {
 		t.Errorf("doctor: %+v", got)
+	}
+}
+
+// A second console on a database a console has open says so in one line,
+// naming the first one, and points at team mode.
+func TestSecondConsoleSaysParleyIsAlreadyOpen(t *testing.T) {
+	home := privateEnv(t)
+	db := filepath.Join(home, "p.db")
+	startOwner(t, db, filepath.Join(home, "none.toml"), false)
+	got := cli("--db", db)
+	want := "parley: parley is already open on " + db + " (pid " + strconv.Itoa(os.Getpid())
+	if got.code != 1 || !strings.HasPrefix(got.errOut, want) || strings.Count(got.errOut, "\n") != 1 ||
+		!strings.Contains(got.errOut, "parley serve") || strings.Contains(got.errOut, "another parley is using") {
+		t.Errorf("second console: %+v, want one line starting %q", got, want)
 	}
 }
