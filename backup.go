@@ -76,6 +76,10 @@ func backup(db, target string, waiting func(string)) (store.BackupInfo, error) {
 	}
 	info, err = store.BackupFile(db, target, backupLockWait)
 	if errors.Is(err, store.ErrLocked) {
+		// A console that was starting may answer now.
+		if info, err := store.RequestBackupNotify(db, target, backupAnswerWait, waiting); !errors.Is(err, store.ErrNoControl) {
+			return info, err
+		}
 		return info, fmt.Errorf("%s is in use by a running parley that did not answer a backup request (is it an older version?): quit it and try again", db)
 	}
 	return info, err

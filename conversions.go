@@ -108,10 +108,40 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	if !opts.demo && !read() {
 		return 1
 	}
+	// A running console imports them (it holds the database). The demo
+	// console wrote its sample file on start.
+	via := func() (int, bool) {
+		if opts.demo && rows == nil && bad == nil {
+			if _, serr := os.Stat(path); serr != nil {
+				return 0, false // no demo console has run: set it up below
+			}
+			if !read() {
+				return 1, true
+			}
+		}
+		res, err := store.RequestImport(opts.db, rows)
+		switch {
+		case noOwner(err):
+			return 0, false
+		case err != nil:
+			fmt.Fprintf(stderr, "%s: %v\n", name, cleanErr(err))
+			return 1, true
+		}
+		return importReport(name, path, rows, bad, res, stdout, stderr), true
+	}
+	if code, ok := via(); ok {
+		return code
+	}
 	// No database means no thread to attribute a sale to: surely a typo
 	// in --db, so say so instead of creating an empty one.
 	opts.needDB = true
 	cfg, st, _, err := setup(opts)
+	if errors.Is(err, store.ErrLocked) {
+		if code, ok := via(); ok {
+			return code // a console that was starting
+		}
+		err = ownerUnreachable(err, absPath(opts.db))
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, cleanErr(err))
 		return 1
@@ -134,6 +164,12 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	return importReport(name, path, rows, bad, res, stdout, stderr)
+}
+
+// importReport prints what an import did, with a console or without, and
+// returns the exit status.
+func importReport(name, path string, rows []store.Conversion, bad []rowError, res store.ImportResult, stdout, stderr io.Writer) int {
 	for _, b := range bad {
 		fmt.Fprintf(stderr, "line %d: %s\n", b.Line, b.Msg)
 	}

@@ -21,7 +21,7 @@ Check parley's setup and say what to fix:
   secrets      each two-way feed's token (token_env / token_file,
                api_key_env / api_key_file) is there, token files are 0600
   database     every page is consistent (read-only: doctor never writes to
-               the database), it is not in use
+               the database; while the console runs, the console checks it)
   permissions  data files are 0600 and their directory 0700 (others on a
                shared box must not read your conversations)
 Exits 0 when everything is fine, 1 when something needs fixing.
@@ -115,53 +115,98 @@ func (d *doctor) database(opts options) {
 	}
 	d.private(filepath.Dir(path), 0o077, "database directory")
 	d.private(path, 0o077, "database")
-	// Checked first with plain reads, opened (read-only) only if sound: a
-	// damaged page must not crash doctor, and doctor never writes.
-	rep, err := store.CheckFile(path, 2*time.Second)
-	if errors.Is(err, store.ErrLocked) {
-		d.note("database: %s is in use by a running parley; quit it to check its integrity", path)
+	// A running console holds the database: it runs the check itself.
+	res, err := store.RequestCheck(path)
+	if errors.Is(err, store.ErrNoControl) {
+		res, err = checkDirect(path)
+		if errors.Is(err, store.ErrLocked) {
+			res, err = store.RequestCheck(path) // a console that was starting
+		}
+	}
+	switch {
+	case errors.Is(err, store.ErrNoControl) || errors.Is(err, store.ErrLocked):
+		d.note("database: %s is in use by a running parley that did not answer on its control socket "+
+			"(an older version?); quit it to check its integrity", path)
 		d.unchecked = "the database's integrity"
 		return
+	case err != nil:
+		d.bad("database: cannot check %s: %v", path, err)
+		return
+	}
+	d.checked(path, res)
+}
+
+// checkDirect runs the database check on the file itself (no parley
+// holds it). Checked first with plain reads, opened (read-only) only if
+// sound: a damaged page must not crash doctor, and doctor never writes.
+// Only ErrLocked comes back as an error; the check's findings are in the
+// result.
+func checkDirect(path string) (store.CheckResult, error) {
+	var res store.CheckResult
+	rep, err := store.CheckFile(path, 2*time.Second)
+	res.Report = rep
+	if errors.Is(err, store.ErrLocked) {
+		return res, err
 	}
 	if err != nil {
-		d.bad("database: %v", err)
-		for _, p := range rep.Problems[min(1, len(rep.Problems)):] {
-			fmt.Fprintf(d.out, "    also: %s\n", p)
-		}
-		return
+		res.Err = err.Error()
+		return res, nil
 	}
 	st, err := store.OpenReadOnly(path, 2*time.Second)
 	if errors.Is(err, store.ErrLocked) {
-		d.note("database: %s is in use by a running parley; quit it to check its integrity", path)
-		d.unchecked = "the database's integrity"
-		return
+		return res, err
 	}
 	if err != nil {
-		d.bad("database: %v", err)
-		return
+		res.Err = err.Error()
+		return res, nil
 	}
 	defer st.Close()
-	if current, err := st.UpToDate(); err != nil || !current {
-		if err != nil {
-			d.bad("database: %v", err)
-			return
-		}
-		d.ok("database: %s is consistent (%d records; an older layout, upgraded when parley next starts)", path, rep.Keys)
-		return
+	if res.UpToDate, err = st.UpToDate(); err != nil {
+		res.UpToDateErr = err.Error()
+		return res, nil
 	}
-	threads, messages, err := st.Stats()
-	if err != nil {
-		d.bad("database: %v", err)
-		return
+	if !res.UpToDate {
+		return res, nil
 	}
-	d.ok("database: %s is consistent (%d threads, %d messages)", path, threads, messages)
+	if res.Threads, res.Messages, err = st.Stats(); err != nil {
+		res.StatsErr = err.Error()
+		return res, nil
+	}
 	pending, err := st.Pending()
+	if err != nil {
+		res.PendingErr = err.Error()
+	}
+	res.Pending = len(pending)
+	return res, nil
+}
+
+// checked prints the database check's result, found here or by the
+// running console.
+func (d *doctor) checked(path string, res store.CheckResult) {
 	switch {
-	case err != nil:
-		d.bad("outbox: %v", err)
-	case len(pending) > 0:
-		d.note("outbox: %d %s waiting to be sent (they go out when the console runs)", len(pending),
-			map[bool]string{true: "reply", false: "replies"}[len(pending) == 1])
+	case res.Err != "":
+		d.bad("database: %s", res.Err)
+		for _, p := range res.Report.Problems[min(1, len(res.Report.Problems)):] {
+			fmt.Fprintf(d.out, "    also: %s\n", p)
+		}
+		return
+	case res.UpToDateErr != "":
+		d.bad("database: %s", res.UpToDateErr)
+		return
+	case !res.UpToDate:
+		d.ok("database: %s is consistent (%d records; an older layout, upgraded when parley next starts)", path, res.Report.Keys)
+		return
+	case res.StatsErr != "":
+		d.bad("database: %s", res.StatsErr)
+		return
+	}
+	d.ok("database: %s is consistent (%d threads, %d messages)", path, res.Threads, res.Messages)
+	switch {
+	case res.PendingErr != "":
+		d.bad("outbox: %s", res.PendingErr)
+	case res.Pending > 0:
+		d.note("outbox: %d %s waiting to be sent (they go out when the console runs)", res.Pending,
+			map[bool]string{true: "reply", false: "replies"}[res.Pending == 1])
 	}
 }
 

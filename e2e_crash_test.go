@@ -102,8 +102,15 @@ func TestE2ESecondInstanceIsRefusedAndTheFirstKeepsWorking(t *testing.T) {
 	}
 	home := strings.TrimPrefix(env[0], "HOME=")
 	dbFile := filepath.Join(home, "data", "parley", "demo.db")
-	if !strings.Contains(string(out), dbFile) || !strings.Contains(string(out), "another parley is using") {
-		t.Errorf("the error does not name the file and say it is in use:\n%s", out)
+	// One line: already open, by whom, and what shares a database.
+	pid := s.panePID()
+	for _, want := range []string{"parley is already open on " + dbFile, fmt.Sprintf("(pid %d on /dev/pts/", pid), "parley serve"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the error does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(strings.TrimSpace(string(out)), "\n") != 0 {
+		t.Errorf("the message is not one line:\n%s", out)
 	}
 	t.Logf("second instance refused after %s", took.Round(time.Millisecond))
 	if took > 10*time.Second {

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -143,8 +144,18 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley export: --format %q is not supported (expected csv or json)\n", opts.format)
 		return 2
 	}
+	// A running console writes it (it holds the database).
+	if code, ok := exportVia(opts.db, format, stdout, stderr); ok {
+		return code
+	}
 	opts.needDB = true // export --db TYPO must not create an empty database
 	cfg, st, _, err := setup(opts)
+	if errors.Is(err, store.ErrLocked) {
+		if code, ok := exportVia(opts.db, format, stdout, stderr); ok {
+			return code // a console that was starting
+		}
+		err = ownerUnreachable(err, absPath(opts.db))
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "parley export: %v\n", cleanErr(err))
 		return 1
@@ -161,6 +172,20 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// exportVia has the running console write the export to stdout; ok is
+// false when none answered.
+func exportVia(db, format string, stdout, stderr io.Writer) (code int, ok bool) {
+	err := store.RequestExport(db, format, stdout)
+	switch {
+	case noOwner(err):
+		return 0, false
+	case err != nil:
+		fmt.Fprintf(stderr, "parley export: %v\n", err)
+		return 1, true
+	}
+	return 0, true
 }
 
 // writeExport streams every thread to w as CSV or JSON.

@@ -327,15 +327,24 @@ func userName() string {
 }
 
 func console(opts options, stderr io.Writer) int {
-	cfg, st, _, err := setup(opts)
+	// Open waits out a console that is quitting (a restart right after a
+	// dropped SSH session); one that stays open answers who it is.
+	cfg, st, noConfig, err := setup(opts)
+	if errors.Is(err, store.ErrLocked) {
+		if who, herr := store.ControlHello(opts.db, helloWait); herr == nil {
+			fmt.Fprintln(stderr, alreadyOpen(absPath(opts.db), who))
+			return 1
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "parley: %v\n", cleanErr(err))
 		return 1
 	}
 	defer st.Close()
-	// parley backup asks a running console for a copy on this socket.
-	if stop, err := st.ServeControl(context.Background()); err != nil {
-		slog.Warn("no control socket: parley backup cannot copy the database while this console runs", "err", err)
+	// Other parley commands (fetch, export, conversions import, doctor,
+	// backup) go through this console on its socket.
+	if stop, err := st.ServeControlWith(context.Background(), consoleHandlers(cfg, noConfig, opts.demo, st)); err != nil {
+		slog.Warn("no control socket: other parley commands cannot use the database while this console runs", "err", err)
 	} else {
 		defer stop()
 	}
@@ -447,54 +456,68 @@ func cleanErr(err error) error {
 }
 
 func fetch(opts options, stdout, stderr io.Writer) int {
+	// A running console polls for us (it holds the database).
+	if code, ok := fetchVia(opts, stdout, stderr); ok {
+		return code
+	}
 	cfg, st, noConfig, err := setup(opts)
+	if errors.Is(err, store.ErrLocked) {
+		if code, ok := fetchVia(opts, stdout, stderr); ok {
+			return code // a console that was starting
+		}
+		err = ownerUnreachable(err, absPath(opts.db))
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "parley fetch: %v\n", cleanErr(err))
 		return 1
 	}
 	defer st.Close()
+	p := &fetchReport{out: stdout}
+	p.names(feedNames(cfg.Feeds))
+	return p.finish(fetchOnce(context.Background(), cfg, noConfig, opts.demo, st, p.line), stderr)
+}
+
+// absPath is path made absolute, as the store names its files.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// fetchOnce is `parley fetch`: poll every feed of cfg once, store the
+// results, and emit each feed's result once it is committed. The error
+// is for the whole run (no config, no feeds, a damaged database). The
+// console serves it on its control socket for a fetch run meanwhile.
+func fetchOnce(ctx context.Context, cfg feeds.Config, noConfig, demo bool, st *store.Store, emit func(store.FeedResult)) error {
 	if noConfig {
-		fmt.Fprintf(stderr, "parley fetch: no config at %s: add [[feed]] entries (see README), or try --demo\n", cfg.Path)
-		return 1
+		return fmt.Errorf("no config at %s: add [[feed]] entries (see README), or try --demo", cfg.Path)
 	}
 	if len(cfg.Feeds) == 0 {
-		fmt.Fprintf(stderr, "parley fetch: %s has no [[feed]] entries\n", cfg.Path)
-		return 1
+		return fmt.Errorf("%s has no [[feed]] entries", cfg.Path)
 	}
-	failed := 0
-	nameW := 0
-	for _, f := range cfg.Feeds {
-		nameW = max(nameW, len(f.Name))
+	fetchAndStore(ctx, cfg, st, emit)
+	if err := st.Damaged(); err != nil {
+		return err
 	}
-	report := func(r feeds.Result, res store.IngestResult, ingestErr error) {
-		name := r.Feed + ":" + strings.Repeat(" ", max(0, nameW-len(r.Feed)))
-		switch {
-		case r.Err != nil:
-			failed++
-			fmt.Fprintf(stdout, "✗ %s %v\n", name, r.Err)
-		case errors.Is(ingestErr, store.ErrDamaged):
-			failed++
-			fmt.Fprintf(stdout, "✗ %s could not store: the database is damaged\n", name)
-		case ingestErr != nil:
-			failed++
-			fmt.Fprintf(stdout, "✗ %s could not store: %v\n", name, ingestErr)
-		case r.NotModified:
-			fmt.Fprintf(stdout, "✓ %s not modified (%s)\n", name, r.Duration.Round(time.Millisecond))
-		default:
-			skipped := ""
-			if r.Truncated > 0 {
-				skipped = fmt.Sprintf(", %d older skipped: over the %d-item limit per poll ([fetch] max_items)", r.Truncated, len(r.Items))
-			}
-			fmt.Fprintf(stdout, "✓ %s %d new / %d items (%s%s)\n", name, res.New, len(r.Items), r.Duration.Round(time.Millisecond), skipped)
+	if demo {
+		// As the demo console does on start, so demo.db looks the same.
+		if err := importDemoConversions(st, time.Now()); err != nil {
+			slog.Error("demo conversions", "err", err)
 		}
 	}
-	// Results are stored while fetching and parsing go on. Each result is
-	// prepared as it arrives (the funnel reads its new messages, on every
-	// core), and a writer commits what has been prepared: each commit (one
-	// fsync) takes every result prepared meanwhile, up to maxGroupItems
-	// items, so a cold fetch of hundreds of feeds pays for a few commits
-	// instead of hundreds, and a warm one still stores each result as soon
-	// as the writer is free. A result is reported once it is committed.
+	return nil
+}
+
+// fetchAndStore fetches every feed of cfg and stores the results while
+// fetching and parsing go on. Each result is prepared as it arrives (the
+// funnel reads its new messages, on every core), and a writer commits
+// what has been prepared: each commit (one fsync) takes every result
+// prepared meanwhile, up to maxGroupItems items, so a cold fetch of
+// hundreds of feeds pays for a few commits instead of hundreds, and a warm
+// one still stores each result as soon as the writer is free. A result is
+// emitted once it is committed.
+func fetchAndStore(ctx context.Context, cfg feeds.Config, st *store.Store, emit func(store.FeedResult)) {
 	const maxGroupItems = 5000
 	ready := make(chan store.Prepared, len(cfg.Feeds))
 	stored := make(chan struct{})
@@ -515,30 +538,15 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 			}
 			outs, errs := st.IngestPrepared(group, time.Now())
 			for i, p := range group {
-				report(p.Result, outs[i], errs[i])
+				emit(store.NewFeedResult(p.Result, outs[i], errs[i]))
 			}
 		}
 	}()
-	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
+	feeds.NewFetcher(cfg.Fetch).FetchAll(ctx, cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
 		ready <- st.Prepare(r)
 	})
 	close(ready)
 	<-stored
-	if err := st.Damaged(); err != nil {
-		fmt.Fprintf(stderr, "parley fetch: %v\n", err)
-		return 1
-	}
-	if failed == len(cfg.Feeds) {
-		fmt.Fprintf(stderr, "parley fetch: every feed failed\n")
-		return 1
-	}
-	if opts.demo {
-		// As the demo console does on start, so demo.db looks the same.
-		if err := importDemoConversions(st, time.Now()); err != nil {
-			slog.Error("demo conversions", "err", err)
-		}
-	}
-	return 0
 }
 
 // openLog opens the log file privately; the TUI owns the terminal. Like

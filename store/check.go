@@ -57,3 +57,48 @@ func checkTree(path string) error {
 	w.walk()
 	return w.err()
 }
+
+// CheckReport is CheckFile for the open store: the parley that holds the
+// database checks it for `parley doctor` (whose own CheckFile cannot take
+// the lock), with the same report and errors. Writers wait meanwhile.
+func (s *Store) CheckReport() (FileReport, error) {
+	var rep FileReport
+	err := s.guard(func() error {
+		tx, err := s.db.Begin(true) // keeps writers out: the file holds still
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		f, _, err := openDBFile(s.path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		d, err := newDBFile(s.path, f)
+		if err != nil {
+			var de *DamagedError
+			if errors.As(err, &de) {
+				rep.Problems = []string{de.Why}
+			}
+			return err
+		}
+		w := d.walker()
+		w.walk()
+		rep.Pages, rep.Buckets, rep.Keys, rep.Problems = w.Pages, w.Buckets, w.Keys, w.problems
+		if err := w.err(); err != nil {
+			return err
+		}
+		var errs []error
+		for e := range tx.Check() {
+			if len(errs) < maxProblemsKept {
+				errs = append(errs, e)
+				rep.Problems = append(rep.Problems, e.Error())
+			}
+		}
+		if len(errs) > 0 {
+			return damaged(s.path, "%v", errs[0])
+		}
+		return nil
+	})
+	return rep, err
+}

@@ -3,7 +3,8 @@ package store
 // The control socket: the parley that holds the database (its lock is
 // exclusive, so no other process can even read the file) answers requests
 // from other parley processes of the same user on <db>.sock. One request
-// per connection, one line each way:
+// per connection. Version 1 (control_v1.go) is JSON lines; version 0, one
+// line each way, is still answered for an older parley backup:
 //
 //	backup /absolute/path\n  ->  ok <bytes> <threads>\n  |  error <message>\n
 
@@ -110,6 +111,14 @@ func ControlSocketPlace(dbPath string) (path, why string) {
 // before Close. A socket file left by a parley that died is replaced; one
 // that answers means another server, and ServeControl refuses.
 func (s *Store) ServeControl(ctx context.Context) (stop func(), err error) {
+	return s.ServeControlWith(ctx, ControlHandlers{})
+}
+
+// ServeControlWith is ServeControl that also answers what needs more than
+// the store (export, fetch) with h. Requests are served side by side, so
+// a long fetch does not keep a second console from hearing who is open.
+func (s *Store) ServeControlWith(ctx context.Context, h ControlHandlers) (stop func(), err error) {
+	cs := newControlServer(s, h)
 	sock := ControlSocket(s.path)
 	// Beside the database this is the directory Open checked; elsewhere
 	// (a path too long) it is created here.
@@ -131,10 +140,13 @@ func (s *Store) ServeControl(ctx context.Context) (stop func(), err error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
+	var conns sync.WaitGroup
+	// Bounds the connections served at once (each holds a goroutine and
+	// a file descriptor); the rest wait in the kernel's queue.
+	slots := make(chan struct{}, 16)
 	go func() {
 		defer close(done)
-		// One connection at a time: two backups at once would only
-		// compete for the disk.
+		defer conns.Wait()
 		for {
 			c, err := ln.Accept()
 			if errors.Is(err, net.ErrClosed) {
@@ -148,7 +160,18 @@ func (s *Store) ServeControl(ctx context.Context) (stop func(), err error) {
 				}
 				continue
 			}
-			s.serveControlConn(ctx, c)
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				_ = c.Close()
+				continue
+			}
+			conns.Add(1)
+			go func() {
+				defer conns.Done()
+				defer func() { <-slots }()
+				cs.serveConn(ctx, c)
+			}()
 		}
 	}()
 	go func() {
@@ -196,8 +219,9 @@ func clearStaleSocket(sock string) error {
 	return nil
 }
 
-// serveControlConn answers one request.
-func (s *Store) serveControlConn(ctx context.Context, c net.Conn) {
+// serveConn answers one request.
+func (cs *controlServer) serveConn(ctx context.Context, c net.Conn) {
+	s := cs.s
 	defer c.Close()
 	answer := func(format string, args ...any) {
 		_ = c.SetWriteDeadline(time.Now().Add(controlIOTimeout))
@@ -215,7 +239,13 @@ func (s *Store) serveControlConn(ctx context.Context, c net.Conn) {
 	_ = c.SetReadDeadline(time.Now().Add(controlIOTimeout))
 	// A quitting parley cuts a silent client short instead of waiting.
 	defer context.AfterFunc(ctx, func() { _ = c.SetReadDeadline(time.Now()) })()
-	line, err := bufio.NewReader(io.LimitReader(c, controlMaxRequest)).ReadString('\n')
+	lr := &io.LimitedReader{R: c, N: controlMaxRequest}
+	br := bufio.NewReader(lr)
+	line, err := br.ReadString('\n')
+	if err == nil && strings.HasPrefix(line, "{") {
+		cs.serveV1(ctx, c, lr, br, line)
+		return
+	}
 	if err != nil {
 		if line != "" || !errors.Is(err, io.EOF) {
 			answer("error a request is one line of at most %d bytes, ended by a newline", controlMaxRequest)
@@ -235,14 +265,16 @@ func (s *Store) serveControlConn(ctx context.Context, c net.Conn) {
 			answer("error backup needs an absolute path, got %q", arg)
 			return
 		}
+		cs.backupMu.Lock()
 		info, err := s.Backup(filepath.Clean(arg))
+		cs.backupMu.Unlock()
 		if err != nil {
 			answer("error %v", err)
 			return
 		}
 		answer("ok %d %d", info.Bytes, info.Threads)
 	default:
-		answer("error unknown request %q (this parley answers: backup PATH)", verb)
+		answer("error unknown request %q (this parley answers: backup PATH, and control protocol version %d requests)", verb, ControlVersion)
 	}
 }
 

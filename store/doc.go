@@ -264,7 +264,14 @@
 // The parley that holds the database (the console) listens on a unix
 // socket beside it, <db>.sock (0600, in the 0700 directory; same-uid
 // peers only), since its lock keeps other processes from even reading the
-// file. It answers one line per connection: "backup PATH" writes a copy
-// from one read transaction (control.go). A socket nobody answers on is
-// left by a killed parley and replaced on the next start.
+// file. Every command goes through it there: one request per connection,
+// served side by side. Protocol version 1 (control_v1.go) is JSON lines
+// with a version in each request and answer: hello (who holds the
+// database: pid, terminal), backup, export and fetch (streamed; the
+// console supplies ControlHandlers for what needs its config), conversions
+// import and doctor's integrity check. A request of another version, or
+// an unknown operation, gets an error that says so. Version 0, one line
+// "backup PATH", is still answered for an older parley (control.go). A
+// socket nobody answers on is left by a killed parley and replaced on the
+// next start.
 package store
