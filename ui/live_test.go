@@ -407,3 +407,31 @@ func msgTypes(msgs []tea.Msg) []string {
 	}
 	return out
 }
+
+// In a running console, a burst of 200 writes by another writer is shown
+// in at most one refresh per interval, not one per change.
+func TestLiveBurstRefreshesAtMostTenTimesASecond(t *testing.T) {
+	st := testStore(t)
+	tm := startApp(t, newLiveApp(st, st.Subscribe(256)), 100, 24)
+	waitFor(t, tm, "Alice Chen")
+	start := time.Now()
+	go func() {
+		for i := range 200 {
+			if _, err := st.Ingest(newThreadItem(fmt.Sprintf("b%03d", i), fmt.Sprintf("Burst %03d", i), "Hello",
+				testNow.Add(-time.Duration(i)*time.Second)), testNow); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	// The header's count changes in place: the renderer writes "203".
+	waitFor(t, tm, "203")
+	elapsed := time.Since(start)
+	final := finalApp(t, tm)
+	// One refresh per interval, plus the one that may start as the
+	// burst begins.
+	if limit := int(elapsed/liveInterval) + 2; final.live.refreshes > limit {
+		t.Errorf("%d refreshes for 200 changes in %v, want at most %d", final.live.refreshes, elapsed, limit)
+	}
+	t.Logf("200 changes in %v: %d refreshes", elapsed, final.live.refreshes)
+}
