@@ -435,3 +435,53 @@ func TestLiveBurstRefreshesAtMostTenTimesASecond(t *testing.T) {
 	}
 	t.Logf("200 changes in %v: %d refreshes", elapsed, final.live.refreshes)
 }
+
+// A message arriving for the open thread while the user reads its
+// beginning does not scroll them away; read to the end, the pane follows.
+func TestLiveThreadKeepsScrollPosition(t *testing.T) {
+	st := testStore(t)
+	var earlier []feeds.Item
+	for i := range 30 {
+		earlier = append(earlier, feeds.Item{ID: fmt.Sprintf("a1-%02d", i), Feed: "Blog comments", Author: "Alice Chen",
+			Title: "Re: Sync lost my notes", InReplyTo: "a1", Text: fmt.Sprintf("Detail %02d of what happened.", i),
+			Published: testNow.Add(-170*time.Minute + time.Duration(i)*time.Minute)})
+	}
+	if _, err := st.Ingest(feeds.Result{Feed: "Blog comments", Items: earlier}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	app, sub := drivenLiveApp(t, st, 100, 24)
+	alice := threadBy(t, st, "Alice Chen")
+	settle(t, app, app.open(alice.ID, false, viewQueue))
+	pump(t, app, sub)
+	if !app.thread.vp.AtBottom() {
+		t.Fatal("set-up: a thread opens at its end")
+	}
+	app.Update(press('g')) // the top: reading from the beginning
+	app.Update(press('j'))
+	top := app.thread.vp.YOffset()
+	if top == 0 || app.thread.vp.AtBottom() {
+		t.Fatalf("set-up: the thread does not scroll (offset %d)", top)
+	}
+
+	reply := func(id, text string, at time.Time) {
+		byAnotherWriter(t, func() error {
+			_, err := st.Ingest(feeds.Result{Feed: "Blog comments", Items: []feeds.Item{{ID: id, Feed: "Blog comments",
+				Author: "Alice Chen", Title: "Re: Sync lost my notes", InReplyTo: "a1", Text: text, Published: at}}}, testNow)
+			return err
+		})
+		pump(t, app, sub)
+	}
+	reply("a2", "Any news on the sync fix?", testNow.Add(-10*time.Minute))
+	if n := len(app.thread.messages); n != 32 {
+		t.Fatalf("the open thread holds %d messages after the ingest, want 32", n)
+	}
+	if got := app.thread.vp.YOffset(); got != top {
+		t.Errorf("the pane scrolled from %d to %d on a new message", top, got)
+	}
+
+	app.Update(press('G')) // read to the end
+	reply("a3", "Found a backup, never mind.", testNow.Add(-5*time.Minute))
+	if !app.thread.vp.AtBottom() || !strings.Contains(ansi.Strip(app.render()), "Found a backup") {
+		t.Errorf("at the end, the pane does not follow a new message:\n%s", ansi.Strip(app.render()))
+	}
+}
