@@ -110,6 +110,7 @@ func TestLiveIngestByAnotherWriterShowsInQueue(t *testing.T) {
 	st := testStore(t)
 	tm := startApp(t, newLiveApp(st, st.Subscribe(256)), 100, 24)
 	waitFor(t, tm, "Alice Chen", "Carol Diaz")
+	start := time.Now()
 	go func() {
 		if _, err := st.Ingest(newThreadItem("d1", "Dave Ito", "Is there an offline mode?", testNow.Add(-30*time.Minute)), testNow); err != nil {
 			t.Error(err)
@@ -117,6 +118,7 @@ func TestLiveIngestByAnotherWriterShowsInQueue(t *testing.T) {
 	}()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Dave Ito") },
 		teatest.WithDuration(time.Second))
+	t.Logf("on screen %v after the write (checked every 50ms)", time.Since(start))
 	final := finalApp(t, tm)
 	if !strings.Contains(ansi.Strip(final.render()), "Dave Ito") {
 		t.Errorf("Dave's thread is not in the queue:\n%s", ansi.Strip(final.render()))
