@@ -372,7 +372,10 @@ func console(opts options, stderr io.Writer) int {
 		}
 	}
 	app := ui.New(ui.Deps{Store: st, Poller: poller, Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: userName(), Repliers: repliers})
+		TrackLink: cfg.Funnel.TrackLink, User: userName(), Repliers: repliers,
+		// Every write shows live; a console that falls 256 changes behind
+		// reloads everything once. st.Close ends the subscription.
+		Changes: st.Subscribe(256)})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())

@@ -80,6 +80,8 @@ type App struct {
 	stop shutdownState
 	// frames lets a burst of keys share frames (frames.go).
 	frames frameCache
+	// live: changes waiting to be shown (live.go).
+	live liveState
 }
 
 // New builds the console. deps.Store must be open.
@@ -117,7 +119,7 @@ func welcomeText(s *Styles, configPath string) string {
 
 func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(),
-		loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store)}
+		loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store), a.listen()}
 	if a.deps.Poller != nil {
 		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
 	}
@@ -482,6 +484,9 @@ func (a *App) closeThread() tea.Cmd {
 // intents from screens, poller events.
 func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	if cmd, ok := a.handleOutbox(msg); ok {
+		return cmd
+	}
+	if cmd, ok := a.handleLive(msg); ok {
 		return cmd
 	}
 	switch msg := msg.(type) {
