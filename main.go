@@ -23,6 +23,7 @@ import (
 	"github.com/adrg/xdg"
 
 	"parley/demo"
+	"parley/engine"
 	"parley/feeds"
 	"parley/funnel"
 	"parley/store"
@@ -275,16 +276,25 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 // can run it.
 func prepareDemo(cfg feeds.Config, st *store.Store, now time.Time) error {
 	var errs []error
-	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
-		if _, err := st.Ingest(r, now); err != nil {
+	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch, Clock: fixedClock{now}})
+	eng.FetchOnce(context.Background(), func(_ feeds.Result, _ store.IngestResult, err error) {
+		if err != nil {
 			errs = append(errs, err)
 		}
 	})
+	eng.Close()
 	if err := importDemoConversions(st, now); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
+
+// fixedClock stores the demo's items at the time it is prepared for.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+func (fixedClock) AfterFunc(d time.Duration, f func()) engine.Timer { return time.AfterFunc(d, f) }
 
 // importDemoConversions imports the demo's built-in conversions (their IDs
 // are fixed, so importing them on every start counts each once).
@@ -488,42 +498,12 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "✓ %s %d new / %d items (%s%s)\n", name, res.New, len(r.Items), r.Duration.Round(time.Millisecond), skipped)
 		}
 	}
-	// Results are stored while fetching and parsing go on. Each result is
-	// prepared as it arrives (the funnel reads its new messages, on every
-	// core), and a writer commits what has been prepared: each commit (one
-	// fsync) takes every result prepared meanwhile, up to maxGroupItems
-	// items, so a cold fetch of hundreds of feeds pays for a few commits
-	// instead of hundreds, and a warm one still stores each result as soon
-	// as the writer is free. A result is reported once it is committed.
-	const maxGroupItems = 5000
-	ready := make(chan store.Prepared, len(cfg.Feeds))
-	stored := make(chan struct{})
-	go func() {
-		defer close(stored)
-		for first := range ready {
-			group := []store.Prepared{first}
-			for more, n := true, len(first.Items); more && n < maxGroupItems; {
-				select {
-				case p, ok := <-ready:
-					if more = ok; ok {
-						group = append(group, p)
-						n += len(p.Items)
-					}
-				default:
-					more = false // nothing else is ready: store these now
-				}
-			}
-			outs, errs := st.IngestPrepared(group, time.Now())
-			for i, p := range group {
-				report(p.Result, outs[i], errs[i])
-			}
-		}
-	}()
-	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
-		ready <- st.Prepare(r)
-	})
-	close(ready)
-	<-stored
+	// Results are stored as they arrive, by the engine's one writer (each
+	// commit takes every result prepared meanwhile); a result is reported
+	// once it is committed.
+	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch})
+	eng.FetchOnce(context.Background(), report)
+	eng.Close()
 	if err := st.Damaged(); err != nil {
 		fmt.Fprintf(stderr, "parley fetch: %v\n", err)
 		return 1
