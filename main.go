@@ -357,23 +357,16 @@ func console(opts options, stderr io.Writer) int {
 			slog.Error("demo setup", "err", err)
 		}
 	}
-	fetcher := feeds.NewFetcher(cfg.Fetch)
+	// The engine is this database's one writer while the console runs:
+	// it polls and stores, sends the outbox and wakes snoozes.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var poller *feeds.Poller
-	if len(cfg.Feeds) > 0 {
-		poller = feeds.NewPoller(fetcher, cfg.Feeds, st.ConditionalState)
-		poller.Start(ctx)
-	}
-
-	repliers := map[string]feeds.Replier{}
-	for _, f := range cfg.Feeds {
-		if r := fetcher.Replier(f); r != nil {
-			repliers[f.Name] = r
-		}
-	}
-	app := ui.New(ui.Deps{Store: st, Poller: poller, Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: userName(), Repliers: repliers})
+	user := userName()
+	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch, User: user})
+	eng.Start(ctx)
+	defer eng.Close() // before st.Close: what it was storing is stored
+	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
+		TrackLink: cfg.Funnel.TrackLink, User: user})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())

@@ -48,6 +48,11 @@ type Engine struct {
 	// events is what the engine reports to whoever listens (the console).
 	events *mailbox
 
+	// life ends with Close: it cuts attempts in flight short, so a quit
+	// does not wait out a slow server (the entry stays in the outbox).
+	life    context.Context
+	endLife context.CancelFunc
+
 	mu      sync.Mutex
 	poller  *feeds.Poller
 	cancel  context.CancelFunc
@@ -81,6 +86,7 @@ func New(cfg Config) *Engine {
 	}
 	e := &Engine{cfg: cfg, st: cfg.Store, clock: cfg.Clock, fetcher: f,
 		events: newMailbox(), sending: map[string]bool{}, retries: map[string]Timer{}}
+	e.life, e.endLife = context.WithCancel(context.Background())
 	e.w = startWriter(cfg.Store, cfg.Clock.Now, max(len(cfg.Feeds), 64))
 	return e
 }
@@ -128,6 +134,7 @@ func (e *Engine) Close() {
 		return
 	}
 	e.closed = true
+	e.endLife()
 	if e.cancel != nil {
 		e.cancel()
 	}
@@ -212,6 +219,7 @@ func (m *mailbox) post(ev Event) {
 }
 
 func (m *mailbox) forward(ctx context.Context) {
+	defer close(m.out)
 	for {
 		m.mu.Lock()
 		if len(m.q) == 0 {

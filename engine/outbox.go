@@ -132,7 +132,7 @@ func (e *Engine) attempt(key string) SendEvent {
 			Err: fmt.Sprintf("feed %q is not a two-way source in the config any more", ent.Feed)}, now())
 		return SendEvent{Entry: ent, Err: err}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	ctx, cancel := context.WithTimeout(e.life, sendTimeout)
 	defer cancel()
 	out := feeds.Outgoing{Key: ent.Key, Text: ent.Text, Target: ent.Target, Queued: ent.Queued}
 	if ent.Ambiguous {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"parley/engine"
 	"parley/feeds"
 	"parley/store"
 )
@@ -84,11 +85,12 @@ func mastodonStore(t *testing.T) *store.Store {
 	return st
 }
 
-func newMastodonApp(st *store.Store, r feeds.Replier) *App {
-	return New(Deps{Store: st, User: "maya", Now: func() time.Time { return testNow },
-		Feeds:       []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}, {Name: mastoFeed, Kind: feeds.KindMastodon}},
+func newMastodonApp(t *testing.T, st *store.Store, r feeds.Replier) *App {
+	b := startedBackend(t, engine.Config{Store: st, User: "maya",
 		Repliers:    map[string]feeds.Replier{mastoFeed: r},
 		RetryDelays: []time.Duration{20 * time.Millisecond}})
+	return New(Deps{Backend: b, User: "maya", Now: func() time.Time { return testNow },
+		Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}, {Name: mastoFeed, Kind: feeds.KindMastodon}}})
 }
 
 // waitUntil polls cond; the deadline only bounds a failure.
@@ -105,7 +107,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 
 // openAlice opens @alice's thread (the oldest waiting: first row).
 func openAlice(t *testing.T, st *store.Store, r feeds.Replier) (*teatest.TestModel, func(...any)) {
-	app := newMastodonApp(st, r)
+	app := newMastodonApp(t, st, r)
 	tm := startApp(t, app, 100, 30)
 	waitFor(t, tm, "@alice@social.exa")
 	send := func(keys ...any) {
@@ -258,7 +260,7 @@ func TestPendingRepliesAreSentOnStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &fakeReplier{}
-	tm := startApp(t, newMastodonApp(st, r), 100, 30)
+	tm := startApp(t, newMastodonApp(t, st, r), 100, 30)
 	t.Cleanup(func() { tm.Quit() })
 	waitUntil(t, "the pending reply to be sent", func() bool {
 		rs, _ := st.Replies(id)
