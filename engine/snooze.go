@@ -39,7 +39,18 @@ func (e *Engine) armSnooze() {
 	if e.snoozeT != nil {
 		e.snoozeT.Stop()
 	}
-	e.snoozeT = e.clock.AfterFunc(wait, e.wakeSnoozed)
+	e.snoozeT = e.clock.AfterFunc(wait, func() {
+		// Close waits for a wake in progress: it writes the store.
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return
+		}
+		e.wg.Add(1)
+		e.mu.Unlock()
+		defer e.wg.Done()
+		e.wakeSnoozed()
+	})
 }
 
 // Snooze hides a thread until the given time (zero: wakes it now) and
