@@ -115,6 +115,9 @@ func (a *App) handleSend(ev *engine.SendEvent) tea.Cmd {
 	if ev.Started {
 		if a.thread != nil && a.thread.thread.ID == e.ThreadID {
 			a.thread.setOutboxState(e.Key, store.OutboxSending)
+			// The attempt may start before ctrl+s's answer arrives: the
+			// stored outbox shows it either way.
+			return loadThreadContent(a.c.B, e.ThreadID)
 		}
 		return nil
 	}

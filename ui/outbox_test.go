@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"parley/engine"
@@ -269,5 +270,36 @@ func TestPendingRepliesAreSentOnStart(t *testing.T) {
 	replies, finds, posted := r.counts()
 	if finds != 1 || replies != 1 || posted != 1 {
 		t.Errorf("finds %d, replies %d, posted %d: want a Find first (it may have been posted), then one post", finds, replies, posted)
+	}
+}
+
+// The engine may report an attempt starting before ctrl+s's own answer
+// reaches the screen: the thread still shows the reply once, as sending.
+func TestSendStartedBeforeQueuedShowsOneRow(t *testing.T) {
+	st := mastodonStore(t)
+	id := threadIDOf(t, st)
+	app := New(Deps{Backend: backendOf(st, "maya"), Now: func() time.Time { return testNow }})
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	loaded := loadThread(app.c.B, id)().(threadLoadedMsg)
+	app.pendingOpen = id
+	app.Update(openedMsg{threadLoadedMsg: loaded, compose: true, from: viewQueue})
+	if app.thread == nil {
+		t.Fatal("the thread did not open")
+	}
+	e, err := st.QueueReply(store.Reply{ThreadID: id, Text: "Yes: File, Export, PDF.", Via: mastoFeed, Who: "maya", At: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.MarkSending(e.Key, testNow); err != nil {
+		t.Fatal(err)
+	}
+	cmd := app.handleSend(&engine.SendEvent{Entry: store.OutboxEntry{Key: e.Key, ThreadID: id}, Started: true})
+	if cmd == nil {
+		t.Fatal("an attempt starting on the open thread does not reload its outbox")
+	}
+	app.handleResult(cmd())
+	app.handleResult(replyQueuedMsg{entry: e})
+	if n := len(app.thread.outbox); n != 1 || app.thread.outbox[0].State != store.OutboxSending {
+		t.Errorf("outbox rows = %+v, want the one reply, sending", app.thread.outbox)
 	}
 }

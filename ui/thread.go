@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -499,7 +500,11 @@ func (t *threadScreen) doSend() tea.Cmd {
 // queued clears the composer once the outbox holds the reply (and the
 // draft is gone); the entry shows in the thread with its state.
 func (t *threadScreen) queued(e store.OutboxEntry) {
-	t.outbox = append(t.outbox, e)
+	// The backend may have reported the attempt (and the thread been
+	// reloaded) before ctrl+s's own answer: keep one row per entry.
+	if !slices.ContainsFunc(t.outbox, func(o store.OutboxEntry) bool { return o.Key == e.Key }) {
+		t.outbox = append(t.outbox, e)
+	}
 	t.clearComposer()
 }
 
