@@ -30,6 +30,11 @@ func testStore(t *testing.T) *store.Store {
 // a feed reading it.
 func rssFeed(t *testing.T, name string, n int) feeds.Feed {
 	t.Helper()
+	return benchFeed(t, t.TempDir(), name, n)
+}
+
+func benchFeed(t testing.TB, dir, name string, n int) feeds.Feed {
+	t.Helper()
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>` + name + `</title>`)
 	for i := range n {
@@ -38,7 +43,7 @@ func rssFeed(t *testing.T, name string, n int) feeds.Feed {
 			i, name, i, i, i, name, i, i%60, i)
 	}
 	b.WriteString(`</channel></rss>`)
-	path := filepath.Join(t.TempDir(), name+".rss")
+	path := filepath.Join(dir, name+".rss")
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
