@@ -160,6 +160,9 @@ type Event struct {
 	Send *SendEvent
 	// Woke counts snoozed threads that the snooze clock put back.
 	Woke int
+	// Resumed counts the replies left in the outbox (a quit, a crash)
+	// that Start is sending again.
+	Resumed int
 }
 
 // PollEvent is a poller event; with a Result, the result has been through

@@ -110,6 +110,9 @@ func (e *Engine) resumeOutbox() {
 		slog.Error("read the outbox", "err", err)
 		return
 	}
+	if len(pending) > 0 {
+		e.events.post(Event{Resumed: len(pending)})
+	}
 	for _, ent := range pending {
 		e.dispatch(ent)
 	}

@@ -258,6 +258,9 @@ func TestPendingSendResumesOnStartOnce(t *testing.T) {
 		e := New(Config{Store: st, Repliers: map[string]feeds.Replier{mastoFeed: r}, Clock: &fakeClock{now: testNow}})
 		ctx, cancel := context.WithCancel(context.Background())
 		e.Start(ctx)
+		if ev := <-e.Events(); ev.Resumed != 1 {
+			t.Errorf("first event %+v, want Resumed 1 (the console says a reply is being sent)", ev)
+		}
 		if ev := nextSend(t, e); ev.Entry.State != store.OutboxSent {
 			t.Fatalf("resumed attempt: %+v, want sent", ev)
 		}

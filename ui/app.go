@@ -627,6 +627,12 @@ func (a *App) handleEvent(ev engine.Event) tea.Cmd {
 		cmds = append(cmds, a.handleSend(ev.Send))
 	case ev.Woke > 0:
 		cmds = append(cmds, a.reloadQueue())
+	case ev.Resumed > 0:
+		what := "1 reply"
+		if ev.Resumed > 1 {
+			what = fmt.Sprintf("%d replies", ev.Resumed)
+		}
+		a.setStatus("Sending "+what+" left in the outbox…", false)
 	}
 	return tea.Batch(cmds...)
 }

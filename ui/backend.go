@@ -58,7 +58,8 @@ type Backend interface {
 	// feeds to fetch.
 	PollNow(ctx context.Context) bool
 	// Events reports background work in order: polls started and stored,
-	// send attempts, snoozes woken. Closed when the backend stops.
+	// send attempts (and replies resumed on start), snoozes woken. Closed
+	// when the backend stops.
 	Events() <-chan engine.Event
 
 	// TODO(change feed): Changes(ctx) streams the store's Change (built
