@@ -23,6 +23,7 @@ import (
 	"github.com/adrg/xdg"
 
 	"parley/demo"
+	"parley/engine"
 	"parley/feeds"
 	"parley/funnel"
 	"parley/store"
@@ -275,16 +276,25 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 // can run it.
 func prepareDemo(cfg feeds.Config, st *store.Store, now time.Time) error {
 	var errs []error
-	feeds.NewFetcher(cfg.Fetch).FetchAll(context.Background(), cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
-		if _, err := st.Ingest(r, now); err != nil {
+	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch, Clock: fixedClock{now}})
+	eng.FetchOnce(context.Background(), func(_ feeds.Result, _ store.IngestResult, err error) {
+		if err != nil {
 			errs = append(errs, err)
 		}
 	})
+	eng.Close()
 	if err := importDemoConversions(st, now); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
+
+// fixedClock stores the demo's items at the time it is prepared for.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+func (fixedClock) AfterFunc(d time.Duration, f func()) engine.Timer { return time.AfterFunc(d, f) }
 
 // importDemoConversions imports the demo's built-in conversions (their IDs
 // are fixed, so importing them on every start counts each once).
@@ -356,23 +366,16 @@ func console(opts options, stderr io.Writer) int {
 			slog.Error("demo setup", "err", err)
 		}
 	}
-	fetcher := feeds.NewFetcher(cfg.Fetch)
+	// The engine is this database's one writer while the console runs:
+	// it polls and stores, sends the outbox and wakes snoozes.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var poller *feeds.Poller
-	if len(cfg.Feeds) > 0 {
-		poller = feeds.NewPoller(fetcher, cfg.Feeds, st.ConditionalState)
-		poller.Start(ctx)
-	}
-
-	repliers := map[string]feeds.Replier{}
-	for _, f := range cfg.Feeds {
-		if r := fetcher.Replier(f); r != nil {
-			repliers[f.Name] = r
-		}
-	}
-	app := ui.New(ui.Deps{Store: st, Poller: poller, Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: userName(), Repliers: repliers,
+	user := userName()
+	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch, User: user})
+	eng.Start(ctx)
+	defer eng.Close() // before st.Close: what it was storing is stored
+	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
+		TrackLink: cfg.Funnel.TrackLink, User: user,
 		// Every write shows live; a console that falls 256 changes behind
 		// reloads everything once. st.Close ends the subscription.
 		Changes: st.Subscribe(256)})
@@ -512,44 +515,15 @@ func fetchOnce(ctx context.Context, cfg feeds.Config, noConfig, demo bool, st *s
 	return nil
 }
 
-// fetchAndStore fetches every feed of cfg and stores the results while
-// fetching and parsing go on. Each result is prepared as it arrives (the
-// funnel reads its new messages, on every core), and a writer commits
-// what has been prepared: each commit (one fsync) takes every result
-// prepared meanwhile, up to maxGroupItems items, so a cold fetch of
-// hundreds of feeds pays for a few commits instead of hundreds, and a warm
-// one still stores each result as soon as the writer is free. A result is
-// emitted once it is committed.
+// fetchAndStore fetches every feed of cfg and stores the results through
+// the engine's one writer (each commit takes every result prepared
+// meanwhile); a result is emitted once it is committed.
 func fetchAndStore(ctx context.Context, cfg feeds.Config, st *store.Store, emit func(store.FeedResult)) {
-	const maxGroupItems = 5000
-	ready := make(chan store.Prepared, len(cfg.Feeds))
-	stored := make(chan struct{})
-	go func() {
-		defer close(stored)
-		for first := range ready {
-			group := []store.Prepared{first}
-			for more, n := true, len(first.Items); more && n < maxGroupItems; {
-				select {
-				case p, ok := <-ready:
-					if more = ok; ok {
-						group = append(group, p)
-						n += len(p.Items)
-					}
-				default:
-					more = false // nothing else is ready: store these now
-				}
-			}
-			outs, errs := st.IngestPrepared(group, time.Now())
-			for i, p := range group {
-				emit(store.NewFeedResult(p.Result, outs[i], errs[i]))
-			}
-		}
-	}()
-	feeds.NewFetcher(cfg.Fetch).FetchAll(ctx, cfg.Feeds, st.ConditionalState, func(r feeds.Result) {
-		ready <- st.Prepare(r)
+	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch})
+	defer eng.Close()
+	eng.FetchOnce(ctx, func(r feeds.Result, res store.IngestResult, err error) {
+		emit(store.NewFeedResult(r, res, err))
 	})
-	close(ready)
-	<-stored
 }
 
 // openLog opens the log file privately; the TUI owns the terminal. Like

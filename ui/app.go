@@ -15,7 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"parley/feeds"
+	"parley/engine"
 	"parley/store"
 )
 
@@ -66,16 +66,9 @@ type App struct {
 	// queueLoading: a queue read is in flight; queueStale: the queue
 	// changed since it began (see reloadQueue).
 	queueLoading, queueStale bool
-	// toIngest holds poll results waiting to be stored; ingesting: a
-	// batch is being written (see ingestPending).
-	toIngest  []feeds.Result
-	ingesting bool
-	// sending holds the outbox keys with an attempt in flight, so one
-	// reply is never sent by two commands at once.
-	sending   map[string]bool
-	spinning  bool
-	status    string
-	statusErr bool
+	spinning                 bool
+	status                   string
+	statusErr                bool
 	// stop is the quit after a signal (drafts.go).
 	stop shutdownState
 	// frames lets a burst of keys share frames (frames.go).
@@ -84,18 +77,18 @@ type App struct {
 	live liveState
 }
 
-// New builds the console. deps.Store must be open.
+// New builds the console on deps.Backend.
 func New(deps Deps) *App {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), Store: deps.Store, Now: deps.Now, Width: 80, Height: 24,
+	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
 		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath,
-		repliers: deps.Repliers, feedKinds: map[string]string{}, user: deps.User}
+		feedKinds: map[string]string{}, user: deps.User}
 	for _, f := range deps.Feeds {
 		c.feedKinds[f.Name] = f.Kind
 	}
-	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}, sending: map[string]bool{}}
+	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}}
 	a.help.Styles = c.Styles.Help
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	a.queue = newQueueScreen(c)
@@ -119,10 +112,7 @@ func welcomeText(s *Styles, configPath string) string {
 
 func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(),
-		loadFeedStates(a.c.Store), clockTick(), loadPending(a.c.Store), a.listen()}
-	if a.deps.Poller != nil {
-		cmds = append(cmds, waitPoll(a.deps.Poller.Events()))
-	}
+		loadFeedStates(a.c.B), clockTick(), waitEvent(a.c.B.Events()), a.listen()}
 	return tea.Batch(cmds...)
 }
 
@@ -302,7 +292,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, qk.StageBack) && ok:
 			return a.stageStep(t.ID, -1)
 		case key.Matches(msg, qk.Done) && ok:
-			return changeThread(a.c.Store, t.ID, t.Title, action{kind: "done"})
+			return changeThread(a.c.B, t.ID, t.Title, action{kind: "done"})
 		case key.Matches(msg, qk.Snooze) && ok:
 			a.snoozing = &t
 			return nil
@@ -344,7 +334,7 @@ func (a *App) composing() bool {
 func (a *App) enterView() tea.Cmd {
 	switch a.view {
 	case viewFeeds:
-		return loadFeedStates(a.c.Store)
+		return loadFeedStates(a.c.B)
 	case viewQueue:
 		return a.reloadQueue()
 	}
@@ -353,15 +343,14 @@ func (a *App) enterView() tea.Cmd {
 
 // stageStep moves a thread's stage by hand, one step (delta 1 or -1).
 func (a *App) stageStep(id string, delta int) tea.Cmd {
-	return moveStage(a.c.Store, id, delta, a.deps.User, a.c.Now())
+	return moveStage(a.c.B, id, delta, a.c.Now())
 }
 
 func (a *App) fetchAll() tea.Cmd {
-	if a.deps.Poller == nil {
+	if !a.c.B.PollNow(bg) {
 		a.setStatus("No feeds to fetch.", false)
 		return nil
 	}
-	a.deps.Poller.PollNow()
 	a.setStatus("Fetching all feeds…", false)
 	return nil
 }
@@ -400,7 +389,7 @@ func (a *App) replayTypeahead() tea.Cmd {
 func (a *App) open(id string, compose bool, from view) tea.Cmd {
 	a.pendingOpen = id
 	a.opening = true
-	st := a.c.Store
+	st := a.c.B
 	return func() tea.Msg {
 		m := loadThread(st, id)().(threadLoadedMsg)
 		return openedMsg{threadLoadedMsg: m, compose: compose, from: from}
@@ -420,7 +409,7 @@ func (a *App) undo() tea.Cmd {
 		return nil
 	}
 	a.lastChange = nil
-	return changeThread(a.c.Store, last.threadID, last.title, action{kind: "undo-" + last.action.kind})
+	return changeThread(a.c.B, last.threadID, last.title, action{kind: "undo-" + last.action.kind})
 }
 
 func (a *App) handleSnoozeKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -446,7 +435,7 @@ func (a *App) handleSnoozeKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	a.snoozing = nil
-	return changeThread(a.c.Store, t.ID, t.Title, action{kind: "snooze", until: until})
+	return changeThread(a.c.B, t.ID, t.Title, action{kind: "snooze", until: until})
 }
 
 // nextMorning is 9:00 local time, days from now.
@@ -544,7 +533,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case backMsg:
 		return a.closeThread()
 	case doneMsg:
-		return changeThread(a.c.Store, msg.thread.ID, msg.thread.Title, action{kind: "done"})
+		return changeThread(a.c.B, msg.thread.ID, msg.thread.Title, action{kind: "done"})
 	case snoozeAskMsg:
 		t := msg.thread
 		a.snoozing = &t
@@ -593,38 +582,14 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 			}
 		}
 		return a.reloadQueue()
-	case pollMsg:
-		return a.handlePoll(msg)
-	case ingestedMsg:
-		a.ingesting = false
-		cmds := []tea.Cmd{loadFeedStates(a.c.Store), a.ingestPending()}
-		anyNew, openTouched := false, false
-		for i, r := range msg.results {
-			a.feedsV.stored(r, msg.errs[i], a.c.Now())
-			if err := msg.errs[i]; err != nil {
-				a.setStatus(fmt.Sprintf("Could not store items of %q: %v", r.Feed, err), true)
-			}
-			res := msg.outs[i]
-			anyNew = anyNew || res.New > 0
-			openTouched = openTouched || (res.New > 0 && a.thread != nil && slices.Contains(res.Threads, a.thread.thread.ID))
-		}
-		if anyNew {
-			cmds = append(cmds, a.reloadQueue(), a.refreshView())
-		}
-		if openTouched {
-			cmds = append(cmds, loadThreadContent(a.c.Store, a.thread.thread.ID))
-		}
-		return tea.Batch(cmds...)
+	case engineMsg:
+		return a.handleEvent(engine.Event(msg))
 	case feedStatesMsg:
 		if msg.err == nil {
 			a.feedsV.setStates(msg.states)
 		}
 	case clockMsg:
-		return tea.Batch(clockTick(), wakeSnoozed(a.c.Store, a.c.Now()))
-	case wokeMsg:
-		if msg.n > 0 {
-			return a.reloadQueue()
-		}
+		return clockTick()
 	case statusMsg:
 		a.setStatus(msg.text, msg.isErr)
 	}
@@ -652,13 +617,35 @@ func (a *App) stageMoved(msg stageMovedMsg) tea.Cmd {
 	// history; the funnel and contacts count stages.
 	cmds := []tea.Cmd{a.reloadQueue(), a.refreshView()}
 	if a.thread != nil && a.thread.thread.ID == msg.threadID {
-		cmds = append(cmds, loadThreadInfo(a.c.Store, msg.threadID))
+		cmds = append(cmds, loadThreadInfo(a.c.B, msg.threadID))
 	}
 	return tea.Batch(cmds...)
 }
 
-func (a *App) handlePoll(ev pollMsg) tea.Cmd {
-	cmds := []tea.Cmd{waitPoll(a.deps.Poller.Events())}
+// handleEvent shows the backend's background work, and waits for more.
+func (a *App) handleEvent(ev engine.Event) tea.Cmd {
+	cmds := []tea.Cmd{waitEvent(a.c.B.Events())}
+	switch {
+	case ev.Poll != nil:
+		cmds = append(cmds, a.handlePoll(ev.Poll))
+	case ev.Send != nil:
+		cmds = append(cmds, a.handleSend(ev.Send))
+	case ev.Woke > 0:
+		cmds = append(cmds, a.reloadQueue())
+	case ev.Resumed > 0:
+		what := "1 reply"
+		if ev.Resumed > 1 {
+			what = fmt.Sprintf("%d replies", ev.Resumed)
+		}
+		a.setStatus("Sending "+what+" left in the outbox…", false)
+	}
+	return tea.Batch(cmds...)
+}
+
+// handlePoll shows a poll starting, or its result once the backend has
+// stored it.
+func (a *App) handlePoll(ev *engine.PollEvent) tea.Cmd {
+	var cmds []tea.Cmd
 	if !ev.Next.IsZero() {
 		a.feedsV.next[ev.Feed] = ev.Next
 	}
@@ -670,28 +657,26 @@ func (a *App) handlePoll(ev pollMsg) tea.Cmd {
 			cmds = append(cmds, a.spin.Tick)
 		}
 	}
-	if ev.Result != nil {
-		a.feedsV.failures[ev.Feed] = ev.Failures
-		delete(a.fetching, ev.Feed)
-		delete(a.feedsV.fetching, ev.Feed)
-		a.toIngest = append(a.toIngest, *ev.Result)
-		cmds = append(cmds, a.ingestPending())
+	if ev.Result == nil {
+		return tea.Batch(cmds...)
+	}
+	a.feedsV.failures[ev.Feed] = ev.Failures
+	delete(a.fetching, ev.Feed)
+	delete(a.feedsV.fetching, ev.Feed)
+	a.feedsV.stored(*ev.Result, ev.StoreErr, a.c.Now())
+	if ev.StoreErr != nil {
+		a.setStatus(fmt.Sprintf("Could not store items of %q: %v", ev.Feed, ev.StoreErr), true)
+	}
+	cmds = append(cmds, loadFeedStates(a.c.B))
+	if res := ev.Stored; res.New > 0 {
+		// Reloads coalesce (reloadQueue), so a burst of results at
+		// start-up costs a few reads, not one each.
+		cmds = append(cmds, a.reloadQueue(), a.refreshView())
+		if a.thread != nil && slices.Contains(res.Threads, a.thread.thread.ID) {
+			cmds = append(cmds, loadThreadContent(a.c.B, a.thread.thread.ID))
+		}
 	}
 	return tea.Batch(cmds...)
-}
-
-// ingestPending stores the poll results that have arrived, one batch at a
-// time: when hundreds of feeds answer at start-up, they share a few
-// commits instead of one write (and one fsync) each.
-func (a *App) ingestPending() tea.Cmd {
-	if a.ingesting || len(a.toIngest) == 0 {
-		return nil
-	}
-	n := min(len(a.toIngest), ingestBatchMax)
-	batch := slices.Clone(a.toIngest[:n])
-	a.toIngest = slices.Delete(a.toIngest, 0, n)
-	a.ingesting = true
-	return ingest(a.c.Store, batch, a.c.Now())
 }
 
 func (a *App) View() tea.View {

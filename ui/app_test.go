@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"parley/engine"
 	"parley/feeds"
 	"parley/store"
 )
@@ -47,7 +47,7 @@ func testStore(t testing.TB) *store.Store {
 }
 
 func newTestApp(st *store.Store) *App {
-	return New(Deps{Store: st, Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
+	return New(Deps{Backend: backendOf(st, ""), Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
 		ConfigPath: "/tmp/config.toml", Now: func() time.Time { return testNow }})
 }
 
@@ -224,7 +224,7 @@ func TestNoConfigWelcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	app := New(Deps{Store: st, ConfigPath: "/home/u/.config/parley/config.toml", Now: func() time.Time { return testNow }})
+	app := New(Deps{Backend: backendOf(st, ""), ConfigPath: "/home/u/.config/parley/config.toml", Now: func() time.Time { return testNow }})
 	tm := startApp(t, app, 80, 24)
 	waitFor(t, tm, "Welcome to parley", "parley --demo")
 	finalApp(t, tm)
@@ -285,7 +285,7 @@ func BenchmarkQueueMove(b *testing.B) {
 	for _, n := range []int{1_000, 100_000} {
 		b.Run(fmt.Sprintf("threads=%d", n), func(b *testing.B) {
 			st := benchQueueStore(b, n)
-			c := &Common{Store: st, Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: func() time.Time { return testNow }}
+			c := &Common{B: backendOf(st, ""), Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: func() time.Time { return testNow }}
 			q := newQueueScreen(c)
 			q.SetSize(80, 22)
 			q.setWindow(q.reload()().(queueWindowMsg))
@@ -364,11 +364,7 @@ func TestPolledItemsAppearWithoutRestart(t *testing.T) {
 	}
 	write(rssItem("l1", "Dana Live", "First live question", testNow.Add(-30*time.Minute)))
 	live := []feeds.Feed{{Name: "Live", URL: path, Every: time.Hour}}
-	poller := feeds.NewPoller(feeds.NewFetcher(feeds.Options{}), live, st.ConditionalState)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	poller.Start(ctx)
-	app := New(Deps{Store: st, Poller: poller, Feeds: live, Now: func() time.Time { return testNow }})
+	app := New(Deps{Backend: startedBackend(t, engine.Config{Store: st, Feeds: live}), Feeds: live, Now: func() time.Time { return testNow }})
 	tm := startApp(t, app, 100, 24)
 	waitFor(t, tm, "First live question")
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -10,13 +11,18 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/editor"
 
-	"parley/feeds"
+	"parley/engine"
 	"parley/funnel"
 	"parley/store"
 )
 
 // Every disk and network access of the console lives here, in commands:
 // Update and View only ever see the results.
+
+// bg is the context of the backend calls: a command cannot be cancelled
+// once Bubble Tea runs it, and each call is short or bounded by the
+// backend (a send's attempts run in the engine, not here).
+var bg = context.Background()
 
 type threadLoadedMsg struct {
 	thread   store.Thread
@@ -36,32 +42,32 @@ type threadLoadedMsg struct {
 
 // loadThread reads a whole thread and marks it read: opening a thread is
 // reading it.
-func loadThread(st *store.Store, id string) tea.Cmd {
+func loadThread(b Backend, id string) tea.Cmd {
 	return func() tea.Msg {
 		msg := threadLoadedMsg{}
 		var err error
-		if msg.thread, err = st.Thread(id); err != nil {
+		if msg.thread, err = b.Thread(bg, id); err != nil {
 			return threadLoadedMsg{err: err}
 		}
-		if msg.messages, err = st.Messages(id); err != nil {
+		if msg.messages, err = b.Messages(bg, id); err != nil {
 			return threadLoadedMsg{err: err}
 		}
-		if msg.replies, err = st.Replies(id); err != nil {
+		if msg.replies, err = b.Replies(bg, id); err != nil {
 			return threadLoadedMsg{err: err}
 		}
-		if msg.outbox, err = st.Outbox(id); err != nil {
+		if msg.outbox, err = b.Outbox(bg, id); err != nil {
 			return threadLoadedMsg{err: err}
 		}
-		d, ok, err := st.Draft(id)
+		d, ok, err := b.Draft(bg, id)
 		if err != nil {
 			return threadLoadedMsg{err: err}
 		}
 		if ok {
 			msg.draft, msg.draftAt = d.Text, d.Updated
 		}
-		msg.history, msg.historyErr = st.StageHistory(id)
+		msg.history, msg.historyErr = b.StageHistory(bg, id)
 		if msg.thread.Unread > 0 {
-			if err := st.MarkRead(id); err != nil {
+			if err := b.MarkRead(bg, id); err != nil {
 				return threadLoadedMsg{err: err}
 			}
 		}
@@ -78,13 +84,13 @@ type threadInfoMsg struct {
 	err        error
 }
 
-func loadThreadInfo(st *store.Store, id string) tea.Cmd {
+func loadThreadInfo(b Backend, id string) tea.Cmd {
 	return func() tea.Msg {
-		t, err := st.Thread(id)
+		t, err := b.Thread(bg, id)
 		if err != nil {
 			return threadInfoMsg{err: err}
 		}
-		h, herr := st.StageHistory(id)
+		h, herr := b.StageHistory(bg, id)
 		return threadInfoMsg{thread: t, history: h, historyErr: herr}
 	}
 }
@@ -105,9 +111,9 @@ type stageMovedMsg struct {
 // moveStage moves a thread one stage forward (delta 1) or back (-1) by
 // hand. It reads the thread first, so the move starts from the stage on
 // disk, not from a row that may be stale.
-func moveStage(st *store.Store, id string, delta int, who string, now time.Time) tea.Cmd {
+func moveStage(b Backend, id string, delta int, now time.Time) tea.Cmd {
 	return func() tea.Msg {
-		t, err := st.Thread(id)
+		t, err := b.Thread(bg, id)
 		if err != nil {
 			return stageMovedMsg{threadID: id, delta: delta, err: err}
 		}
@@ -117,7 +123,7 @@ func moveStage(st *store.Store, id string, delta int, who string, now time.Time)
 			msg.atEnd = true
 			return msg
 		}
-		msg.move, msg.err = st.SetStage(id, funnel.Stage(to), who, now)
+		msg.move, msg.err = b.SetStage(bg, id, funnel.Stage(to), now)
 		return msg
 	}
 }
@@ -130,9 +136,9 @@ type funnelLoadedMsg struct {
 	err    error
 }
 
-func loadFunnel(st *store.Store, gen int, now time.Time) tea.Cmd {
+func loadFunnel(b Backend, gen int, now time.Time) tea.Cmd {
 	return func() tea.Msg {
-		r, err := st.Funnel(now)
+		r, err := b.Funnel(bg, now)
 		return funnelLoadedMsg{gen: gen, report: r, err: err}
 	}
 }
@@ -145,9 +151,9 @@ type stageThreadsMsg struct {
 	err     error
 }
 
-func loadStageThreads(st *store.Store, gen int, stage funnel.Stage) tea.Cmd {
+func loadStageThreads(b Backend, gen int, stage funnel.Stage) tea.Cmd {
 	return func() tea.Msg {
-		ts, err := st.ThreadsInStage(stage)
+		ts, err := b.ThreadsInStage(bg, stage)
 		return stageThreadsMsg{gen: gen, stage: stage, threads: ts, err: err}
 	}
 }
@@ -158,9 +164,9 @@ type contactsLoadedMsg struct {
 	err      error
 }
 
-func loadContacts(st *store.Store, gen int) tea.Cmd {
+func loadContacts(b Backend, gen int) tea.Cmd {
 	return func() tea.Msg {
-		cs, err := st.Contacts()
+		cs, err := b.Contacts(bg)
 		return contactsLoadedMsg{gen: gen, contacts: cs, err: err}
 	}
 }
@@ -173,9 +179,9 @@ type contactThreadsMsg struct {
 	err       error
 }
 
-func loadContactThreads(st *store.Store, gen int, id string) tea.Cmd {
+func loadContactThreads(b Backend, gen int, id string) tea.Cmd {
 	return func() tea.Msg {
-		ts, err := st.ContactThreads(id)
+		ts, err := b.ContactThreads(bg, id)
 		return contactThreadsMsg{gen: gen, contactID: id, threads: ts, err: err}
 	}
 }
@@ -186,9 +192,9 @@ type replyRecordedMsg struct {
 	err   error
 }
 
-func recordReply(st *store.Store, r store.Reply, link string) tea.Cmd {
+func recordReply(b Backend, r store.Reply, link string) tea.Cmd {
 	return func() tea.Msg {
-		return replyRecordedMsg{reply: r, link: link, err: st.RecordReply(r)}
+		return replyRecordedMsg{reply: r, link: link, err: b.RecordReply(bg, r)}
 	}
 }
 
@@ -205,51 +211,36 @@ type action struct {
 	until time.Time
 }
 
-func changeThread(st *store.Store, id, title string, a action) tea.Cmd {
+func changeThread(b Backend, id, title string, a action) tea.Cmd {
 	return func() tea.Msg {
 		var err error
 		switch a.kind {
 		case "done":
-			err = st.SetDone(id, true)
+			err = b.SetDone(bg, id, true)
 		case "snooze":
-			err = st.Snooze(id, a.until)
+			err = b.Snooze(bg, id, a.until)
 		case "undo-done":
-			err = st.SetDone(id, false)
+			err = b.SetDone(bg, id, false)
 		case "undo-snooze":
-			err = st.Snooze(id, time.Time{})
+			err = b.Snooze(bg, id, time.Time{})
 		}
 		return threadChangedMsg{threadID: id, title: title, action: a, err: err}
 	}
 }
 
-type pollMsg feeds.Event
+// engineMsg is one event of the backend's background work (a poll, a
+// send, snoozes woken).
+type engineMsg engine.Event
 
-// waitPoll delivers the next poller event; App re-arms it after each one.
-func waitPoll(ch <-chan feeds.Event) tea.Cmd {
+// waitEvent delivers the backend's next event; App re-arms it after each
+// one.
+func waitEvent(ch <-chan engine.Event) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {
 			return nil
 		}
-		return pollMsg(ev)
-	}
-}
-
-// ingestedMsg is the outcome of storing one batch of poll results.
-type ingestedMsg struct {
-	results []feeds.Result
-	outs    []store.IngestResult
-	errs    []error
-}
-
-// ingestBatchMax bounds one write: a batch commits (one fsync) for all
-// its results, and a smaller batch gets the first of them on screen sooner.
-const ingestBatchMax = 50
-
-func ingest(st *store.Store, batch []feeds.Result, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		outs, errs := st.IngestBatch(batch, now)
-		return ingestedMsg{results: batch, outs: outs, errs: errs}
+		return engineMsg(ev)
 	}
 }
 
@@ -258,30 +249,18 @@ type feedStatesMsg struct {
 	err    error
 }
 
-func loadFeedStates(st *store.Store) tea.Cmd {
+func loadFeedStates(b Backend) tea.Cmd {
 	return func() tea.Msg {
-		s, err := st.FeedStates()
+		s, err := b.FeedStates(bg)
 		return feedStatesMsg{states: s, err: err}
 	}
 }
 
-// clockMsg refreshes ages on screen and wakes expired snoozes.
+// clockMsg refreshes ages on screen (the backend wakes snoozes).
 type clockMsg time.Time
 
 func clockTick() tea.Cmd {
 	return tea.Tick(time.Minute, func(t time.Time) tea.Msg { return clockMsg(t) })
-}
-
-type wokeMsg struct {
-	n   int
-	err error
-}
-
-func wakeSnoozed(st *store.Store, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		n, err := st.WakeSnoozed(now)
-		return wokeMsg{n: n, err: err}
-	}
 }
 
 // statusMsg puts a line in the footer.

@@ -7,14 +7,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"parley/feeds"
-	"parley/store"
 )
 
 // Deps is what the console needs from the outside world, wired by main.
 type Deps struct {
-	Store *store.Store
-	// Poller runs background fetches; nil means no polling (tests).
-	Poller *feeds.Poller
+	// Backend is how the console reads and changes the data, and learns
+	// of background work (engine.Session, started by main).
+	Backend Backend
 	// Feeds are the configured feeds (for the feeds view and the welcome).
 	Feeds      []feeds.Feed
 	ConfigPath string
@@ -25,12 +24,6 @@ type Deps struct {
 	// User names who makes manual stage moves and sends replies (the
 	// login name).
 	User string
-	// Repliers post replies to two-way feeds, by feed name; a thread of
-	// any other feed is answered by copy + record.
-	Repliers map[string]feeds.Replier
-	// RetryDelays overrides the waits between attempts of a failed send
-	// (tests); nil means defaultRetryDelays.
-	RetryDelays []time.Duration
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 	// Changes is the change feed the console refreshes from (live.go);
@@ -45,8 +38,9 @@ type Common struct {
 	Keys   *KeyMap
 	Width  int
 	Height int
-	Store  *store.Store
-	Now    func() time.Time
+	// B is Deps.Backend: every read and write goes through it.
+	B   Backend
+	Now func() time.Time
 	// unsaved holds draft texts whose save command has not reported back,
 	// so a quit in that window still writes them (App.PendingDrafts).
 	unsaved map[string]string
@@ -55,14 +49,14 @@ type Common struct {
 	// trackLink is Deps.TrackLink (ctrl+l); configPath says where to set it.
 	trackLink  string
 	configPath string
-	// repliers is Deps.Repliers; feedKinds maps a feed name to its kind.
-	repliers  map[string]feeds.Replier
+	// feedKinds maps a feed name to its kind.
 	feedKinds map[string]string
 	user      string
 }
 
-// replier is the Replier of a thread's feed, nil when it is read-only.
-func (c *Common) replier(feed string) feeds.Replier { return c.repliers[feed] }
+// twoWay reports whether replies to feed are sent to its source; any
+// other thread is answered by copy + record.
+func (c *Common) twoWay(feed string) bool { return c.B != nil && c.B.TwoWay(feed) }
 
 // screen is one view of the console. Only App returns a tea.View; screens
 // render strings that App places between its header and footer.

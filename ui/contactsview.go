@@ -49,7 +49,7 @@ func (v *contactsScreen) SetSize(w, h int) {
 // reload asks for the contacts again, and the shown contact's threads.
 func (v *contactsScreen) reload() tea.Cmd {
 	v.gen++
-	cmds := []tea.Cmd{loadContacts(v.c.Store, v.gen)}
+	cmds := []tea.Cmd{loadContacts(v.c.B, v.gen)}
 	if v.showing {
 		cmds = append(cmds, v.loadThreads())
 	}
@@ -58,7 +58,7 @@ func (v *contactsScreen) reload() tea.Cmd {
 
 func (v *contactsScreen) loadThreads() tea.Cmd {
 	v.thGen++
-	return loadContactThreads(v.c.Store, v.thGen, v.contact.ID)
+	return loadContactThreads(v.c.B, v.thGen, v.contact.ID)
 }
 
 // setContacts replaces the list, keeping the cursor on the same contact.

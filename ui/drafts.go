@@ -44,7 +44,10 @@ func newDraftWriter(save func(threadID, text string, now time.Time) error) *draf
 // drafts is the console's draft writer, made on first use.
 func (c *Common) drafts() *draftWriter {
 	if c.draftW == nil {
-		c.draftW = newDraftWriter(c.Store.SaveDraft)
+		b := c.B
+		c.draftW = newDraftWriter(func(threadID, text string, now time.Time) error {
+			return b.SaveDraft(bg, threadID, text, now)
+		})
 	}
 	return c.draftW
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"parley/engine"
 	"parley/feeds"
 	"parley/store"
 )
@@ -19,7 +20,7 @@ func TestFeedsViewShowsBackoffAndKinds(t *testing.T) {
 		{Name: "Blog comments", URL: "https://quillstone.example/comments/feed/"},
 		{Name: "Mastodon", URL: "https://mastodon.example", Kind: feeds.KindMastodon},
 	}
-	app := New(Deps{Store: st, Feeds: list, Now: func() time.Time { return testNow }})
+	app := New(Deps{Backend: backendOf(st, ""), Feeds: list, Now: func() time.Time { return testNow }})
 	f := app.feedsV
 	f.SetSize(100, 20)
 	f.setStates([]store.FeedState{
@@ -84,7 +85,7 @@ func feedRow(t *testing.T, f *feedsScreen, feed string) string {
 // storage error until a later result is stored.
 func TestFeedsViewShowsAStoreFailure(t *testing.T) {
 	st := testStore(t)
-	app := New(Deps{Store: st, Feeds: []feeds.Feed{{Name: "Status page", URL: "https://status.example/feed"}},
+	app := New(Deps{Backend: backendOf(st, ""), Feeds: []feeds.Feed{{Name: "Status page", URL: "https://status.example/feed"}},
 		Now: func() time.Time { return testNow }})
 	app.feedsV.SetSize(120, 20)
 	item := feeds.Item{ID: "s1", Feed: "Status page", Author: "Dana", Title: "Down?", Text: "Is it down?", Published: testNow.Add(-time.Hour)}
@@ -92,13 +93,10 @@ func TestFeedsViewShowsAStoreFailure(t *testing.T) {
 	bad.ID = strings.Repeat("x", 40<<10) // over bbolt's 32 KiB key limit: the write fails
 	store := func(r feeds.Result) {
 		t.Helper()
-		app.toIngest = append(app.toIngest, r)
-		msg, ok := findIngested(t, app.ingestPending())
-		if !ok {
-			t.Fatal("the result was not stored")
-		}
-		app.handleResult(msg)
-		app.handleResult(loadFeedStates(st)())
+		// As the engine reports a polled result once its writer is done.
+		res, err := st.IngestBatch([]feeds.Result{r}, testNow)
+		app.handlePoll(&engine.PollEvent{Event: feeds.Event{Feed: r.Feed, Result: &r}, Stored: res[0], StoreErr: err[0]})
+		app.handleResult(loadFeedStates(app.c.B)())
 	}
 
 	store(feeds.Result{Feed: "Status page", Items: []feeds.Item{bad}})

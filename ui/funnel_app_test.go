@@ -21,7 +21,7 @@ var ctrlL = tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl}
 
 // newUserApp is newTestApp with a login name and a track_link template.
 func newUserApp(st *store.Store, trackLink string) *App {
-	return New(Deps{Store: st, Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
+	return New(Deps{Backend: backendOf(st, "alice"), Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
 		ConfigPath: "/tmp/config.toml", User: "alice", TrackLink: trackLink, Now: func() time.Time { return testNow }})
 }
 

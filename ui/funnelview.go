@@ -54,7 +54,7 @@ func (f *funnelScreen) listRows() int { return max(1, f.height-2) }
 // reload asks for a fresh report, and the open stage list if any.
 func (f *funnelScreen) reload() tea.Cmd {
 	f.gen++
-	cmds := []tea.Cmd{loadFunnel(f.c.Store, f.gen, f.c.Now())}
+	cmds := []tea.Cmd{loadFunnel(f.c.B, f.gen, f.c.Now())}
 	if f.listing {
 		cmds = append(cmds, f.loadList())
 	}
@@ -63,7 +63,7 @@ func (f *funnelScreen) reload() tea.Cmd {
 
 func (f *funnelScreen) loadList() tea.Cmd {
 	f.listGen++
-	return loadStageThreads(f.c.Store, f.listGen, f.listStage)
+	return loadStageThreads(f.c.B, f.listGen, f.listStage)
 }
 
 func (f *funnelScreen) setReport(r store.FunnelReport) {

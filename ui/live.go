@@ -149,7 +149,7 @@ func (a *App) liveRefresh() tea.Cmd {
 			}
 		case viewFeeds:
 			if all || kinds&kindBit(store.ChangeIngest) != 0 {
-				cmds = append(cmds, loadFeedStates(a.c.Store))
+				cmds = append(cmds, loadFeedStates(a.c.B))
 			}
 		}
 	}
@@ -160,10 +160,10 @@ func (a *App) liveRefresh() tea.Cmd {
 		id := a.thread.thread.ID
 		k := threads[id]
 		if all || k&^quietKinds != 0 {
-			cmds = append(cmds, loadThreadContent(a.c.Store, id))
+			cmds = append(cmds, loadThreadContent(a.c.B, id))
 		}
 		if all || k&kindBit(store.ChangeStage) != 0 {
-			cmds = append(cmds, loadThreadInfo(a.c.Store, id))
+			cmds = append(cmds, loadThreadInfo(a.c.B, id))
 		}
 	}
 	if len(cmds) == 0 {

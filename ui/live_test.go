@@ -19,7 +19,7 @@ import (
 
 // newLiveApp is newTestApp listening to st's change feed through sub.
 func newLiveApp(st *store.Store, sub ChangeSource) *App {
-	return New(Deps{Store: st, Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
+	return New(Deps{Backend: backendOf(st, ""), Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
 		ConfigPath: "/tmp/config.toml", Now: func() time.Time { return testNow }, Changes: sub})
 }
 

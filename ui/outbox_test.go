@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"parley/engine"
 	"parley/feeds"
 	"parley/store"
 )
@@ -84,11 +86,12 @@ func mastodonStore(t *testing.T) *store.Store {
 	return st
 }
 
-func newMastodonApp(st *store.Store, r feeds.Replier) *App {
-	return New(Deps{Store: st, User: "maya", Now: func() time.Time { return testNow },
-		Feeds:       []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}, {Name: mastoFeed, Kind: feeds.KindMastodon}},
+func newMastodonApp(t *testing.T, st *store.Store, r feeds.Replier) *App {
+	b := startedBackend(t, engine.Config{Store: st, User: "maya",
 		Repliers:    map[string]feeds.Replier{mastoFeed: r},
 		RetryDelays: []time.Duration{20 * time.Millisecond}})
+	return New(Deps{Backend: b, User: "maya", Now: func() time.Time { return testNow },
+		Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}, {Name: mastoFeed, Kind: feeds.KindMastodon}}})
 }
 
 // waitUntil polls cond; the deadline only bounds a failure.
@@ -105,7 +108,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 
 // openAlice opens @alice's thread (the oldest waiting: first row).
 func openAlice(t *testing.T, st *store.Store, r feeds.Replier) (*teatest.TestModel, func(...any)) {
-	app := newMastodonApp(st, r)
+	app := newMastodonApp(t, st, r)
 	tm := startApp(t, app, 100, 30)
 	waitFor(t, tm, "@alice@social.exa")
 	send := func(keys ...any) {
@@ -258,7 +261,7 @@ func TestPendingRepliesAreSentOnStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &fakeReplier{}
-	tm := startApp(t, newMastodonApp(st, r), 100, 30)
+	tm := startApp(t, newMastodonApp(t, st, r), 100, 30)
 	t.Cleanup(func() { tm.Quit() })
 	waitUntil(t, "the pending reply to be sent", func() bool {
 		rs, _ := st.Replies(id)
@@ -267,5 +270,36 @@ func TestPendingRepliesAreSentOnStart(t *testing.T) {
 	replies, finds, posted := r.counts()
 	if finds != 1 || replies != 1 || posted != 1 {
 		t.Errorf("finds %d, replies %d, posted %d: want a Find first (it may have been posted), then one post", finds, replies, posted)
+	}
+}
+
+// The engine may report an attempt starting before ctrl+s's own answer
+// reaches the screen: the thread still shows the reply once, as sending.
+func TestSendStartedBeforeQueuedShowsOneRow(t *testing.T) {
+	st := mastodonStore(t)
+	id := threadIDOf(t, st)
+	app := New(Deps{Backend: backendOf(st, "maya"), Now: func() time.Time { return testNow }})
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	loaded := loadThread(app.c.B, id)().(threadLoadedMsg)
+	app.pendingOpen = id
+	app.Update(openedMsg{threadLoadedMsg: loaded, compose: true, from: viewQueue})
+	if app.thread == nil {
+		t.Fatal("the thread did not open")
+	}
+	e, err := st.QueueReply(store.Reply{ThreadID: id, Text: "Yes: File, Export, PDF.", Via: mastoFeed, Who: "maya", At: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.MarkSending(e.Key, testNow); err != nil {
+		t.Fatal(err)
+	}
+	cmd := app.handleSend(&engine.SendEvent{Entry: store.OutboxEntry{Key: e.Key, ThreadID: id}, Started: true})
+	if cmd == nil {
+		t.Fatal("an attempt starting on the open thread does not reload its outbox")
+	}
+	app.handleResult(cmd())
+	app.handleResult(replyQueuedMsg{entry: e})
+	if n := len(app.thread.outbox); n != 1 || app.thread.outbox[0].State != store.OutboxSending {
+		t.Errorf("outbox rows = %+v, want the one reply, sending", app.thread.outbox)
 	}
 }

@@ -73,13 +73,13 @@ func (q *queueScreen) windowSpan() (before, after int) {
 // read asks for the window around a; the newest read wins.
 func (q *queueScreen) read(a store.QueueAnchor, jump, reload bool) tea.Cmd {
 	q.seq++
-	seq, st, now := q.seq, q.c.Store, q.c.Now()
+	seq, b, now := q.seq, q.c.B, q.c.Now()
 	before, after := q.windowSpan()
 	if a.End {
 		before = before + after
 	}
 	return func() tea.Msg {
-		w, err := st.QueueWindow(now, a, before, after)
+		w, err := b.QueueWindow(bg, now, a, before, after)
 		return queueWindowMsg{seq: seq, jump: jump, reload: reload, win: w, err: err}
 	}
 }

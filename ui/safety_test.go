@@ -222,7 +222,7 @@ func checkStreamSafe(t *testing.T, out []byte) {
 func TestHostileFeedTextNeverReachesTheTerminal(t *testing.T) {
 	st, list := hostileStore(t)
 	newApp := func() *App {
-		return New(Deps{Store: st, Feeds: list, ConfigPath: "/tmp/config.toml", Now: func() time.Time { return testNow }})
+		return New(Deps{Backend: backendOf(st, ""), Feeds: list, ConfigPath: "/tmp/config.toml", Now: func() time.Time { return testNow }})
 	}
 
 	t.Run("queue", func(t *testing.T) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -124,7 +125,7 @@ func seenAt(m threadLoadedMsg) time.Time {
 }
 
 // twoWay reports whether ctrl+s posts the reply through the source.
-func (t *threadScreen) twoWay() bool { return t.c.replier(t.thread.Feed) != nil }
+func (t *threadScreen) twoWay() bool { return t.c.twoWay(t.thread.Feed) }
 
 // sendVerb says what ctrl+s does here.
 func (t *threadScreen) sendVerb() string {
@@ -439,7 +440,7 @@ func (t *threadScreen) send() tea.Cmd {
 		return emit(statusMsg{text: "Nothing to send: the reply is empty."})
 	}
 	id := t.thread.ID
-	load := loadThreadContent(t.c.Store, id)
+	load := loadThreadContent(t.c.B, id)
 	return func() tea.Msg { return sendCheckMsg{load().(threadContentMsg)} }
 }
 
@@ -489,17 +490,21 @@ func (t *threadScreen) doSend() tea.Cmd {
 		t.dirtySince = time.Time{}
 		r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Who: t.c.user,
 			Via: feeds.KindLabel(t.c.feedKinds[t.thread.Feed])}
-		return queueReply(t.c.Store, r)
+		return queueReply(t.c.B, r)
 	}
 	r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Via: "clipboard", Who: t.c.user}
 	// The clipboard write is OSC52: it reaches the SSH client's machine.
-	return tea.Batch(tea.SetClipboard(text), recordReply(t.c.Store, r, t.thread.Link))
+	return tea.Batch(tea.SetClipboard(text), recordReply(t.c.B, r, t.thread.Link))
 }
 
 // queued clears the composer once the outbox holds the reply (and the
 // draft is gone); the entry shows in the thread with its state.
 func (t *threadScreen) queued(e store.OutboxEntry) {
-	t.outbox = append(t.outbox, e)
+	// The backend may have reported the attempt (and the thread been
+	// reloaded) before ctrl+s's own answer: keep one row per entry.
+	if !slices.ContainsFunc(t.outbox, func(o store.OutboxEntry) bool { return o.Key == e.Key }) {
+		t.outbox = append(t.outbox, e)
+	}
 	t.clearComposer()
 }
 

@@ -1,0 +1,247 @@
+// Package engine is parley's single writer: the one owner of a database
+// while a console (or, later, `parley serve`) runs. It stores poll
+// results through one group-commit writer, sends replies from the outbox
+// (the only caller of store.MarkSending), and wakes snoozed threads at
+// their time. The console, `parley fetch` and the demo all go through it,
+// so each of these is written once.
+package engine
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"parley/feeds"
+	"parley/store"
+)
+
+// Config is what an engine runs on.
+type Config struct {
+	Store *store.Store
+	// Feeds are polled in the background after Start, and by FetchOnce.
+	Feeds []feeds.Feed
+	// Fetch are the fetcher's options ([fetch] in the config).
+	Fetch feeds.Options
+	// Repliers post replies by feed name; nil builds them from the
+	// fetcher for every two-way feed. A reply to a feed without one is
+	// given up (the text goes back into the draft).
+	Repliers map[string]feeds.Replier
+	// User names who makes manual changes (stage moves, replies).
+	User string
+	// Clock is the time and the timers; nil is the real clock.
+	Clock Clock
+	// RetryDelays overrides the waits between attempts of a failed send
+	// (tests); nil means DefaultRetryDelays.
+	RetryDelays []time.Duration
+}
+
+// Engine owns the writes of one database. Build it with New, Start its
+// background work, Close it before closing the store.
+type Engine struct {
+	cfg     Config
+	st      *store.Store
+	clock   Clock
+	fetcher *feeds.Fetcher
+
+	w *writer
+
+	// events is what the engine reports to whoever listens (the console).
+	events *mailbox
+
+	// life ends with Close: it cuts attempts in flight short, so a quit
+	// does not wait out a slow server (the entry stays in the outbox).
+	life    context.Context
+	endLife context.CancelFunc
+
+	mu      sync.Mutex
+	poller  *feeds.Poller
+	cancel  context.CancelFunc
+	started bool
+	closed  bool
+	// sending holds the outbox keys with an attempt in flight: one reply
+	// is never sent by two attempts at once, whoever asked.
+	sending map[string]bool
+	// retries are the timers of failed sends waiting for NextTry.
+	retries map[string]Timer
+	// snoozeT wakes the next snoozed thread.
+	snoozeT Timer
+
+	wg sync.WaitGroup // attempts and background loops, for Close
+}
+
+// New builds an engine on an open store. Nothing runs until Start, but
+// FetchOnce and the reads work at once.
+func New(cfg Config) *Engine {
+	if cfg.Clock == nil {
+		cfg.Clock = RealClock{}
+	}
+	f := feeds.NewFetcher(cfg.Fetch)
+	if cfg.Repliers == nil {
+		cfg.Repliers = map[string]feeds.Replier{}
+		for _, fd := range cfg.Feeds {
+			if r := f.Replier(fd); r != nil {
+				cfg.Repliers[fd.Name] = r
+			}
+		}
+	}
+	e := &Engine{cfg: cfg, st: cfg.Store, clock: cfg.Clock, fetcher: f,
+		events: newMailbox(), sending: map[string]bool{}, retries: map[string]Timer{}}
+	e.life, e.endLife = context.WithCancel(context.Background())
+	e.w = startWriter(cfg.Store, cfg.Clock.Now, max(len(cfg.Feeds), 64))
+	return e
+}
+
+// Store is the database the engine writes.
+func (e *Engine) Store() *store.Store { return e.st }
+
+// Start begins the background work: polling every feed, sending what the
+// outbox holds, and the snooze clock. It returns at once; ctx (or Close)
+// stops it. Calls after the first do nothing.
+func (e *Engine) Start(ctx context.Context) {
+	e.mu.Lock()
+	if e.started || e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.started = true
+	ctx, e.cancel = context.WithCancel(ctx)
+	if len(e.cfg.Feeds) > 0 {
+		e.poller = feeds.NewPoller(e.fetcher, e.cfg.Feeds, e.st.ConditionalState)
+	}
+	p := e.poller
+	e.mu.Unlock()
+
+	go e.events.forward(ctx)
+	if p != nil {
+		p.Start(ctx)
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			e.pump(p)
+		}()
+	}
+	e.resumeOutbox()
+	e.wakeSnoozed()
+}
+
+// Close stops the background work and waits for attempts in flight and
+// for every result handed to the writer to be stored. The store stays
+// open (its owner closes it).
+func (e *Engine) Close() {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.closed = true
+	e.endLife()
+	if e.cancel != nil {
+		e.cancel()
+	}
+	for k, t := range e.retries {
+		t.Stop()
+		delete(e.retries, k)
+	}
+	if e.snoozeT != nil {
+		e.snoozeT.Stop()
+	}
+	e.mu.Unlock()
+	e.wg.Wait() // the pump ends when the poller closes its events
+	e.w.close()
+}
+
+// Event is one thing the engine reports from its background work.
+// Exactly one field is set.
+type Event struct {
+	// Poll: a background fetch started, or finished and its result was
+	// stored (or could not be).
+	Poll *PollEvent
+	// Send: an attempt at an outbox entry started or ended.
+	Send *SendEvent
+	// Woke counts snoozed threads that the snooze clock put back.
+	Woke int
+	// Resumed counts the replies left in the outbox (a quit, a crash)
+	// that Start is sending again.
+	Resumed int
+}
+
+// PollEvent is a poller event; with a Result, the result has been through
+// the writer: Stored says what it stored, StoreErr why it could not.
+type PollEvent struct {
+	feeds.Event
+	Stored   store.IngestResult
+	StoreErr error
+}
+
+// SendEvent reports an attempt at an outbox entry. Started: the attempt
+// begins (Entry has only Key and ThreadID). Otherwise Entry is the entry
+// as recorded after it; Err is set only when the store could not record
+// the outcome or the entry was not sendable (store.ErrOutboxDone).
+type SendEvent struct {
+	Entry   store.OutboxEntry
+	Started bool
+	Err     error
+}
+
+// Events delivers the engine's events in order, from Start until its
+// context ends. Nothing is dropped: a slow reader only lets them queue.
+func (e *Engine) Events() <-chan Event { return e.events.out }
+
+// PollNow asks for every feed to be polled now (no-op before Start or
+// without feeds).
+func (e *Engine) PollNow() {
+	e.mu.Lock()
+	p := e.poller
+	e.mu.Unlock()
+	if p != nil {
+		p.PollNow()
+	}
+}
+
+// mailbox queues events without bound, so the writer and the senders
+// never wait for a screen.
+type mailbox struct {
+	mu   sync.Mutex
+	q    []Event
+	wake chan struct{}
+	out  chan Event
+}
+
+func newMailbox() *mailbox {
+	return &mailbox{wake: make(chan struct{}, 1), out: make(chan Event)}
+}
+
+func (m *mailbox) post(ev Event) {
+	m.mu.Lock()
+	m.q = append(m.q, ev)
+	m.mu.Unlock()
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (m *mailbox) forward(ctx context.Context) {
+	defer close(m.out)
+	for {
+		m.mu.Lock()
+		if len(m.q) == 0 {
+			m.mu.Unlock()
+			select {
+			case <-m.wake:
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		ev := m.q[0]
+		m.q[0] = Event{}
+		m.q = m.q[1:]
+		m.mu.Unlock()
+		select {
+		case m.out <- ev:
+		case <-ctx.Done():
+			return
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"parley/funnel"
+	"parley/store"
+)
+
+// Session is one console's way into the engine: the reads and actions of
+// the screens (it implements ui.Backend), with who the user is. Team mode
+// gives each connected teammate a Session on the one engine.
+type Session struct {
+	e    *Engine
+	user string
+}
+
+// Session opens a console's session for user (who makes manual stage
+// moves; replies carry their own Who).
+func (e *Engine) Session(user string) *Session { return &Session{e: e, user: user} }
+
+// The reads go straight to the store: bbolt reads run beside the writer.
+
+func (s *Session) Queue(_ context.Context, now time.Time) ([]store.Thread, error) {
+	return s.e.st.Queue(now)
+}
+
+func (s *Session) QueueLen(_ context.Context, now time.Time) (int, error) {
+	return s.e.st.QueueLen(now)
+}
+
+func (s *Session) QueueWindow(_ context.Context, now time.Time, at store.QueueAnchor, before, after int) (store.QueueWindow, error) {
+	return s.e.st.QueueWindow(now, at, before, after)
+}
+
+func (s *Session) Thread(_ context.Context, id string) (store.Thread, error) {
+	return s.e.st.Thread(id)
+}
+
+func (s *Session) Messages(_ context.Context, id string) ([]store.Message, error) {
+	return s.e.st.Messages(id)
+}
+
+func (s *Session) Replies(_ context.Context, id string) ([]store.Reply, error) {
+	return s.e.st.Replies(id)
+}
+
+func (s *Session) Outbox(_ context.Context, id string) ([]store.OutboxEntry, error) {
+	return s.e.st.Outbox(id)
+}
+
+func (s *Session) StageHistory(_ context.Context, id string) ([]store.StageMove, error) {
+	return s.e.st.StageHistory(id)
+}
+
+func (s *Session) Draft(_ context.Context, id string) (store.Draft, bool, error) {
+	return s.e.st.Draft(id)
+}
+
+func (s *Session) Funnel(_ context.Context, now time.Time) (store.FunnelReport, error) {
+	return s.e.st.Funnel(now)
+}
+
+func (s *Session) ThreadsInStage(_ context.Context, stage funnel.Stage) ([]store.Thread, error) {
+	return s.e.st.ThreadsInStage(stage)
+}
+
+func (s *Session) Contacts(_ context.Context) ([]store.Contact, error) { return s.e.st.Contacts() }
+
+func (s *Session) ContactThreads(_ context.Context, id string) ([]store.Thread, error) {
+	return s.e.st.ContactThreads(id)
+}
+
+func (s *Session) FeedStates(_ context.Context) ([]store.FeedState, error) {
+	return s.e.st.FeedStates()
+}
+
+func (s *Session) MarkRead(_ context.Context, id string) error { return s.e.st.MarkRead(id) }
+
+func (s *Session) SaveDraft(_ context.Context, id, text string, now time.Time) error {
+	return s.e.st.SaveDraft(id, text, now)
+}
+
+func (s *Session) SetDone(_ context.Context, id string, done bool) error {
+	return s.e.st.SetDone(id, done)
+}
+
+func (s *Session) Snooze(_ context.Context, id string, until time.Time) error {
+	return s.e.Snooze(id, until)
+}
+
+func (s *Session) SetStage(_ context.Context, id string, to funnel.Stage, at time.Time) (store.StageMove, error) {
+	return s.e.st.SetStage(id, to, s.user, at)
+}
+
+func (s *Session) RecordReply(_ context.Context, r store.Reply) error { return s.e.st.RecordReply(r) }
+
+func (s *Session) QueueReply(ctx context.Context, r store.Reply) (store.OutboxEntry, error) {
+	return s.e.QueueReply(ctx, r)
+}
+
+func (s *Session) TwoWay(feed string) bool { return s.e.cfg.Repliers[feed] != nil }
+
+func (s *Session) PollNow(_ context.Context) bool {
+	if len(s.e.cfg.Feeds) == 0 {
+		return false
+	}
+	s.e.PollNow()
+	return true
+}
+
+func (s *Session) Events() <-chan Event { return s.e.Events() }

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"parley/engine"
+	"parley/funnel"
+	"parley/store"
+)
+
+// Backend is everything the console reads and does, and the only way it
+// reaches the data: the screens never hold a database, a poller or a
+// source's client. Today engine.Session implements it over one bbolt file
+// (the engine is the single writer); a server-backed implementation
+// (several consoles on Postgres, LISTEN/NOTIFY as its change feed) can
+// implement the same methods. They take a context so such a backend can
+// honour cancellation and deadlines; they return domain values, never a
+// transaction or a cursor.
+type Backend interface {
+	// The queue and its threads.
+	Queue(ctx context.Context, now time.Time) ([]store.Thread, error)
+	QueueLen(ctx context.Context, now time.Time) (int, error)
+	QueueWindow(ctx context.Context, now time.Time, at store.QueueAnchor, before, after int) (store.QueueWindow, error)
+	Thread(ctx context.Context, id string) (store.Thread, error)
+	Messages(ctx context.Context, threadID string) ([]store.Message, error)
+	Replies(ctx context.Context, threadID string) ([]store.Reply, error)
+	Outbox(ctx context.Context, threadID string) ([]store.OutboxEntry, error)
+	StageHistory(ctx context.Context, threadID string) ([]store.StageMove, error)
+	Draft(ctx context.Context, threadID string) (store.Draft, bool, error)
+
+	// The funnel, contacts and feeds views.
+	Funnel(ctx context.Context, now time.Time) (store.FunnelReport, error)
+	ThreadsInStage(ctx context.Context, stage funnel.Stage) ([]store.Thread, error)
+	Contacts(ctx context.Context) ([]store.Contact, error)
+	ContactThreads(ctx context.Context, contactID string) ([]store.Thread, error)
+	FeedStates(ctx context.Context) ([]store.FeedState, error)
+
+	// What the user does to a thread.
+	MarkRead(ctx context.Context, threadID string) error
+	SaveDraft(ctx context.Context, threadID, text string, now time.Time) error
+	SetDone(ctx context.Context, threadID string, done bool) error
+	// Snooze hides a thread until then (zero: back now); the backend
+	// wakes it at its time and says so with an Event (Woke).
+	Snooze(ctx context.Context, threadID string, until time.Time) error
+	SetStage(ctx context.Context, threadID string, to funnel.Stage, at time.Time) (store.StageMove, error)
+	// RecordReply records a reply sent by hand (copy + paste).
+	RecordReply(ctx context.Context, r store.Reply) error
+	// QueueReply puts a reply to a two-way source in the outbox and has
+	// it sent; progress and outcome arrive as Events (Send). The backend,
+	// not the screen, makes sure a reply is never posted twice.
+	QueueReply(ctx context.Context, r store.Reply) (store.OutboxEntry, error)
+	// TwoWay says whether replies to the feed are sent to its source
+	// (rather than copied and recorded). A fact of the config: no I/O.
+	TwoWay(feed string) bool
+
+	// PollNow asks for every feed to be fetched now; false: there are no
+	// feeds to fetch.
+	PollNow(ctx context.Context) bool
+	// Events reports background work in order: polls started and stored,
+	// send attempts (and replies resumed on start), snoozes woken. Closed
+	// when the backend stops.
+	Events() <-chan engine.Event
+
+	// TODO(change feed): Changes(ctx) streams the store's Change (built
+	// by the change-feed work, store.Subscribe), so the console refreshes
+	// on changes made by other processes and teammates too. Events above
+	// covers only this backend's own background work until then.
+}
+
+var _ Backend = (*engine.Session)(nil)
