@@ -54,6 +54,20 @@ func TestE2ECommandsWhileTheConsoleRuns(t *testing.T) {
 	if err != nil || !regexp.MustCompile(`^✓ Blog: 1 new / 2 items \(`).Match(out) {
 		t.Fatalf("parley fetch while the console runs: %v\n%s", err, out)
 	}
+	// The console shows the new item with no key pressed: the fetch was
+	// stored by the console's process, and its change feed refreshed the
+	// queue. The console's own poll is 10 minutes away.
+	fetched := time.Now()
+	for !strings.Contains(s.screen(), titles[1]) {
+		if time.Since(fetched) > 5*time.Second {
+			t.Fatalf("the console never showed the fetched item; it shows:\n%s", s.screen())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("the fetched item was on screen %v after parley fetch returned", time.Since(fetched).Round(time.Millisecond))
+	if d := time.Since(fetched); d > 2*time.Second {
+		t.Errorf("the fetched item took %v to reach the screen, want about 1 s at most", d)
+	}
 
 	export := exec.Command(bin, "export")
 	export.Env = env
