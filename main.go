@@ -371,7 +371,8 @@ func console(opts options, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	user := userName()
-	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch, User: user})
+	// Its writes are published as made by this user (the change feed's Who).
+	eng := engine.New(engine.Config{Store: st.As(user), Feeds: cfg.Feeds, Fetch: cfg.Fetch, User: user})
 	eng.Start(ctx)
 	defer eng.Close() // before st.Close: what it was storing is stored
 	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
