@@ -351,14 +351,6 @@ func console(opts options, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	// Other parley commands (fetch, export, conversions import, doctor,
-	// backup) go through this console on its socket.
-	if stop, err := st.ServeControlWith(context.Background(), consoleHandlers(cfg, noConfig, opts.demo, st)); err != nil {
-		slog.Warn("no control socket: other parley commands cannot use the database while this console runs", "err", err)
-	} else {
-		defer stop()
-	}
-
 	if opts.demo {
 		// Local files: ingest before the first frame so the demo opens
 		// full, with a few threads already converted.
@@ -375,6 +367,14 @@ func console(opts options, stderr io.Writer) int {
 	eng := engine.New(engine.Config{Store: st.As(user), Feeds: cfg.Feeds, Fetch: cfg.Fetch, User: user})
 	eng.Start(ctx)
 	defer eng.Close() // before st.Close: what it was storing is stored
+	// Other parley commands (fetch, export, conversions import, doctor,
+	// backup) go through this console on its socket; a fetch is stored by
+	// this engine. Stopped before eng.Close (defers run last first).
+	if stop, err := st.ServeControlWith(ctx, consoleHandlers(cfg, noConfig, opts.demo, st, eng)); err != nil {
+		slog.Warn("no control socket: other parley commands cannot use the database while this console runs", "err", err)
+	} else {
+		defer stop()
+	}
 	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
 		TrackLink: cfg.Funnel.TrackLink, User: user,
 		// Every write shows live; a console that falls 256 changes behind
@@ -481,7 +481,7 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 	defer st.Close()
 	p := &fetchReport{out: stdout}
 	p.names(feedNames(cfg.Feeds))
-	return p.finish(fetchOnce(context.Background(), cfg, noConfig, opts.demo, st, p.line), stderr)
+	return p.finish(fetchOnce(context.Background(), cfg, noConfig, opts.demo, st, nil, p.line), stderr)
 }
 
 // absPath is path made absolute, as the store names its files.
@@ -496,14 +496,14 @@ func absPath(path string) string {
 // results, and emit each feed's result once it is committed. The error
 // is for the whole run (no config, no feeds, a damaged database). The
 // console serves it on its control socket for a fetch run meanwhile.
-func fetchOnce(ctx context.Context, cfg feeds.Config, noConfig, demo bool, st *store.Store, emit func(store.FeedResult)) error {
+func fetchOnce(ctx context.Context, cfg feeds.Config, noConfig, demo bool, st *store.Store, eng *engine.Engine, emit func(store.FeedResult)) error {
 	if noConfig {
 		return fmt.Errorf("no config at %s: add [[feed]] entries (see README), or try --demo", cfg.Path)
 	}
 	if len(cfg.Feeds) == 0 {
 		return fmt.Errorf("%s has no [[feed]] entries", cfg.Path)
 	}
-	fetchAndStore(ctx, cfg, st, emit)
+	fetchAndStore(ctx, cfg, st, eng, emit)
 	if err := st.Damaged(); err != nil {
 		return err
 	}
@@ -518,10 +518,14 @@ func fetchOnce(ctx context.Context, cfg feeds.Config, noConfig, demo bool, st *s
 
 // fetchAndStore fetches every feed of cfg and stores the results through
 // the engine's one writer (each commit takes every result prepared
-// meanwhile); a result is emitted once it is committed.
-func fetchAndStore(ctx context.Context, cfg feeds.Config, st *store.Store, emit func(store.FeedResult)) {
-	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch})
-	defer eng.Close()
+// meanwhile); a result is emitted once it is committed. eng is the
+// console's running engine when the console serves a fetch, nil for
+// `parley fetch` on its own.
+func fetchAndStore(ctx context.Context, cfg feeds.Config, st *store.Store, eng *engine.Engine, emit func(store.FeedResult)) {
+	if eng == nil {
+		eng = engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch})
+		defer eng.Close()
+	}
 	eng.FetchOnce(ctx, func(r feeds.Result, res store.IngestResult, err error) {
 		emit(store.NewFeedResult(r, res, err))
 	})

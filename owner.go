@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"parley/engine"
 	"parley/feeds"
 	"parley/store"
 )
@@ -61,15 +62,14 @@ func alreadyOpen(db string, who store.Who) string {
 
 // consoleHandlers are what the console's control socket serves beyond
 // the store: export with this writer, fetch with this config.
-func consoleHandlers(cfg feeds.Config, noConfig, demo bool, st *store.Store) store.ControlHandlers {
+func consoleHandlers(cfg feeds.Config, noConfig, demo bool, st *store.Store, eng *engine.Engine) store.ControlHandlers {
 	return store.ControlHandlers{
 		Export: func(_ context.Context, format string, w io.Writer) error {
 			return writeExport(st, format, w)
 		},
 		FeedNames: func() []string { return feedNames(cfg.Feeds) },
-		// The engine's poll-now will take this place.
 		Fetch: func(ctx context.Context, emit func(store.FeedResult)) error {
-			return fetchOnce(ctx, cfg, noConfig, demo, st, emit)
+			return fetchOnce(ctx, cfg, noConfig, demo, st, eng, emit)
 		},
 	}
 }

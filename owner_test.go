@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"parley/engine"
 	"parley/store"
 )
 
@@ -24,12 +25,18 @@ func startOwner(t *testing.T, db, config string, demo bool) *store.Store {
 	if err != nil {
 		t.Fatalf("setup: %v", err)
 	}
-	stop, err := st.ServeControlWith(context.Background(), consoleHandlers(cfg, noConfig, demo, st))
+	// The console's engine stores a fetch; not started here, so its own
+	// first poll does not take the items the test's fetch should find.
+	ctx, cancel := context.WithCancel(context.Background())
+	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch})
+	stop, err := st.ServeControlWith(ctx, consoleHandlers(cfg, noConfig, demo, st, eng))
 	if err != nil {
+		cancel()
+		eng.Close()
 		st.Close()
 		t.Fatalf("ServeControlWith: %v", err)
 	}
-	t.Cleanup(func() { stop(); st.Close() })
+	t.Cleanup(func() { stop(); cancel(); eng.Close(); st.Close() })
 	return st
 }
 
