@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -22,27 +18,11 @@ func TestE2ECommandsWhileTheConsoleRuns(t *testing.T) {
 	titles := []string{"Invoice question one", "Refund question two"}
 	var shown atomic.Int64 // items in the feed
 	shown.Store(1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		var b strings.Builder
-		b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Shop blog</title>`)
-		at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-		for i := range int(shown.Load()) {
-			fmt.Fprintf(&b, `<item><guid>c-%d</guid><title>%s</title><link>https://blog.example/p%d/</link>`+
-				`<pubDate>%s</pubDate><author>r%d@example.com (Reader %d)</author><description>%s?</description></item>`,
-				i, titles[i], i, at.Add(time.Duration(i)*time.Minute).Format(time.RFC1123Z), i, i, titles[i])
-		}
-		b.WriteString(`</channel></rss>`)
-		fmt.Fprint(w, b.String())
-	}))
-	t.Cleanup(srv.Close)
+	srv := ownerFeed(t, titles, &shown, nil)
 
 	env := isolatedEnv(t)
 	home := strings.TrimPrefix(env[0], "HOME=")
-	cfgPath := filepath.Join(home, "config.toml")
-	if err := os.WriteFile(cfgPath, []byte("[[feed]]\nname = \"Blog\"\nurl = \""+srv.URL+"/feed\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := ownerConfig(t, env, srv.URL)
 	s := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "--config", cfgPath)
 	s.waitFor(titles[0])
 
