@@ -3,6 +3,9 @@ package store
 import (
 	"errors"
 	"fmt"
+	"os"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Check verifies the file's page structure (every page reachable once,
@@ -22,11 +25,7 @@ func (s *Store) Check() error {
 		if err := checkTree(s.path); err != nil {
 			return err
 		}
-		for e := range tx.Check() {
-			if len(errs) < maxProblemsKept {
-				errs = append(errs, e)
-			}
-		}
+		errs = bboltCheck(tx)
 		return nil
 	})
 	if errors.Is(err, ErrDamaged) {
@@ -49,13 +48,40 @@ func checkTree(path string) error {
 		return err
 	}
 	defer f.Close()
+	_, err = walkAll(path, f)
+	return err
+}
+
+// walkAll walks the whole file open as f with plain reads and reports
+// what it found; an unreadable header is a DamagedError with its reason
+// as the one problem.
+func walkAll(path string, f *os.File) (FileReport, error) {
+	var rep FileReport
 	d, err := newDBFile(path, f)
 	if err != nil {
-		return err
+		var de *DamagedError
+		if errors.As(err, &de) {
+			rep.Problems = []string{de.Why}
+		}
+		return rep, err
 	}
 	w := d.walker()
 	w.walk()
-	return w.err()
+	rep.Pages, rep.Buckets, rep.Keys, rep.Problems = w.Pages, w.Buckets, w.Keys, w.problems
+	return rep, w.err()
+}
+
+// bboltCheck runs bbolt's own check in tx and keeps the first problems.
+// Run it only after walkAll found the file sound: it follows page ids on
+// a goroutine of its own, where a bad one would kill the process.
+func bboltCheck(tx *bolt.Tx) []error {
+	var errs []error
+	for e := range tx.Check() {
+		if len(errs) < maxProblemsKept {
+			errs = append(errs, e)
+		}
+	}
+	return errs
 }
 
 // CheckReport is CheckFile for the open store: the parley that holds the
@@ -74,26 +100,12 @@ func (s *Store) CheckReport() (FileReport, error) {
 			return err
 		}
 		defer f.Close()
-		d, err := newDBFile(s.path, f)
-		if err != nil {
-			var de *DamagedError
-			if errors.As(err, &de) {
-				rep.Problems = []string{de.Why}
-			}
+		if rep, err = walkAll(s.path, f); err != nil {
 			return err
 		}
-		w := d.walker()
-		w.walk()
-		rep.Pages, rep.Buckets, rep.Keys, rep.Problems = w.Pages, w.Buckets, w.Keys, w.problems
-		if err := w.err(); err != nil {
-			return err
-		}
-		var errs []error
-		for e := range tx.Check() {
-			if len(errs) < maxProblemsKept {
-				errs = append(errs, e)
-				rep.Problems = append(rep.Problems, e.Error())
-			}
+		errs := bboltCheck(tx)
+		for _, e := range errs {
+			rep.Problems = append(rep.Problems, e.Error())
 		}
 		if len(errs) > 0 {
 			return damaged(s.path, "%v", errs[0])

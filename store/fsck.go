@@ -44,18 +44,7 @@ func CheckFile(path string, timeout time.Duration) (FileReport, error) {
 		}
 		return rep, fmt.Errorf("lock %s: %w", path, err)
 	}
-	d, err := newDBFile(path, f)
-	if err != nil {
-		var de *DamagedError
-		if errors.As(err, &de) {
-			rep.Problems = []string{de.Why}
-		}
-		return rep, err
-	}
-	w := d.walker()
-	w.walk()
-	rep.Pages, rep.Buckets, rep.Keys, rep.Problems = w.Pages, w.Buckets, w.Keys, w.problems
-	if err := w.err(); err != nil {
+	if rep, err = walkAll(path, f); err != nil {
 		return rep, err
 	}
 	err = guardOpen(path, func() error {
@@ -65,12 +54,9 @@ func CheckFile(path string, timeout time.Duration) (FileReport, error) {
 		}
 		defer db.Close()
 		return db.View(func(tx *bolt.Tx) error {
-			var errs []error
-			for e := range tx.Check() {
-				if len(errs) < maxProblemsKept {
-					errs = append(errs, e)
-					rep.Problems = append(rep.Problems, e.Error())
-				}
+			errs := bboltCheck(tx)
+			for _, e := range errs {
+				rep.Problems = append(rep.Problems, e.Error())
 			}
 			if len(errs) > 0 {
 				return damaged(path, "%v", errs[0])
