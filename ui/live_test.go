@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -414,7 +415,8 @@ func msgTypes(msgs []tea.Msg) []string {
 // in at most one refresh per interval, not one per change.
 func TestLiveBurstRefreshesAtMostTenTimesASecond(t *testing.T) {
 	st := testStore(t)
-	tm := startApp(t, newLiveApp(st, st.Subscribe(256)), 100, 24)
+	probe := &queueProbe{App: newLiveApp(st, st.Subscribe(256))}
+	tm := teatest.NewTestModel(t, probe, teatest.WithInitialTermSize(100, 24))
 	waitFor(t, tm, "Alice Chen")
 	start := time.Now()
 	go func() {
@@ -426,16 +428,34 @@ func TestLiveBurstRefreshesAtMostTenTimesASecond(t *testing.T) {
 			}
 		}
 	}()
-	// The header's count changes in place: the renderer writes "203".
-	waitFor(t, tm, "203")
+	// The header's count changes in place and the renderer writes only
+	// the cells that changed ("202" -> "3"), so the test waits on the
+	// queue the console holds, not on bytes of output.
+	teatest.WaitFor(t, tm.Output(), func([]byte) bool { return probe.total.Load() == 203 },
+		teatest.WithDuration(5*time.Second))
 	elapsed := time.Since(start)
-	final := finalApp(t, tm)
+	tm.Send(press('q'))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*queueProbe).App
 	// One refresh per interval, plus the one that may start as the
 	// burst begins.
 	if limit := int(elapsed/liveInterval) + 2; final.live.refreshes > limit {
 		t.Errorf("%d refreshes for 200 changes in %v, want at most %d", final.live.refreshes, elapsed, limit)
 	}
 	t.Logf("200 changes in %v: %d refreshes", elapsed, final.live.refreshes)
+}
+
+// queueProbe runs an App under teatest and publishes the length of the
+// queue it holds after each update, for tests that wait on state the
+// renderer draws as a partial diff.
+type queueProbe struct {
+	*App
+	total atomic.Int64
+}
+
+func (p *queueProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.App.Update(msg)
+	p.total.Store(int64(p.App.queue.total))
+	return p, cmd
 }
 
 // A message arriving for the open thread while the user reads its
