@@ -2,7 +2,10 @@ package feeds
 
 import (
 	"bytes"
+	"net/url"
+	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,7 +18,9 @@ import (
 // paragraphs, headings, blockquotes, pre and lists are separated by a blank
 // line, br/div/li/tr start a new line, list items are prefixed "- "
 // (indented when nested), blockquote lines "> ", and links become
-// "text (URL)", or just the URL when the text is the URL. script, style,
+// "text (URL)", or just the URL when the text is the URL. Mention and
+// hashtag links (Mastodon's h-card "@alice", "#tag", Discourse's "@bob")
+// read as their text alone, as people see them. script, style,
 // head and similar invisible elements are dropped, entities decoded, and
 // images shown by their alt text. The result has been through Sanitize.
 //
@@ -43,18 +48,20 @@ func HTMLToText(s string) string {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, more := z.TagName()
 			tag := string(name)
-			var href, alt string
+			var a htmlAttrs
 			for more {
 				var k, v []byte
 				k, v, more = z.TagAttr()
 				switch string(k) {
 				case "href":
-					href = string(v)
+					a.href = string(v)
 				case "alt":
-					alt = string(v)
+					a.alt = string(v)
+				case "class":
+					a.class = string(v)
 				}
 			}
-			r.start(tag, href, alt, tt == html.SelfClosingTagToken)
+			r.start(tag, a, tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			r.end(string(name))
@@ -110,9 +117,17 @@ var htmlVoid = map[string]bool{
 // (or never closed) elements cannot make every line kilobytes long.
 const htmlMaxDepth = 6
 
+// htmlAttrs are the attributes of a start tag that rendering reads.
+type htmlAttrs struct {
+	href, alt, class string
+}
+
 type htmlLink struct {
 	href string
 	pos  int // len(out) when the link opened
+	// tag: a mention or hashtag by its class; its text is shown alone.
+	// hashTag marks Discourse's hashtag-cooked, whose text lacks the "#".
+	tag, hashTag bool
 }
 
 // htmlRenderer accumulates text. Separators are decided lazily: spaces and
@@ -144,7 +159,7 @@ func (r *htmlRenderer) skipping() bool {
 	return false
 }
 
-func (r *htmlRenderer) start(tag, href, alt string, selfClosing bool) {
+func (r *htmlRenderer) start(tag string, a htmlAttrs, selfClosing bool) {
 	if htmlHidden[tag] {
 		if !selfClosing {
 			if r.skip == nil {
@@ -187,9 +202,17 @@ func (r *htmlRenderer) start(tag, href, alt string, selfClosing bool) {
 		// Anchors do not nest: like a browser, a new one closes the last.
 		// This also keeps closeLink linear on hostile input.
 		r.closeLink()
-		r.link = &htmlLink{href: cleanHref(href), pos: len(r.out)}
+		classes := strings.Fields(a.class)
+		r.link = &htmlLink{
+			href: cleanHref(a.href),
+			pos:  len(r.out),
+			tag: slices.ContainsFunc(classes, func(c string) bool {
+				return c == "mention" || c == "mention-group" || c == "hashtag" || c == "hashtag-cooked"
+			}),
+			hashTag: slices.Contains(classes, "hashtag-cooked"),
+		}
 	case "img":
-		if alt = strings.TrimSpace(alt); alt != "" {
+		if alt := strings.TrimSpace(a.alt); alt != "" {
 			if strings.IndexFunc(alt, func(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) }) >= 0 {
 				alt = "[image: " + alt + "]"
 			} // else an emoji or smiley: show it as is
@@ -251,6 +274,12 @@ func (r *htmlRenderer) closeLink() {
 	written := r.out[l.pos:]
 	label := bytes.TrimSpace(written)
 	switch {
+	case len(label) > 0 && (l.tag || tagLink(string(label), l.href)):
+		// "@alice" or "#pricing": the URL of a profile or tag page is noise.
+		if l.hashTag && label[0] != '#' {
+			i := l.pos + bytes.Index(written, label)
+			r.out = slices.Insert(r.out, i, '#')
+		}
 	case len(label) == 0:
 		r.text([]byte(l.href))
 	case sameLink(string(label), l.href):
@@ -283,6 +312,26 @@ func sameLink(label, href string) bool {
 		return strings.HasPrefix(h, cut)
 	}
 	return false
+}
+
+// tagLink reports whether a link is a mention or hashtag without saying so
+// by its class: its text is one "@name" (perhaps "@name@server") or
+// "#tag" and the last segment of its path is that name ("/@alice",
+// "/users/alice", "/u/alice", "/tags/pricing").
+func tagLink(label, href string) bool {
+	if len(label) < 2 || (label[0] != '@' && label[0] != '#') || strings.ContainsFunc(label, unicode.IsSpace) {
+		return false
+	}
+	name := label[1:]
+	if label[0] == '@' {
+		name, _, _ = strings.Cut(name, "@")
+	}
+	u, err := url.Parse(href)
+	if err != nil || name == "" {
+		return false
+	}
+	seg := strings.TrimPrefix(path.Base(strings.TrimSuffix(u.Path, "/")), "@")
+	return strings.EqualFold(seg, name)
 }
 
 // cleanHref keeps only hrefs worth showing: no script URLs, no in-page

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -209,16 +208,15 @@ func (f *Fetcher) fetchMastodon(ctx context.Context, feed Feed) ([]Item, error) 
 	return items, nil
 }
 
-// mastodonMentionLink matches the opening tag of the links Mastodon makes
-// of @mentions and #hashtags (class "mention"). Their URLs are dropped
-// before HTMLToText: "@alice" reads better than "@alice (https://…/@alice)".
-var mastodonMentionLink = regexp.MustCompile(`<a\s[^>]*\bclass="[^"]*\bmention\b[^"]*"[^>]*>`)
-
 // item turns a status into an Item; every remote string is sanitized.
 func (c *mastodonClient) item(s mastodonStatus, me mastodonAccount) Item {
-	text := HTMLToText(mastodonMentionLink.ReplaceAllString(s.Content, "<a>"))
+	// HTMLToText reads the h-card mention and hashtag links as "@alice"
+	// and "#tag".
+	text := HTMLToText(s.Content)
 	if s.Account.ID != me.ID {
 		text = dropLeadingMention(text, me)
+	} else {
+		text = dropLeadingMentions(text)
 	}
 	if cw := SanitizeLine(s.SpoilerText); cw != "" { // plain text, not HTML
 		text = strings.TrimSpace("CW: " + cw + "\n\n" + text)
@@ -278,6 +276,25 @@ func dropLeadingMention(text string, me mastodonAccount) string {
 		}
 	}
 	return text
+}
+
+// dropLeadingMentions removes the @mentions our own post starts with (the
+// ones a reply adds for the people it answers), as the store does when it
+// matches a fetched-back post with the reply parley sent: any leading word
+// starting with "@". A post of nothing but mentions is kept whole.
+func dropLeadingMentions(text string) string {
+	rest := strings.TrimLeft(text, " \n")
+	for strings.HasPrefix(rest, "@") {
+		i := strings.IndexAny(rest, " \n")
+		if i < 0 {
+			return text // nothing but mentions
+		}
+		if i == 1 {
+			break // a lone "@" is not a mention
+		}
+		rest = strings.TrimLeft(rest[i:], " \n")
+	}
+	return rest
 }
 
 func parseMastodonTime(s string) time.Time {

@@ -114,6 +114,9 @@ func TestMastodonFetch(t *testing.T) {
 			if r.Target.Mention != "" {
 				t.Errorf("answering our own status would mention %q, want no one", r.Target.Mention)
 			}
+			if r.Text != "thanks, glad it works!" {
+				t.Errorf("our reply reads %q, want its leading mention dropped", r.Text)
+			}
 			if items[mastodonTestID(srv, both)].Ours || items[mastodonTestID(srv, both)].InReplyTo != "" {
 				t.Errorf("a mention starting a thread: %+v", items[mastodonTestID(srv, both)])
 			}
@@ -537,6 +540,54 @@ func TestDropLeadingMention(t *testing.T) {
 	} {
 		if got := dropLeadingMention(in, me); got != want {
 			t.Errorf("dropLeadingMention(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMastodonItemText(t *testing.T) {
+	c := newMastodonClient(nil, Feed{Name: "fedi", URL: "https://mastodon.social"})
+	me := mastodonAccount{ID: "14715", Username: "trwnh", Acct: "trwnh"}
+	zsc := mastodonAccount{ID: "971724", Username: "zsc", Acct: "zsc"}
+	hcard := func(user string) string {
+		return `<span class="h-card" translate="no"><a href="https://mastodon.social/@` + user + `" class="u-url mention">@<span>` + user + `</span></a></span>`
+	}
+	docs := mastodonDocsCases(t)[0] // a mention of trwnh by zsc, from the docs
+	if !strings.Contains(docs.Content, "@trwnh") {
+		t.Fatalf("first docs case is not the mention of trwnh: %s", docs.Source)
+	}
+	tests := []struct {
+		name    string
+		from    mastodonAccount
+		content string
+		want    string
+	}{
+		{"docs: our leading mention dropped", zsc, docs.Content, "sup!"},
+		{"their mentions of others stay", zsc, "<p>" + hcard("trwnh") + " " + hcard("alice") + " me too, #<span>pricing</span> is odd</p>", "@alice me too, #pricing is odd"},
+		{"a mention of us later stays", zsc, "<p>thanks " + hcard("trwnh") + "!</p>", "thanks @trwnh!"},
+		{"our post: the mentions it starts with dropped", me, "<p>" + hcard("zsc") + " " + hcard("alice") + " fixed in 1.2, see <a href=\"https://mastodon.social/tags/release\" class=\"mention hashtag\" rel=\"tag\">#<span>release</span></a></p>", "fixed in 1.2, see #release"},
+		{"our post of mentions only stays", me, "<p>" + hcard("zsc") + "</p>", "@zsc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			it := c.item(mastodonStatus{ID: "1", Account: tt.from, Content: tt.content, Visibility: "public"}, me)
+			if it.Text != tt.want {
+				t.Errorf("text %q, want %q", it.Text, tt.want)
+			}
+		})
+	}
+}
+
+func TestDropLeadingMentions(t *testing.T) {
+	for in, want := range map[string]string{
+		"@alice thanks!":                    "thanks!",
+		"@alice @bob@other.example\nthanks": "thanks",
+		"@alice, see above":                 "see above", // as the store's normaliseReply reads it
+		"@ not a mention":                   "@ not a mention",
+		"@alice":                            "@alice",
+		"thanks @alice":                     "thanks @alice",
+	} {
+		if got := dropLeadingMentions(in); got != want {
+			t.Errorf("dropLeadingMentions(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
