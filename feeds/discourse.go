@@ -22,8 +22,9 @@ import (
 // topic, and replies posted as the API user (POST /posts.json).
 //
 // Item IDs: a topic's opening post is "discourse:HOST:t:TOPIC", any other
-// post "discourse:HOST:p:POST" with InReplyTo the topic's ID, so a topic is
-// one thread whatever order (or subset) of its posts a poll sees.
+// post "discourse:HOST:p:POST". Every other post has Root the topic's ID,
+// so a topic is one thread whatever order (or subset) of its posts a poll
+// sees, and InReplyTo the post it answers (see discourse_thread.go).
 
 const (
 	// discourseRegularPost is post_type 1; 2-4 are moderator actions,
@@ -188,7 +189,8 @@ func (d *discourseAPI) item(p discoursePost) Item {
 		it.Published = t
 	}
 	if p.PostNumber != 1 {
-		it.InReplyTo = d.topicItemID(p.TopicID)
+		it.Root = d.topicItemID(p.TopicID)
+		it.InReplyTo = it.Root // until setReplies knows better
 	}
 	return it
 }
@@ -214,13 +216,17 @@ func (f *Fetcher) fetchDiscourse(ctx context.Context, feed Feed) ([]Item, error)
 	if err := d.get(ctx, "/posts.json", h, &latest); err != nil {
 		return nil, fmt.Errorf("latest posts: %w", err)
 	}
+	d.rememberNumbers(latest.Posts...)
+	posts := make([]discoursePost, 0, len(latest.Posts))
 	items := make([]Item, 0, len(latest.Posts))
 	for _, p := range latest.Posts {
 		if !p.shown() || (only != nil && !only[p.CategoryID]) {
 			continue
 		}
+		posts = append(posts, p)
 		items = append(items, d.item(p))
 	}
+	d.setReplies(ctx, h, posts, items)
 	return items, nil
 }
 

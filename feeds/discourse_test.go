@@ -117,13 +117,14 @@ func TestDiscourseFetchItems(t *testing.T) {
 		{
 			ID: e.postID(bob), Feed: "Forum", Author: "bob", Title: "Export is broken",
 			Link: e.fake.URL + "/t/export-is-broken/" + strconv.Itoa(topic) + "/2",
-			Text: "Same here on Linux.", InReplyTo: e.topicID(topic),
+			Text: "Same here on Linux.", InReplyTo: e.topicID(topic), Root: e.topicID(topic),
 			Target: Target{ID: strconv.Itoa(bob), Topic: strconv.Itoa(topic), PostNumber: 2},
 		},
 		{
 			ID: e.postID(ours), Feed: "Forum", Author: "Parley_Bot", Title: "Export is broken",
 			Link: e.fake.URL + "/t/export-is-broken/" + strconv.Itoa(topic) + "/3",
-			Text: "Thanks, we are looking into it.", InReplyTo: e.topicID(topic), Ours: true,
+			// Post 3 answers post 2: bob's.
+			Text: "Thanks, we are looking into it.", InReplyTo: e.postID(bob), Root: e.topicID(topic), Ours: true,
 			Target: Target{ID: strconv.Itoa(ours), Topic: strconv.Itoa(topic), PostNumber: 3},
 		},
 	}
@@ -384,9 +385,10 @@ func TestDiscourseReply(t *testing.T) {
 		}
 	}
 
-	// The store recognises the reply when a poll brings it back.
+	// The store recognises the reply when a poll brings it back, as an
+	// answer to bob's post.
 	item := discourseItem(t, e.fetch(t), posted.ItemID)
-	if posted.ItemID != e.postID(c.PostID) || !item.Ours || item.InReplyTo != e.topicID(topic) || posted.URL != item.Link {
+	if posted.ItemID != e.postID(c.PostID) || !item.Ours || item.InReplyTo != bob.ID || item.Root != e.topicID(topic) || posted.URL != item.Link {
 		t.Errorf("posted %+v; fetched back as %+v", posted, item)
 	}
 }

@@ -82,6 +82,9 @@ func hnItems(feed Feed, res hnSearch) []Item {
 			if parent := cmp.Or(h.ParentID, h.StoryID); parent > 0 {
 				it.InReplyTo = "hn:" + strconv.FormatInt(parent, 10)
 			}
+			if h.StoryID > 0 {
+				it.Root = "hn:" + strconv.FormatInt(h.StoryID, 10)
+			}
 		} else {
 			it.Title = SanitizeLine(h.Title)
 			it.Text = HTMLToText(h.StoryText)

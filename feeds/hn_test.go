@@ -50,6 +50,7 @@ func TestFetchHN(t *testing.T) {
 			Published: time.Date(2025, 3, 4, 11, 20, 0, 0, time.UTC),
 			Text:      "Replying to the parent: the sync bug is fixed in 2.4.1.\n\nAlso see https://quillstone.example/changelog",
 			InReplyTo: "hn:43200003",
+			Root:      "hn:43200001",
 		},
 		// 43200005 has no author (deleted): skipped.
 		{
@@ -60,6 +61,7 @@ func TestFetchHN(t *testing.T) {
 			Published: time.Unix(1741085100, 0).UTC(),
 			Text:      "I've used it for a month. The search is \"instant\", but sync & conflicts need work.\n\nWould pay for it.",
 			InReplyTo: "hn:43200001",
+			Root:      "hn:43200001",
 		},
 		{
 			ID: "hn:43200002", Feed: "HN: quillstone", Author: "ask_alice",
@@ -92,7 +94,7 @@ func TestHNItemsEdgeCases(t *testing.T) {
 	}}
 	got := hnItems(Feed{Name: "hn"}, res)
 	want := []Item{
-		{ID: "hn:7", Feed: "hn", Author: "a", Link: "https://news.ycombinator.com/item?id=7", Published: time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC), Text: "hi", InReplyTo: "hn:5"},
+		{ID: "hn:7", Feed: "hn", Author: "a", Link: "https://news.ycombinator.com/item?id=7", Published: time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC), Text: "hi", InReplyTo: "hn:5", Root: "hn:5"},
 		{ID: "hn:8", Feed: "hn", Author: "b", Link: "https://news.ycombinator.com/item?id=8", InReplyTo: "hn:7"},
 		{ID: "hn:9", Feed: "hn", Author: "dave", Title: "title", Link: "https://news.ycombinator.com/item?id=9"},
 	}

@@ -34,10 +34,30 @@ type Feed struct {
 
 // Item is one message from any source, normalized. Every string field has
 // already been through Sanitize: it is safe to render.
+//
+// Item IDs, by source. Each is stable across polls, and the same for a
+// message however it was fetched (a mention, our reply fetched back, the
+// Posted.ItemID of a reply parley sent), so InReplyTo and Root can name
+// any message by it:
+//
+//   - feed (RSS, Atom, JSON Feed): the entry's GUID (RSS guid, atom:id,
+//     JSON Feed id) as given, or "g:" + 32 hex digits of its sha256 when
+//     over 512 bytes; without one, "h:" + 32 hex digits of a hash of link,
+//     title and date (and text, when those collide in one document).
+//   - mastodon: "mastodon:HOST:STATUS" — HOST is the feed URL's host (and
+//     port, unless the scheme's default), STATUS the status ID on that
+//     server.
+//   - discourse: a topic's opening post "discourse:HOST:t:TOPIC", any
+//     other post "discourse:HOST:p:POST" (POST is the post ID, not its
+//     number in the topic).
+//   - reddit: "reddit:" + the fullname: "reddit:t3_ID" a post,
+//     "reddit:t1_ID" a comment.
+//   - hn: "hn:" + the Hacker News item ID (story or comment).
 type Item struct {
 	// ID is stable across polls: the source GUID (hashed if over 512
 	// bytes), else a hash of link + title + date so items sharing a link
-	// stay distinct. Parse keeps one item per ID.
+	// stay distinct; API sources use the formats above. Parse keeps one
+	// item per ID.
 	ID        string
 	Feed      string // Feed.Name it came from
 	Author    string
@@ -46,9 +66,19 @@ type Item struct {
 	Published time.Time // zero if the source gave none; Fetch clamps far-future dates
 	Text      string    // plain text; paragraphs separated by blank lines; at most 64 KiB from Parse
 	// InReplyTo is the ID of the item this one answers, when the source
-	// says so explicitly (Atom thr:in-reply-to ref, Mastodon
-	// in_reply_to_id, a Discourse topic). Empty otherwise.
+	// says so: Atom (or RSS) thr:in-reply-to ref; Mastodon in_reply_to_id;
+	// Discourse reply_to_post_number (the topic's opening post when the
+	// post names none, or one parley cannot resolve); Reddit parent_id;
+	// Hacker News parent. Empty for a message that starts a thread, and
+	// where the source does not say: RSS comment feeds (WordPress) name no
+	// parent, and their comments share a thread by their link's fragment.
 	InReplyTo string
+	// Root is the ID of the message that opens this one's thread, when the
+	// source says so and it is not this item: the Discourse topic's
+	// opening post, the Reddit post, the Hacker News story. The message
+	// answered (InReplyTo) may never be fetched; Root still names the
+	// thread. Empty otherwise (feeds, Mastodon).
+	Root string
 	// Ours: the source says we wrote it (the account parley posts as).
 	Ours bool
 	// Target is how to answer this item on a two-way source.

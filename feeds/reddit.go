@@ -45,7 +45,8 @@ type redditThing struct {
 
 	// t1
 	Body      string `json:"body"`
-	ParentID  string `json:"parent_id"`
+	ParentID  string `json:"parent_id"` // what it answers: "t3_…" the post, "t1_…" a comment
+	LinkID    string `json:"link_id"`   // the post it is under: "t3_…"
 	LinkTitle string `json:"link_title"`
 }
 
@@ -130,6 +131,9 @@ func redditItems(feed Feed, base string, l redditListing, items []Item) []Item {
 			if p := SanitizeLine(d.ParentID); p != "" {
 				// t3_ (a post) or t1_ (a comment): either way the parent's ID.
 				it.InReplyTo = "reddit:" + p
+			}
+			if l := SanitizeLine(d.LinkID); l != "" {
+				it.Root = "reddit:" + l
 			}
 		default:
 			continue

@@ -124,6 +124,7 @@ func TestFetchRedditSubreddit(t *testing.T) {
 			Published: time.Date(2025, 3, 4, 10, 10, 0, 0, time.UTC),
 			Text:      "Same here! It happens when the folder name has an `&` in it.",
 			InReplyTo: "reddit:t3_1j3abc1",
+			Root:      "reddit:t3_1j3abc1",
 		},
 		{
 			// A reply to a comment threads under that comment.
@@ -133,6 +134,7 @@ func TestFetchRedditSubreddit(t *testing.T) {
 			Published: time.Unix(1741083600, 0).UTC(),
 			Text:      "Thanks both, we can reproduce it.\n\nA fix ships in 2.4.1 >= tomorrow.",
 			InReplyTo: "reddit:t1_mfx0001",
+			Root:      "reddit:t3_1j3abc1",
 		},
 		// t1_mfx0003 (deleted) and t1_mfx0004 (removed) are skipped.
 		{
@@ -142,6 +144,7 @@ func TestFetchRedditSubreddit(t *testing.T) {
 			Published: time.Unix(1741084200, 0).UTC(),
 			Text:      "works for me on 2.4",
 			InReplyTo: "reddit:t3_1j3abc5",
+			Root:      "reddit:t3_1j3abc5",
 		},
 	}
 	compareSourceItems(t, items, want)

@@ -3,7 +3,8 @@ package fakeapi
 // A fake Discourse forum on a loopback httptest server, answering the
 // endpoints parley uses with the shapes the real API gives (see
 // https://docs.discourse.org): GET /posts.json, GET /categories.json,
-// GET /t/{id}.json, GET /t/{id}/posts.json?post_ids[]=…, POST /posts.json.
+// GET /t/{id}.json, GET /t/{id}/posts.json?post_ids[]=…,
+// GET /posts/by_number/{topic}/{number}.json, POST /posts.json.
 //
 // It answers as a staff API key would: whispers, small actions, hidden and
 // deleted posts are listed (with post_type, hidden, deleted_at and
@@ -352,6 +353,8 @@ func (d *Discourse) serveGet(w http.ResponseWriter, r *http.Request) {
 		}
 		d.mu.Unlock()
 		discourseJSON(w, http.StatusOK, map[string]any{"category_list": map[string]any{"can_create_category": false, "categories": cats}})
+	case strings.HasPrefix(path, "/posts/by_number/"):
+		d.byNumber(w, strings.TrimSuffix(strings.TrimPrefix(path, "/posts/by_number/"), ".json"))
 	case strings.HasPrefix(path, "/t/") && strings.HasSuffix(path, "/posts.json"):
 		id, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(path, "/t/"), "/posts.json"))
 		if err != nil {
@@ -393,6 +396,24 @@ func (d *Discourse) latest(w http.ResponseWriter, r *http.Request) {
 	}
 	d.mu.Unlock()
 	discourseJSON(w, http.StatusOK, map[string]any{"latest_posts": list})
+}
+
+// byNumber answers GET /posts/by_number/{topic}/{number}.json (arg is
+// "{topic}/{number}"): the post with that number, as a staff key sees it.
+func (d *Discourse) byNumber(w http.ResponseWriter, arg string) {
+	topicS, numberS, _ := strings.Cut(arg, "/")
+	topic, err1 := strconv.Atoi(topicS)
+	number, err2 := strconv.Atoi(numberS)
+	d.mu.Lock()
+	t := d.topics[topic]
+	if err1 != nil || err2 != nil || t == nil || number < 1 || number > len(t.posts) {
+		d.mu.Unlock()
+		discourseNotFound(w)
+		return
+	}
+	body := discoursePostJSON(t.posts[number-1], t, false)
+	d.mu.Unlock()
+	discourseJSON(w, http.StatusOK, body)
 }
 
 // topic answers GET /t/{id}.json: the first 20 posts and the IDs of all.
