@@ -93,3 +93,22 @@ func TestParseWordPressCommentsFourPeople(t *testing.T) {
 		t.Errorf("Hannah's comment reads %q, want %q", hannah.Text, want)
 	}
 }
+
+// The issue's own example: a Mastodon hashtag feed read as RSS shows the
+// mention as people read it, with no profile URL.
+func TestParseMastodonRSSMention(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "mastodon", "tag-pricing.rss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := Parse("#pricing", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 {
+		t.Fatalf("%d items, want 1", len(items))
+	}
+	if want := "@tandem how much is the pro plan for a team of five? #pricing"; items[0].Text != want {
+		t.Errorf("text %q, want %q", items[0].Text, want)
+	}
+}
