@@ -75,9 +75,10 @@ type Item struct {
 	InReplyTo string
 	// Root is the ID of the message that opens this one's thread, when the
 	// source says so and it is not this item: the Discourse topic's
-	// opening post, the Reddit post, the Hacker News story. The message
-	// answered (InReplyTo) may never be fetched; Root still names the
-	// thread. Empty otherwise (feeds, Mastodon).
+	// opening post, the Reddit post, the Hacker News story, the first
+	// status of a Mastodon conversation (when known: see
+	// mastodon_thread.go). The message answered (InReplyTo) may never be
+	// fetched; Root still names the thread. Empty otherwise (feeds).
 	Root string
 	// Ours: the source says we wrote it (the account parley posts as).
 	Ours bool

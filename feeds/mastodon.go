@@ -197,14 +197,17 @@ func (f *Fetcher) fetchMastodon(ctx context.Context, feed Feed) ([]Item, error) 
 	}
 
 	items := make([]Item, 0, len(statuses))
+	kept := make([]mastodonStatus, 0, len(statuses))
 	seen := make(map[string]bool, len(statuses))
 	for _, s := range statuses {
 		if s.ID == "" || s.Reblog != nil || seen[s.ID] {
 			continue
 		}
 		seen[s.ID] = true
+		kept = append(kept, s)
 		items = append(items, c.item(s, me))
 	}
+	c.setRoots(ctx, token, kept, items)
 	return items, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,5 +111,75 @@ func TestMastodonReplyAddressesThePerson(t *testing.T) {
 		if !back.Ours || back.InReplyTo != tt.answered.ID || back.Text != tt.text {
 			t.Errorf("reply to %s fetched back: Ours %v InReplyTo %q Text %q; want true, %q, %q", tt.person, back.Ours, back.InReplyTo, back.Text, tt.answered.ID, tt.text)
 		}
+	}
+}
+
+// Root names a conversation's first status even when the chain passes
+// statuses that never mentioned us; what was learnt is not asked again.
+func TestMastodonConversationRoot(t *testing.T) {
+	srv, f, feed := newMastodonTest(t)
+	srv.Add(fakeapi.MastodonStatusSpec{From: "tandem@fosstodon.example", Text: "hello"})
+	srv.Add(fakeapi.MastodonStatusSpec{From: "jo", Text: "hi"})
+	// maria asks her followers, without mentioning us; tandem answers her
+	// (no mention of us either); jo brings us in; tandem and we answer jo.
+	root := srv.Add(fakeapi.MastodonStatusSpec{From: "maria", Text: "Anyone on Quillstone Pro? Is it worth it for five people?"})
+	quiet := srv.Add(fakeapi.MastodonStatusSpec{From: "tandem@fosstodon.example", Text: "@maria we are, ask them about the yearly discount", InReplyToID: root})
+	jo := srv.Add(fakeapi.MastodonStatusSpec{From: "jo", Text: "@tandem@fosstodon.example @maria @quillstone is there a yearly discount?", InReplyToID: quiet, Notify: true})
+	tandem := srv.Add(fakeapi.MastodonStatusSpec{From: "tandem@fosstodon.example", Text: "@jo @quillstone there was one last year", InReplyToID: jo, Notify: true})
+	ours := srv.Add(fakeapi.MastodonStatusSpec{Text: "@jo yes, 20% off for teams", InReplyToID: jo})
+	other := srv.AddMention("priya", "unrelated: does export keep tags?", "", "")
+
+	contexts := func() int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if strings.HasSuffix(strings.SplitN(r, "?", 2)[0], "/context") {
+				n++
+			}
+		}
+		return n
+	}
+	wantRoot := mastodonTestID(srv, root)
+	for round := range 2 {
+		items := fetchMastodonItems(t, f, feed)
+		for _, id := range []string{jo, tandem, ours} {
+			if got := items[mastodonTestID(srv, id)].Root; got != wantRoot {
+				t.Errorf("round %d: status %s has Root %q, want maria's first status %q", round, id, got, wantRoot)
+			}
+		}
+		if got := items[mastodonTestID(srv, other)].Root; got != "" {
+			t.Errorf("round %d: a status starting its conversation has Root %q", round, got)
+		}
+	}
+	// One lookup (for ours, first) teaches the chain: jo's and tandem's
+	// roots follow without asking, and the second fetch asks nothing.
+	if n := contexts(); n != 1 {
+		t.Errorf("%d context requests over two fetches, want 1", n)
+	}
+}
+
+// Context lookups are bounded per fetch, ours first.
+func TestMastodonRootLookupsBounded(t *testing.T) {
+	srv, f, feed := newMastodonTest(t)
+	var answers []string
+	for i := range mastodonRootLookups + 2 {
+		from := "asker" + strconv.Itoa(i)
+		root := srv.Add(fakeapi.MastodonStatusSpec{From: from, Text: "question " + strconv.Itoa(i) + " for my followers"})
+		answers = append(answers, srv.Add(fakeapi.MastodonStatusSpec{From: "helper" + strconv.Itoa(i), Text: "@quillstone can you answer " + from + "?", InReplyToID: root, Notify: true}))
+	}
+	lateRoot := srv.Add(fakeapi.MastodonStatusSpec{From: "late", Text: "one more question"})
+	ours := srv.Add(fakeapi.MastodonStatusSpec{Text: "@late here is the answer", InReplyToID: lateRoot})
+
+	items := fetchMastodonItems(t, f, feed)
+	if items[mastodonTestID(srv, ours)].Root != mastodonTestID(srv, lateRoot) {
+		t.Errorf("our reply has Root %q, want %q: ours are looked up first", items[mastodonTestID(srv, ours)].Root, mastodonTestID(srv, lateRoot))
+	}
+	known := 0
+	for _, id := range answers {
+		if items[mastodonTestID(srv, id)].Root != "" {
+			known++
+		}
+	}
+	if known != mastodonRootLookups-1 {
+		t.Errorf("%d of %d answers got a Root, want %d (the lookups left after ours)", known, len(answers), mastodonRootLookups-1)
 	}
 }

@@ -98,6 +98,7 @@ func TestMastodonFetch(t *testing.T) {
 				Published: published,
 				Text:      "we use it daily, see https://other.example/a/really/long/path/to/the/post", // the leading mention of us is dropped, as Mastodon apps do
 				InReplyTo: mastodonTestID(srv, root),
+				Root:      mastodonTestID(srv, root), // alice's status, though it did not mention us
 				Target:    Target{ID: mention, Visibility: "unlisted", Mention: "bob@other.example"},
 			}
 			if m != wantMention {
@@ -108,8 +109,8 @@ func TestMastodonFetch(t *testing.T) {
 			}
 
 			r := items[mastodonTestID(srv, ourReply)]
-			if !r.Ours || r.Author != "@quillstone" || r.InReplyTo != m.ID {
-				t.Errorf("our reply: Ours=%v Author=%q InReplyTo=%q, want true, @quillstone, %q", r.Ours, r.Author, r.InReplyTo, m.ID)
+			if !r.Ours || r.Author != "@quillstone" || r.InReplyTo != m.ID || r.Root != m.Root {
+				t.Errorf("our reply: Ours=%v Author=%q InReplyTo=%q Root=%q, want true, @quillstone, %q, %q", r.Ours, r.Author, r.InReplyTo, r.Root, m.ID, m.Root)
 			}
 			if r.Target.Mention != "" {
 				t.Errorf("answering our own status would mention %q, want no one", r.Target.Mention)
