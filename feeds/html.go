@@ -316,8 +316,9 @@ func sameLink(label, href string) bool {
 
 // tagLink reports whether a link is a mention or hashtag without saying so
 // by its class: its text is one "@name" (perhaps "@name@server") or
-// "#tag" and the last segment of its path is that name ("/@alice",
-// "/users/alice", "/u/alice", "/tags/pricing").
+// "#tag", and its path ends in that name the way profile and tag pages do
+// ("/@alice", "/users/alice", "/u/alice", "/tags/pricing"). An issue link
+// "#123" to ".../issues/123" keeps its URL.
 func tagLink(label, href string) bool {
 	if len(label) < 2 || (label[0] != '@' && label[0] != '#') || strings.ContainsFunc(label, unicode.IsSpace) {
 		return false
@@ -330,9 +331,21 @@ func tagLink(label, href string) bool {
 	if err != nil || name == "" {
 		return false
 	}
-	seg := strings.TrimPrefix(path.Base(strings.TrimSuffix(u.Path, "/")), "@")
-	return strings.EqualFold(seg, name)
+	dir, seg := path.Split(strings.TrimSuffix(u.Path, "/"))
+	parent := strings.ToLower(path.Base(dir))
+	if label[0] == '@' {
+		return strings.EqualFold(seg, "@"+name) ||
+			strings.EqualFold(seg, name) && tagLinkProfileDirs[parent]
+	}
+	return strings.EqualFold(seg, name) && tagLinkTagDirs[parent]
 }
+
+// The folders profile and tag pages live in (Mastodon, Pleroma, Misskey,
+// Discourse, Lemmy and the like).
+var (
+	tagLinkProfileDirs = map[string]bool{"users": true, "user": true, "u": true, "profile": true, "people": true, "accounts": true}
+	tagLinkTagDirs     = map[string]bool{"tags": true, "tag": true, "hashtag": true, "hashtags": true, "c": true}
+)
 
 // cleanHref keeps only hrefs worth showing: no script URLs, no in-page
 // anchors, no whitespace.

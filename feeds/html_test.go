@@ -92,6 +92,8 @@ func TestHTMLToTextMentionsAndHashtags(t *testing.T) {
 		{"mention without a class (Pleroma, Misskey)", `<p><a href="https://pl.example/users/disarray">@disarray</a> glad it helped</p>`, "@disarray glad it helped"},
 		{"acct mention without a class", `<a href="https://misskey.example/@kana">@kana@misskey.example</a> hi`, "@kana@misskey.example hi"},
 		{"an @ text linking elsewhere keeps its URL", `<a href="https://x.example/plans">@pricing</a>`, "@pricing (https://x.example/plans)"},
+		{"an issue number keeps its URL", `fixed in <a href="https://github.com/acme/app/issues/123">#123</a>`, "fixed in #123 (https://github.com/acme/app/issues/123)"},
+		{"a link named like its last path segment keeps its URL", `<a href="https://x.example/docs/pricing">@pricing</a>`, "@pricing (https://x.example/docs/pricing)"},
 		{"a profile link with words keeps its URL", `<a href="https://social.example/@tandem">my profile</a>`, "my profile (https://social.example/@tandem)"},
 		{"a plain link keeps its URL", `<p>docs: <a href="https://docs.example/a" rel="nofollow">the guide</a></p>`, "docs: the guide (https://docs.example/a)"},
 	}
