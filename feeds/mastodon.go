@@ -270,6 +270,10 @@ func dropLeadingMention(text string, me mastodonAccount) string {
 					continue
 				}
 			}
+			// "@quillstone: how much…" and "@quillstone, how much…" too.
+			if len(after) > 1 && (after[0] == ',' || after[0] == ':') {
+				after = after[1:]
+			}
 			if after == "" || (after[0] != ' ' && after[0] != '\n') {
 				continue
 			}

@@ -538,6 +538,10 @@ func TestDropLeadingMention(t *testing.T) {
 		"@alice @quillstone both of you":               "@alice @quillstone both of you",
 		"@quillstone":                                  "@quillstone",
 		"thanks @quillstone":                           "thanks @quillstone",
+		"@quillstone, how much is pro?":                "how much is pro?",
+		"@Quillstone: how much is pro?":                "how much is pro?",
+		"@quillstone,how much":                         "@quillstone,how much",
+		"@quillstone:":                                 "@quillstone:",
 	} {
 		if got := dropLeadingMention(in, me); got != want {
 			t.Errorf("dropLeadingMention(%q) = %q, want %q", in, got, want)
