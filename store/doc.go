@@ -190,11 +190,15 @@
 // sha256(thread key); the key is, in order of preference:
 //
 //  1. the thread of the InReplyTo message, if that message is stored;
-//  2. "url:" + link without fragment, if the link has a #fragment
+//  2. the thread of the Root message (feeds.Item.Root: the Discourse
+//     topic, the Mastodon conversation's first status), if stored;
+//  3. "id:" + Root, when the source names one (the root's own key is
+//     "id:" + its ID, so a reply to a post never stored joins its topic);
+//  4. "url:" + link without fragment, if the link has a #fragment
 //     (WordPress comments on one post share a thread);
-//  3. "id:" + InReplyTo (a reply that arrived before its parent: the
+//  5. "id:" + InReplyTo (a reply that arrived before its parent: the
 //     parent's own key is "id:" + its ID, so they meet);
-//  4. "id:" + item ID (a thread of its own).
+//  6. "id:" + item ID (a thread of its own).
 //
 // Links without a fragment never join threads: review feeds point every
 // entry at the same product page.

@@ -49,6 +49,7 @@ func item(id, author string, minutes int, opts ...func(*feeds.Item)) feeds.Item 
 
 func link(l string) func(*feeds.Item)     { return func(it *feeds.Item) { it.Link = l } }
 func replyTo(id string) func(*feeds.Item) { return func(it *feeds.Item) { it.InReplyTo = id } }
+func rootIs(id string) func(*feeds.Item)  { return func(it *feeds.Item) { it.Root = id } }
 func text(s string) func(*feeds.Item)     { return func(it *feeds.Item) { it.Text = s } }
 func title(s string) func(*feeds.Item)    { return func(it *feeds.Item) { it.Title = s } }
 func published(p time.Time) func(*feeds.Item) {

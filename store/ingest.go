@@ -427,8 +427,11 @@ func (in *ingester) thread(id, feed string) (*touchedThread, error) {
 
 // threadID decides which thread an item joins; see the package doc.
 func (in *ingester) threadID(it *feeds.Item, id string) string {
-	if it.InReplyTo != "" {
-		if v := in.msgs.Get([]byte(it.InReplyTo)); v != nil {
+	for _, parent := range []string{it.InReplyTo, it.Root} {
+		if parent == "" || parent == id {
+			continue
+		}
+		if v := in.msgs.Get([]byte(parent)); v != nil {
 			if tid := decodeMessageThread(v); tid != "" {
 				return tid
 			}
@@ -441,6 +444,12 @@ func (in *ingester) threadID(it *feeds.Item, id string) string {
 // joins by URL (comments of one post); a bare link never does, because
 // review and forum feeds often point every entry at the same page.
 func threadKey(it *feeds.Item, id string) string {
+	// The root names the thread where the source says which it is
+	// (a Discourse topic, a Mastodon conversation): a reply to a post
+	// parley never stored still joins its topic.
+	if it.Root != "" && it.Root != id {
+		return "id:" + it.Root
+	}
 	if base, frag, ok := strings.Cut(it.Link, "#"); ok && base != "" && frag != "" {
 		return "url:" + base
 	}

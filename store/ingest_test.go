@@ -115,6 +115,23 @@ func TestThreading(t *testing.T) {
 			same: [][]string{{"p", "k"}},
 		},
 		{
+			name: "a reply to a post never stored joins its topic by root",
+			results: [][]feeds.Item{
+				{item("topic", "ann", 1)},
+				{item("post7", "bob", 3, replyTo("post5"), rootIs("topic"))},
+			},
+			same: [][]string{{"topic", "post7"}},
+		},
+		{
+			name: "root named before the root arrives",
+			results: [][]feeds.Item{
+				{item("post7", "bob", 3, replyTo("post5"), rootIs("topic"))},
+				{item("post8", "cat", 4, replyTo("post6"), rootIs("topic"))},
+				{item("topic", "ann", 1)},
+			},
+			same: [][]string{{"topic", "post7", "post8"}},
+		},
+		{
 			name: "reply before parent, later poll",
 			results: [][]feeds.Item{
 				{item("k", "bob", 2, replyTo("p"))},
