@@ -376,10 +376,7 @@ func console(opts options, stderr io.Writer) int {
 		defer stop()
 	}
 	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: user,
-		// Every write shows live; a console that falls 256 changes behind
-		// reloads everything once. st.Close ends the subscription.
-		Changes: st.Subscribe(256)})
+		TrackLink: cfg.Funnel.TrackLink, User: user})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())

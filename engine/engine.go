@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"parley/events"
 	"parley/feeds"
 	"parley/store"
 )
@@ -45,8 +46,8 @@ type Engine struct {
 
 	w *writer
 
-	// events is what the engine reports to whoever listens (the console).
-	events *mailbox
+	// mail is what the engine reports to whoever listens (the console).
+	mail *mailbox
 
 	// life ends with Close: it cuts attempts in flight short, so a quit
 	// does not wait out a slow server (the entry stays in the outbox).
@@ -85,7 +86,7 @@ func New(cfg Config) *Engine {
 		}
 	}
 	e := &Engine{cfg: cfg, st: cfg.Store, clock: cfg.Clock, fetcher: f,
-		events: newMailbox(), sending: map[string]bool{}, retries: map[string]Timer{}}
+		mail: newMailbox(), sending: map[string]bool{}, retries: map[string]Timer{}}
 	e.life, e.endLife = context.WithCancel(context.Background())
 	e.w = startWriter(cfg.Store, cfg.Clock.Now, max(len(cfg.Feeds), 64))
 	return e
@@ -111,7 +112,7 @@ func (e *Engine) Start(ctx context.Context) {
 	p := e.poller
 	e.mu.Unlock()
 
-	go e.events.forward(ctx)
+	go e.mail.forward(ctx)
 	if p != nil {
 		p.Start(ctx)
 		e.wg.Add(1)
@@ -150,42 +151,18 @@ func (e *Engine) Close() {
 	e.w.close()
 }
 
-// Event is one thing the engine reports from its background work.
-// Exactly one field is set.
-type Event struct {
-	// Poll: a background fetch started, or finished and its result was
-	// stored (or could not be).
-	Poll *PollEvent
-	// Send: an attempt at an outbox entry started or ended.
-	Send *SendEvent
-	// Woke counts snoozed threads that the snooze clock put back.
-	Woke int
-	// Resumed counts the replies left in the outbox (a quit, a crash)
-	// that Start is sending again.
-	Resumed int
-}
-
-// PollEvent is a poller event; with a Result, the result has been through
-// the writer: Stored says what it stored, StoreErr why it could not.
-type PollEvent struct {
-	feeds.Event
-	Stored   store.IngestResult
-	StoreErr error
-}
-
-// SendEvent reports an attempt at an outbox entry. Started: the attempt
-// begins (Entry has only Key and ThreadID). Otherwise Entry is the entry
-// as recorded after it; Err is set only when the store could not record
-// the outcome or the entry was not sendable (store.ErrOutboxDone).
-type SendEvent struct {
-	Entry   store.OutboxEntry
-	Started bool
-	Err     error
-}
+// The events the engine reports live in package events, so that the
+// console's Backend does not depend on the engine; these names stay for
+// the engine's callers.
+type (
+	Event     = events.Event
+	PollEvent = events.PollEvent
+	SendEvent = events.SendEvent
+)
 
 // Events delivers the engine's events in order, from Start until its
 // context ends. Nothing is dropped: a slow reader only lets them queue.
-func (e *Engine) Events() <-chan Event { return e.events.out }
+func (e *Engine) Events() <-chan Event { return e.mail.out }
 
 // PollNow asks for every feed to be polled now (no-op before Start or
 // without feeds).
