@@ -8,6 +8,7 @@ package engine
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -31,6 +32,18 @@ type Config struct {
 	User string
 	// Clock is the time and the timers; nil is the real clock.
 	Clock Clock
+	// ConfigPath names the config the feeds come from: its absolute path,
+	// or a name such as "(demo)". A fetch on the control socket naming
+	// another config is refused; "" accepts any.
+	ConfigPath string
+	// NoConfig: there is no config file at ConfigPath (Fetch says so).
+	NoConfig bool
+	// AfterFetch runs after each Fetch (the demo imports its built-in
+	// conversions, as it does on start).
+	AfterFetch func() error
+	// Control, when set, has Start serve other parley commands on the
+	// database's control socket until Close (control.go).
+	Control *Control
 	// RetryDelays overrides the waits between attempts of a failed send
 	// (tests); nil means DefaultRetryDelays.
 	RetryDelays []time.Duration
@@ -66,6 +79,8 @@ type Engine struct {
 	retries map[string]Timer
 	// snoozeT wakes the next snoozed thread.
 	snoozeT Timer
+	// stopControl stops the control socket (ServeControl).
+	stopControl func()
 
 	wg sync.WaitGroup // attempts and background loops, for Close
 }
@@ -123,11 +138,16 @@ func (e *Engine) Start(ctx context.Context) {
 	}
 	e.resumeOutbox()
 	e.wakeSnoozed()
+	if e.cfg.Control != nil {
+		if err := e.ServeControl(ctx); err != nil {
+			slog.Warn("no control socket: other parley commands cannot use the database while this engine runs", "err", err)
+		}
+	}
 }
 
-// Close stops the background work and waits for attempts in flight and
-// for every result handed to the writer to be stored. The store stays
-// open (its owner closes it).
+// Close stops the control socket and the background work, and waits for
+// requests and attempts in flight and for every result handed to the
+// writer to be stored. The store stays open (its owner closes it).
 func (e *Engine) Close() {
 	e.mu.Lock()
 	if e.closed {
@@ -135,6 +155,14 @@ func (e *Engine) Close() {
 		return
 	}
 	e.closed = true
+	stopControl := e.stopControl
+	e.mu.Unlock()
+	// First: a fetch in progress on the socket still needs the writer,
+	// and a command must not find the socket once nothing answers on it.
+	if stopControl != nil {
+		stopControl()
+	}
+	e.mu.Lock()
 	e.endLife()
 	if e.cancel != nil {
 		e.cancel()
