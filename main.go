@@ -270,6 +270,9 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 		return cfg, nil, false, fmt.Errorf("%s: [funnel]: %w", cfg.Path, err)
 	}
 	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an, MustExist: opts.needDB && !opts.demo})
+	if err == nil && st.RemovedStaleSocket() != "" {
+		slog.Info("removed a control socket left by a parley that stopped without closing it (kill -9?)", "socket", st.RemovedStaleSocket())
+	}
 	return cfg, st, noConfig, err
 }
 

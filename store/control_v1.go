@@ -52,7 +52,7 @@ const controlMaxBody = 512 << 20
 var controlOps = []string{"hello", "backup", "export", "conversions-import", "doctor-check", "fetch"}
 
 // ControlHandlers are what the control server needs beyond the store:
-// the console supplies them (its config, its fetcher). A nil handler
+// the engine supplies them (its config, its fetcher and writer). A nil handler
 // answers that this parley cannot do it.
 type ControlHandlers struct {
 	// Export writes every thread to w in format (csv or json), as
