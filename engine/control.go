@@ -105,13 +105,18 @@ func (e *Engine) serveFetch(ctx context.Context, config string, emit func(store.
 
 // checkConfig refuses a fetch run with another config than this engine's.
 func (e *Engine) checkConfig(config string) error {
-	if config != "" && e.cfg.ConfigPath != "" && !sameConfig(config, e.cfg.ConfigPath) {
-		return otherConfigError(fmt.Sprintf("the running console (pid %d) uses %s; this fetch names %s: "+
-			"to poll the console's feeds run parley fetch --config %s; to fetch %s's feeds, "+
-			"give it its own database (--db) or quit the console first",
-			os.Getpid(), e.cfg.ConfigPath, config, e.cfg.ConfigPath, config))
+	ours := e.cfg.ConfigPath
+	if config == "" || ours == "" || sameConfig(config, ours) {
+		return nil
 	}
-	return nil
+	// A name that is not a path is the demo's built-in feeds.
+	how := "parley fetch --config " + ours
+	if !filepath.IsAbs(ours) {
+		how = "parley fetch --demo"
+	}
+	return otherConfigError(fmt.Sprintf("the running console (pid %d) uses %s; this fetch names %s: "+
+		"to poll the console's feeds run %s; to fetch %s's feeds, give it its own database (--db) or quit the console first",
+		os.Getpid(), ours, config, how, config))
 }
 
 // otherConfigError refuses a fetch of another config (store.ErrOtherConfig).

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +52,35 @@ func TestEngineWithoutControlServesNothing(t *testing.T) {
 	defer e.Close()
 	if _, err := store.ControlHello(st.Path(), time.Second); !errors.Is(err, store.ErrNoControl) {
 		t.Errorf("hello: %v, want ErrNoControl", err)
+	}
+}
+
+// A fetch of another config is refused with what to do; the same config,
+// or a request naming none (an older client), is this engine's.
+func TestCheckConfigSaysWhatToRun(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.toml"), filepath.Join(dir, "b.toml")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(dir, "link.toml")
+	if err := os.Symlink(a, link); err != nil {
+		t.Fatal(err)
+	}
+	e := &Engine{cfg: Config{ConfigPath: a}}
+	for _, same := range []string{a, link, ""} {
+		if err := e.checkConfig(same); err != nil {
+			t.Errorf("checkConfig(%q) = %v, want nil", same, err)
+		}
+	}
+	err := e.checkConfig(b)
+	if !errors.Is(err, store.ErrOtherConfig) || !strings.Contains(err.Error(), "uses "+a+"; this fetch names "+b+": to poll the console's feeds run parley fetch --config "+a+";") {
+		t.Errorf("checkConfig(other) = %v", err)
+	}
+	demo := &Engine{cfg: Config{ConfigPath: "(demo)"}}
+	if err := demo.checkConfig(a); !errors.Is(err, store.ErrOtherConfig) || !strings.Contains(err.Error(), "run parley fetch --demo;") {
+		t.Errorf("checkConfig on the demo = %v", err)
 	}
 }
