@@ -2,7 +2,8 @@ package main
 
 // Commands while a console runs: the console holds the database's lock,
 // so fetch, export, conversions import, doctor and backup ask it over its
-// control socket (store/control_v1.go) and print what they print without
+// control socket (the protocol: store/control_v1.go; served by the
+// console's engine: engine/control.go) and print what they print without
 // one. Each asks first (no lock wait when a console answers), opens the
 // database itself when none does, and asks once more if the database
 // turned out locked (a console that was still starting).

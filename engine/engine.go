@@ -1,8 +1,9 @@
 // Package engine is parley's single writer: the one owner of a database
 // while a console (or, later, `parley serve`) runs. It stores poll
 // results through one group-commit writer, sends replies from the outbox
-// (the only caller of store.MarkSending), and wakes snoozed threads at
-// their time. The console, `parley fetch` and the demo all go through it,
+// (the only caller of store.MarkSending), wakes snoozed threads at
+// their time, and serves other parley commands on the database's control
+// socket (control.go). The console, `parley fetch` and the demo all go through it,
 // so each of these is written once.
 package engine
 
