@@ -3,8 +3,8 @@
 // results through one group-commit writer, sends replies from the outbox
 // (the only caller of store.MarkSending), wakes snoozed threads at
 // their time, and serves other parley commands on the database's control
-// socket (control.go). The console, `parley fetch` and the demo all go through it,
-// so each of these is written once.
+// socket (control.go). The console, `parley fetch` and the demo all go
+// through it, so each of these is written once.
 package engine
 
 import (
