@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -47,6 +49,21 @@ func TestE2ECommandsWhileTheConsoleRuns(t *testing.T) {
 	t.Logf("the fetched item was on screen %v after parley fetch returned", time.Since(fetched).Round(time.Millisecond))
 	if d := time.Since(fetched); d > 2*time.Second {
 		t.Errorf("the fetched item took %v to reach the screen, want about 1 s at most", d)
+	}
+
+	// A fetch run with another config is refused, not polled with the
+	// console's feeds (nor stored into its database): exit 2, one line.
+	other := filepath.Join(home, "other.toml")
+	if err := os.WriteFile(other, []byte("[[feed]]\nname = \"Other\"\nurl = \""+srv.URL+"/other\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fetch = exec.Command(bin, "fetch", "--config", other)
+	fetch.Env = env
+	out, err = fetch.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || strings.Count(string(out), "\n") != 1 ||
+		!strings.HasPrefix(string(out), "parley fetch: the running console (pid "+strconv.Itoa(s.panePID())+") uses "+cfgPath+"; this fetch names "+other+": ") {
+		t.Errorf("parley fetch --config OTHER while the console runs: %v\n%s", err, out)
 	}
 
 	export := exec.Command(bin, "export")

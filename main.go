@@ -66,7 +66,10 @@ Keys: press ? in the console. Docs: README.md.
 const fetchUsage = `Usage: parley fetch [--config PATH] [--db PATH] [--demo]
 
 Poll every configured feed once, store new items, print one line per feed
-(new/total items or the error). Exits 1 if every feed failed, 0 otherwise.
+(new/total items or the error). While a console runs on the database, the
+console polls and stores (same lines). Exits 1 if every feed failed, 2 on
+a usage error (also: the running console uses another config than
+--config), 0 otherwise.
 `
 
 // Commands that later versions add; named here so a user gets a clear answer.
@@ -267,6 +270,9 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 		return cfg, nil, false, fmt.Errorf("%s: [funnel]: %w", cfg.Path, err)
 	}
 	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an, MustExist: opts.needDB && !opts.demo})
+	if err == nil && st.RemovedStaleSocket() != "" {
+		slog.Info("removed a control socket left by a parley that stopped without closing it (kill -9?)", "socket", st.RemovedStaleSocket())
+	}
 	return cfg, st, noConfig, err
 }
 
@@ -359,27 +365,16 @@ func console(opts options, stderr io.Writer) int {
 		}
 	}
 	// The engine is this database's one writer while the console runs:
-	// it polls and stores, sends the outbox and wakes snoozes.
+	// it polls and stores, sends the outbox, wakes snoozes, and serves
+	// other parley commands on the control socket.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	user := userName()
-	// Its writes are published as made by this user (the change feed's Who).
-	eng := engine.New(engine.Config{Store: st.As(user), Feeds: cfg.Feeds, Fetch: cfg.Fetch, User: user})
+	eng := ownerEngine(opts, cfg, noConfig, st, user)
 	eng.Start(ctx)
 	defer eng.Close() // before st.Close: what it was storing is stored
-	// Other parley commands (fetch, export, conversions import, doctor,
-	// backup) go through this console on its socket; a fetch is stored by
-	// this engine. Stopped before eng.Close (defers run last first).
-	if stop, err := st.ServeControlWith(ctx, consoleHandlers(cfg, noConfig, opts.demo, st, eng)); err != nil {
-		slog.Warn("no control socket: other parley commands cannot use the database while this console runs", "err", err)
-	} else {
-		defer stop()
-	}
 	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: user,
-		// Every write shows live; a console that falls 256 changes behind
-		// reloads everything once. st.Close ends the subscription.
-		Changes: st.Subscribe(256)})
+		TrackLink: cfg.Funnel.TrackLink, User: user})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())
@@ -481,7 +476,11 @@ func fetch(opts options, stdout, stderr io.Writer) int {
 	defer st.Close()
 	p := &fetchReport{out: stdout}
 	p.names(feedNames(cfg.Feeds))
-	return p.finish(fetchOnce(context.Background(), cfg, noConfig, opts.demo, st, nil, p.line), stderr)
+	// The same engine as the console's, without its background work or
+	// socket: a cron fetch holds the database only while it stores.
+	eng := engine.New(engineConfig(opts, cfg, noConfig, st))
+	defer eng.Close()
+	return p.finish(eng.Fetch(context.Background(), p.line), stderr)
 }
 
 // absPath is path made absolute, as the store names its files.
@@ -490,45 +489,6 @@ func absPath(path string) string {
 		return abs
 	}
 	return path
-}
-
-// fetchOnce is `parley fetch`: poll every feed of cfg once, store the
-// results, and emit each feed's result once it is committed. The error
-// is for the whole run (no config, no feeds, a damaged database). The
-// console serves it on its control socket for a fetch run meanwhile.
-func fetchOnce(ctx context.Context, cfg feeds.Config, noConfig, demo bool, st *store.Store, eng *engine.Engine, emit func(store.FeedResult)) error {
-	if noConfig {
-		return fmt.Errorf("no config at %s: add [[feed]] entries (see README), or try --demo", cfg.Path)
-	}
-	if len(cfg.Feeds) == 0 {
-		return fmt.Errorf("%s has no [[feed]] entries", cfg.Path)
-	}
-	fetchAndStore(ctx, cfg, st, eng, emit)
-	if err := st.Damaged(); err != nil {
-		return err
-	}
-	if demo {
-		// As the demo console does on start, so demo.db looks the same.
-		if err := importDemoConversions(st, time.Now()); err != nil {
-			slog.Error("demo conversions", "err", err)
-		}
-	}
-	return nil
-}
-
-// fetchAndStore fetches every feed of cfg and stores the results through
-// the engine's one writer (each commit takes every result prepared
-// meanwhile); a result is emitted once it is committed. eng is the
-// console's running engine when the console serves a fetch, nil for
-// `parley fetch` on its own.
-func fetchAndStore(ctx context.Context, cfg feeds.Config, st *store.Store, eng *engine.Engine, emit func(store.FeedResult)) {
-	if eng == nil {
-		eng = engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch})
-		defer eng.Close()
-	}
-	eng.FetchOnce(ctx, func(r feeds.Result, res store.IngestResult, err error) {
-		emit(store.NewFeedResult(r, res, err))
-	})
 }
 
 // openLog opens the log file privately; the TUI owns the terminal. Like

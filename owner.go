@@ -2,7 +2,8 @@ package main
 
 // Commands while a console runs: the console holds the database's lock,
 // so fetch, export, conversions import, doctor and backup ask it over its
-// control socket (store/control_v1.go) and print what they print without
+// control socket (the protocol: store/control_v1.go; served by the
+// console's engine: engine/control.go) and print what they print without
 // one. Each asks first (no lock wait when a console answers), opens the
 // database itself when none does, and asks once more if the database
 // turned out locked (a console that was still starting).
@@ -60,18 +61,36 @@ func alreadyOpen(db string, who store.Who) string {
 		"several consoles sharing one database is team mode (parley serve, in a later version)", db, at)
 }
 
-// consoleHandlers are what the console's control socket serves beyond
-// the store: export with this writer, fetch with this config.
-func consoleHandlers(cfg feeds.Config, noConfig, demo bool, st *store.Store, eng *engine.Engine) store.ControlHandlers {
-	return store.ControlHandlers{
-		Export: func(_ context.Context, format string, w io.Writer) error {
-			return writeExport(st, format, w)
-		},
-		FeedNames: func() []string { return feedNames(cfg.Feeds) },
-		Fetch: func(ctx context.Context, emit func(store.FeedResult)) error {
-			return fetchOnce(ctx, cfg, noConfig, demo, st, eng, emit)
-		},
+// engineConfig is the engine for opts' database and config, as every
+// parley that stores polls builds it (console, fetch).
+func engineConfig(opts options, cfg feeds.Config, noConfig bool, st *store.Store) engine.Config {
+	c := engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch, ConfigPath: configName(opts), NoConfig: noConfig}
+	if opts.demo {
+		// As the demo console does on start, so demo.db looks the same.
+		c.AfterFetch = func() error { return importDemoConversions(st, time.Now()) }
 	}
+	return c
+}
+
+// ownerEngine is the console's engine: the database's owner while it
+// runs. Its writes are published as made by user (the change feed's
+// Who), and it serves the other commands on the control socket.
+func ownerEngine(opts options, cfg feeds.Config, noConfig bool, st *store.Store, user string) *engine.Engine {
+	c := engineConfig(opts, cfg, noConfig, st.As(user))
+	c.User = user
+	c.Control = &engine.Control{Export: func(_ context.Context, format string, w io.Writer) error {
+		return writeExport(st, format, w)
+	}}
+	return engine.New(c)
+}
+
+// configName names the config a fetch is run with, as the console's
+// engine names its own: the absolute path, or "(demo)".
+func configName(opts options) string {
+	if opts.demo {
+		return "(demo)"
+	}
+	return absPath(opts.config)
 }
 
 func feedNames(fs []feeds.Feed) []string {
@@ -128,15 +147,21 @@ func (p *fetchReport) line(r store.FeedResult) {
 // answered.
 func fetchVia(opts options, stdout, stderr io.Writer) (code int, ok bool) {
 	p := &fetchReport{out: stdout}
-	err := store.RequestFetch(opts.db, p.names, p.line)
+	err := store.RequestFetch(opts.db, configName(opts), p.names, p.line)
 	if noOwner(err) {
 		return 0, false
 	}
 	return p.finish(err, stderr), true
 }
 
-// finish is fetch's exit status: 1 when the run failed or every feed did.
+// finish is fetch's exit status: 1 when the run failed or every feed did;
+// 2 when the running console polls another config (the command line
+// names the wrong one, as for other usage errors).
 func (p *fetchReport) finish(err error, stderr io.Writer) int {
+	if errors.Is(err, store.ErrOtherConfig) {
+		fmt.Fprintf(stderr, "parley fetch: %v\n", err)
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "parley fetch: %v\n", cleanErr(err))
 		return 1

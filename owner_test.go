@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"parley/engine"
 	"parley/store"
 )
 
-// startOwner holds the database at db and serves its control socket the
-// way console() does (same setup, same handlers), for commands run while
-// "the console" is open.
+// startOwner holds the database at db and serves its control socket with
+// the console's engine (same setup, same ownerEngine), for commands run
+// while "the console" is open. The engine is not started, so its own
+// first poll does not take the items the test's fetch should find.
 func startOwner(t *testing.T, db, config string, demo bool) *store.Store {
 	t.Helper()
 	opts := options{paths: defaultPaths(), format: "csv", demo: demo}
@@ -25,18 +25,13 @@ func startOwner(t *testing.T, db, config string, demo bool) *store.Store {
 	if err != nil {
 		t.Fatalf("setup: %v", err)
 	}
-	// The console's engine stores a fetch; not started here, so its own
-	// first poll does not take the items the test's fetch should find.
-	ctx, cancel := context.WithCancel(context.Background())
-	eng := engine.New(engine.Config{Store: st, Feeds: cfg.Feeds, Fetch: cfg.Fetch})
-	stop, err := st.ServeControlWith(ctx, consoleHandlers(cfg, noConfig, demo, st, eng))
-	if err != nil {
-		cancel()
+	eng := ownerEngine(opts, cfg, noConfig, st, "maya")
+	if err := eng.ServeControl(context.Background()); err != nil {
 		eng.Close()
 		st.Close()
-		t.Fatalf("ServeControlWith: %v", err)
+		t.Fatalf("ServeControl: %v", err)
 	}
-	t.Cleanup(func() { stop(); cancel(); eng.Close(); st.Close() })
+	t.Cleanup(func() { eng.Close(); st.Close() })
 	return st
 }
 
@@ -137,7 +132,7 @@ url  = "`+srv.URL+`/broken"
 	broken := writeConfig(t, "[[feed]]\nname = \"Broken\"\nurl = \""+srv.URL+"/broken\"\n")
 	db3 := filepath.Join(home, "c.db")
 	startOwner(t, db3, broken, false)
-	got := cli("fetch", "--db", db3)
+	got := cli("fetch", "--config", broken, "--db", db3)
 	if got.code != 1 || !strings.Contains(got.errOut, "parley fetch: every feed failed") || !strings.HasPrefix(got.out, "✗ Broken: ") {
 		t.Errorf("every feed failed with a console: %+v", got)
 	}
@@ -145,9 +140,47 @@ url  = "`+srv.URL+`/broken"
 	// A console without feeds says so, as fetch does without one.
 	db4 := filepath.Join(home, "d.db")
 	startOwner(t, db4, filepath.Join(home, "none.toml"), false)
-	got = cli("fetch", "--db", db4)
+	got = cli("fetch", "--config", filepath.Join(home, "none.toml"), "--db", db4)
 	if got.code != 1 || !strings.Contains(got.errOut, "parley fetch: no config at "+filepath.Join(home, "none.toml")) {
 		t.Errorf("no config with a console: %+v", got)
+	}
+}
+
+// A fetch run with another config than the running console's is refused
+// (exit 2, one line saying what to do), and nothing is polled; the same
+// config, also by another path to the file, goes through the console.
+func TestFetchWithAnotherConfigThanTheRunningConsole(t *testing.T) {
+	home := privateEnv(t)
+	srv := feedServer(t)
+	feed := "[[feed]]\nname = \"Blog comments\"\nurl  = \"" + srv.URL + "/comments/feed/\"\n"
+	cfgA := writeFile(t, home, "a.toml", feed)
+	cfgB := writeFile(t, home, "b.toml", feed)
+	db := filepath.Join(home, "a.db")
+	owner := startOwner(t, db, cfgA, false)
+
+	got := cli("fetch", "--config", cfgB, "--db", db)
+	pid := strconv.Itoa(os.Getpid())
+	want := "parley fetch: the running console (pid " + pid + ") uses " + cfgA + "; this fetch names " + cfgB + ": " +
+		"to poll the console's feeds run parley fetch --config " + cfgA
+	if got.code != 2 || got.out != "" || !strings.HasPrefix(got.errOut, want) || strings.Count(got.errOut, "\n") != 1 {
+		t.Errorf("fetch with another config: %+v\nwant exit 2 and a line starting %q", got, want)
+	}
+	if n, _, err := owner.Stats(); err != nil || n != 0 {
+		t.Errorf("the refused fetch stored %d threads (%v)", n, err)
+	}
+
+	link := filepath.Join(home, "link.toml")
+	if err := os.Symlink(cfgA, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, config := range []string{cfgA, link} {
+		got := cli("fetch", "--config", config, "--db", db)
+		if got.code != 0 || !strings.HasPrefix(got.out, "✓ Blog comments: ") {
+			t.Errorf("fetch with %s: %+v", config, got)
+		}
+	}
+	if n, _, err := owner.Stats(); err != nil || n == 0 {
+		t.Errorf("the console's store holds %d threads (%v) after the fetch", n, err)
 	}
 }
 

@@ -1,16 +1,19 @@
 // Package engine is parley's single writer: the one owner of a database
 // while a console (or, later, `parley serve`) runs. It stores poll
 // results through one group-commit writer, sends replies from the outbox
-// (the only caller of store.MarkSending), and wakes snoozed threads at
-// their time. The console, `parley fetch` and the demo all go through it,
-// so each of these is written once.
+// (the only caller of store.MarkSending), wakes snoozed threads at
+// their time, and serves other parley commands on the database's control
+// socket (control.go). The console, `parley fetch` and the demo all go
+// through it, so each of these is written once.
 package engine
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
+	"parley/events"
 	"parley/feeds"
 	"parley/store"
 )
@@ -30,6 +33,18 @@ type Config struct {
 	User string
 	// Clock is the time and the timers; nil is the real clock.
 	Clock Clock
+	// ConfigPath names the config the feeds come from: its absolute path,
+	// or a name such as "(demo)". A fetch on the control socket naming
+	// another config is refused; "" accepts any.
+	ConfigPath string
+	// NoConfig: there is no config file at ConfigPath (Fetch says so).
+	NoConfig bool
+	// AfterFetch runs after each Fetch (the demo imports its built-in
+	// conversions, as it does on start).
+	AfterFetch func() error
+	// Control, when set, has Start serve other parley commands on the
+	// database's control socket until Close (control.go).
+	Control *Control
 	// RetryDelays overrides the waits between attempts of a failed send
 	// (tests); nil means DefaultRetryDelays.
 	RetryDelays []time.Duration
@@ -45,8 +60,8 @@ type Engine struct {
 
 	w *writer
 
-	// events is what the engine reports to whoever listens (the console).
-	events *mailbox
+	// mail is what the engine reports to whoever listens (the console).
+	mail *mailbox
 
 	// life ends with Close: it cuts attempts in flight short, so a quit
 	// does not wait out a slow server (the entry stays in the outbox).
@@ -65,6 +80,8 @@ type Engine struct {
 	retries map[string]Timer
 	// snoozeT wakes the next snoozed thread.
 	snoozeT Timer
+	// stopControl stops the control socket (ServeControl).
+	stopControl func()
 
 	wg sync.WaitGroup // attempts and background loops, for Close
 }
@@ -85,7 +102,7 @@ func New(cfg Config) *Engine {
 		}
 	}
 	e := &Engine{cfg: cfg, st: cfg.Store, clock: cfg.Clock, fetcher: f,
-		events: newMailbox(), sending: map[string]bool{}, retries: map[string]Timer{}}
+		mail: newMailbox(), sending: map[string]bool{}, retries: map[string]Timer{}}
 	e.life, e.endLife = context.WithCancel(context.Background())
 	e.w = startWriter(cfg.Store, cfg.Clock.Now, max(len(cfg.Feeds), 64))
 	return e
@@ -111,7 +128,7 @@ func (e *Engine) Start(ctx context.Context) {
 	p := e.poller
 	e.mu.Unlock()
 
-	go e.events.forward(ctx)
+	go e.mail.forward(ctx)
 	if p != nil {
 		p.Start(ctx)
 		e.wg.Add(1)
@@ -122,11 +139,16 @@ func (e *Engine) Start(ctx context.Context) {
 	}
 	e.resumeOutbox()
 	e.wakeSnoozed()
+	if e.cfg.Control != nil {
+		if err := e.ServeControl(ctx); err != nil {
+			slog.Warn("no control socket: other parley commands cannot use the database while this engine runs", "err", err)
+		}
+	}
 }
 
-// Close stops the background work and waits for attempts in flight and
-// for every result handed to the writer to be stored. The store stays
-// open (its owner closes it).
+// Close stops the control socket and the background work, and waits for
+// requests and attempts in flight and for every result handed to the
+// writer to be stored. The store stays open (its owner closes it).
 func (e *Engine) Close() {
 	e.mu.Lock()
 	if e.closed {
@@ -134,6 +156,14 @@ func (e *Engine) Close() {
 		return
 	}
 	e.closed = true
+	stopControl := e.stopControl
+	e.mu.Unlock()
+	// First: a fetch in progress on the socket still needs the writer,
+	// and a command must not find the socket once nothing answers on it.
+	if stopControl != nil {
+		stopControl()
+	}
+	e.mu.Lock()
 	e.endLife()
 	if e.cancel != nil {
 		e.cancel()
@@ -150,42 +180,18 @@ func (e *Engine) Close() {
 	e.w.close()
 }
 
-// Event is one thing the engine reports from its background work.
-// Exactly one field is set.
-type Event struct {
-	// Poll: a background fetch started, or finished and its result was
-	// stored (or could not be).
-	Poll *PollEvent
-	// Send: an attempt at an outbox entry started or ended.
-	Send *SendEvent
-	// Woke counts snoozed threads that the snooze clock put back.
-	Woke int
-	// Resumed counts the replies left in the outbox (a quit, a crash)
-	// that Start is sending again.
-	Resumed int
-}
-
-// PollEvent is a poller event; with a Result, the result has been through
-// the writer: Stored says what it stored, StoreErr why it could not.
-type PollEvent struct {
-	feeds.Event
-	Stored   store.IngestResult
-	StoreErr error
-}
-
-// SendEvent reports an attempt at an outbox entry. Started: the attempt
-// begins (Entry has only Key and ThreadID). Otherwise Entry is the entry
-// as recorded after it; Err is set only when the store could not record
-// the outcome or the entry was not sendable (store.ErrOutboxDone).
-type SendEvent struct {
-	Entry   store.OutboxEntry
-	Started bool
-	Err     error
-}
+// The events the engine reports live in package events, so that the
+// console's Backend does not depend on the engine; these names stay for
+// the engine's callers.
+type (
+	Event     = events.Event
+	PollEvent = events.PollEvent
+	SendEvent = events.SendEvent
+)
 
 // Events delivers the engine's events in order, from Start until its
 // context ends. Nothing is dropped: a slow reader only lets them queue.
-func (e *Engine) Events() <-chan Event { return e.events.out }
+func (e *Engine) Events() <-chan Event { return e.mail.out }
 
 // PollNow asks for every feed to be polled now (no-op before Start or
 // without feeds).

@@ -115,11 +115,11 @@ func (e *Engine) FetchOnce(ctx context.Context, emit func(r feeds.Result, res st
 func (e *Engine) pump(p *feeds.Poller) {
 	for ev := range p.Events() {
 		if ev.Result == nil {
-			e.events.post(Event{Poll: &PollEvent{Event: ev}})
+			e.mail.post(Event{Poll: &PollEvent{Event: ev}})
 			continue
 		}
 		e.w.submit(*ev.Result, func(res store.IngestResult, err error) {
-			e.events.post(Event{Poll: &PollEvent{Event: ev, Stored: res, StoreErr: err}})
+			e.mail.post(Event{Poll: &PollEvent{Event: ev, Stored: res, StoreErr: err}})
 		})
 	}
 }

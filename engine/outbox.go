@@ -73,7 +73,7 @@ func (e *Engine) SendNow(key string) bool {
 		if ev.Err == nil && ev.Entry.State == store.OutboxFailed && !ev.Entry.Permanent {
 			e.dispatch(ev.Entry)
 		}
-		e.events.post(Event{Send: &ev})
+		e.mail.post(Event{Send: &ev})
 	}()
 	return true
 }
@@ -111,7 +111,7 @@ func (e *Engine) resumeOutbox() {
 		return
 	}
 	if len(pending) > 0 {
-		e.events.post(Event{Resumed: len(pending)})
+		e.mail.post(Event{Resumed: len(pending)})
 	}
 	for _, ent := range pending {
 		e.dispatch(ent)
@@ -128,7 +128,7 @@ func (e *Engine) attempt(key string) SendEvent {
 		ent.Key = key
 		return SendEvent{Entry: ent, Err: err}
 	}
-	e.events.post(Event{Send: &SendEvent{Entry: store.OutboxEntry{Key: key, ThreadID: ent.ThreadID}, Started: true}})
+	e.mail.post(Event{Send: &SendEvent{Entry: store.OutboxEntry{Key: key, ThreadID: ent.ThreadID}, Started: true}})
 	r := e.cfg.Repliers[ent.Feed]
 	if r == nil {
 		ent, err = e.st.MarkFailed(key, store.Failure{Permanent: true,

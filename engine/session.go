@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"parley/events"
 	"parley/funnel"
 	"parley/store"
 )
@@ -110,4 +111,17 @@ func (s *Session) PollNow(_ context.Context) bool {
 	return true
 }
 
-func (s *Session) Events() <-chan Event { return s.e.Events() }
+func (s *Session) Events() <-chan events.Event { return s.e.Events() }
+
+// changeBuffer is how many changes wait for a console; one that falls
+// further behind reloads everything once (a Resync).
+const changeBuffer = 256
+
+// Changes subscribes to the store's change feed. The subscription ends
+// when ctx does, when the engine closes, or with the store.
+func (s *Session) Changes(ctx context.Context) events.ChangeSource {
+	sub := s.e.st.Subscribe(changeBuffer)
+	context.AfterFunc(ctx, sub.Close)
+	context.AfterFunc(s.e.life, sub.Close)
+	return sub
+}

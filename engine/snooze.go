@@ -17,7 +17,7 @@ func (e *Engine) wakeSnoozed() {
 		slog.Error("wake snoozed threads", "err", err)
 	}
 	if n > 0 {
-		e.events.post(Event{Woke: n})
+		e.mail.post(Event{Woke: n})
 	}
 	e.armSnooze()
 }

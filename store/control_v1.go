@@ -10,7 +10,11 @@ package store
 //	{"v":1,"op":"export","format":"csv"}      -> {"kind":"data",...}... then ok | error
 //	{"v":1,"op":"conversions-import","body":N} + N bytes of JSON rows -> ok with "import"
 //	{"v":1,"op":"doctor-check"}               -> ok with "check"
-//	{"v":1,"op":"fetch"}                      -> feeds, feed..., then ok | error
+//	{"v":1,"op":"fetch","config":"/abs/config.toml"} -> feeds, feed..., then ok | error
+//
+// A fetch names the config it was run with (optional: an older client
+// leaves it out and is served); a parley polling another config refuses
+// it with code "other-config" (ErrOtherConfig).
 //
 // A request that does not start with '{' is version 0, the one-line
 // protocol of control.go, still answered for an older `parley backup`.
@@ -48,19 +52,23 @@ const controlMaxBody = 512 << 20
 var controlOps = []string{"hello", "backup", "export", "conversions-import", "doctor-check", "fetch"}
 
 // ControlHandlers are what the control server needs beyond the store:
-// the console supplies them (its config, its fetcher). A nil handler
+// the engine supplies them (its config, its fetcher and writer). A nil handler
 // answers that this parley cannot do it.
 type ControlHandlers struct {
 	// Export writes every thread to w in format (csv or json), as
 	// `parley export` prints it.
 	Export func(ctx context.Context, format string, w io.Writer) error
-	// FeedNames are the feeds Fetch polls, in order (for the width of
-	// the report's names).
-	FeedNames func() []string
+	// FeedNames are the feeds a fetch run with config ("" when the
+	// request named none) polls, in order (for the width of the report's
+	// names); an error wrapping ErrOtherConfig refuses the fetch before
+	// anything is polled.
+	FeedNames func(config string) ([]string, error)
 	// Fetch polls every feed now, stores the results and calls emit once
-	// per feed as its result is committed. An error is for the whole
-	// run (no feeds configured).
-	Fetch func(ctx context.Context, emit func(FeedResult)) error
+	// per feed as its result is committed. config is the config the
+	// request named ("" when it named none). An error is for the whole
+	// run (no feeds configured); one that wraps ErrOtherConfig refuses a
+	// config other than the one this parley polls.
+	Fetch func(ctx context.Context, config string, emit func(FeedResult)) error
 }
 
 // FeedResult is one feed's outcome of a fetch, as `parley fetch` reports
@@ -138,6 +146,7 @@ type controlRequest struct {
 	Op     string `json:"op"`
 	Path   string `json:"path,omitempty"`   // backup: the target
 	Format string `json:"format,omitempty"` // export
+	Config string `json:"config,omitempty"` // fetch: the config it was run with
 	Body   int64  `json:"body,omitempty"`   // bytes after the line
 }
 
@@ -145,7 +154,7 @@ type controlReply struct {
 	V      int          `json:"v"`
 	Kind   string       `json:"kind"` // ok, error, data, feeds, feed
 	Error  string       `json:"error,omitempty"`
-	Code   string       `json:"code,omitempty"` // error: version, unknown-op, unsupported, bad-request
+	Code   string       `json:"code,omitempty"` // error: version, unknown-op, unsupported, bad-request, other-config
 	Data   []byte       `json:"data,omitempty"`
 	Who    *Who         `json:"who,omitempty"`
 	Backup *BackupInfo  `json:"backup,omitempty"`
@@ -163,6 +172,25 @@ type ControlError struct {
 }
 
 func (e *ControlError) Error() string { return e.Msg }
+
+// Is makes an answer with code other-config match ErrOtherConfig.
+func (e *ControlError) Is(target error) bool {
+	return target == ErrOtherConfig && e.Code == codeOtherConfig
+}
+
+// ErrOtherConfig is a fetch refused because the running parley polls the
+// feeds of another config than the one the fetch was run with.
+var ErrOtherConfig = errors.New("the running parley uses another config")
+
+const codeOtherConfig = "other-config"
+
+// errCode is the code an error answer carries for err ("": none).
+func errCode(err error) string {
+	if errors.Is(err, ErrOtherConfig) {
+		return codeOtherConfig
+	}
+	return ""
+}
 
 // controlServer is what one ServeControl serves with.
 type controlServer struct {
@@ -334,16 +362,24 @@ func (cs *controlServer) serveV1(ctx context.Context, c net.Conn, lr *io.Limited
 		cs.fetchMu.Lock()
 		defer cs.fetchMu.Unlock()
 		if cs.h.FeedNames != nil {
-			if err := f.send(controlReply{Kind: "feeds", Feeds: cs.h.FeedNames()}); err != nil {
+			// First, so a client that loses the server mid-fetch knows
+			// the fetch had begun; a refusal (another config) comes
+			// before anything is polled.
+			names, err := cs.h.FeedNames(req.Config)
+			if err != nil {
+				f.fail(errCode(err), "%v", err)
+				return
+			}
+			if err := f.send(controlReply{Kind: "feeds", Feeds: names}); err != nil {
 				return
 			}
 		}
-		err := cs.h.Fetch(ctx, func(r FeedResult) { _ = f.send(controlReply{Kind: "feed", Feed: &r}) })
+		err := cs.h.Fetch(ctx, req.Config, func(r FeedResult) { _ = f.send(controlReply{Kind: "feed", Feed: &r}) })
 		if err == nil {
 			err = cs.s.Damaged()
 		}
 		if err != nil {
-			f.fail("", "%v", err)
+			f.fail(errCode(err), "%v", err)
 			return
 		}
 		_ = f.send(controlReply{Kind: "ok"})
@@ -610,10 +646,12 @@ func RequestCheck(dbPath string) (CheckResult, error) {
 }
 
 // RequestFetch has the parley holding the database poll every feed now;
-// names is called once with the feeds it polls (before any result), emit
-// once per feed.
-func RequestFetch(dbPath string, names func([]string), emit func(FeedResult)) error {
-	_, err := controlCall(dbPath, controlRequest{Op: "fetch"}, nil, controlReplyIdle, func(r controlReply) error {
+// config is the config this fetch was run with (an absolute path, or ""
+// for any): a parley polling another refuses with ErrOtherConfig. names
+// is called once with the feeds it polls (before any result), emit once
+// per feed.
+func RequestFetch(dbPath, config string, names func([]string), emit func(FeedResult)) error {
+	_, err := controlCall(dbPath, controlRequest{Op: "fetch", Config: config}, nil, controlReplyIdle, func(r controlReply) error {
 		switch {
 		case r.Kind == "feeds":
 			names(slices.Clone(r.Feeds))

@@ -188,8 +188,8 @@ func TestControlFetchStreamsOneResultPerFeed(t *testing.T) {
 	s := openTest(t)
 	release := make(chan struct{})
 	serveWith(t, s, ControlHandlers{
-		FeedNames: func() []string { return []string{"blog", "forum"} },
-		Fetch: func(ctx context.Context, emit func(FeedResult)) error {
+		FeedNames: func(string) ([]string, error) { return []string{"blog", "forum"}, nil },
+		Fetch: func(ctx context.Context, _ string, emit func(FeedResult)) error {
 			emit(FeedResult{Feed: "blog", New: 2, Items: 5})
 			<-release // the client has the first line before the second feed ends
 			emit(FeedResult{Feed: "forum", Err: "GET: 500"})
@@ -198,7 +198,7 @@ func TestControlFetchStreamsOneResultPerFeed(t *testing.T) {
 	})
 	var names []string
 	var got []string
-	err := RequestFetch(s.Path(), func(n []string) { names = n }, func(r FeedResult) {
+	err := RequestFetch(s.Path(), "", func(n []string) { names = n }, func(r FeedResult) {
 		got = append(got, fmt.Sprintf("%s %d/%d %q %v", r.Feed, r.New, r.Items, r.Err, r.Failed()))
 		if len(got) == 1 {
 			close(release)
@@ -215,10 +215,10 @@ func TestControlFetchStreamsOneResultPerFeed(t *testing.T) {
 
 	// A whole-run error is the client's error.
 	s2 := openTest(t)
-	serveWith(t, s2, ControlHandlers{Fetch: func(context.Context, func(FeedResult)) error {
+	serveWith(t, s2, ControlHandlers{Fetch: func(context.Context, string, func(FeedResult)) error {
 		return errors.New("no config at /x: add [[feed]] entries")
 	}})
-	err = RequestFetch(s2.Path(), func([]string) {}, func(FeedResult) {})
+	err = RequestFetch(s2.Path(), "", func([]string) {}, func(FeedResult) {})
 	if err == nil || err.Error() != "no config at /x: add [[feed]] entries" {
 		t.Errorf("err = %v, want the handler's", err)
 	}
@@ -230,13 +230,13 @@ func TestControlHelloIsAnsweredDuringAFetch(t *testing.T) {
 	s := openTest(t)
 	release := make(chan struct{})
 	started := make(chan struct{})
-	serveWith(t, s, ControlHandlers{Fetch: func(ctx context.Context, emit func(FeedResult)) error {
+	serveWith(t, s, ControlHandlers{Fetch: func(ctx context.Context, _ string, emit func(FeedResult)) error {
 		close(started)
 		<-release
 		return nil
 	}})
 	fetched := make(chan error, 1)
-	go func() { fetched <- RequestFetch(s.Path(), func([]string) {}, func(FeedResult) {}) }()
+	go func() { fetched <- RequestFetch(s.Path(), "", func([]string) {}, func(FeedResult) {}) }()
 	<-started
 	if _, err := ControlHello(s.Path(), 10*time.Second); err != nil {
 		t.Errorf("hello during a fetch: %v", err)
@@ -277,5 +277,58 @@ func TestControlClientTreatsASilentCloseAsNoControl(t *testing.T) {
 	}()
 	if _, err := RequestCheck(db); !errors.Is(err, ErrNoControl) || !strings.Contains(err.Error(), "without answering") {
 		t.Errorf("err = %v, want ErrNoControl saying it closed without answering", err)
+	}
+}
+
+// A fetch names its config; the server's handler sees it, and a refusal
+// for another config reaches the client as ErrOtherConfig, before any
+// feed name (nothing was polled).
+func TestControlFetchCarriesItsConfig(t *testing.T) {
+	s := openTest(t)
+	var asked []string
+	refuse := func(config string) error {
+		if config != "" && config != "/home/maya/a.toml" {
+			return fmt.Errorf("the running console uses /home/maya/a.toml; this fetch names %s: %w", config, ErrOtherConfig)
+		}
+		return nil
+	}
+	fetched := 0
+	serveWith(t, s, ControlHandlers{
+		FeedNames: func(config string) ([]string, error) {
+			asked = append(asked, config)
+			return []string{"blog"}, refuse(config)
+		},
+		Fetch: func(_ context.Context, config string, emit func(FeedResult)) error {
+			fetched++
+			if err := refuse(config); err != nil {
+				return err
+			}
+			emit(FeedResult{Feed: "blog", New: 1, Items: 1})
+			return nil
+		},
+	})
+	named := 0
+	err := RequestFetch(s.Path(), "/home/maya/b.toml", func([]string) { named++ }, func(FeedResult) {
+		t.Error("a refused fetch reported a feed")
+	})
+	if !errors.Is(err, ErrOtherConfig) || !strings.Contains(err.Error(), "this fetch names /home/maya/b.toml") {
+		t.Errorf("err = %v, want the refusal as ErrOtherConfig", err)
+	}
+	if named != 0 || fetched != 0 {
+		t.Errorf("a refused fetch got the feed names %d times and was fetched %d times", named, fetched)
+	}
+	for _, config := range []string{"/home/maya/a.toml", ""} { // "": an older client
+		var got []string
+		err := RequestFetch(s.Path(), config, func(n []string) { got = n }, func(FeedResult) {})
+		if err != nil || strings.Join(got, ",") != "blog" {
+			t.Errorf("fetch naming %q: %v (names %v)", config, err, got)
+		}
+	}
+	if strings.Join(asked, "|") != "/home/maya/b.toml|/home/maya/a.toml|" || fetched != 2 {
+		t.Errorf("the handlers saw the configs %q, fetched %d times", asked, fetched)
+	}
+	// Another error is not ErrOtherConfig.
+	if errors.Is(&ControlError{Msg: "x", Code: "unsupported"}, ErrOtherConfig) {
+		t.Error("every ControlError matches ErrOtherConfig")
 	}
 }

@@ -265,17 +265,25 @@
 //
 // # Control socket
 //
-// The parley that holds the database (the console) listens on a unix
-// socket beside it, <db>.sock (0600, in the 0700 directory; same-uid
+// The parley that holds the database (the console's engine, which serves
+// it from Engine.Start to Engine.Close) listens on a unix socket beside it, <db>.sock (0600, in the 0700 directory; same-uid
 // peers only), since its lock keeps other processes from even reading the
 // file. Every command goes through it there: one request per connection,
 // served side by side. Protocol version 1 (control_v1.go) is JSON lines
 // with a version in each request and answer: hello (who holds the
 // database: pid, terminal), backup, export and fetch (streamed; the
-// console supplies ControlHandlers for what needs its config), conversions
-// import and doctor's integrity check. A request of another version, or
-// an unknown operation, gets an error that says so. Version 0, one line
-// "backup PATH", is still answered for an older parley (control.go). A
-// socket nobody answers on is left by a killed parley and replaced on the
-// next start.
+// engine supplies ControlHandlers for what needs its config), conversions
+// import and doctor's integrity check. A fetch names the config it was run
+// with (an optional field, so an older client is still served); a parley
+// polling another config refuses it with code other-config
+// (ErrOtherConfig). A request of another version, or an unknown
+// operation, gets an error that says so. Version 0, one line "backup
+// PATH", is still answered for an older parley (control.go).
+//
+// A parley killed with kill -9 leaves its socket file: nothing answers
+// on it (connect refused) and the lock is free. Commands take that as no
+// owner and open the database; Open, holding the exclusive lock, removes
+// such a socket if it is this user's, in a private directory, and still
+// refuses connections (stalesocket.go); ServeControl replaces one too.
+// ControlSocketStatus tells doctor what is there, without removing it.
 package store

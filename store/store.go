@@ -71,6 +71,9 @@ type Store struct {
 	feed         *changeFeed
 
 	who string // who this handle's changes are by (As)
+
+	// staleSocket is the control socket of a dead parley Open removed.
+	staleSocket string
 }
 
 type oursState struct {
@@ -170,6 +173,8 @@ func Open(path string, o Options) (*Store, error) {
 	}
 	s := newStore(db, path, an)
 	s.SetOurs(o.Ours)
+	// The lock is ours: a socket left by a parley that died can go.
+	s.staleSocket = removeStaleSocket(path)
 	return s, nil
 }
 

@@ -15,7 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"parley/engine"
+	"parley/events"
 	"parley/store"
 )
 
@@ -583,7 +583,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		}
 		return a.reloadQueue()
 	case engineMsg:
-		return a.handleEvent(engine.Event(msg))
+		return a.handleEvent(events.Event(msg))
 	case feedStatesMsg:
 		if msg.err == nil {
 			a.feedsV.setStates(msg.states)
@@ -623,7 +623,7 @@ func (a *App) stageMoved(msg stageMovedMsg) tea.Cmd {
 }
 
 // handleEvent shows the backend's background work, and waits for more.
-func (a *App) handleEvent(ev engine.Event) tea.Cmd {
+func (a *App) handleEvent(ev events.Event) tea.Cmd {
 	cmds := []tea.Cmd{waitEvent(a.c.B.Events())}
 	switch {
 	case ev.Poll != nil:
@@ -644,7 +644,7 @@ func (a *App) handleEvent(ev engine.Event) tea.Cmd {
 
 // handlePoll shows a poll starting, or its result once the backend has
 // stored it.
-func (a *App) handlePoll(ev *engine.PollEvent) tea.Cmd {
+func (a *App) handlePoll(ev *events.PollEvent) tea.Cmd {
 	var cmds []tea.Cmd
 	if !ev.Next.IsZero() {
 		a.feedsV.next[ev.Feed] = ev.Next

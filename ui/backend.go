@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"parley/engine"
+	"parley/events"
 	"parley/funnel"
 	"parley/store"
 )
@@ -14,7 +14,8 @@ import (
 // source's client. Today engine.Session implements it over one bbolt file
 // (the engine is the single writer); a server-backed implementation
 // (several consoles on Postgres, LISTEN/NOTIFY as its change feed) can
-// implement the same methods. They take a context so such a backend can
+// implement the same methods: what it reports beyond the answers (Events,
+// Changes) is in package events, so it needs neither the engine nor bbolt. They take a context so such a backend can
 // honour cancellation and deadlines; they return domain values, never a
 // transaction or a cursor.
 type Backend interface {
@@ -60,12 +61,11 @@ type Backend interface {
 	// Events reports background work in order: polls started and stored,
 	// send attempts (and replies resumed on start), snoozes woken. Closed
 	// when the backend stops.
-	Events() <-chan engine.Event
-
-	// TODO(change feed): Changes(ctx) streams the store's Change (built
-	// by the change-feed work, store.Subscribe), so the console refreshes
-	// on changes made by other processes and teammates too. Events above
-	// covers only this backend's own background work until then.
+	Events() <-chan events.Event
+	// Changes subscribes to the change feed: every committed write, made
+	// by this console, another parley command or (later) a teammate, so
+	// the console shows it (live.go). It ends when ctx does or the backend
+	// stops; nil: this backend has no change feed, and the console shows
+	// only what it did itself.
+	Changes(ctx context.Context) events.ChangeSource
 }
-
-var _ Backend = (*engine.Session)(nil)

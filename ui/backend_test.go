@@ -8,6 +8,8 @@ import (
 	"parley/store"
 )
 
+var _ Backend = (*engine.Session)(nil)
+
 // backendOf is an engine session on st with no background work running
 // (no polls, no sends): the screens' reads and writes only.
 func backendOf(st *store.Store, user string) Backend {

@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/editor"
 
-	"parley/engine"
+	"parley/events"
 	"parley/funnel"
 	"parley/store"
 )
@@ -230,11 +230,11 @@ func changeThread(b Backend, id, title string, a action) tea.Cmd {
 
 // engineMsg is one event of the backend's background work (a poll, a
 // send, snoozes woken).
-type engineMsg engine.Event
+type engineMsg events.Event
 
 // waitEvent delivers the backend's next event; App re-arms it after each
 // one.
-func waitEvent(ch <-chan engine.Event) tea.Cmd {
+func waitEvent(ch <-chan events.Event) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {

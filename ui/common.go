@@ -26,9 +26,6 @@ type Deps struct {
 	User string
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
-	// Changes is the change feed the console refreshes from (live.go);
-	// nil: it shows only the changes it made itself.
-	Changes ChangeSource
 }
 
 // Common is the context every screen shares. Screens keep a pointer, so a

@@ -17,16 +17,13 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"parley/events"
 	"parley/store"
 )
 
-// ChangeSource is the change feed the console listens to: a
-// *store.Subscription, or any backend's equivalent (Postgres would read
-// LISTEN/NOTIFY). Next waits for the next change; Close stops delivery.
-type ChangeSource interface {
-	Next(ctx context.Context) (store.Change, error)
-	Close()
-}
+// ChangeSource is the change feed the console listens to (see
+// Backend.Changes).
+type ChangeSource = events.ChangeSource
 
 // liveInterval is the coalescing window: at most one refresh per
 // interval while changes arrive (about 10 a second), and a change shows
@@ -48,6 +45,10 @@ type liveTickMsg struct{}
 
 // liveState is what changed since the last refresh.
 type liveState struct {
+	// src is the backend's change feed, once subscribed (listen); it
+	// ends with the backend.
+	src        ChangeSource
+	subscribed bool
 	// armed: a liveTickMsg is on its way.
 	armed bool
 	// all: a Resync or a change to too many threads to list: reload
@@ -68,9 +69,17 @@ func kindBit(k store.ChangeKind) uint32 { return 1 << k }
 // the thread pane shows: the composer is the console's own.
 var quietKinds = kindBit(store.ChangeDraft) | kindBit(store.ChangeRead)
 
-// listen waits for the next change; nil without a change feed.
+// listen waits for the next change; nil without a change feed. The
+// first call subscribes (App.Init, before the first read), so nothing
+// written after the console started is missed.
 func (a *App) listen() tea.Cmd {
-	src := a.deps.Changes
+	if !a.live.subscribed {
+		a.live.subscribed = true
+		if a.c.B != nil {
+			a.live.src = a.c.B.Changes(context.Background())
+		}
+	}
+	src := a.live.src
 	if src == nil {
 		return nil
 	}

@@ -20,9 +20,18 @@ import (
 
 // newLiveApp is newTestApp listening to st's change feed through sub.
 func newLiveApp(st *store.Store, sub ChangeSource) *App {
-	return New(Deps{Backend: backendOf(st, ""), Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
-		ConfigPath: "/tmp/config.toml", Now: func() time.Time { return testNow }, Changes: sub})
+	return New(Deps{Backend: withChanges{backendOf(st, ""), sub}, Feeds: []feeds.Feed{{Name: "Blog comments"}, {Name: "Forum"}, {Name: "Reviews"}},
+		ConfigPath: "/tmp/config.toml", Now: func() time.Time { return testNow }})
 }
+
+// withChanges is a backend whose change feed is src: the test holds the
+// subscription (and may read it itself, see pump).
+type withChanges struct {
+	Backend
+	src ChangeSource
+}
+
+func (w withChanges) Changes(context.Context) ChangeSource { return w.src }
 
 // drivenLiveApp is a console driven by the test instead of a program: the
 // test reads the subscription itself (pump), so nothing blocks.
@@ -506,4 +515,33 @@ func TestLiveThreadKeepsScrollPosition(t *testing.T) {
 	if !app.thread.vp.AtBottom() || !strings.Contains(ansi.Strip(app.render()), "Found a backup") {
 		t.Errorf("at the end, the pane does not follow a new message:\n%s", ansi.Strip(app.render()))
 	}
+}
+
+// The console subscribes to the change feed through its Backend (no
+// subscription handed in by main): a thread stored by another writer
+// shows with no key pressed.
+func TestLiveListensThroughTheBackend(t *testing.T) {
+	st := testStore(t)
+	tm := startApp(t, newTestApp(st), 100, 24)
+	waitFor(t, tm, "Alice Chen", "Carol Diaz")
+	byAnotherWriter(t, func() error {
+		_, err := st.Ingest(newThreadItem("d1", "Dave Ito", "Is there an offline mode?", testNow.Add(-30*time.Minute)), testNow)
+		return err
+	})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Dave Ito") },
+		teatest.WithDuration(time.Second))
+	finalApp(t, tm)
+}
+
+// A backend without a change feed (Changes returns nil) leaves the
+// console working, showing only what it did itself.
+func TestLiveWithoutAChangeFeed(t *testing.T) {
+	st := testStore(t)
+	app := newLiveApp(st, nil)
+	if cmd := app.listen(); cmd != nil {
+		t.Fatal("listen waits on a change feed the backend does not have")
+	}
+	tm := startApp(t, app, 100, 24)
+	waitFor(t, tm, "Alice Chen")
+	finalApp(t, tm)
 }

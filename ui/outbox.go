@@ -6,7 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"parley/engine"
+	"parley/events"
 	"parley/feeds"
 	"parley/store"
 )
@@ -110,7 +110,7 @@ func loadThreadContent(b Backend, id string) tea.Cmd {
 
 // handleSend shows an attempt at an outbox entry: its start on the open
 // thread, its outcome in the status line and the thread.
-func (a *App) handleSend(ev *engine.SendEvent) tea.Cmd {
+func (a *App) handleSend(ev *events.SendEvent) tea.Cmd {
 	e := ev.Entry
 	if ev.Started {
 		if a.thread != nil && a.thread.thread.ID == e.ThreadID {
