@@ -35,6 +35,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"parley/feeds"
@@ -539,8 +540,9 @@ func controlCall(dbPath string, req controlRequest, body []byte, idle time.Durat
 		case res := <-frames:
 			r, err := res.r, res.err
 			switch {
-			case errors.Is(err, io.EOF) && !answered:
-				// A parley that is quitting closes without a word; every
+			case (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) && !answered:
+				// A parley that is quitting closes without a word (one
+				// killed as it accepted resets instead); every
 				// operation is safe to do again (an import counts a row
 				// once), so the caller opens the database itself.
 				return r, fmt.Errorf("%w: %s closed the connection without answering (quitting?)", ErrNoControl, who)

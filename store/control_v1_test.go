@@ -280,6 +280,30 @@ func TestControlClientTreatsASilentCloseAsNoControl(t *testing.T) {
 	}
 }
 
+// A parley killed as it accepted a connection resets it, unread request
+// and all (the kernel closes the accepted socket before the listener):
+// that is no answer either, so the command opens the database itself.
+func TestControlClientTreatsAResetAsNoControl(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "parley.db")
+	ln, err := net.Listen("unix", ControlSocket(db))
+	mustNil(t, err)
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		// Closing with the request unread resets the connection.
+		buf := make([]byte, 1)
+		_, _ = c.Read(buf)
+		time.Sleep(20 * time.Millisecond) // the rest of the request arrives
+		c.Close()
+	}()
+	if _, err := RequestCheck(db); !errors.Is(err, ErrNoControl) {
+		t.Errorf("err = %v, want ErrNoControl", err)
+	}
+}
+
 // A fetch names its config; the server's handler sees it, and a refusal
 // for another config reaches the client as ErrOtherConfig, before any
 // feed name (nothing was polled).
