@@ -42,6 +42,7 @@ func (a *Analyzer) read(text string) *doc {
 	d := docPool.Get().(*doc)
 	d.text = text
 	d.parse()
+	a.markSarcasm(d)
 	return d
 }
 
@@ -74,16 +75,19 @@ func (a *Analyzer) vaderScore(text string) float64 {
 	return a.lexicon().compound(text)
 }
 
-// docScore is the message's compound score. Without idioms it is VADER's
-// score of the whole text. With some, each idiom sentence counts with its
-// corrected score and the rest is scored by VADER together; the parts are
-// added as VADER adds words (raw valences), then normalised again.
+// docScore is the message's compound score: VADER's score of the whole
+// text, corrected where VADER misreads. Idiom sentences count with their
+// corrected score and the rest is scored by VADER together (sentence by
+// sentence when a negation would spill from one into the next); complaint
+// markers add their valence; the parts are added as VADER adds words (raw
+// valences), then normalised again. With none of these it is exactly
+// VADER's score.
 func (a *Analyzer) docScore(d *doc) float64 {
 	if d.scored {
 		return d.score
 	}
 	var (
-		rest   []string
+		rest   []*sentence
 		sum    float64
 		idioms bool
 	)
@@ -92,14 +96,28 @@ func (a *Analyzer) docScore(d *doc) float64 {
 			idioms = true
 			sum += valence(a.sentScore(d, s))
 		} else {
-			rest = append(rest, s.text)
+			rest = append(rest, s)
+			sum += s.complaint()
 		}
 	}
-	if !idioms {
+	spills := negationSpills(rest)
+	switch {
+	case !idioms && !spills && sum == 0:
 		d.score = a.vaderScore(d.text)
-	} else {
-		if len(rest) > 0 {
-			sum += valence(a.vaderScore(strings.Join(rest, " ")))
+	case spills:
+		for _, s := range rest {
+			sum += valence(a.vaderScore(s.text))
+		}
+		d.score = compound(sum)
+	default:
+		if !idioms {
+			sum += valence(a.vaderScore(d.text))
+		} else if len(rest) > 0 {
+			texts := make([]string, len(rest))
+			for i, s := range rest {
+				texts[i] = s.text
+			}
+			sum += valence(a.vaderScore(strings.Join(texts, " ")))
 		}
 		d.score = compound(sum)
 	}
@@ -124,6 +142,8 @@ func (a *Analyzer) sentScore(d *doc, s *sentence) float64 {
 		s.score = s.idiom.sign * math.Max(math.Abs(a.vaderScore(s.text)), idiomFloor)
 	case len(d.sents) == 1:
 		s.score = a.docScore(d) // the same words: spare a second VADER run
+	case s.complaint() != 0:
+		s.score = compound(valence(a.vaderScore(s.text)) + s.complaint())
 	default:
 		s.score = a.vaderScore(s.text)
 	}

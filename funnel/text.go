@@ -26,6 +26,9 @@ type sentence struct {
 
 	scored bool // score is set (scores are computed lazily: VADER is the cost)
 	score  float64
+
+	evScored bool    // ev is set
+	ev       float64 // raw valence of its complaint markers (see complaints.go)
 }
 
 // clauseWords start a new clause: what follows them is a separate thought.

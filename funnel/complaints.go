@@ -1,0 +1,286 @@
+package funnel
+
+import "strings"
+
+// VADER knows feelings, not software: "It crashed and wiped my vault" or
+// "Never again." scores 0, so a plain complaint is not unhappy. The words
+// and phrases below are what unhappy users write instead of feeling words.
+// Each one found adds a raw valence (VADER's scale, -4..4) to the
+// sentence's score, as if it were in VADER's lexicon. Only words VADER does
+// not score are listed, so nothing counts twice; a match that is negated
+// ("it doesn't crash anymore"), asked about ("is it buggy?"), or in a
+// sentence that reports a repair ("the crash is fixed") counts nothing.
+
+// complaintWords are words VADER's lexicon lacks that say something is wrong.
+var complaintWords = map[string]float64{
+	"crashed": -2, "crashes": -2, "crashing": -2, "crashd": -2,
+	"deleted": -1, "deletes": -1, "deleting": -1, // "I deleted the old note" is news, not a complaint
+	"wiped": -2, "wipes": -2, "corrupted": -2.3, "corrupts": -2.3,
+	"unusable": -2.5, "buggy": -2, "glitchy": -2, "laggy": -2, "sluggish": -1.5,
+	"unresponsive": -2, "unreliable": -2, "froze": -1.5,
+	"garbage": -2.5, "junk": -2, "ripoff": -2.5, "rip-off": -2.5, "overpriced": -2,
+	"nightmare": -2.5, "absurd": -1.8, "mangled": -2, "vanished": -1.5,
+	"uninstalled": -1.5, "uninstalling": -1.5, "slow": -1,
+}
+
+// complaintPhrases are verdicts VADER reads as nothing (or as praise:
+// "Never again. Worst app" negates "worst").
+var complaintPhrases = []struct {
+	words   []string
+	valence float64
+}{
+	{[]string{"never", "again"}, -2.5},
+	{[]string{"waste", "of"}, -1.5}, // on top of VADER's "waste": "a waste of money" is a verdict
+	{[]string{"fed", "up"}, -2},
+	{[]string{"final", "straw"}, -2},
+	{[]string{"last", "straw"}, -2},
+	{[]string{"losing", "patience"}, -2},
+	{[]string{"lost", "patience"}, -2},
+	{[]string{"save", "your", "money"}, -2}, // reviews' verdicts
+	{[]string{"stay", "away"}, -2},
+	{[]string{"don't", "buy"}, -2},
+	{[]string{"dont", "buy"}, -2},
+	{[]string{"do", "not", "buy"}, -2},
+	{[]string{"returned", "it"}, -1.5},
+	{[]string{"sent", "it", "back"}, -1.5},
+	{[]string{"price", "hike"}, -1.5},
+	{[]string{"price", "increase"}, -1.5},
+}
+
+// functionVerbs are what software does; negated ("won't open", "doesn't
+// sync") or stopped ("stopped working") they report a failure.
+var functionVerbs = wordSet("work", "works", "working", "open", "opens", "opening", "load", "loads",
+	"loading", "start", "starts", "starting", "sync", "syncs", "syncing", "save", "saves", "saving",
+	"launch", "launches", "launching", "export", "exports", "exporting")
+
+// failureValence is a failure alone: "It doesn't sync." stays above
+// UnhappyAt (a bug report, not yet an unhappy person), with more it is not.
+const failureValence = -1.0
+
+// churnValence is someone saying they leave: "Cancelled my subscription."
+const churnValence = -2.0
+
+// leavingWords are the churn words that say they go (churnWords also holds
+// price objections and "instead", which are not leaving).
+var leavingWords = wordSet("cancel", "cancelled", "canceled", "cancelling", "canceling",
+	"refund", "refunded", "chargeback", "unsubscribed", "switched", "switching",
+	"leaving", "downgraded", "downgrading", "uninstall")
+
+// complaint returns the raw valence the complaint markers of s add, 0 for none.
+func (s *sentence) complaint() float64 {
+	if s.evScored {
+		return s.ev
+	}
+	s.evScored = true
+	ws := s.words
+	var sum float64
+	repaired := -1 // unknown yet
+	counts := func(k int) bool {
+		if repaired < 0 {
+			repaired = 0
+			for _, w := range ws {
+				if repairedWords[w.w] {
+					repaired = 1
+					break
+				}
+			}
+		}
+		c := ws[k].clause
+		return repaired == 0 && (!s.question(c) || s.startsWithWhy(c))
+	}
+	for k, w := range ws {
+		if v, ok := complaintWords[w.w]; ok && !negatedBefore(ws, k, k+1) && counts(k) {
+			if before(ws, k, 2, func(j int) bool { return softeners[ws[j].w] }) {
+				v /= 2 // "a bit buggy"
+			}
+			sum += v
+		}
+		switch {
+		case functionVerbs[w.w] && k > 0 && failed(ws, k) && counts(k):
+			sum += failureValence
+			if strings.HasPrefix(w.w, "work") {
+				sum += failureValence / 2 // "It doesn't work." is a verdict on the whole thing
+			}
+		case (w.w == "ate" || w.w == "eats") && k+1 < len(ws) && ownWords[ws[k+1].w] && counts(k):
+			sum -= 2 // "Acme ate my photos"
+		case w.w == "done" && done(ws, k) && counts(k):
+			sum -= 2 // "I'm done.", "done with this app"
+		case w.w == "had" && k+1 < len(ws) && ws[k+1].w == "enough" && clauseEndsOrOf(ws, k+2) && counts(k):
+			sum -= 2 // "I've had enough.", not "had enough time"
+		}
+		for _, p := range complaintPhrases {
+			if w.w == p.words[0] && k+len(p.words) <= len(ws) && wordsAt(ws, k, p.words) && counts(k) {
+				sum += p.valence
+			}
+		}
+	}
+	if k := leaves(ws); k >= 0 && counts(k) {
+		sum += churnValence
+	}
+	s.ev = sum
+	return sum
+}
+
+// repairedWords in a sentence report a repair, so its complaint words are the
+// story, not the mood: "The bug that wiped my notes is fixed." (Unlike
+// idioms' repairWords, "fix" is not one: "Fix it please, I'm losing
+// patience." asks for one.)
+var repairedWords = wordSet("fixed", "solved", "resolved", "restored", "recovered", "sorted", "saved")
+
+// softeners halve a complaint word after them: "a bit buggy", "slightly slow".
+var softeners = wordSet("bit", "little", "slightly", "somewhat", "kinda", "kind", "sometimes", "occasionally")
+
+// clauseEndsOrOf: ws[k] starts another clause, ends the sentence, or is "of".
+func clauseEndsOrOf(ws []word, k int) bool {
+	return k >= len(ws) || ws[k].clause != ws[k-1].clause || ws[k].w == "of"
+}
+
+// ownWords are what "ate" takes when software ate something of theirs.
+var ownWords = wordSet("my", "our", "all", "everything", "the", "half", "two", "three", "hours", "a")
+
+// failed: ws[k] is a function verb negated just before ("won't even open",
+// "doesn't sync") or after "stopped" ("stopped working").
+func failed(ws []word, k int) bool {
+	prev := ws[k-1].w
+	if prev == "stopped" || prev == "stops" {
+		return true
+	}
+	return before(ws, k, 2, func(j int) bool { return isNegation(ws[j].w) && ws[j].w != "without" })
+}
+
+// done: "I'm done", "we are done", at the end of a clause or before "with
+// this/you/it" ("done with this app"), not "done with the setup".
+func done(ws []word, k int) bool {
+	if k == 0 {
+		return false
+	}
+	switch ws[k-1].w {
+	case "i'm", "im", "am", "we're", "were", "are":
+	default:
+		return false
+	}
+	if k+1 == len(ws) || ws[k+1].clause != ws[k].clause {
+		return true
+	}
+	return ws[k+1].w == "with" && k+2 < len(ws) && usWords[ws[k+2].w]
+}
+
+// leaves returns the position of the word that says they leave, or -1: a
+// leaving word, not one of churned's harmless uses, not negated ("without
+// leaving the house"), not a condition ("If I cancel, do I keep my notes?")
+// nor a how-to ("How do I cancel?"); "leaving" needs them as its subject
+// ("I'm leaving", "Leaving after 5 years"), not "the CFO is leaving".
+func leaves(ws []word) int {
+	for k, w := range ws {
+		if !leavingWords[w.w] || negatedBefore(ws, k, k+1) || inClause(ws, w.clause, "if", "how") {
+			continue
+		}
+		if w.w == "leaving" && !leavingUs(ws, k) {
+			continue
+		}
+		if churnedBy(ws[k:k+1+min(4, len(ws)-k-1)], leavingWords) {
+			return k
+		}
+	}
+	return -1
+}
+
+// leavingUs: "I'm leaving", "we are leaving", "Leaving after 5 years".
+func leavingUs(ws []word, k int) bool {
+	if k == 0 {
+		return k+1 < len(ws) && (ws[k+1].w == "after" || ws[k+1].w == "now" || ws[k+1].w == "today")
+	}
+	switch ws[k-1].w {
+	case "i'm", "im", "am", "we're", "are":
+		return ws[k-1].clause == ws[k].clause
+	}
+	return false
+}
+
+// praiseEchoes are the words of a sentence that is only praise: "Just love
+// it.", "Awesome.", "So helpful." After a complaint in the same message
+// such a sentence is sarcasm ("Great, another outage. Just love it.").
+var praiseEchoes = wordSet("just", "love", "it", "great", "awesome", "amazing", "perfect", "wonderful",
+	"fantastic", "brilliant", "so", "helpful", "nice", "lovely", "oh", "wow", "really", "good",
+	"excellent", "superb", "splendid", "yay", "bravo", "well", "done", "job", "thanks", "that", "what", "a", "gotta")
+
+var praiseCores = wordSet("love", "great", "awesome", "amazing", "perfect", "wonderful", "fantastic",
+	"brilliant", "helpful", "nice", "lovely", "good", "excellent", "superb", "splendid", "yay", "bravo")
+
+// sarcasticEcho marks praise after a complaint as sarcasm.
+var sarcasticEcho = &idiom{phrase: "(praise after a complaint)", sign: -1, rule: anywhere}
+
+// echoesPraise reports whether ws is nothing but a short burst of praise.
+func echoesPraise(ws []word) bool {
+	if len(ws) == 0 || len(ws) > 4 {
+		return false
+	}
+	core := false
+	for _, w := range ws {
+		if !praiseEchoes[w.w] {
+			return false
+		}
+		core = core || praiseCores[w.w]
+	}
+	return core
+}
+
+// markSarcasm gives a burst of praise after a complaint in d the sign of
+// sarcasm. A complaint is a sarcastic idiom, a complaint marker, or a word
+// VADER rates clearly negative.
+func (a *Analyzer) markSarcasm(d *doc) {
+	for i, s := range d.sents {
+		if i == 0 || s.idiom != nil || !echoesPraise(s.words) {
+			continue
+		}
+		for _, prev := range d.sents[:i] {
+			if a.complains(prev) {
+				s.idiom = sarcasticEcho
+				break
+			}
+		}
+	}
+}
+
+func (a *Analyzer) complains(s *sentence) bool {
+	if s.idiom != nil {
+		return s.idiom.sign < 0
+	}
+	for _, w := range s.words {
+		if repairedWords[w.w] {
+			return false // "The export bug was annoying, but you fixed it fast. Nice."
+		}
+	}
+	if s.complaint() < 0 {
+		return true
+	}
+	lex := a.lexicon().lexicon
+	for k, w := range s.words {
+		if (lex[w.w] <= -1.5 || damageWords[w.w]) && !negatedBefore(s.words, k, k+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// negationSpills reports a short sentence of negation before another:
+// VADER reads the whole text as one run of words, so the "never" of "Never
+// again. Worst app I have used." turns "worst" into praise. Only a sentence
+// of at most three words is taken to negate nothing after it ("Never
+// again.", "Not anymore.", "Nope."): in longer ones the negation at the end
+// often does reach on ("…is not. Popular vote does not count"), and VADER
+// reads those better as they are.
+func negationSpills(sents []*sentence) bool {
+	for _, s := range sents[:max(0, len(sents)-1)] {
+		ws := s.words
+		if len(ws) > 3 {
+			continue
+		}
+		for _, w := range ws {
+			if isNegation(w.w) || w.w == "nope" || w.w == "nah" {
+				return true
+			}
+		}
+	}
+	return false
+}

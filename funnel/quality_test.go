@@ -1,0 +1,153 @@
+package funnel
+
+import (
+	"slices"
+	"testing"
+)
+
+// The plain misses issue 13 lists, each as the issue asks.
+func TestIssue13Misses(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	read := func(text string) (Result, []SignalKind) {
+		res := a.Analyze([]Message{{Text: text}}, State{})
+		var kinds []SignalKind
+		for _, s := range res.Signals {
+			kinds = append(kinds, s.Kind)
+		}
+		return res, kinds
+	}
+	t.Run("ate my photos is unhappy", func(t *testing.T) {
+		res, kinds := read("Acme ate my photos. Never again. Worst app I have used this year.")
+		if !res.Unhappy || !slices.Contains(kinds, SignalNegative) || slices.Contains(kinds, SignalPositive) {
+			t.Errorf("mood %.2f, unhappy %v, signals %v: want unhappy and negative", res.Mood, res.Unhappy, kinds)
+		}
+	})
+	t.Run("sarcasm is no advocacy", func(t *testing.T) {
+		res, kinds := read("Great, another outage. Just love it.")
+		if slices.Contains(kinds, SignalAdvocacy) || res.Stage == Advocate {
+			t.Errorf("stage %v, signals %v: sarcasm read as advocacy", res.Stage, kinds)
+		}
+		if !res.Unhappy || !slices.Contains(kinds, SignalNegative) {
+			t.Errorf("mood %.2f, signals %v: want negative", res.Mood, kinds)
+		}
+	})
+	t.Run("pro plan for a team of five is intent", func(t *testing.T) {
+		for _, text := range []string{
+			"how much is the pro plan for a team of five?",
+			"@acme how much is the pro plan for a team of five?",
+			// Mastodon HTML as feeds.HTMLToText flattens it today.
+			"@tandem (https://social.example/@tandem) how much is the pro plan for a team of five?",
+		} {
+			if res, kinds := read(text); res.Stage != Intent || !slices.Contains(kinds, SignalIntent) {
+				t.Errorf("%q: stage %v, signals %v, want intent", text, res.Stage, kinds)
+			}
+		}
+	})
+	t.Run("telling everyone and no regrets are advocacy", func(t *testing.T) {
+		for _, text := range []string{"I tell everyone about it", "no regrets", "Switched six months ago, no regrets."} {
+			if res, kinds := read(text); res.Stage != Advocate || !slices.Contains(kinds, SignalAdvocacy) {
+				t.Errorf("%q: stage %v, signals %v, want advocacy", text, res.Stage, kinds)
+			}
+		}
+	})
+}
+
+func TestComplaintsAreUnhappy(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for _, tc := range []struct {
+		text    string
+		unhappy bool
+	}{
+		// What unhappy users write instead of feeling words.
+		{"It ate my draft. Gone. An hour of writing, gone.", true},
+		{"the app crashed 4 times today while i was writing", true},
+		{"Uninstalled. Way too buggy.", true},
+		{"The Android app is unusable since the last update.", true},
+		{"This app is garbage now.", true},
+		{"Never again.", true},
+		{"What a waste of money.", true},
+		{"It doesn't work. Returned it.", true},
+		{"Perfect, now it won't even open.", true},
+		{"Fix it please, I'm losing patience.", true},
+		{"How do I delete my account? I'm done.", true},
+		// Churn said as done.
+		{"Cancelled my subscription. The last update was the final straw.", true},
+		{"Please cancel my account and refund this month.", true},
+		{"I'm leaving. Too many outages.", true},
+		// Not complaints: negated, asked, repaired, conditional, soft, or someone else.
+		{"It doesn't crash anymore.", false},
+		{"Is it buggy on Android?", false},
+		{"The bug that wiped my notes is fixed now.", false},
+		{"If I cancel, do I keep my notes?", false},
+		{"How do I cancel the auto-renewal?", false},
+		{"Our CFO is leaving the company.", false},
+		{"It doesn't sync the tags, is that expected?", false},
+		{"It's a bit slow on my old laptop, but how much is the team plan?", false},
+		{"I'm done with the setup, thanks!", false},
+		{"Switching from Scrivener, is there an import tool?", false},
+		{"Where do I find the trash folder on android", false},
+	} {
+		res := a.Analyze([]Message{{Text: tc.text}}, State{})
+		if res.Unhappy != tc.unhappy {
+			t.Errorf("%q: unhappy %v (mood %.2f), want %v", tc.text, res.Unhappy, res.Mood, tc.unhappy)
+		}
+	}
+}
+
+func TestPraiseAfterComplaintIsSarcasm(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for _, tc := range []struct {
+		text     string
+		negative bool
+	}{
+		{"Oh good, the export is broken again. Love it.", true},
+		{"Another outage. Just great.", true},
+		{"It crashed and wiped my notes. Awesome.", true},
+		{"Lost my chapter again. So helpful.", true},
+		// Praise first, or after a repair, or alone: meant.
+		{"Love it.", false},
+		{"The export bug was annoying, but you fixed it fast. Nice.", false},
+		{"It works now. Awesome.", false},
+		{"Love it. Best app I have used.", false},
+	} {
+		got := a.Sentiment(tc.text)
+		if (got <= UnhappyAt) != tc.negative {
+			t.Errorf("%q: sentiment %.2f, want negative %v", tc.text, got, tc.negative)
+		}
+	}
+	if kinds := kindsOf(a, "Oh good, the export is broken again. Love it."); slices.Contains(kinds, SignalAdvocacy) {
+		t.Errorf("sarcastic love read as advocacy: %v", kinds)
+	}
+}
+
+// VADER reads a message as one run of words: "Never again." negated the
+// "worst" of the next sentence. A short negation sentence now stops there.
+func TestShortNegationDoesNotSpill(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	if got := a.Sentiment("Not anymore. Worst update ever."); got > UnhappyAt {
+		t.Errorf("sentiment %.2f, want <= %.1f", got, UnhappyAt)
+	}
+	// A longer sentence keeps VADER's reading, whatever its last words.
+	text := "It was fine, I guess not. Great update anyway."
+	if got, want := a.Sentiment(text), a.vaderScore(text); got != want {
+		t.Errorf("sentiment %.3f, VADER %.3f", got, want)
+	}
+}
+
+func TestNewAdvocacyAndIntentPatterns(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	runSignalCases(t, a, SignalAdvocacy, []signalCase{
+		{"Zero regrets switching from Evernote.", true},
+		{"If you're on the fence, just try it. You won't regret it.", true},
+		{"Worth every penny.", true},
+		{"I keep telling people about this app, it's so good.", true},
+		{"I regret upgrading.", false},
+		{"No regrets? I have plenty, the sync lost my notes.", false},
+	})
+	runSignalCases(t, a, SignalIntent, []signalCase{
+		{"Can I switch my team to the business plan mid-cycle?", true},
+		{"Any promo codes around Black Friday?", true},
+		{"Can I try Pro before paying?", true},
+		{"@tandem is there a family plan? asking for my partner and me", true},
+	})
+}
