@@ -21,6 +21,14 @@ var complaintWords = map[string]float64{
 	"garbage": -2.5, "junk": -2, "ripoff": -2.5, "rip-off": -2.5, "overpriced": -2,
 	"nightmare": -2.5, "absurd": -1.8, "mangled": -2, "vanished": -1.5,
 	"uninstalled": -1.5, "uninstalling": -1.5, "slow": -1,
+	// Verdicts of any review that VADER's lexicon lacks.
+	"mediocre": -1.5, "subpar": -1.8, "sub-par": -1.8, "overrated": -1.5, "unwatchable": -2.5,
+	"unfunny": -2, "tedious": -1.8, "bland": -1.2, "flimsy": -1.8, "shoddy": -2.2, "sloppy": -1.8,
+	"clunky": -1.5, "abysmal": -3, "atrocious": -3, "disgraceful": -2.8, "pointless": -1.8,
+	"unbearable": -2.5, "intolerable": -2.5, "inept": -2.2, "deceptive": -2.2, "scammed": -2.8,
+	"poorly": -1.5, "malfunction": -2, "malfunctions": -2, "malfunctioning": -2, "letdown": -2,
+	"hassle": -1.5, "headache": -1.5, "debacle": -2.5, "unhelpful": -1.8, "overcharged": -2,
+	"clumsy": -1.5, "cumbersome": -1.5, "glitch": -1.2, "glitches": -1.5,
 }
 
 // complaintPhrases are verdicts VADER reads as nothing (or as praise:
@@ -36,6 +44,7 @@ var complaintPhrases = []struct {
 	{[]string{"last", "straw"}, -2},
 	{[]string{"losing", "patience"}, -2},
 	{[]string{"lost", "patience"}, -2},
+	{[]string{"at", "best"}, -3.2},          // "Mediocre at best": takes back VADER's "best" (+3.2)
 	{[]string{"save", "your", "money"}, -2}, // reviews' verdicts
 	{[]string{"stay", "away"}, -2},
 	{[]string{"don't", "buy"}, -2},
@@ -65,6 +74,65 @@ const churnValence = -2.0
 var leavingWords = wordSet("cancel", "cancelled", "canceled", "cancelling", "canceling",
 	"refund", "refunded", "chargeback", "unsubscribed", "switched", "switching",
 	"leaving", "downgraded", "downgrading", "uninstall")
+
+// correction is the raw valence s adds to VADER's score of a text: its
+// complaint markers, and back what VADER gave the words it misreads as
+// praise here. VADER halves what comes before a "but" and adds half to what
+// follows, anywhere in the text it scores, so with a "but" in it (but) the
+// praise taken back would be off: then none is.
+func (s *sentence) correction(but bool) float64 {
+	if but {
+		return s.complaint()
+	}
+	return s.complaint() + s.plainNouns()
+}
+
+// hasBut reports a "but" in any of sents, as VADER looks for one.
+func hasBut(sents []*sentence) bool {
+	for _, s := range sents {
+		for _, w := range s.words {
+			if w.w == "but" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// praisedWords are words VADER rates as praise that communities mostly use
+// plainly: "support" is the support team ("Terrible support, nobody
+// answers." is -0.10) or what software does ("Does it support LaTeX?"
+// +0.40), "free" a plan ("Is there a free trial?" +0.51). Where the words
+// around say so, their valence is taken back; elsewhere ("Support the
+// campaign", "I fully support this") it stays.
+var praisedWords = map[string]struct {
+	valence       float64 // VADER's
+	before, after map[string]bool
+}{
+	"support": {1.7,
+		wordSet("customer", "tech", "technical", "the", "your", "their", "our", "to", "from", "with", "contacted",
+			"emailed", "asked", "called", "terrible", "awful", "bad", "poor", "slow", "no", "zero", "it", "does", "doesn't", "great", "good", "excellent", "fast", "quick"),
+		wordSet("team", "ticket", "tickets", "staff", "agent", "agents", "bot", "person", "chat", "email",
+			"replied", "answered", "said", "told", "closed", "keeps", "never", "sent", "is", "was", "has", "hasn't", "isn't")},
+	"free": {2.3, nil,
+		wordSet("plan", "plans", "trial", "trials", "tier", "version", "account", "accounts", "user", "users", "edition", "app")},
+}
+
+// plainNouns returns the valence to take back for praised words used plainly in s.
+func (s *sentence) plainNouns() float64 {
+	var sum float64
+	ws := s.words
+	for k, w := range ws {
+		n, ok := praisedWords[w.w]
+		if !ok || negatedBefore(ws, k, k+1) { // VADER turned a negated one around already
+			continue
+		}
+		if (k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w]) {
+			sum -= n.valence
+		}
+	}
+	return sum
+}
 
 // complaint returns the raw valence the complaint markers of s add, 0 for none.
 func (s *sentence) complaint() float64 {
@@ -263,24 +331,38 @@ func (a *Analyzer) complains(s *sentence) bool {
 	return false
 }
 
-// negationSpills reports a short sentence of negation before another:
-// VADER reads the whole text as one run of words, so the "never" of "Never
-// again. Worst app I have used." turns "worst" into praise. Only a sentence
-// of at most three words is taken to negate nothing after it ("Never
-// again.", "Not anymore.", "Nope."): in longer ones the negation at the end
-// often does reach on ("…is not. Popular vote does not count"), and VADER
-// reads those better as they are.
+// negationSpills reports a negation among the last words of a sentence
+// before another: VADER reads the whole text as one run of words and looks
+// three words back for a negation, so the "never" of "Never again. Worst
+// app I have used." turns "worst" into praise.
 func negationSpills(sents []*sentence) bool {
 	for _, s := range sents[:max(0, len(sents)-1)] {
 		ws := s.words
-		if len(ws) > 3 {
-			continue
-		}
-		for _, w := range ws {
-			if isNegation(w.w) || w.w == "nope" || w.w == "nah" {
+		for k := max(0, len(ws)-3); k < len(ws); k++ {
+			if isNegation(ws[k].w) || ws[k].w == "nope" || ws[k].w == "nah" {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// sentenceGap goes between sentences fed to VADER together: three words it
+// does not know, so nothing it looks three words back for (a negation, a
+// booster) reaches across a sentence. Words VADER does not know change no
+// compound score.
+const sentenceGap = " zz zz zz "
+
+// joinSentences is the text of sents for VADER, sentenceGap between them
+// when a negation would otherwise spill.
+func joinSentences(sents []*sentence) string {
+	sep := " "
+	if negationSpills(sents) {
+		sep = sentenceGap
+	}
+	texts := make([]string, len(sents))
+	for i, s := range sents {
+		texts[i] = s.text
+	}
+	return strings.Join(texts, sep)
 }

@@ -121,14 +121,17 @@ func TestPraiseAfterComplaintIsSarcasm(t *testing.T) {
 }
 
 // VADER reads a message as one run of words: "Never again." negated the
-// "worst" of the next sentence. A short negation sentence now stops there.
+// "worst" of the next sentence. A negation now stops at the sentence's end.
 func TestShortNegationDoesNotSpill(t *testing.T) {
 	a := mustAnalyzer(t, Config{})
 	if got := a.Sentiment("Not anymore. Worst update ever."); got > UnhappyAt {
 		t.Errorf("sentiment %.2f, want <= %.1f", got, UnhappyAt)
 	}
-	// A longer sentence keeps VADER's reading, whatever its last words.
-	text := "It was fine, I guess not. Great update anyway."
+	if got := a.Sentiment("I never complained. Great app."); got < PositiveAt {
+		t.Errorf("sentiment %.2f, want >= %.1f", got, PositiveAt)
+	}
+	// Without a negation at a sentence's end it is VADER's reading.
+	text := "It was fine, I guess. Great update anyway."
 	if got, want := a.Sentiment(text), a.vaderScore(text); got != want {
 		t.Errorf("sentiment %.3f, VADER %.3f", got, want)
 	}
@@ -150,4 +153,52 @@ func TestNewAdvocacyAndIntentPatterns(t *testing.T) {
 		{"Can I try Pro before paying?", true},
 		{"@tandem is there a family plan? asking for my partner and me", true},
 	})
+}
+
+func TestPraisedNounsArePlain(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for _, tc := range []struct {
+		text string
+		want string // "negative", "positive", "neither"
+	}{
+		{"Terrible support, nobody answers.", "negative"},
+		{"Does it support LaTeX?", "neither"},
+		{"Support closed my ticket and never answered. Terrible.", "negative"},
+		{"Is there a free trial for the team plan?", "neither"},
+		{"How do I upgrade from the free plan to Pro?", "neither"},
+		// Meant as praise, or no noun: kept.
+		{"Thanks for all the support!", "positive"},
+		{"It's free and it's great.", "positive"},
+	} {
+		got := a.Sentiment(tc.text)
+		var ok bool
+		switch tc.want {
+		case "negative":
+			ok = got <= UnhappyAt
+		case "positive":
+			ok = got >= PositiveAt
+		default:
+			ok = got > UnhappyAt && got < PositiveAt
+		}
+		if !ok {
+			t.Errorf("%q: sentiment %.2f, want %s", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestReviewVerdictsAreUnhappy(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for _, text := range []string{
+		"Mediocre at best, and the export is clunky.",
+		"Poorly made. Save your money.",
+		"The new version is a total debacle.",
+		"Support was unhelpful and I got overcharged.",
+	} {
+		if got := a.Sentiment(text); got > UnhappyAt {
+			t.Errorf("%q: sentiment %.2f, want <= %.1f", text, got, UnhappyAt)
+		}
+	}
+	if got := a.Sentiment("It is not mediocre at all."); got <= UnhappyAt {
+		t.Errorf("a negated verdict reads as unhappy: %.2f", got)
+	}
 }

@@ -91,33 +91,24 @@ func (a *Analyzer) docScore(d *doc) float64 {
 		sum    float64
 		idioms bool
 	)
+	but := hasBut(d.sents)
 	for _, s := range d.sents {
 		if s.idiom != nil {
 			idioms = true
 			sum += valence(a.sentScore(d, s))
 		} else {
 			rest = append(rest, s)
-			sum += s.complaint()
+			sum += s.correction(but)
 		}
 	}
-	spills := negationSpills(rest)
 	switch {
-	case !idioms && !spills && sum == 0:
+	case !idioms && sum == 0 && !negationSpills(rest):
 		d.score = a.vaderScore(d.text)
-	case spills:
-		for _, s := range rest {
-			sum += valence(a.vaderScore(s.text))
-		}
-		d.score = compound(sum)
+	case !idioms && !negationSpills(rest):
+		d.score = compound(sum + valence(a.vaderScore(d.text)))
 	default:
-		if !idioms {
-			sum += valence(a.vaderScore(d.text))
-		} else if len(rest) > 0 {
-			texts := make([]string, len(rest))
-			for i, s := range rest {
-				texts[i] = s.text
-			}
-			sum += valence(a.vaderScore(strings.Join(texts, " ")))
+		if len(rest) > 0 {
+			sum += valence(a.vaderScore(joinSentences(rest)))
 		}
 		d.score = compound(sum)
 	}
@@ -142,8 +133,8 @@ func (a *Analyzer) sentScore(d *doc, s *sentence) float64 {
 		s.score = s.idiom.sign * math.Max(math.Abs(a.vaderScore(s.text)), idiomFloor)
 	case len(d.sents) == 1:
 		s.score = a.docScore(d) // the same words: spare a second VADER run
-	case s.complaint() != 0:
-		s.score = compound(valence(a.vaderScore(s.text)) + s.complaint())
+	case s.correction(hasBut([]*sentence{s})) != 0:
+		s.score = compound(valence(a.vaderScore(s.text)) + s.correction(hasBut([]*sentence{s})))
 	default:
 		s.score = a.vaderScore(s.text)
 	}
