@@ -81,19 +81,18 @@ var leavingWords = wordSet("cancel", "cancelled", "canceled", "cancelling", "can
 // follows, anywhere in the text it scores, so with a "but" in it (but) the
 // praise taken back would be off: then none is.
 func (s *sentence) correction(but bool) float64 {
+	s.scan()
 	if but {
-		return s.complaint()
+		return s.ev
 	}
-	return s.complaint() + s.plainNouns()
+	return s.ev + s.plain
 }
 
 // hasBut reports a "but" in any of sents, as VADER looks for one.
 func hasBut(sents []*sentence) bool {
 	for _, s := range sents {
-		for _, w := range s.words {
-			if w.w == "but" {
-				return true
-			}
+		if s.scan(); s.but {
+			return true
 		}
 	}
 	return false
@@ -118,30 +117,35 @@ var praisedWords = map[string]struct {
 		wordSet("plan", "plans", "trial", "trials", "tier", "version", "account", "accounts", "user", "users", "edition", "app")},
 }
 
-// plainNouns returns the valence to take back for praised words used plainly in s.
-func (s *sentence) plainNouns() float64 {
-	var sum float64
-	ws := s.words
-	for k, w := range ws {
-		n, ok := praisedWords[w.w]
-		if !ok || negatedBefore(ws, k, k+1) { // VADER turned a negated one around already
-			continue
-		}
-		if (k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w]) {
-			sum -= n.valence
+// cueWords are the words scan looks further at: nearly every word of a
+// message is none of them, and one look-up per word is all it costs.
+var cueWords = func() map[string]bool {
+	m := wordSet("ate", "eats", "done", "had", "but")
+	for _, set := range []map[string]bool{functionVerbs, leavingWords} {
+		for w := range set {
+			m[w] = true
 		}
 	}
-	return sum
-}
+	for w := range complaintWords {
+		m[w] = true
+	}
+	for w := range praisedWords {
+		m[w] = true
+	}
+	for _, p := range complaintPhrases {
+		m[p.words[0]] = true
+	}
+	return m
+}()
 
-// complaint returns the raw valence the complaint markers of s add, 0 for none.
-func (s *sentence) complaint() float64 {
+// scan reads s once for its corrections: ev, the raw valence of its
+// complaint markers; plain, the praise to take back; but, a "but" in it.
+func (s *sentence) scan() {
 	if s.evScored {
-		return s.ev
+		return
 	}
 	s.evScored = true
 	ws := s.words
-	var sum float64
 	repaired := -1 // unknown yet
 	counts := func(k int) bool {
 		if repaired < 0 {
@@ -156,14 +160,26 @@ func (s *sentence) complaint() float64 {
 		c := ws[k].clause
 		return repaired == 0 && (!s.question(c) || s.startsWithWhy(c))
 	}
+	var sum float64
+	leaving := false
 	for k, w := range ws {
+		if !cueWords[w.w] {
+			continue
+		}
 		if v, ok := complaintWords[w.w]; ok && !negatedBefore(ws, k, k+1) && counts(k) {
 			if before(ws, k, 2, func(j int) bool { return softeners[ws[j].w] }) {
 				v /= 2 // "a bit buggy"
 			}
 			sum += v
 		}
+		if n, ok := praisedWords[w.w]; ok && !negatedBefore(ws, k, k+1) && // VADER turned a negated one around already
+			((k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) {
+			s.plain -= n.valence
+		}
+		leaving = leaving || leavingWords[w.w]
 		switch {
+		case w.w == "but":
+			s.but = true
 		case functionVerbs[w.w] && k > 0 && failed(ws, k) && counts(k):
 			sum += failureValence
 			if strings.HasPrefix(w.w, "work") {
@@ -182,11 +198,18 @@ func (s *sentence) complaint() float64 {
 			}
 		}
 	}
-	if k := leaves(ws); k >= 0 && counts(k) {
-		sum += churnValence
+	if leaving {
+		if k := leaves(ws); k >= 0 && counts(k) {
+			sum += churnValence
+		}
 	}
 	s.ev = sum
-	return sum
+}
+
+// complaint returns the raw valence the complaint markers of s add, 0 for none.
+func (s *sentence) complaint() float64 {
+	s.scan()
+	return s.ev
 }
 
 // repairedWords in a sentence report a repair, so its complaint words are the

@@ -133,10 +133,11 @@ func (a *Analyzer) sentScore(d *doc, s *sentence) float64 {
 		s.score = s.idiom.sign * math.Max(math.Abs(a.vaderScore(s.text)), idiomFloor)
 	case len(d.sents) == 1:
 		s.score = a.docScore(d) // the same words: spare a second VADER run
-	case s.correction(hasBut([]*sentence{s})) != 0:
-		s.score = compound(valence(a.vaderScore(s.text)) + s.correction(hasBut([]*sentence{s})))
 	default:
 		s.score = a.vaderScore(s.text)
+		if s.scan(); s.ev != 0 || (s.plain != 0 && !s.but) {
+			s.score = compound(valence(s.score) + s.correction(s.but))
+		}
 	}
 	s.scored = true
 	return s.score

@@ -104,3 +104,22 @@ func TestEvalReport(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeEvalSet reads the whole set, one Analyze per message, as
+// an ingest of new conversations does: the cost of the rules on real text.
+func BenchmarkAnalyzeEvalSet(b *testing.B) {
+	cases, err := Cases()
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := funnel.NewAnalyzer(funnel.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, c := range cases {
+			a.Analyze([]funnel.Message{{Text: c.Text}}, funnel.State{})
+		}
+	}
+}
