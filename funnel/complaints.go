@@ -29,6 +29,29 @@ var complaintWords = map[string]float64{
 	"poorly": -1.5, "malfunction": -2, "malfunctions": -2, "malfunctioning": -2, "letdown": -2,
 	"hassle": -1.5, "headache": -1.5, "debacle": -2.5, "unhelpful": -1.8, "overcharged": -2,
 	"clumsy": -1.5, "cumbersome": -1.5, "glitch": -1.2, "glitches": -1.5,
+	"outage": -1.5, "outages": -1.5, "downtime": -1.2,
+}
+
+// complaintEmoji are faces VADER's emoji table names in words it does not
+// score ("face with symbols on mouth"): raw valence per emoji.
+func complaintEmoji(text string) float64 {
+	if isASCII(text) {
+		return 0
+	}
+	var sum float64
+	for _, r := range text {
+		switch r {
+		case '🤬':
+			sum -= 2.5
+		case '😡':
+			sum -= 2.3
+		case '👎':
+			sum -= 2
+		case '🙄', '😒': // annoyed, and sometimes only teasing: alone not unhappy
+			sum -= 1
+		}
+	}
+	return sum
 }
 
 // complaintPhrases are verdicts VADER reads as nothing (or as praise:
@@ -52,6 +75,10 @@ var complaintPhrases = []struct {
 	{[]string{"do", "not", "buy"}, -2},
 	{[]string{"returned", "it"}, -1.5},
 	{[]string{"sent", "it", "back"}, -1.5},
+	{[]string{"look", "elsewhere"}, -2}, // leaving
+	{[]string{"look", "for", "something", "else"}, -2},
+	{[]string{"dropping", "to", "free"}, -2},
+	{[]string{"dropped", "to", "free"}, -2},
 	{[]string{"price", "hike"}, -1.5},
 	{[]string{"price", "increase"}, -1.5},
 }
@@ -113,14 +140,14 @@ var praisedWords = map[string]struct {
 			"emailed", "asked", "called", "terrible", "awful", "bad", "poor", "slow", "no", "zero", "it", "does", "doesn't", "great", "good", "excellent", "fast", "quick"),
 		wordSet("team", "ticket", "tickets", "staff", "agent", "agents", "bot", "person", "chat", "email",
 			"replied", "answered", "said", "told", "closed", "keeps", "never", "sent", "is", "was", "has", "hasn't", "isn't")},
-	"free": {2.3, nil,
+	"free": {2.3, wordSet("to"), // "dropping to free"
 		wordSet("plan", "plans", "trial", "trials", "tier", "version", "account", "accounts", "user", "users", "edition", "app")},
 }
 
 // cueWords are the words scan looks further at: nearly every word of a
 // message is none of them, and one look-up per word is all it costs.
 var cueWords = func() map[string]bool {
-	m := wordSet("ate", "eats", "done", "had", "but")
+	m := wordSet("ate", "eats", "done", "had", "but", "never", "used", "gone", "another")
 	for _, set := range []map[string]bool{functionVerbs, leavingWords} {
 		for w := range set {
 			m[w] = true
@@ -160,11 +187,14 @@ func (s *sentence) scan() {
 		c := ws[k].clause
 		return repaired == 0 && (!s.question(c) || s.startsWithWhy(c))
 	}
-	var sum float64
-	leaving := false
+	var sum, first float64 // first: the part of sum from clause 0
+	leaving, pastFirst := false, false
 	for k, w := range ws {
 		if !cueWords[w.w] {
 			continue
+		}
+		if w.clause > 0 && !pastFirst {
+			first, pastFirst = sum, true
 		}
 		if v, ok := complaintWords[w.w]; ok && !negatedBefore(ws, k, k+1) && counts(k) {
 			if before(ws, k, 2, func(j int) bool { return softeners[ws[j].w] }) {
@@ -191,6 +221,19 @@ func (s *sentence) scan() {
 			sum -= 2 // "I'm done.", "done with this app"
 		case w.w == "had" && k+1 < len(ws) && ws[k+1].w == "enough" && clauseEndsOrOf(ws, k+2) && counts(k):
 			sum -= 2 // "I've had enough.", not "had enough time"
+		case w.w == "never" && neverAgain(ws, k) && counts(k):
+			sum -= 2.5 // "Never buying anything from this company again."
+		case w.w == "used" && pastPraise(ws, k) && counts(k):
+			sum -= 2 // "It used to be good.": it is not now
+		case w.w == "gone" && goneForGood(ws, k) && counts(k):
+			sum -= 1.5 // "Three years of organising, gone."
+		case w.w == "another" && k+1 < len(ws) && providers[ws[k+1].w] && k > 0 &&
+			before(ws, k, 4, func(j int) bool { return movers[ws[j].w] }) && counts(k):
+			sum += churnValence // "We moved the team to another tool"
+		}
+		if _, mine := complaintWords[w.w]; mine && strings.HasSuffix(w.w, "ed") && k+1 < len(ws) && theirs[ws[k+1].w] &&
+			!negatedBefore(ws, k, k+1) && counts(k) {
+			sum -= 1 // "deleted all my tags": it was theirs
 		}
 		for _, p := range complaintPhrases {
 			if w.w == p.words[0] && k+len(p.words) <= len(ws) && wordsAt(ws, k, p.words) && counts(k) {
@@ -198,12 +241,18 @@ func (s *sentence) scan() {
 			}
 		}
 	}
+	if !pastFirst {
+		first = sum
+	}
 	if leaving {
 		if k := leaves(ws); k >= 0 && counts(k) {
 			sum += churnValence
+			if ws[k].clause == 0 {
+				first += churnValence
+			}
 		}
 	}
-	s.ev = sum
+	s.ev, s.evLater = sum, sum-first
 }
 
 // complaint returns the raw valence the complaint markers of s add, 0 for none.
@@ -218,6 +267,71 @@ func (s *sentence) complaint() float64 {
 // patience." asks for one.)
 var repairedWords = wordSet("fixed", "solved", "resolved", "restored", "recovered", "sorted", "saved")
 
+// neverAgain: "never" then, in its clause, a verb of coming back and
+// "again": "Never buying from them again", "I will never use it again".
+func neverAgain(ws []word, k int) bool {
+	verb := false
+	for j := k + 1; j < len(ws) && j <= k+7 && ws[j].clause == ws[k].clause; j++ {
+		switch {
+		case comebackVerbs[ws[j].w]:
+			verb = true
+		case ws[j].w == "again" && verb:
+			return true
+		}
+	}
+	return false
+}
+
+var comebackVerbs = wordSet("buy", "buying", "use", "using", "trust", "order", "ordering", "pay", "paying",
+	"recommend", "return", "returning", "come", "coming", "shop", "shopping", "touch", "install",
+	"upgrade", "upgrading", "fly", "flying", "stay", "staying", "eat", "eating", "go", "going", "book", "booking")
+
+// pastPraise: "used to" then praise in three words: "used to love it",
+// "used to be good", "used to be the best".
+func pastPraise(ws []word, k int) bool {
+	if k+1 >= len(ws) || ws[k+1].w != "to" {
+		return false
+	}
+	for j := k + 2; j < len(ws) && j <= k+5 && ws[j].clause == ws[k].clause; j++ {
+		if pastPraiseWords[ws[j].w] {
+			return true
+		}
+	}
+	return false
+}
+
+var pastPraiseWords = wordSet("love", "like", "enjoy", "recommend", "good", "great", "best", "awesome",
+	"amazing", "fast", "reliable", "stable", "fun", "nice", "excellent", "perfect", "useful", "better")
+
+// goneForGood: "gone" said of something of theirs, as a state ("my saved
+// searches are gone", "Three years of organising, gone.", "Gone after the
+// update"), not of a bug ("the lag is gone") nor as a verb ("had I gone").
+func goneForGood(ws []word, k int) bool {
+	if k > 0 && ws[k-1].clause == ws[k].clause {
+		switch ws[k-1].w {
+		case "is", "are", "was", "were", "all", "it's", "its", "everything":
+		default:
+			return false
+		}
+	}
+	for _, w := range ws {
+		if w.clause == ws[k].clause && troubleNouns[w.w] {
+			return false
+		}
+	}
+	return true
+}
+
+var troubleNouns = wordSet("bug", "bugs", "issue", "issues", "problem", "problems", "error", "errors",
+	"crash", "crashes", "lag", "glitch", "glitches", "pain", "headache", "warning", "warnings", "banner",
+	"popup", "ads", "delay", "fever", "cold", "headaches", "worries", "fear", "doubt", "doubts")
+
+// movers and providers: "moved the team to another tool".
+var (
+	movers    = wordSet("moved", "moving", "move", "switched", "switching", "went", "going", "migrated", "migrating")
+	providers = wordSet("app", "tool", "service", "provider", "platform", "product", "company", "vendor", "solution")
+)
+
 // softeners halve a complaint word after them: "a bit buggy", "slightly slow".
 var softeners = wordSet("bit", "little", "slightly", "somewhat", "kinda", "kind", "sometimes", "occasionally")
 
@@ -225,6 +339,9 @@ var softeners = wordSet("bit", "little", "slightly", "somewhat", "kinda", "kind"
 func clauseEndsOrOf(ws []word, k int) bool {
 	return k >= len(ws) || ws[k].clause != ws[k-1].clause || ws[k].w == "of"
 }
+
+// theirs after a damage word make it their loss: "deleted all my tags".
+var theirs = wordSet("my", "our", "all", "everything")
 
 // ownWords are what "ate" takes when software ate something of theirs.
 var ownWords = wordSet("my", "our", "all", "everything", "the", "half", "two", "three", "hours", "a")

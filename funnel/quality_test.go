@@ -70,6 +70,13 @@ func TestComplaintsAreUnhappy(t *testing.T) {
 		{"Perfect, now it won't even open.", true},
 		{"Fix it please, I'm losing patience.", true},
 		{"How do I delete my account? I'm done.", true},
+		{"Never buying anything from this company again.", true},
+		{"This app is garbage now. It used to be good.", true},
+		{"Your update deleted all my tags. Three years of organising, gone.", true},
+		{"omg it deleted my grocery list AND my thesis notes 🤬", true},
+		{"Thanks anyway, I'll look elsewhere.", true},
+		{"We moved the team to another tool, too many outages.", true},
+		{"Dropping to free. Not worth $12 a month.", true},
 		// Churn said as done.
 		{"Cancelled my subscription. The last update was the final straw.", true},
 		{"Please cancel my account and refund this month.", true},
@@ -86,6 +93,13 @@ func TestComplaintsAreUnhappy(t *testing.T) {
 		{"I'm done with the setup, thanks!", false},
 		{"Switching from Scrivener, is there an import tool?", false},
 		{"Where do I find the trash folder on android", false},
+		{"I never had to restart it again after the update.", false},
+		{"I used to use it for work, now for my novel too.", false},
+		{"The bug is gone since 4.2.", false},
+		{"Should I have gone with the team plan?", false},
+		{"How do I move notes to another notebook?", false},
+		{"What's up? 🙄", false},
+		{"I deleted the old notebook myself.", false},
 	} {
 		res := a.Analyze([]Message{{Text: tc.text}}, State{})
 		if res.Unhappy != tc.unhappy {

@@ -92,6 +92,7 @@ func (a *Analyzer) docScore(d *doc) float64 {
 		idioms bool
 	)
 	but := hasBut(d.sents)
+	sum = complaintEmoji(d.text)
 	for _, s := range d.sents {
 		if s.idiom != nil {
 			idioms = true
@@ -128,7 +129,10 @@ func (a *Analyzer) sentScore(d *doc, s *sentence) float64 {
 	}
 	switch {
 	case s.idiom != nil && s.idiom.sign == 0:
-		s.score = 0
+		// Politeness counts nothing, a complaint after it still does:
+		// "Thanks anyway, I'll look elsewhere."
+		s.scan()
+		s.score = compound(s.evLater)
 	case s.idiom != nil:
 		s.score = s.idiom.sign * math.Max(math.Abs(a.vaderScore(s.text)), idiomFloor)
 	case len(d.sents) == 1:

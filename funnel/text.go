@@ -29,6 +29,7 @@ type sentence struct {
 
 	evScored bool    // ev, plain and but are set (see sentence.scan)
 	ev       float64 // raw valence of its complaint markers (see complaints.go)
+	evLater  float64 // the part of ev after its first clause
 	plain    float64 // raw valence of praised words used plainly, to take back
 	but      bool    // it has a "but"
 }
