@@ -130,7 +130,8 @@ func hasBut(sents []*sentence) bool {
 // answers." is -0.10) or what software does ("Does it support LaTeX?"
 // +0.40), "free" a plan ("Is there a free trial?" +0.51). Where the words
 // around say so, their valence is taken back; elsewhere ("Support the
-// campaign", "I fully support this") it stays.
+// campaign", "I fully support this") it stays. Without words around
+// listed, always.
 var praisedWords = map[string]struct {
 	valence       float64 // VADER's
 	before, after map[string]bool
@@ -140,6 +141,9 @@ var praisedWords = map[string]struct {
 			"emailed", "asked", "called", "terrible", "awful", "bad", "poor", "slow", "no", "zero", "it", "does", "doesn't", "great", "good", "excellent", "fast", "quick"),
 		wordSet("team", "ticket", "tickets", "staff", "agent", "agents", "bot", "person", "chat", "email",
 			"replied", "answered", "said", "told", "closed", "keeps", "never", "sent", "is", "was", "has", "hasn't", "isn't")},
+	"like": {1.5, wordSet("i'd", "we'd", "you'd", "they'd", "would", "looks", "look", "seems", "feel", "feels",
+		"felt", "sounds", "just", "something", "things", "stuff"), nil}, // "I'd like to book a demo", "looks like"
+	"please": {1.3, nil, nil}, // a request, not a mood: "Fix it please, I'm losing patience."
 	"free": {2.3, wordSet("to"), // "dropping to free"
 		wordSet("plan", "plans", "trial", "trials", "tier", "version", "account", "accounts", "user", "users", "edition", "app")},
 }
@@ -203,7 +207,7 @@ func (s *sentence) scan() {
 			sum += v
 		}
 		if n, ok := praisedWords[w.w]; ok && !negatedBefore(ws, k, k+1) && // VADER turned a negated one around already
-			((k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) {
+			((n.before == nil && n.after == nil) || (k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) {
 			s.plain -= n.valence
 		}
 		leaving = leaving || leavingWords[w.w]
