@@ -1,6 +1,10 @@
 package funnel
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // VADER knows feelings, not software: "It crashed and wiped my vault" or
 // "Never again." scores 0, so a plain complaint is not unhappy. The words
@@ -148,6 +152,19 @@ var praisedWords = map[string]struct {
 		wordSet("plan", "plans", "trial", "trials", "tier", "version", "account", "accounts", "user", "users", "edition", "app")},
 }
 
+// vaderSees reports whether VADER reads w as a word of text: it splits on
+// spaces only and trims punctuation around a token, so in
+// "please!!!#Hatchimals" it sees no "please" and there is nothing to take back.
+func vaderSees(text, w string) bool {
+	for _, f := range strings.Fields(text) {
+		f = strings.TrimFunc(f, func(r rune) bool { return r < utf8.RuneSelf && unicode.IsPunct(r) })
+		if strings.EqualFold(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // cueWords are the words scan looks further at: nearly every word of a
 // message is none of them, and one look-up per word is all it costs.
 var cueWords = func() map[string]bool {
@@ -207,7 +224,8 @@ func (s *sentence) scan() {
 			sum += v
 		}
 		if n, ok := praisedWords[w.w]; ok && !negatedBefore(ws, k, k+1) && // VADER turned a negated one around already
-			((n.before == nil && n.after == nil) || (k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) {
+			((n.before == nil && n.after == nil) || (k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) &&
+			!(k > 0 && ws[k-1].w == "yes") && vaderSees(s.text, w.w) { // "yes please!" is glad
 			s.plain -= n.valence
 		}
 		leaving = leaving || leavingWords[w.w]
@@ -437,10 +455,22 @@ func echoesPraise(ws []word) bool {
 	return core
 }
 
+// plainQuestion marks a question that asks about good things ("Can anyone
+// recommend a good outliner?", "Is it free for teachers?"): the words are
+// the subject of the question, not the writer's mood.
+var plainQuestion = &idiom{phrase: "(a question)", sign: 0, rule: anywhere}
+
 // markSarcasm gives a burst of praise after a complaint in d the sign of
 // sarcasm. A complaint is a sarcastic idiom, a complaint marker, or a word
-// VADER rates clearly negative.
+// VADER rates clearly negative. It also marks questions that lean positive
+// as plain (see plainQuestion); a question that leans negative ("Why does
+// every update break something?") keeps its score.
 func (a *Analyzer) markSarcasm(d *doc) {
+	for _, s := range d.sents {
+		if s.idiom == nil && s.endQ && s.question(0) && !s.startsWithWhy(0) && a.lean(s) > 0 {
+			s.idiom = plainQuestion
+		}
+	}
 	for i, s := range d.sents {
 		if i == 0 || s.idiom != nil || !echoesPraise(s.words) {
 			continue

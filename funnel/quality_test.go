@@ -219,3 +219,30 @@ func TestReviewVerdictsAreUnhappy(t *testing.T) {
 		t.Errorf("a negated verdict reads as unhappy: %.2f", got)
 	}
 }
+
+func TestQuestionsAboutGoodThingsAreNoMood(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for _, text := range []string{
+		"Can anyone recommend a good outliner for Linux?",
+		"Is it free for teachers?",
+		"Does anyone have a good coffee recommendation?",
+		"I need one please!!!#giveaway", // VADER sees no "please" here: nothing to take back
+	} {
+		if got := a.Sentiment(text); got >= PositiveAt || got <= UnhappyAt {
+			t.Errorf("%q: sentiment %.2f, want neither positive nor negative", text, got)
+		}
+	}
+	for _, tc := range []struct {
+		text string
+		want float64 // sign
+	}{
+		{"Why does it always crash and lose my work?", -1}, // a complaint asked stays one
+		{"Love it, but can you add dark mode?", 1},         // the praise is not the question
+		{"Loved the webinar! What's your pricing?", 1},
+		{"Oh yes please!", 1},
+	} {
+		if got := a.Sentiment(tc.text); got*tc.want <= 0 {
+			t.Errorf("%q: sentiment %.2f, want sign %v", tc.text, got, tc.want)
+		}
+	}
+}
