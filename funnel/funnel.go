@@ -108,6 +108,7 @@ var DefaultAdvocacy = []string{
 	"can't live without", "cannot live without", "cant live without",
 	"no regrets", "zero regrets", "won't regret it", "wont regret it", "will not regret it",
 	"worth every penny", "must have", "must-have",
+	"told my whole team", "go get it", "get this app", "best decision", "everyone should try", "everyone should get",
 }
 
 // Message is one message of a thread, as the funnel sees it: theirs or

@@ -36,7 +36,9 @@ var churnWords = wordSet("cancel", "cancels", "cancelled", "canceled", "cancelli
 	"leaving", "downgrade", "downgraded", "downgrading", "competitor", "competitors",
 	"instead", "uninstall", "uninstalled", "uninstalling",
 	// Price objections: "a 33% price increase" is a complaint, not a sale.
-	"increase", "increased", "hike", "hiked", "overpriced")
+	"increase", "increased", "hike", "hiked", "overpriced",
+	// A pause is a step out: "Can I pause my subscription?"
+	"pause", "paused", "pausing")
 
 // planWords after "switch" mean a plan change, not churn: "switch to the team plan".
 var planWords = wordSet("plan", "plans", "tier", "tiers", "license", "licence", "subscription", "seats")
@@ -261,7 +263,10 @@ func (a *Analyzer) findIntent(d *doc) (*sentence, bool) {
 			}
 		}
 		for i, w := range ws {
-			if priceWords[w.w] && s.question(w.clause) && !s.startsWithWhy(w.clause) && a.intentHolds(d, s, i, i+1) {
+			// Asked in anger a price word is rhetorical: "It wiped my notes.
+			// What am I paying for?"
+			if priceWords[w.w] && s.question(w.clause) && !s.startsWithWhy(w.clause) && a.intentHolds(d, s, i, i+1) &&
+				a.docScore(d) > UnhappyAt {
 				return s, true
 			}
 		}

@@ -88,16 +88,16 @@ func TestEvalReport(t *testing.T) {
 	// Before the complaint rules (commit 25bbdae) parley's unhappy had
 	// precision 0.955, recall 0.529, F1 0.681 here; issue 13 asks for F1
 	// 0.75 or more without losing precision.
-	if p, f := r.Unhappy.Precision(), r.Unhappy.F1(); p < 0.955 || f < 0.80 {
-		t.Errorf("unhappy: precision %.3f (want >= 0.955), F1 %.3f (want >= 0.80)", p, f)
+	if p, f := r.Unhappy.Precision(), r.Unhappy.F1(); p < 0.955 || f < 0.85 {
+		t.Errorf("unhappy: precision %.3f (want >= 0.955), F1 %.3f (want >= 0.85)", p, f)
 	}
 	if r.Unhappy.F1() < r.VADER.F1()+0.2 {
 		t.Errorf("unhappy F1 %.3f is not clearly above plain VADER's %.3f", r.Unhappy.F1(), r.VADER.F1())
 	}
 	// The other signals as they were reached (before: intent 0.875,
-	// advocacy 0.642, thanks 0.958).
+	// advocacy 0.642, thanks 0.958, positive 0.622).
 	for kind, least := range map[funnel.SignalKind]float64{
-		funnel.SignalIntent: 0.875, funnel.SignalAdvocacy: 0.80, funnel.SignalThanks: 0.95,
+		funnel.SignalIntent: 0.90, funnel.SignalAdvocacy: 0.80, funnel.SignalThanks: 0.95, funnel.SignalPositive: 0.75,
 	} {
 		if f := r.Signals[kind].F1(); f < least {
 			t.Errorf("%s: F1 %.3f, want >= %.3f", kind, f, least)
