@@ -35,8 +35,14 @@ func funnelCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	v := govader.NewSentimentIntensityAnalyzer()
 	vader := func(s string) float64 { return v.PolarityScores(s).Compound }
+	held, err := evalset.HoldOut()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Command: `go run ./bench funnel` (from the repository root)\n\n")
-	evalset.Run(a, vader, cases).Write(stdout, *misses)
+	evalset.Run(a, vader, "eval.tsv", cases).Write(stdout, *misses)
+	fmt.Fprintf(stdout, "\nHold-out, written after the rules and never tuned on:\n\n")
+	evalset.Run(a, vader, "holdout.tsv", held).Write(stdout, *misses)
 	if *tweetEval == "" {
 		return nil
 	}

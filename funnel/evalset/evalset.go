@@ -14,8 +14,12 @@ import (
 	"parley/funnel"
 )
 
-//go:embed testdata/eval.tsv
-var evalTSV string
+var (
+	//go:embed testdata/eval.tsv
+	evalTSV string
+	//go:embed testdata/holdout.tsv
+	holdoutTSV string
+)
 
 // Kinds are the signals a message carries on its own, as the set labels
 // them (dialogue and won back need a thread).
@@ -32,8 +36,13 @@ type Case struct {
 	Unhappy bool
 }
 
-// Cases returns the embedded evaluation set.
+// Cases returns the embedded evaluation set, the one the rules were tuned on.
 func Cases() ([]Case, error) { return Parse(evalTSV) }
+
+// HoldOut returns the embedded hold-out set: written after the rules and
+// never used to tune them, it says how they do on messages they were not
+// shaped on.
+func HoldOut() ([]Case, error) { return Parse(holdoutTSV) }
 
 // Parse reads the eval.tsv format: "# comment" lines, else
 // signals<TAB>unhappy<TAB>text, with "\n" in text for a line break.
@@ -127,6 +136,7 @@ type Miss struct {
 
 // Report is the evaluation of one Analyzer on a set.
 type Report struct {
+	Name    string // of the set, for the title: "eval.tsv"
 	N       int
 	Signals map[funnel.SignalKind]Score
 	Unhappy Score // Result.Unhappy of the message alone
@@ -137,8 +147,8 @@ type Report struct {
 // Run reads every case as the first message of a thread, as a new
 // conversation arrives, and scores what Analyze says against the labels.
 // vader is plain VADER's compound score, the baseline.
-func Run(a *funnel.Analyzer, vader func(string) float64, cases []Case) Report {
-	r := Report{N: len(cases), Signals: map[funnel.SignalKind]Score{}}
+func Run(a *funnel.Analyzer, vader func(string) float64, name string, cases []Case) Report {
+	r := Report{Name: name, N: len(cases), Signals: map[funnel.SignalKind]Score{}}
 	for _, c := range cases {
 		res := a.Analyze([]funnel.Message{{Text: c.Text}}, funnel.State{})
 		var got []funnel.SignalKind
@@ -173,7 +183,7 @@ func Run(a *funnel.Analyzer, vader func(string) float64, cases []Case) Report {
 // disagreement follows it.
 func (r Report) Write(w interface{ Write([]byte) (int, error) }, misses bool) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	p("Funnel signals on %d hand-labelled community messages (funnel/evalset/testdata/eval.tsv):\n\n", r.N)
+	p("Funnel signals on %d hand-labelled community messages (funnel/evalset/testdata/%s):\n\n", r.N, r.Name)
 	p("| signal | labelled | found | precision | recall | F1 |\n|---|--:|--:|--:|--:|--:|\n")
 	row := func(name string, s Score) {
 		p("| %s | %d | %d | %.3f | %.3f | %.3f |\n", name, s.TP+s.FN, s.TP+s.FP, s.Precision(), s.Recall(), s.F1())

@@ -15,6 +15,13 @@ func TestEvalSetIsBigAndVaried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	held, err := HoldOut()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(held) < 60 {
+		t.Errorf("hold-out: %d cases, want at least 60", len(held))
+	}
 	if len(cases) < 300 {
 		t.Errorf("%d cases, want at least 300", len(cases))
 	}
@@ -28,6 +35,11 @@ func TestEvalSetIsBigAndVaried(t *testing.T) {
 			t.Errorf("line %d repeats line %d", c.Line, prev)
 		}
 		seen[c.Text] = c.Line
+	}
+	for _, c := range held {
+		if prev, dup := seen[c.Text]; dup {
+			t.Errorf("hold-out line %d is eval.tsv line %d", c.Line, prev)
+		}
 	}
 	for _, k := range Kinds {
 		if count[k] < 25 {
@@ -80,7 +92,8 @@ func TestEvalReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := govader.NewSentimentIntensityAnalyzer()
-	r := Run(a, func(s string) float64 { return v.PolarityScores(s).Compound }, cases)
+	vader := func(s string) float64 { return v.PolarityScores(s).Compound }
+	r := Run(a, vader, "eval.tsv", cases)
 	var b strings.Builder
 	r.Write(&b, testing.Verbose() && os.Getenv("EVAL_MISSES") != "")
 	t.Log("\n" + b.String())
