@@ -19,6 +19,8 @@ var (
 	evalTSV string
 	//go:embed testdata/holdout.tsv
 	holdoutTSV string
+	//go:embed testdata/holdout2.tsv
+	holdout2TSV string
 )
 
 // Kinds are the signals a message carries on its own, as the set labels
@@ -43,6 +45,10 @@ func Cases() ([]Case, error) { return Parse(evalTSV) }
 // never used to tune them, it says how they do on messages they were not
 // shaped on.
 func HoldOut() ([]Case, error) { return Parse(holdoutTSV) }
+
+// HoldOut2 returns the second hold-out set, written before the rules made
+// after HoldOut was measured.
+func HoldOut2() ([]Case, error) { return Parse(holdout2TSV) }
 
 // Parse reads the eval.tsv format: "# comment" lines, else
 // signals<TAB>unhappy<TAB>text, with "\n" in text for a line break.
