@@ -34,6 +34,7 @@ var complaintWords = map[string]float64{
 	"hassle": -1.5, "headache": -1.5, "debacle": -2.5, "unhelpful": -1.8, "overcharged": -2,
 	"clumsy": -1.5, "cumbersome": -1.5, "glitch": -1.2, "glitches": -1.5,
 	"outage": -1.5, "outages": -1.5, "downtime": -1.2,
+	"loses": -1.7, "overwrote": -2, "overwrites": -1.8, "overwritten": -1.5, "drains": -1.2, "draining": -1.2,
 }
 
 // complaintEmoji are faces VADER's emoji table names in words it does not
@@ -79,6 +80,15 @@ var complaintPhrases = []struct {
 	{[]string{"do", "not", "buy"}, -2},
 	{[]string{"returned", "it"}, -1.5},
 	{[]string{"sent", "it", "back"}, -1.5},
+	{[]string{"money", "back"}, -2}, // "I want my money back"
+	{[]string{"zero", "stars"}, -2.5},
+	{[]string{"0", "stars"}, -2.5},
+	{[]string{"one", "star"}, -2},
+	{[]string{"1", "star"}, -2},
+	{[]string{"step", "backwards"}, -2},
+	{[]string{"step", "backward"}, -2},
+	{[]string{"gave", "up"}, -1.5},
+	{[]string{"give", "up", "on"}, -1.5},
 	{[]string{"look", "elsewhere"}, -2}, // leaving
 	{[]string{"look", "for", "something", "else"}, -2},
 	{[]string{"dropping", "to", "free"}, -2},
@@ -168,7 +178,8 @@ func vaderSees(text, w string) bool {
 // cueWords are the words scan looks further at: nearly every word of a
 // message is none of them, and one look-up per word is all it costs.
 var cueWords = func() map[string]bool {
-	m := wordSet("ate", "eats", "done", "had", "but", "never", "used", "gone", "another")
+	m := wordSet("ate", "eats", "done", "had", "but", "never", "used", "gone", "another", "nobody", "noone", "one",
+		"driving", "drives", "drove", "warn", "warning")
 	for _, set := range []map[string]bool{functionVerbs, leavingWords} {
 		for w := range set {
 			m[w] = true
@@ -249,6 +260,15 @@ func (s *sentence) scan() {
 			sum -= 2 // "It used to be good.": it is not now
 		case w.w == "gone" && goneForGood(ws, k) && counts(k):
 			sum -= 1.5 // "Three years of organising, gone."
+		case (w.w == "nobody" || w.w == "noone" || (w.w == "one" && k > 0 && ws[k-1].w == "no")) && unhelped(ws, k) && counts(k):
+			sum -= 3 // "Nobody could help.", "no one answered": VADER counts the help as praise
+		case w.w == "had" && k+2 < len(ws) && ws[k+1].w == "to" && undoVerbs[ws[k+2].w] && counts(k):
+			sum -= 1.5 // "had to remove it"
+		case (w.w == "driving" || w.w == "drives" || w.w == "drove") && k+2 < len(ws) && ws[k+1].w == "me" &&
+			drivenTo[ws[k+2].w] && counts(k):
+			sum -= 2 // "driving me away", "drives me crazy"
+		case (w.w == "warn" || w.w == "warning") && k+1 < len(ws) && warned[ws[k+1].w] && counts(k):
+			sum -= 2 // "Now I warn people about it."
 		case w.w == "another" && k+1 < len(ws) && providers[ws[k+1].w] && k > 0 &&
 			before(ws, k, 4, func(j int) bool { return movers[ws[j].w] }) && counts(k):
 			sum += churnValence // "We moved the team to another tool"
@@ -258,7 +278,7 @@ func (s *sentence) scan() {
 			sum -= 1 // "deleted all my tags": it was theirs
 		}
 		for _, p := range complaintPhrases {
-			if w.w == p.words[0] && k+len(p.words) <= len(ws) && wordsAt(ws, k, p.words) && counts(k) {
+			if w.w == p.words[0] && k+len(p.words) <= len(ws) && wordsAt(ws, k, p.words) && !negatedBefore(ws, k, k+1) && counts(k) {
 				sum += p.valence
 			}
 		}
@@ -348,6 +368,25 @@ var troubleNouns = wordSet("bug", "bugs", "issue", "issues", "problem", "problem
 	"crash", "crashes", "lag", "glitch", "glitches", "pain", "headache", "warning", "warnings", "banner",
 	"popup", "ads", "delay", "fever", "cold", "headaches", "worries", "fear", "doubt", "doubts")
 
+// unhelped: "nobody"/"no one" then, within three words, help that did
+// not come: "Nobody could help", "no one has answered".
+func unhelped(ws []word, k int) bool {
+	for j := k + 1; j < len(ws) && j <= k+3 && ws[j].clause == ws[k].clause; j++ {
+		if helpVerbs[ws[j].w] {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	helpVerbs = wordSet("help", "helped", "helps", "answer", "answers", "answered", "reply", "replies", "replied",
+		"respond", "responds", "responded", "cares", "care", "acknowledged", "listens", "listened", "called")
+	undoVerbs = wordSet("remove", "uninstall", "delete", "disable", "cancel", "switch", "reinstall", "restore", "downgrade")
+	drivenTo  = wordSet("away", "crazy", "nuts", "insane", "mad", "up")
+	warned    = wordSet("people", "others", "everyone", "you", "friends", "anyone", "everybody")
+)
+
 // movers and providers: "moved the team to another tool".
 var (
 	movers    = wordSet("moved", "moving", "move", "switched", "switching", "went", "going", "migrated", "migrating")
@@ -432,10 +471,11 @@ func leavingUs(ws []word, k int) bool {
 // such a sentence is sarcasm ("Great, another outage. Just love it.").
 var praiseEchoes = wordSet("just", "love", "it", "great", "awesome", "amazing", "perfect", "wonderful",
 	"fantastic", "brilliant", "so", "helpful", "nice", "lovely", "oh", "wow", "really", "good",
-	"excellent", "superb", "splendid", "yay", "bravo", "well", "done", "job", "thanks", "that", "what", "a", "gotta")
+	"excellent", "superb", "splendid", "yay", "bravo", "well", "done", "job", "thanks", "that", "what", "a", "gotta", "lot")
 
+// praiseCores make a burst praise; "lot" is "Thanks a lot."
 var praiseCores = wordSet("love", "great", "awesome", "amazing", "perfect", "wonderful", "fantastic",
-	"brilliant", "helpful", "nice", "lovely", "good", "excellent", "superb", "splendid", "yay", "bravo")
+	"brilliant", "helpful", "nice", "lovely", "good", "excellent", "superb", "splendid", "yay", "bravo", "lot")
 
 // sarcasticEcho marks praise after a complaint as sarcasm.
 var sarcasticEcho = &idiom{phrase: "(praise after a complaint)", sign: -1, rule: anywhere}

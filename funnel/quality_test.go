@@ -77,6 +77,15 @@ func TestComplaintsAreUnhappy(t *testing.T) {
 		{"Thanks anyway, I'll look elsewhere.", true},
 		{"We moved the team to another tool, too many outages.", true},
 		{"Dropping to free. Not worth $12 a month.", true},
+		// Service and review verdicts.
+		{"Spent an hour on the phone. Nobody could help.", true},
+		{"The widget drains my battery, had to remove it.", true},
+		{"i want my money back", true},
+		{"I'd give zero stars if I could.", true},
+		{"The popups are driving me away.", true},
+		{"Now I warn people about it.", true},
+		{"This update is a step backwards.", true},
+		{"It keeps crashing. Thanks a lot.", true},
 		// Churn said as done.
 		{"Cancelled my subscription. The last update was the final straw.", true},
 		{"Please cancel my account and refund this month.", true},
@@ -99,6 +108,10 @@ func TestComplaintsAreUnhappy(t *testing.T) {
 		{"Should I have gone with the team plan?", false},
 		{"How do I move notes to another notebook?", false},
 		{"What's up? 🙄", false},
+		{"Nobody has tried it on Linux yet?", false},
+		{"Never give up on your novel!", false},
+		{"Five stars, no notes.", false},
+		{"I had to stop myself from buying the lifetime plan right away.", false},
 		{"I deleted the old notebook myself.", false},
 	} {
 		res := a.Analyze([]Message{{Text: tc.text}}, State{})
