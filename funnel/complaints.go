@@ -34,7 +34,7 @@ var complaintWords = map[string]float64{
 	"hassle": -1.5, "headache": -1.5, "debacle": -2.5, "unhelpful": -1.8, "overcharged": -2,
 	"clumsy": -1.5, "cumbersome": -1.5, "glitch": -1.2, "glitches": -1.5,
 	"outage": -1.5, "outages": -1.5, "downtime": -1.2,
-	"loses": -1.7, "overwrote": -2, "overwrites": -1.8, "overwritten": -1.5, "drains": -1.2, "draining": -1.2,
+	"overwrote": -2, "overwrites": -1.8, "overwritten": -1.5, "drains": -1.2, "draining": -1.2,
 }
 
 // complaintEmoji are faces VADER's emoji table names in words it does not
@@ -78,7 +78,7 @@ var complaintPhrases = []struct {
 	{[]string{"don't", "buy"}, -2},
 	{[]string{"dont", "buy"}, -2},
 	{[]string{"do", "not", "buy"}, -2},
-	{[]string{"returned", "it"}, -1.5},
+
 	{[]string{"sent", "it", "back"}, -1.5},
 	{[]string{"money", "back"}, -2}, // "I want my money back"
 	{[]string{"zero", "stars"}, -2.5},
@@ -155,9 +155,10 @@ var praisedWords = map[string]struct {
 			"emailed", "asked", "called", "terrible", "awful", "bad", "poor", "slow", "no", "zero", "it", "does", "doesn't", "great", "good", "excellent", "fast", "quick"),
 		wordSet("team", "ticket", "tickets", "staff", "agent", "agents", "bot", "person", "chat", "email",
 			"replied", "answered", "said", "told", "closed", "keeps", "never", "sent", "is", "was", "has", "hasn't", "isn't")},
-	"like": {1.5, wordSet("i'd", "we'd", "you'd", "they'd", "would", "looks", "look", "seems", "feel", "feels",
-		"felt", "sounds", "just", "something", "things", "stuff"), nil}, // "I'd like to book a demo", "looks like"
-	"please": {1.3, nil, nil}, // a request, not a mood: "Fix it please, I'm losing patience."
+	"like": {1.5, wordSet("i'd", "we'd", "you'd", "they'd", "would"), nil}, // "I'd like to book a demo": a wish
+	// A request, not a mood, in a complaint: "Fix it please, I'm losing
+	// patience." (elsewhere it is left to VADER: "Please help!" is no complaint)
+	"please": {1.3, nil, nil},
 	"free": {2.3, wordSet("to"), // "dropping to free"
 		wordSet("plan", "plans", "trial", "trials", "tier", "version", "account", "accounts", "user", "users", "edition", "app")},
 }
@@ -178,7 +179,7 @@ func vaderSees(text, w string) bool {
 // cueWords are the words scan looks further at: nearly every word of a
 // message is none of them, and one look-up per word is all it costs.
 var cueWords = func() map[string]bool {
-	m := wordSet("ate", "eats", "done", "had", "but", "never", "used", "gone", "another", "nobody", "noone", "one",
+	m := wordSet("ate", "eats", "done", "had", "but", "never", "loses", "returned", "please", "used", "gone", "another", "nobody", "noone", "one",
 		"driving", "drives", "drove", "warn", "warning")
 	for _, set := range []map[string]bool{functionVerbs, leavingWords} {
 		for w := range set {
@@ -220,6 +221,7 @@ func (s *sentence) scan() {
 		return repaired == 0 && (!s.question(c) || s.startsWithWhy(c))
 	}
 	var sum, first float64 // first: the part of sum from clause 0
+	var pleaseAt []int
 	leaving, pastFirst := false, false
 	for k, w := range ws {
 		if !cueWords[w.w] {
@@ -233,6 +235,10 @@ func (s *sentence) scan() {
 				v /= 2 // "a bit buggy"
 			}
 			sum += v
+		}
+		if w.w == "please" {
+			pleaseAt = append(pleaseAt, k)
+			continue // taken back below, if s complains
 		}
 		if n, ok := praisedWords[w.w]; ok && !negatedBefore(ws, k, k+1) && // VADER turned a negated one around already
 			((n.before == nil && n.after == nil) || (k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) &&
@@ -254,6 +260,10 @@ func (s *sentence) scan() {
 			sum -= 2 // "I'm done.", "done with this app"
 		case w.w == "had" && k+1 < len(ws) && ws[k+1].w == "enough" && clauseEndsOrOf(ws, k+2) && counts(k):
 			sum -= 2 // "I've had enough.", not "had enough time"
+		case w.w == "loses" && k+1 < len(ws) && lossObjects[ws[k+1].w] && counts(k):
+			sum -= 1.7 // "it loses my work", not "Ronaldo loses to his son"
+		case w.w == "returned" && k+1 < len(ws) && ws[k+1].w == "it" && (k+2 == len(ws) || ws[k+2].clause != ws[k].clause) && counts(k):
+			sum -= 1.5 // "Returned it.", not "returned it for a touchdown"
 		case w.w == "never" && neverAgain(ws, k) && counts(k):
 			sum -= 2.5 // "Never buying anything from this company again."
 		case w.w == "used" && pastPraise(ws, k) && counts(k):
@@ -295,7 +305,17 @@ func (s *sentence) scan() {
 		}
 	}
 	s.ev, s.evLater = sum, sum-first
+	if sum < 0 && vaderSees(s.text, "please") {
+		for _, k := range pleaseAt {
+			if !(k > 0 && ws[k-1].w == "yes") {
+				s.plain -= praisedWords["please"].valence
+			}
+		}
+	}
 }
+
+// lossObjects after "loses" make it software losing their things.
+var lossObjects = wordSet("my", "our", "your", "all", "everything", "data", "work", "notes", "files", "changes", "the")
 
 // complaint returns the raw valence the complaint markers of s add, 0 for none.
 func (s *sentence) complaint() float64 {
@@ -506,8 +526,10 @@ var plainQuestion = &idiom{phrase: "(a question)", sign: 0, rule: anywhere}
 // as plain (see plainQuestion); a question that leans negative ("Why does
 // every update break something?") keeps its score.
 func (a *Analyzer) markSarcasm(d *doc) {
-	for _, s := range d.sents {
-		if s.idiom == nil && s.endQ && s.question(0) && !s.startsWithWhy(0) && a.lean(s) > 0 {
+	// Only a question alone: beside other sentences VADER's joint reading
+	// is kept ("Ridiculously good? 😬").
+	if len(d.sents) == 1 {
+		if s := d.sents[0]; s.idiom == nil && s.endQ && s.question(0) && !s.startsWithWhy(0) && a.lean(s) > 0 {
 			s.idiom = plainQuestion
 		}
 	}

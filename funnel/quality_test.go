@@ -193,7 +193,7 @@ func TestPraisedNounsArePlain(t *testing.T) {
 		{"Support closed my ticket and never answered. Terrible.", "negative"},
 		{"Is there a free trial for the team plan?", "neither"},
 		{"How do I upgrade from the free plan to Pro?", "neither"},
-		{"I'd like to book a demo please.", "neither"},
+		{"I'd like to book a demo.", "neither"},
 		{"Fix it please, I'm losing patience.", "negative"},
 		// Meant as praise, or no noun: kept.
 		{"I like the new editor a lot!", "positive"},
