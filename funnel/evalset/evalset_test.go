@@ -19,9 +19,14 @@ func TestEvalSetIsBigAndVaried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(held) < 60 {
-		t.Errorf("hold-out: %d cases, want at least 60", len(held))
+	held2, err := HoldOut2()
+	if err != nil {
+		t.Fatal(err)
 	}
+	if len(held) < 60 || len(held2) < 60 {
+		t.Errorf("hold-outs: %d and %d cases, want at least 60 each", len(held), len(held2))
+	}
+	held = append(held, held2...)
 	if len(cases) < 300 {
 		t.Errorf("%d cases, want at least 300", len(cases))
 	}
@@ -38,8 +43,9 @@ func TestEvalSetIsBigAndVaried(t *testing.T) {
 	}
 	for _, c := range held {
 		if prev, dup := seen[c.Text]; dup {
-			t.Errorf("hold-out line %d is eval.tsv line %d", c.Line, prev)
+			t.Errorf("hold-out line %d repeats line %d", c.Line, prev)
 		}
+		seen[c.Text] = c.Line
 	}
 	for _, k := range Kinds {
 		if count[k] < 25 {
