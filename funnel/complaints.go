@@ -34,6 +34,9 @@ var complaintWords = map[string]float64{
 	"hassle": -1.5, "headache": -1.5, "debacle": -2.5, "unhelpful": -1.8, "overcharged": -2,
 	"clumsy": -1.5, "cumbersome": -1.5, "glitch": -1.2, "glitches": -1.5,
 	"outage": -1.5, "outages": -1.5, "downtime": -1.2,
+	"argh": -1.5, "gah": -1.2, "facepalm": -1.5, "regression": -1.5, "regressions": -1.5, "half-baked": -2,
+	"janky": -1.8, "bloated": -1.5, "cluttered": -1.2, "unintuitive": -1.5, "counterintuitive": -1.2,
+	"unanswered": -1.5, "unfinished": -1, "inconsistent": -1,
 	"overwrote": -2, "overwrites": -1.8, "overwritten": -1.5, "drains": -1.2, "draining": -1.2,
 }
 
@@ -80,7 +83,13 @@ var complaintPhrases = []struct {
 	{[]string{"do", "not", "buy"}, -2},
 
 	{[]string{"sent", "it", "back"}, -1.5},
-	{[]string{"money", "back"}, -2}, // "I want my money back"
+	{[]string{"money", "back"}, -2},      // "I want my money back"
+	{[]string{"still", "waiting"}, -1.5}, // nobody answers
+	{[]string{"no", "response"}, -1.5},
+	{[]string{"no", "reply"}, -1.5},
+	{[]string{"never", "heard", "back"}, -2},
+	{[]string{"charged", "twice"}, -2},
+	{[]string{"double", "charged"}, -2},
 	{[]string{"zero", "stars"}, -2.5},
 	{[]string{"0", "stars"}, -2.5},
 	{[]string{"one", "star"}, -2},
@@ -179,7 +188,7 @@ func vaderSees(text, w string) bool {
 // cueWords are the words scan looks further at: nearly every word of a
 // message is none of them, and one look-up per word is all it costs.
 var cueWords = func() map[string]bool {
-	m := wordSet("ate", "eats", "done", "had", "but", "never", "loses", "returned", "please", "used", "gone", "another", "nobody", "noone", "one",
+	m := wordSet("ate", "eats", "done", "had", "but", "never", "loses", "returned", "please", "keeps", "kept", "keep", "used", "gone", "another", "nobody", "noone", "one",
 		"driving", "drives", "drove", "warn", "warning")
 	for _, set := range []map[string]bool{functionVerbs, leavingWords} {
 		for w := range set {
@@ -260,6 +269,8 @@ func (s *sentence) scan() {
 			sum -= 2 // "I'm done.", "done with this app"
 		case w.w == "had" && k+1 < len(ws) && ws[k+1].w == "enough" && clauseEndsOrOf(ws, k+2) && counts(k):
 			sum -= 2 // "I've had enough.", not "had enough time"
+		case (w.w == "keeps" || w.w == "kept" || w.w == "keep") && k+1 < len(ws) && failingGerunds[ws[k+1].w] && counts(k):
+			sum -= 1.5 // "it keeps logging me out": a failure that repeats
 		case w.w == "loses" && k+1 < len(ws) && lossObjects[ws[k+1].w] && counts(k):
 			sum -= 1.7 // "it loses my work", not "Ronaldo loses to his son"
 		case w.w == "returned" && k+1 < len(ws) && ws[k+1].w == "it" && (k+2 == len(ws) || ws[k+2].clause != ws[k].clause) && counts(k):
@@ -313,6 +324,10 @@ func (s *sentence) scan() {
 		}
 	}
 }
+
+// failingGerunds after "keeps" make a repeated failure.
+var failingGerunds = wordSet("crashing", "failing", "freezing", "logging", "resetting", "duplicating", "deleting",
+	"losing", "breaking", "disconnecting", "reverting", "forgetting", "hanging", "lagging", "glitching", "asking")
 
 // lossObjects after "loses" make it software losing their things.
 var lossObjects = wordSet("my", "our", "your", "all", "everything", "data", "work", "notes", "files", "changes", "the")
