@@ -236,3 +236,39 @@ var discourseMarkers = strings.NewReplacer(
 	"to be honest", "", "To be honest", "", "Honestly", "", "honestly", "",
 	"to be fair", "", "To be fair", "", "tbh", "", "TBH", "", "Tbh", "",
 )
+
+// negationSpills reports a negation among the last words of a sentence
+// before another: VADER reads the whole text as one run of words and looks
+// three words back for a negation, so the "never" of "Never again. Worst
+// app I have used." turns "worst" into praise.
+func negationSpills(sents []*sentence) bool {
+	for _, s := range sents[:max(0, len(sents)-1)] {
+		ws := s.words
+		for k := max(0, len(ws)-3); k < len(ws); k++ {
+			if isNegation(ws[k].w) || ws[k].w == "nope" || ws[k].w == "nah" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sentenceGap goes between sentences fed to VADER together: three words it
+// does not know, so nothing it looks three words back for (a negation, a
+// booster) reaches across a sentence. Words VADER does not know change no
+// compound score.
+const sentenceGap = " zz zz zz "
+
+// joinSentences is the text of sents for VADER, sentenceGap between them
+// when a negation would otherwise spill.
+func joinSentences(sents []*sentence) string {
+	sep := " "
+	if negationSpills(sents) {
+		sep = sentenceGap
+	}
+	texts := make([]string, len(sents))
+	for i, s := range sents {
+		texts[i] = s.text
+	}
+	return strings.Join(texts, sep)
+}
