@@ -77,7 +77,6 @@ var complaintPhrases = []struct {
 	{[]string{"don't", "buy"}, -2},
 	{[]string{"dont", "buy"}, -2},
 	{[]string{"do", "not", "buy"}, -2},
-
 	{[]string{"sent", "it", "back"}, -1.5},
 	{[]string{"money", "back"}, -2},      // "I want my money back"
 	{[]string{"still", "waiting"}, -1.5}, // nobody answers
@@ -124,8 +123,8 @@ var leavingWords = wordSet("cancel", "cancelled", "canceled", "cancelling", "can
 // cueWords are the words scan looks further at: nearly every word of a
 // message is none of them, and one look-up per word is all it costs.
 var cueWords = func() map[string]bool {
-	m := wordSet("ate", "eats", "done", "had", "but", "never", "loses", "returned", "please", "keeps", "kept", "keep", "used", "gone", "another", "nobody", "noone", "one",
-		"driving", "drives", "drove", "warn", "warning")
+	m := wordSet("ate", "eats", "done", "had", "but", "never", "loses", "returned", "please", "keeps", "kept",
+		"keep", "used", "gone", "another", "nobody", "noone", "one", "driving", "drives", "drove", "warn", "warning")
 	for _, set := range []map[string]bool{functionVerbs, leavingWords} {
 		for w := range set {
 			m[w] = true
@@ -188,8 +187,7 @@ func (s *sentence) scan() {
 			continue // taken back below, if s complains
 		}
 		if n, ok := praisedWords[w.w]; ok && !negatedBefore(ws, k, k+1) && // VADER turned a negated one around already
-			((n.before == nil && n.after == nil) || (k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) &&
-			!(k > 0 && ws[k-1].w == "yes") && vaderSees(s.text, w.w) { // "yes please!" is glad
+			((k > 0 && n.before[ws[k-1].w]) || (k+1 < len(ws) && n.after[ws[k+1].w])) && vaderSees(s.text, w.w) {
 			s.plain -= n.valence
 		}
 		leaving = leaving || leavingWords[w.w]

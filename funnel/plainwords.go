@@ -34,15 +34,16 @@ func hasBut(sents []*sentence) bool {
 // answers." is -0.10) or what software does ("Does it support LaTeX?"
 // +0.40), "free" a plan ("Is there a free trial?" +0.51). Where the words
 // around say so, their valence is taken back; elsewhere ("Support the
-// campaign", "I fully support this") it stays. Without words around
-// listed, always.
+// campaign", "I fully support this") it stays. "please" is taken back
+// only in a sentence that complains (see sentence.scan).
 var praisedWords = map[string]struct {
 	valence       float64 // VADER's
 	before, after map[string]bool
 }{
 	"support": {1.7,
 		wordSet("customer", "tech", "technical", "the", "your", "their", "our", "to", "from", "with", "contacted",
-			"emailed", "asked", "called", "terrible", "awful", "bad", "poor", "slow", "no", "zero", "it", "does", "doesn't", "great", "good", "excellent", "fast", "quick"),
+			"emailed", "asked", "called", "terrible", "awful", "bad", "poor", "slow", "no", "zero", "it", "does",
+			"doesn't", "great", "good", "excellent", "fast", "quick"),
 		wordSet("team", "ticket", "tickets", "staff", "agent", "agents", "bot", "person", "chat", "email",
 			"replied", "answered", "said", "told", "closed", "keeps", "never", "sent", "is", "was", "has", "hasn't", "isn't")},
 	"like": {1.5, wordSet("i'd", "we'd", "you'd", "they'd", "would"), nil}, // "I'd like to book a demo": a wish
