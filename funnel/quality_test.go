@@ -265,3 +265,27 @@ func TestQuestionsAboutGoodThingsAreNoMood(t *testing.T) {
 		}
 	}
 }
+
+// "Praise, complaint" reads as "praise, but complaint", as VADER reads a "but".
+func TestComplimentSandwichIsAComplaint(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for _, text := range []string{
+		"Love the design, hate that it loses my work.",
+		"Gorgeous app, shame about the constant crashes.",
+	} {
+		if got := a.Sentiment(text); got > UnhappyAt {
+			t.Errorf("%q: sentiment %.2f, want <= %.1f", text, got, UnhappyAt)
+		}
+	}
+	// Lukewarm, no contrast, or praise last: not made a complaint.
+	for _, text := range []string{"Not bad, not great.", "Love the design, the sync is fast too.", "The sync was awful, now it is great."} {
+		if got := a.Sentiment(text); got <= UnhappyAt {
+			t.Errorf("%q: sentiment %.2f, want above %.1f", text, got, UnhappyAt)
+		}
+	}
+	// With a "but" already it is VADER's own reading.
+	text := "Love the design, but hate the new icons"
+	if got, want := a.Sentiment(text), a.vaderScore(text); got != want {
+		t.Errorf("%q: sentiment %.3f, VADER %.3f", text, got, want)
+	}
+}

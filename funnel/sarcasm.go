@@ -1,5 +1,7 @@
 package funnel
 
+import "strings"
+
 // praiseEchoes are the words of a sentence that is only praise: "Just love
 // it.", "Awesome.", "So helpful." After a complaint in the same message
 // such a sentence is sarcasm ("Great, another outage. Just love it.").
@@ -79,4 +81,55 @@ func (a *Analyzer) complains(s *sentence) bool {
 		}
 	}
 	return false
+}
+
+// markContrast reads "praise, complaint" as "praise, but complaint":
+// people weigh the last clause of a compliment sandwich, and VADER does so
+// after a "but" (half before, one and a half after), but a comma adds both
+// sides alike ("Love the design, hate that it loses my work." is +0.32).
+// A sentence whose first clause leans positive and whose last clause
+// leans negative, with no "but" yet, is given one at its first comma.
+func (a *Analyzer) markContrast(d *doc) {
+	for _, s := range d.sents {
+		ws := s.words
+		if s.idiom != nil || len(ws) < 3 || ws[len(ws)-1].clause == 0 {
+			continue
+		}
+		if s.scan(); s.but {
+			continue
+		}
+		last := ws[len(ws)-1].clause
+		if a.clauseLean(ws, 0, true) <= 0 || a.clauseLean(ws, last, false) >= 0 {
+			continue
+		}
+		i := strings.IndexAny(s.text, ",;")
+		if i < 0 {
+			continue
+		}
+		s.vtext = s.text[:i+1] + " but" + s.text[i+1:]
+		d.contrast = true
+	}
+}
+
+// clauseLean is the sum of VADER's lexicon values of the words of clause
+// c of ws, complaint words with them. A negated word counts against with
+// flip ("not bad" leans positive), else nothing: "not great" is lukewarm,
+// not a complaint to weigh.
+func (a *Analyzer) clauseLean(ws []word, c int, flip bool) float64 {
+	lex := a.lexicon().lexicon
+	var sum float64
+	for k, w := range ws {
+		if w.clause != c {
+			continue
+		}
+		v := lex[w.w] + complaintWords[w.w]
+		if v != 0 && negatedBefore(ws, k, k+1) {
+			if !flip {
+				continue
+			}
+			v = -v
+		}
+		sum += v
+	}
+	return sum
 }

@@ -26,6 +26,8 @@ type doc struct {
 	scored bool
 	score  float64
 	churn  uint8 // 0: not known yet, 1: no churn, 2: churned (see doc.churned)
+	// contrast: a sentence has a vtext (see Analyzer.markContrast).
+	contrast bool
 
 	// The arrays behind sents and their words, kept for the next message
 	// when the doc goes back to docPool: a cold fetch reads tens of
@@ -43,6 +45,7 @@ func (a *Analyzer) read(text string) *doc {
 	d.text = text
 	d.parse()
 	a.markSarcasm(d)
+	a.markContrast(d)
 	return d
 }
 
@@ -91,7 +94,7 @@ func (a *Analyzer) docScore(d *doc) float64 {
 		sum    float64
 		idioms bool
 	)
-	but := hasBut(d.sents)
+	but := hasBut(d.sents) || d.contrast
 	sum = complaintEmoji(d.text)
 	for _, s := range d.sents {
 		if s.idiom != nil {
@@ -103,9 +106,9 @@ func (a *Analyzer) docScore(d *doc) float64 {
 		}
 	}
 	switch {
-	case !idioms && sum == 0 && !negationSpills(rest):
+	case !idioms && sum == 0 && !d.contrast && !negationSpills(rest):
 		d.score = a.vaderScore(d.text)
-	case !idioms && !negationSpills(rest):
+	case !idioms && !d.contrast && !negationSpills(rest):
 		d.score = compound(sum + valence(a.vaderScore(d.text)))
 	default:
 		if len(rest) > 0 {
@@ -138,8 +141,8 @@ func (a *Analyzer) sentScore(d *doc, s *sentence) float64 {
 	case len(d.sents) == 1:
 		s.score = a.docScore(d) // the same words: spare a second VADER run
 	default:
-		s.score = a.vaderScore(s.text)
-		if s.scan(); s.ev != 0 || (s.plain != 0 && !s.but) {
+		s.score = a.vaderScore(s.vaderText())
+		if s.scan(); s.ev != 0 || (s.plain != 0 && !s.but && s.vtext == "") {
 			s.score = compound(valence(s.score) + s.correction(s.but))
 		}
 	}
@@ -268,7 +271,15 @@ func joinSentences(sents []*sentence) string {
 	}
 	texts := make([]string, len(sents))
 	for i, s := range sents {
-		texts[i] = s.text
+		texts[i] = s.vaderText()
 	}
 	return strings.Join(texts, sep)
+}
+
+// vaderText is what VADER reads of s.
+func (s *sentence) vaderText() string {
+	if s.vtext != "" {
+		return s.vtext
+	}
+	return s.text
 }

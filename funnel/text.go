@@ -27,6 +27,9 @@ type sentence struct {
 	scored bool // score is set (scores are computed lazily: VADER is the cost)
 	score  float64
 
+	// vtext, when set, is what VADER reads instead of text (see contrast).
+	vtext string
+
 	evScored bool    // ev, plain and but are set (see sentence.scan)
 	ev       float64 // raw valence of its complaint markers (see complaints.go)
 	evLater  float64 // the part of ev after its first clause
