@@ -101,6 +101,15 @@ var complaintPhrases = []struct {
 	{[]string{"price", "increase"}, -1.5},
 }
 
+// phrasesByFirst indexes complaintPhrases by their first word.
+var phrasesByFirst = func() map[string][]int {
+	m := map[string][]int{}
+	for i, p := range complaintPhrases {
+		m[p.words[0]] = append(m[p.words[0]], i)
+	}
+	return m
+}()
+
 // functionVerbs are what software does; negated ("won't open", "doesn't
 // sync") or stopped ("stopped working") they report a failure.
 var functionVerbs = wordSet("work", "works", "working", "open", "opens", "opening", "load", "loads",
@@ -234,8 +243,9 @@ func (s *sentence) scan() {
 			!negatedBefore(ws, k, k+1) && counts(k) {
 			sum -= 1 // "deleted all my tags": it was theirs
 		}
-		for _, p := range complaintPhrases {
-			if w.w == p.words[0] && k+len(p.words) <= len(ws) && wordsAt(ws, k, p.words) && !negatedBefore(ws, k, k+1) && counts(k) {
+		for _, i := range phrasesByFirst[w.w] {
+			p := complaintPhrases[i]
+			if k+len(p.words) <= len(ws) && wordsAt(ws, k, p.words) && !negatedBefore(ws, k, k+1) && counts(k) {
 				sum += p.valence
 			}
 		}

@@ -95,15 +95,15 @@ func (a *Analyzer) markContrast(d *doc) {
 		if s.idiom != nil || len(ws) < 3 || ws[len(ws)-1].clause == 0 {
 			continue
 		}
+		i := strings.IndexAny(s.text, ",;")
+		if i < 0 {
+			continue
+		}
 		if s.scan(); s.but {
 			continue
 		}
-		last := ws[len(ws)-1].clause
-		if a.clauseLean(ws, 0, true) <= 0 || a.clauseLean(ws, last, false) >= 0 {
-			continue
-		}
-		i := strings.IndexAny(s.text, ",;")
-		if i < 0 {
+		// The last clause first: most sentences end without a complaint.
+		if a.clauseLean(ws, ws[len(ws)-1].clause, false) >= 0 || a.clauseLean(ws, 0, true) <= 0 {
 			continue
 		}
 		s.vtext = s.text[:i+1] + " but" + s.text[i+1:]
