@@ -25,6 +25,7 @@ const usage = `Usage:
   go run ./bench [run] [flags]     run the scenarios, print the table (Markdown, on stdout)
   go run ./bench gen-feeds [flags] write N feeds x M items (and -serve them on loopback)
   go run ./bench gen-db [flags]    build the big parley database and newsboat's cache
+  go run ./bench funnel [flags]    precision and recall of the funnel's signals on a labelled set
 
 Progress goes to stderr. Run from the repository root; 'go run ./bench CMD -h'
 lists a command's flags.
@@ -51,6 +52,8 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = genFeedsCmd(ctx, args, stderr, log)
 	case "gen-db":
 		err = genDBCmd(ctx, args, stderr, log)
+	case "funnel":
+		err = funnelCmd(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -90,7 +90,8 @@ var DefaultIntent = []string{
 	"trial", "free trial", "demo", "discount", "coupon", "promo code",
 	"where can i buy", "where do i buy", "buy", "purchase",
 	"sign up", "signup", "sign-up", "subscribe", "subscription", "upgrade",
-	"team plan", "paid plan", "pro plan", "enterprise plan",
+	"team plan", "paid plan", "pro plan", "enterprise plan", "business plan", "family plan",
+	"promo codes", "coupon codes", "lifetime license", "lifetime deal",
 	"license", "licenses", "get a quote", "request a quote", "quote for", "invoice", "seats", "per seat",
 }
 
@@ -103,7 +104,11 @@ var DefaultAdvocacy = []string{
 	"you should try", "you have to try", "you need to try", "you should check out", "you should check it out",
 	"love it", "love this", "loving it", "best app", "best tool", "game changer", "game-changer",
 	"told my team", "told everyone", "told all my friends", "telling everyone",
+	"tell everyone", "tell all my friends", "tell all your friends", "telling people",
 	"can't live without", "cannot live without", "cant live without",
+	"no regrets", "zero regrets", "won't regret it", "wont regret it", "will not regret it",
+	"worth every penny", "must have", "must-have",
+	"told my whole team", "go get it", "get this app", "best decision", "everyone should try", "everyone should get",
 }
 
 // Message is one message of a thread, as the funnel sees it: theirs or

@@ -111,6 +111,12 @@ var idioms = []idiom{
 	{"could not be happier", +1, anywhere},
 	{"couldnt be happier", +1, anywhere},
 	{"no complaints", +1, anywhere},
+	{"no regrets", +1, anywhere}, // VADER: +0.28; "Zero regrets switching" -0.36
+	{"zero regrets", +1, anywhere},
+	{"not a single regret", +1, anywhere},
+	{"won't regret", +1, anywhere},
+	{"wont regret", +1, anywhere},
+	{"will not regret", +1, anywhere},
 	{"killer feature", +1, anywhere},
 	{"killer app", +1, anywhere},
 	{"nothing but love", +1, anywhere},
@@ -238,6 +244,9 @@ func damageAfter(ws []word, from int) bool {
 	for k := from; k < from+6 && k < len(ws); k++ {
 		if damageWords[ws[k].w] && !negatedBefore(ws, k, k+1) {
 			return true
+		}
+		if functionVerbs[ws[k].w] && k > 0 && failed(ws, k) {
+			return true // "Perfect, now it won't even open."
 		}
 	}
 	return false

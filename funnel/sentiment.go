@@ -26,6 +26,8 @@ type doc struct {
 	scored bool
 	score  float64
 	churn  uint8 // 0: not known yet, 1: no churn, 2: churned (see doc.churned)
+	// contrast: a sentence has a vtext (see Analyzer.markContrast).
+	contrast bool
 
 	// The arrays behind sents and their words, kept for the next message
 	// when the doc goes back to docPool: a cold fetch reads tens of
@@ -42,6 +44,8 @@ func (a *Analyzer) read(text string) *doc {
 	d := docPool.Get().(*doc)
 	d.text = text
 	d.parse()
+	a.markSarcasm(d)
+	a.markContrast(d)
 	return d
 }
 
@@ -74,32 +78,41 @@ func (a *Analyzer) vaderScore(text string) float64 {
 	return a.lexicon().compound(text)
 }
 
-// docScore is the message's compound score. Without idioms it is VADER's
-// score of the whole text. With some, each idiom sentence counts with its
-// corrected score and the rest is scored by VADER together; the parts are
-// added as VADER adds words (raw valences), then normalised again.
+// docScore is the message's compound score: VADER's score of the whole
+// text, corrected where VADER misreads. Idiom sentences count with their
+// corrected score and the rest is scored by VADER together (sentence by
+// sentence when a negation would spill from one into the next); complaint
+// markers add their valence; the parts are added as VADER adds words (raw
+// valences), then normalised again. With none of these it is exactly
+// VADER's score.
 func (a *Analyzer) docScore(d *doc) float64 {
 	if d.scored {
 		return d.score
 	}
 	var (
-		rest   []string
+		rest   []*sentence
 		sum    float64
 		idioms bool
 	)
+	but := hasBut(d.sents) || d.contrast
+	sum = complaintEmoji(d.text)
 	for _, s := range d.sents {
 		if s.idiom != nil {
 			idioms = true
 			sum += valence(a.sentScore(d, s))
 		} else {
-			rest = append(rest, s.text)
+			rest = append(rest, s)
+			sum += s.correction(but)
 		}
 	}
-	if !idioms {
+	switch {
+	case !idioms && sum == 0 && !d.contrast && !negationSpills(rest):
 		d.score = a.vaderScore(d.text)
-	} else {
+	case !idioms && !d.contrast && !negationSpills(rest):
+		d.score = compound(sum + valence(a.vaderScore(d.text)))
+	default:
 		if len(rest) > 0 {
-			sum += valence(a.vaderScore(strings.Join(rest, " ")))
+			sum += valence(a.vaderScore(joinSentences(rest)))
 		}
 		d.score = compound(sum)
 	}
@@ -119,13 +132,19 @@ func (a *Analyzer) sentScore(d *doc, s *sentence) float64 {
 	}
 	switch {
 	case s.idiom != nil && s.idiom.sign == 0:
-		s.score = 0
+		// Politeness counts nothing, a complaint after it still does:
+		// "Thanks anyway, I'll look elsewhere."
+		s.scan()
+		s.score = compound(s.evLater)
 	case s.idiom != nil:
 		s.score = s.idiom.sign * math.Max(math.Abs(a.vaderScore(s.text)), idiomFloor)
 	case len(d.sents) == 1:
 		s.score = a.docScore(d) // the same words: spare a second VADER run
 	default:
-		s.score = a.vaderScore(s.text)
+		s.score = a.vaderScore(s.vaderText())
+		if s.scan(); s.ev != 0 || (s.plain != 0 && !s.but && s.vtext == "") {
+			s.score = compound(valence(s.score) + s.correction(s.but))
+		}
 	}
 	s.scored = true
 	return s.score
@@ -220,3 +239,47 @@ var discourseMarkers = strings.NewReplacer(
 	"to be honest", "", "To be honest", "", "Honestly", "", "honestly", "",
 	"to be fair", "", "To be fair", "", "tbh", "", "TBH", "", "Tbh", "",
 )
+
+// negationSpills reports a negation among the last words of a sentence
+// before another: VADER reads the whole text as one run of words and looks
+// three words back for a negation, so the "never" of "Never again. Worst
+// app I have used." turns "worst" into praise.
+func negationSpills(sents []*sentence) bool {
+	for _, s := range sents[:max(0, len(sents)-1)] {
+		ws := s.words
+		for k := max(0, len(ws)-3); k < len(ws); k++ {
+			if isNegation(ws[k].w) || ws[k].w == "nope" || ws[k].w == "nah" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sentenceGap goes between sentences fed to VADER together: three words it
+// does not know, so nothing it looks three words back for (a negation, a
+// booster) reaches across a sentence. Words VADER does not know change no
+// compound score.
+const sentenceGap = " zz zz zz "
+
+// joinSentences is the text of sents for VADER, sentenceGap between them
+// when a negation would otherwise spill.
+func joinSentences(sents []*sentence) string {
+	sep := " "
+	if negationSpills(sents) {
+		sep = sentenceGap
+	}
+	texts := make([]string, len(sents))
+	for i, s := range sents {
+		texts[i] = s.vaderText()
+	}
+	return strings.Join(texts, sep)
+}
+
+// vaderText is what VADER reads of s.
+func (s *sentence) vaderText() string {
+	if s.vtext != "" {
+		return s.vtext
+	}
+	return s.text
+}

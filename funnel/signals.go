@@ -36,7 +36,9 @@ var churnWords = wordSet("cancel", "cancels", "cancelled", "canceled", "cancelli
 	"leaving", "downgrade", "downgraded", "downgrading", "competitor", "competitors",
 	"instead", "uninstall", "uninstalled", "uninstalling",
 	// Price objections: "a 33% price increase" is a complaint, not a sale.
-	"increase", "increased", "hike", "hiked", "overpriced")
+	"increase", "increased", "hike", "hiked", "overpriced",
+	// A pause is a step out: "Can I pause my subscription?"
+	"pause", "paused", "pausing")
 
 // planWords after "switch" mean a plan change, not churn: "switch to the team plan".
 var planWords = wordSet("plan", "plans", "tier", "tiers", "license", "licence", "subscription", "seats")
@@ -44,7 +46,7 @@ var planWords = wordSet("plan", "plans", "tier", "tiers", "license", "licence", 
 // priceWords in a question are a buying signal whatever the config says:
 // "Is it free for students?", "What does the pro version cost?".
 var priceWords = wordSet("price", "prices", "pricing", "priced", "cost", "costs", "pay",
-	"paid", "free", "trial", "trials", "discount", "discounts", "license", "licence",
+	"paid", "paying", "free", "trial", "trials", "discount", "discounts", "license", "licence",
 	"licenses", "licensing", "subscription", "subscriptions", "billing", "billed",
 	"expensive", "cheap", "cheaper")
 
@@ -149,7 +151,10 @@ func inClause(ws []word, c int, words ...string) bool {
 // churned reports churn words in ws, except the harmless uses: "switching
 // from Scrivener", "switch to the team plan", "the whole team switched
 // over", "switched to you", "can I cancel anytime?", "leaving a review".
-func churned(ws []word) bool {
+func churned(ws []word) bool { return churnedBy(ws, churnWords) }
+
+// churnedBy is churned with its own set of churn words.
+func churnedBy(ws []word, churnWords map[string]bool) bool {
 	for i, w := range ws {
 		if !churnWords[w.w] {
 			continue
@@ -164,8 +169,8 @@ func churned(ws []word) bool {
 		}
 		switch {
 		case strings.HasPrefix(w.w, "switch"):
-			if next(3, func(s string) bool { return s == "from" }) || next(4, func(s string) bool { return planWords[s] }) ||
-				switchedToUs(ws, i) {
+			if next(3, func(s string) bool { return s == "from" }) || next(6, func(s string) bool { return planWords[s] }) ||
+				switchedToUs(ws, i) || noRegrets(ws) {
 				continue
 			}
 		case strings.HasPrefix(w.w, "cancel"):
@@ -180,6 +185,12 @@ func churned(ws []word) bool {
 		return true
 	}
 	return false
+}
+
+// noRegrets: "Switched six months ago, no regrets." is a switch to us.
+func noRegrets(ws []word) bool {
+	id := findIdiom(ws)
+	return id != nil && id.sign > 0 && strings.Contains(id.phrase, "regret")
 }
 
 // switchedToUs: "switched over" (and nothing more) or "switched to you/it".
@@ -252,7 +263,10 @@ func (a *Analyzer) findIntent(d *doc) (*sentence, bool) {
 			}
 		}
 		for i, w := range ws {
-			if priceWords[w.w] && s.question(w.clause) && !s.startsWithWhy(w.clause) && a.intentHolds(d, s, i, i+1) {
+			// Asked in anger a price word is rhetorical: "It wiped my notes.
+			// What am I paying for?"
+			if priceWords[w.w] && s.question(w.clause) && !s.startsWithWhy(w.clause) && a.intentHolds(d, s, i, i+1) &&
+				a.docScore(d) > UnhappyAt {
 				return s, true
 			}
 		}
@@ -425,6 +439,9 @@ func advice(ws []word, end int) bool {
 		return false
 	}
 	next := ws[end].w
+	if strings.HasPrefix(ws[end-1].w, "regret") {
+		return false // "No regrets switching from Evernote"
+	}
 	if next == "again" || isGerund(next) {
 		return true
 	}

@@ -26,6 +26,15 @@ type sentence struct {
 
 	scored bool // score is set (scores are computed lazily: VADER is the cost)
 	score  float64
+
+	// vtext, when set, is what VADER reads instead of text (see contrast).
+	vtext string
+
+	evScored bool    // ev, plain and but are set (see sentence.scan)
+	ev       float64 // raw valence of its complaint markers (see complaints.go)
+	evLater  float64 // the part of ev after its first clause
+	plain    float64 // raw valence of praised words used plainly, to take back
+	but      bool    // it has a "but"
 }
 
 // clauseWords start a new clause: what follows them is a separate thought.
