@@ -415,3 +415,30 @@ func waitClosed(t *testing.T, ts *testServer) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// ctrl+e (compose in $EDITOR) would run a program on the server as the
+// server's user, and an editor can start a shell: over SSH it does
+// nothing, and typing goes on in the composer.
+func TestServeNoEditorOverSSH(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "editor-ran")
+	script := filepath.Join(t.TempDir(), "editor.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("EDITOR", script)
+	t.Setenv("VISUAL", script)
+	ts := startServer(t)
+	maya := openScreen(t, ts.addr, ts.hostKey, mayaKey(t))
+	maya.waitFor(5*time.Second, titles...)
+	maya.press("\r")
+	maya.waitFor(5*time.Second, "says writer")
+	maya.press("r")
+	maya.press("first words")
+	maya.waitFor(5*time.Second, "first words")
+	maya.press("\x05") // ctrl+e
+	maya.press(" and more")
+	maya.waitFor(5*time.Second, "first words and more")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("ctrl+e ran $EDITOR on the server")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2/bubbletea"
@@ -46,6 +47,26 @@ func (c *console) shutdown() {
 		c.prog.Send(ui.ShutdownMsg{})
 		time.AfterFunc(shutdownWait, c.prog.Kill)
 	})
+}
+
+// editorKey is the composer's "edit in $EDITOR" key.
+var editorKey = ui.DefaultKeyMap().Compose.Editor
+
+// consoleFilter keeps an SSH console a console. $EDITOR would run on the
+// server, as the server's user, and any editor can start a shell (vi's
+// :!sh) beside the database and the host key: the key is dropped. A
+// suspend (ctrl+z) resumes at once, as wish's own filter does: there is
+// no job control to return to.
+func consoleFilter(_ tea.Model, msg tea.Msg) tea.Msg {
+	switch m := msg.(type) {
+	case tea.SuspendMsg:
+		return tea.ResumeMsg{}
+	case tea.KeyPressMsg:
+		if key.Matches(m, editorKey) {
+			return nil
+		}
+	}
+	return msg
 }
 
 // afterConsole runs the work after a console's program ends (after).
@@ -121,6 +142,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		// The server handles its signals (Shutdown); a console must not
 		// quit on the server's SIGINT without saving.
 		tea.WithoutSignalHandler(),
+		// Replaces MakeOptions' filter, doing what it did too.
+		tea.WithFilter(consoleFilter),
 		// Last, replacing the session as input: a session that ends
 		// (connection dropped, terminal closed) saves and quits like a
 		// console on SIGHUP.
