@@ -442,3 +442,18 @@ func TestServeNoEditorOverSSH(t *testing.T) {
 		t.Fatal("ctrl+e ran $EDITOR on the server")
 	}
 }
+
+// The session's window size reaches the console, and so do resizes.
+func TestServeForwardsWindowSize(t *testing.T) {
+	ts := startServer(t)
+	maya := openScreen(t, ts.addr, ts.hostKey, mayaKey(t))
+	maya.waitFor(5*time.Second, titles...)
+	if err := maya.sess.WindowChange(6, 30); err != nil {
+		t.Fatal(err)
+	}
+	maya.waitFor(5*time.Second, "this window is 30x6")
+	if err := maya.sess.WindowChange(termH, termW); err != nil {
+		t.Fatal(err)
+	}
+	maya.waitFor(5*time.Second, titles...)
+}
