@@ -85,11 +85,8 @@ func openScreen(t *testing.T, addr string, hostKey gossh.PublicKey, signer gossh
 			s.inMu.Unlock()
 		}
 	}()
-	t.Cleanup(func() {
-		s.mu.Lock()
-		_ = s.vt.Close()
-		s.mu.Unlock()
-	})
+	// Ends the answers' goroutine (Emulator.Close would race with its Read).
+	t.Cleanup(func() { _ = s.vt.InputPipe().(io.Closer).Close() })
 	return s
 }
 
