@@ -66,6 +66,7 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[ssh.Session]*console
 	closing  bool
+	local    []*ssh.Server  // ServeLocal's
 	wg       sync.WaitGroup // open consoles, until their drafts are written
 }
 
@@ -127,9 +128,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, c := range s.sessions {
 		open = append(open, c)
 	}
+	local := s.local
 	s.mu.Unlock()
 	// Listeners first, so no console opens while the others close.
 	_ = s.ssh.Shutdown(expired())
+	for _, l := range local {
+		_ = l.Shutdown(expired())
+	}
 	for _, c := range open {
 		c.shutdown()
 	}
@@ -142,6 +147,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = fmt.Errorf("%d console(s) did not finish saving: %w", s.open(), ctx.Err())
 	}
 	_ = s.ssh.Close()
+	for _, l := range local {
+		_ = l.Close()
+	}
 	return err
 }
 
@@ -176,6 +184,14 @@ func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
 // authentication succeeded), never from what the authentication callback
 // saw last: a client may offer several keys before signing with one.
 func (s *Server) teammate(sess ssh.Session) (feeds.Teammate, bool) {
+	if _, local := sess.Context().Value(localUserKey{}).(localUser); local {
+		// Set only by ServeLocal: the kernel's word, not a key.
+		i, ok := s.localTeammate(sess.Context())
+		if !ok {
+			return feeds.Teammate{}, false
+		}
+		return s.cfg.Teammates[i], true
+	}
 	key := sess.PublicKey()
 	if key == nil {
 		return feeds.Teammate{}, false

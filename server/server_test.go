@@ -52,7 +52,7 @@ var (
 
 // startServer runs a server for Maya and Bob on a store holding the three
 // threads, on a loopback port.
-func startServer(t *testing.T) *testServer {
+func startServer(t *testing.T, more ...feeds.Teammate) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "data", "parley.db"), store.Options{NoSync: true})
@@ -74,6 +74,7 @@ func startServer(t *testing.T) *testServer {
 		{Name: "Bob", SSHKeys: []gossh.PublicKey{bobKey(t).PublicKey()}},
 		{Name: "Ana", UnixUser: "ana"}, // no key: cannot log in over SSH
 	}
+	team = append(team, more...)
 	srv, err := New(Config{Engine: eng, Teammates: team, HostKey: key, UI: ui.Deps{ConfigPath: "(test)"}})
 	if err != nil {
 		t.Fatal(err)

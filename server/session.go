@@ -160,7 +160,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	s.sessions[sess] = c
 	s.wg.Add(1)
 	s.mu.Unlock()
-	slog.Info("console opened", "teammate", tm.Name, "remote", sess.RemoteAddr(), "key", gossh.FingerprintSHA256(sess.PublicKey()))
+	if key := sess.PublicKey(); key != nil {
+		slog.Info("console opened", "teammate", tm.Name, "remote", sess.RemoteAddr(), "key", gossh.FingerprintSHA256(key))
+	} else {
+		slog.Info("console opened on the local socket", "teammate", tm.Name, "unix_user", tm.UnixUser)
+	}
 	return c.prog
 }
 

@@ -39,6 +39,12 @@ func openScreen(t *testing.T, addr string, hostKey gossh.PublicKey, signer gossh
 	if err != nil {
 		t.Fatalf("log in: %v", err)
 	}
+	return openScreenOn(t, client)
+}
+
+// openScreenOn opens a console in a pty on a logged-in client.
+func openScreenOn(t *testing.T, client *gossh.Client) *screen {
+	t.Helper()
 	t.Cleanup(func() { client.Close() })
 	sess, err := client.NewSession()
 	if err != nil {
