@@ -50,6 +50,8 @@ Usage:
                                      also while the console runs
   parley serve [--listen ADDR]       run parley for a team: teammates open consoles
                                      over SSH with their keys ([[teammate]] in the config)
+  parley attach DIR                  open your console on the team's parley serve on
+                                     this machine (its --team-dir)
 
 Flags (everywhere):
   --config PATH   config file (default %s)
@@ -97,7 +99,8 @@ var commands = map[string]command{
 	"doctor":      {doctorUsage, doctorCmd},
 	"backup":      {backupUsage, backupCmd},
 	// serve's usage names its defaults, filled in by run.
-	"serve": {serveUsage, serveCmd},
+	"serve":  {serveUsage, serveCmd},
+	"attach": {attachUsage, attachCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
@@ -125,6 +128,8 @@ type options struct {
 	demo    bool
 	format  string // export --format
 	listen  string // serve --listen
+	teamDir string // serve --team-dir
+	group   string // serve --team-group
 	salvage string // doctor --salvage OUT
 	// needDB: the command reads the database, so a missing one is an
 	// error (a typo in --db) and nothing is created.
@@ -189,6 +194,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		if cmd == "serve" {
 			sub.StringVar(&opts.listen, "listen", opts.listen, "address to listen on for SSH")
+			sub.StringVar(&opts.teamDir, "team-dir", "", "directory for the local socket (parley attach)")
+			sub.StringVar(&opts.group, "team-group", "", "group that may attach through --team-dir")
 		}
 		if cmd == "doctor" {
 			sub.StringVar(&opts.salvage, "salvage", "", "copy what can be read into a new database")

@@ -27,7 +27,8 @@ import (
 	"parley/ui"
 )
 
-const serveUsage = `Usage: parley serve [--listen ADDR] [--config PATH] [--db PATH]
+const serveUsage = `Usage: parley serve [--listen ADDR] [--team-dir DIR [--team-group GROUP]]
+                    [--config PATH] [--db PATH]
 
 Run parley for a team: one engine owns the database (polls, sends, wakes
 snoozes, answers parley fetch/export/backup/doctor), and an SSH server
@@ -44,8 +45,12 @@ Teammates are [[teammate]] tables in the config:
 Any other key, and every password, is refused before a session starts.
 There is no shell, no command, no file transfer and no forwarding.
 
-  --listen ADDR   where to listen (default %s: this machine only;
-                  0.0.0.0:2222 for the network)
+  --listen ADDR       where to listen (default %s: this machine only;
+                      0.0.0.0:2222 for the network)
+  --team-dir DIR      also serve teammates logged in on this machine: they
+                      run parley attach DIR and are known by their login
+                      (unix_user). DIR is created 0750; its socket is 0660
+  --team-group GROUP  the group that may enter DIR (the teammates' group)
 
 Host key: %s
   made on first start and kept (0600) beside the database (--db moves both).
@@ -76,8 +81,12 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)
 		return 1
 	}
-	if !anyKey(cfg.Teammates) {
-		fmt.Fprintf(stderr, "parley serve: %s has no [[teammate]] with ssh_keys, so no one could log in: add one (see parley serve --help)\n", cfg.Path)
+	if opts.group != "" && opts.teamDir == "" {
+		fmt.Fprintln(stderr, "parley serve: --team-group names the group of --team-dir: give both (see parley serve --help)")
+		return 2
+	}
+	if !anyKey(cfg.Teammates) && (opts.teamDir == "" || !anyUnixUser(cfg.Teammates)) {
+		fmt.Fprintf(stderr, "parley serve: %s has no [[teammate]] with ssh_keys (or unix_user, with --team-dir), so no one could log in: add one (see parley serve --help)\n", cfg.Path)
 		return 1
 	}
 
@@ -132,9 +141,18 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)
 		return 1
 	}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintln(stderr, serveBanner(ln.Addr().String(), hostKey.PublicKey(), cfg.Teammates, opts.log))
+	if opts.teamDir != "" {
+		local, err := listenTeam(opts.teamDir, opts.group)
+		if err != nil {
+			fmt.Fprintf(stderr, "parley serve: %v\n", err)
+			_ = srv.Shutdown(context.Background())
+			return 1
+		}
+		go func() { served <- srv.ServeLocal(local) }()
+	}
+	fmt.Fprintln(stderr, serveBanner(ln.Addr().String(), hostKey.PublicKey(), cfg.Teammates, opts.teamDir, opts.log))
 	slog.Info("parley serve started", "listen", ln.Addr().String(), "teammates", len(cfg.Teammates), "db", absPath(opts.db))
 
 	code := 0
@@ -165,6 +183,25 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// listenTeam makes the team directory and listens on its socket.
+func listenTeam(dir, group string) (net.Listener, error) {
+	dir = absPath(dir)
+	if err := server.PrepareTeamDir(dir, group); err != nil {
+		return nil, err
+	}
+	return server.ListenLocal(dir)
+}
+
+// anyUnixUser says whether any teammate can attach locally.
+func anyUnixUser(team []feeds.Teammate) bool {
+	for _, tm := range team {
+		if tm.UnixUser != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // anyKey says whether any teammate can log in over SSH.
 func anyKey(team []feeds.Teammate) bool {
 	for _, tm := range team {
@@ -177,20 +214,26 @@ func anyKey(team []feeds.Teammate) bool {
 
 // serveBanner is what serve prints once it listens: where, for whom, and
 // the host key's fingerprint for teammates to check on first login.
-func serveBanner(addr string, hostKey gossh.PublicKey, team []feeds.Teammate, logPath string) string {
-	var who, keyless []string
+func serveBanner(addr string, hostKey gossh.PublicKey, team []feeds.Teammate, teamDir, logPath string) string {
+	var who, keyless, local []string
 	for _, tm := range team {
 		if len(tm.SSHKeys) > 0 {
 			who = append(who, tm.Name)
 		} else {
 			keyless = append(keyless, tm.Name)
 		}
+		if tm.UnixUser != "" {
+			local = append(local, tm.UnixUser)
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "parley serve: listening on %s for %s\n", addr, strings.Join(who, ", "))
 	fmt.Fprintf(&b, "  host key %s (teammates check it on their first ssh)\n", gossh.FingerprintSHA256(hostKey))
 	if len(keyless) > 0 {
-		fmt.Fprintf(&b, "  no ssh_keys, so no login yet: %s\n", strings.Join(keyless, ", "))
+		fmt.Fprintf(&b, "  no ssh_keys, so no SSH login: %s\n", strings.Join(keyless, ", "))
+	}
+	if teamDir != "" {
+		fmt.Fprintf(&b, "  on this machine: parley attach %s (for %s)\n", absPath(teamDir), strings.Join(local, ", "))
 	}
 	fmt.Fprintf(&b, "  log %s; ctrl+c or SIGTERM stops (drafts are saved)", logPath)
 	return b.String()

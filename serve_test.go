@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -190,12 +191,18 @@ func TestServeProcessEndToEnd(t *testing.T) {
 	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	conf := fmt.Sprintf("[[feed]]\nname = \"Blog\"\nurl = %q\n\n[[teammate]]\nname = \"Maya\"\nssh_keys = [%q]\n", feed, pub+" maya@laptop")
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := fmt.Sprintf("[[feed]]\nname = \"Blog\"\nurl = %q\n\n[[teammate]]\nname = \"Maya\"\nssh_keys = [%q]\n\n[[teammate]]\nname = \"Lee\"\nunix_user = %q\n",
+		feed, pub+" maya@laptop", me.Username)
 	if err := os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
-	p := startServe(t, bin, env)
+	teamDir := filepath.Join(t.TempDir(), "team")
+	p := startServe(t, bin, env, "--team-dir", teamDir)
 	keyPath := filepath.Join(home, "data", "parley", server.HostKeyFile)
 	fi, err := os.Stat(keyPath)
 	if err != nil || fi.Mode().Perm() != 0o600 {
@@ -255,8 +262,26 @@ func TestServeProcessEndToEnd(t *testing.T) {
 		t.Errorf("a console beside serve says %q", msg)
 	}
 
+	// Lee, logged in on this machine, attaches through the team directory.
+	if _, err := exec.LookPath("tmux"); err == nil {
+		lee := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "attach", teamDir)
+		lee.waitFor("Alice Martin")
+		lee.keys("q")
+		lee.waitGone()
+	} else {
+		t.Log("tmux not installed: the local attach is not run here")
+	}
+	notTTY := exec.Command(bin, "attach", teamDir)
+	notTTY.Env = env
+	if msg, err := notTTY.CombinedOutput(); err == nil || !strings.Contains(string(msg), "needs a terminal") {
+		t.Errorf("parley attach without a terminal: %v, %q", err, msg)
+	}
+
 	if err := p.stop(t); err != nil {
 		t.Errorf("parley serve exited with %v after SIGTERM, want 0:\n%s", err, p.output())
+	}
+	if _, err := os.Stat(filepath.Join(teamDir, server.LocalSocketName)); !os.IsNotExist(err) {
+		t.Errorf("the team socket is still there after a stop: %v", err)
 	}
 	if err := sess.Wait(); err == nil {
 		// The console's session ended with the server, as it should.

@@ -208,3 +208,32 @@ func (s *Server) notATeammate(ctx ssh.Context) string {
 	return fmt.Sprintf("parley serve: you (%s) are not a teammate here; %s can add you: a [[teammate]] with unix_user = %q in %s\n",
 		who, owner, lu.name, s.cfg.UI.ConfigPath)
 }
+
+// DialLocal connects to the team directory's socket, as `parley attach`
+// does, and makes sure the server at the other end is the directory's
+// owner (the kernel's word again): a socket planted by someone else, if
+// one ever could be, gets nothing typed into it.
+func DialLocal(dir string) (net.Conn, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("team directory: %w (is parley serve running with --team-dir %s?)", err, dir)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil, fmt.Errorf("team directory %s: no owner", dir)
+	}
+	path := filepath.Join(dir, LocalSocketName)
+	conn, err := net.Dial("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("no parley serve answers on %s: %w", path, err)
+	}
+	uid, err := peerUID(conn)
+	if err == nil && uid != int(st.Uid) {
+		err = fmt.Errorf("the socket in %s is served by uid %d, not by the directory's owner (uid %d): not attaching", dir, uid, st.Uid)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
