@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
@@ -112,9 +111,6 @@ func sshTarget(sess ssh.Session) string {
 	host, port, err := net.SplitHostPort(sess.LocalAddr().String())
 	if err != nil {
 		return sess.User() + "@HOST"
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
 	}
 	if port == "22" {
 		return sess.User() + "@" + host
