@@ -26,6 +26,7 @@ import (
 	"parley/engine"
 	"parley/feeds"
 	"parley/funnel"
+	"parley/server"
 	"parley/store"
 	"parley/ui"
 )
@@ -47,6 +48,10 @@ Usage:
                                      read of a damaged database)
   parley backup FILE                 write a consistent copy of the database to FILE,
                                      also while the console runs
+  parley serve [--listen ADDR]       run parley for a team: teammates open consoles
+                                     over SSH with their keys ([[teammate]] in the config)
+  parley attach DIR                  open your console on the team's parley serve on
+                                     this machine (its --team-dir)
 
 Flags (everywhere):
   --config PATH   config file (default %s)
@@ -73,7 +78,7 @@ a usage error (also: the running console uses another config than
 `
 
 // Commands that later versions add; named here so a user gets a clear answer.
-var notYet = map[string]bool{"import-opml": true, "serve": true}
+var notYet = map[string]bool{"import-opml": true}
 
 // command is one subcommand: its help text and what it runs. args are the
 // arguments left after the flags (which may come anywhere after the name).
@@ -93,6 +98,9 @@ var commands = map[string]command{
 	"conversions": {conversionsUsage, conversionsCmd},
 	"doctor":      {doctorUsage, doctorCmd},
 	"backup":      {backupUsage, backupCmd},
+	// serve's usage names its defaults, filled in by run.
+	"serve":  {serveUsage, serveCmd},
+	"attach": {attachUsage, attachCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
@@ -119,6 +127,9 @@ type options struct {
 	paths
 	demo    bool
 	format  string // export --format
+	listen  string // serve --listen
+	teamDir string // serve --team-dir
+	group   string // serve --team-group
 	salvage string // doctor --salvage OUT
 	// needDB: the command reads the database, so a missing one is an
 	// error (a typo in --db) and nothing is created.
@@ -137,7 +148,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	def := defaultPaths()
-	opts := options{paths: def, format: "csv"}
+	opts := options{paths: def, format: "csv", listen: server.DefaultListen}
 	flags := func(name, help string) *flag.FlagSet {
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -173,9 +184,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		// Flags may also follow the command, and its arguments:
 		// parley fetch --db x, parley conversions import sales.csv --demo.
-		sub := flags("parley "+cmd, c.usage)
+		help := c.usage
+		if cmd == "serve" {
+			help = fmt.Sprintf(help, server.DefaultListen, filepath.Join(filepath.Dir(def.db), server.HostKeyFile))
+		}
+		sub := flags("parley "+cmd, help)
 		if cmd == "export" {
 			sub.StringVar(&opts.format, "format", opts.format, "csv or json")
+		}
+		if cmd == "serve" {
+			sub.StringVar(&opts.listen, "listen", opts.listen, "address to listen on for SSH")
+			sub.StringVar(&opts.teamDir, "team-dir", "", "directory for the local socket (parley attach)")
+			sub.StringVar(&opts.group, "team-group", "", "group that may attach through --team-dir")
 		}
 		if cmd == "doctor" {
 			sub.StringVar(&opts.salvage, "salvage", "", "copy what can be read into a new database")

@@ -43,6 +43,13 @@ func noOwner(err error) bool { return errors.Is(err, store.ErrNoControl) }
 
 // alreadyOpen is the one line a second console prints.
 func alreadyOpen(db string, who store.Who) string {
+	return fmt.Sprintf("parley: parley is already open on %s%s: switch to that terminal, or quit it first; "+
+		"parley serve is how several consoles share one database", db, ownerAt(who))
+}
+
+// ownerAt says which parley holds a database: " (pid 12 on /dev/pts/3
+// since 14:02)", or "" when it said nothing.
+func ownerAt(who store.Who) string {
 	var where []string
 	if who.PID > 0 {
 		where = append(where, fmt.Sprintf("pid %d", who.PID))
@@ -53,12 +60,10 @@ func alreadyOpen(db string, who store.Who) string {
 	if !who.Started.IsZero() {
 		where = append(where, "since "+who.Started.Local().Format("15:04"))
 	}
-	at := ""
-	if len(where) > 0 {
-		at = " (" + strings.Join(where, " ") + ")"
+	if len(where) == 0 {
+		return ""
 	}
-	return fmt.Sprintf("parley: parley is already open on %s%s: switch to that terminal, or quit it first; "+
-		"several consoles sharing one database is team mode (parley serve, in a later version)", db, at)
+	return " (" + strings.Join(where, " ") + ")"
 }
 
 // engineConfig is the engine for opts' database and config, as every

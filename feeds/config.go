@@ -37,6 +37,9 @@ type Config struct {
 	// sets (even to []) replaces the defaults entirely. TrackLink is empty
 	// when unset: no tracked links.
 	Funnel funnel.Config
+	// Teammates are the [[teammate]] tables: who may open a console on
+	// `parley serve` (config_teammate.go).
+	Teammates []Teammate
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -67,7 +70,8 @@ type rawConfig struct {
 		MaxConcurrent int    `toml:"max_concurrent"`
 		MaxItems      int    `toml:"max_items"`
 	} `toml:"fetch"`
-	Funnel rawFunnel `toml:"funnel"`
+	Funnel    rawFunnel     `toml:"funnel"`
+	Teammates []rawTeammate `toml:"teammate"`
 }
 
 // rawFunnel is the [funnel] table.
@@ -183,8 +187,13 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			return Config{}, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
 				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)}
 		}
+		if k[0] == "teammate" {
+			return Config{}, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "teammate", k[1], -1),
+				Msg: fmt.Sprintf("unknown key %q in [[teammate]] (expected one of: %s)", k[1], teammateKeys)}
+		}
 		return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s)", k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"))}
+			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s)",
+				k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"))}
 	}
 
 	for i, o := range raw.Ours {
@@ -237,6 +246,9 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		return Config{}, err
 	}
 	cfg.Funnel = fc
+	if cfg.Teammates, err = parseTeammates(path, text, raw.Teammates); err != nil {
+		return Config{}, err
+	}
 	return cfg, nil
 }
 
@@ -342,6 +354,12 @@ func typeErrorMsg(err error) string {
 		return fmt.Sprintf("%s must be an array of strings (expected e.g. %s)", key, funnelExample(strings.TrimPrefix(key, "funnel.")))
 	case "funnel.track_link":
 		return fmt.Sprintf("%s must be a string (expected e.g. %s)", key, funnelExample("track_link"))
+	case "teammate":
+		return `teammate must be a list of tables (expected [[teammate]] with name = "Maya", and ssh_keys or unix_user)`
+	case "teammate.ssh_keys":
+		return `teammate.ssh_keys must be an array of strings (expected e.g. ssh_keys = ["ssh-ed25519 AAAA… maya@laptop"])`
+	case "teammate.name", "teammate.unix_user":
+		return fmt.Sprintf(`%s must be a string (expected e.g. %s = "maya")`, key, strings.TrimPrefix(key, "teammate."))
 	}
 	return msg
 }
