@@ -74,7 +74,7 @@ func TestContactsRollUp(t *testing.T) {
 	}
 
 	// A manual move rolls up at once; so does a conversion.
-	_, err = s.SetStage(c, funnel.Advocate, "maya", at(20))
+	_, err = s.SetStage(c, "", funnel.Advocate, "maya", at(20))
 	mustNil(t, err)
 	if got, _ := s.Contact(blogAnn); got.Stage != funnel.Advocate {
 		t.Errorf("after SetStage: blog ann at %s, want advocate", got.Stage)

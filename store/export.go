@@ -8,13 +8,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// ExportRow is one thread as `parley export` prints it.
+// ExportRow is one conversation as `parley export` prints it: a person in
+// a thread.
 type ExportRow struct {
-	Thread
-	Contact     string // the thread's contact name (Thread.Author)
-	Replies     int    // our replies: recorded in parley plus ours in the feed
-	Conversions int
-	Revenue     []Money // per currency, largest first
+	Thread       Thread
+	Conversation Conversation
+	Contact      string  // the person's name
+	Replies      int     // our replies to them: recorded in parley plus ours in the feed
+	Conversions  int     // sales attributed to them here
+	Revenue      []Money // theirs, per currency, largest first
 }
 
 // Export calls fn for every thread, oldest first (Created, then ID), with
@@ -54,10 +56,10 @@ func (s *Store) Export(fn func(ExportRow) error) error {
 		return fmt.Errorf("export threads: %w", err)
 	}
 	slices.SortStableFunc(rows, func(a, b ExportRow) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
+		if c := a.Thread.Created.Compare(b.Thread.Created); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Compare(a.Thread.ID, b.Thread.ID)
 	})
 	for _, r := range rows {
 		if err := fn(r); err != nil {

@@ -63,8 +63,11 @@ type OutboxEntry struct {
 	Via      string // as Reply.Via
 	Who      string
 	Target   feeds.Target // the message answered (copied at queue time)
-	State    OutboxState
-	Attempts int // attempts begun (MarkSending calls)
+	// To and InReplyTo: the person and message answered, as in Reply.
+	To        string
+	InReplyTo string
+	State     OutboxState
+	Attempts  int // attempts begun (MarkSending calls)
 	// LastError says why the last attempt failed; empty otherwise.
 	LastError string
 	// Permanent: failed for good (the server refused the request); the

@@ -26,24 +26,28 @@ type StageCount struct {
 
 // FeedFunnel is one feed's line of the funnel report.
 type FeedFunnel struct {
-	Feed        string
-	Threads     int
-	Stages      [6]int // threads per stage now, indexed by funnel.Stage
-	Conversions int
-	Revenue     []Money // per currency, largest first
+	Feed    string
+	Threads int
+	// Conversations in the feed's threads.
+	Conversations int
+	Stages        [6]int // conversations per stage now, indexed by funnel.Stage
+	Conversions   int
+	Revenue       []Money // per currency, largest first
 }
 
 // FunnelReport is the funnel view's whole picture, read in one
 // transaction.
 type FunnelReport struct {
-	Stages      []StageCount // one per funnel.Stages, in order
-	Threads     int
-	Unhappy     int // threads whose latest message from them is unhappy
-	WonBack     int // threads won back (ever)
-	WonBack30   int // ... in the last 30 days
-	Conversions int
-	Revenue     []Money // per currency, largest first
-	Feeds       []FeedFunnel
+	Stages        []StageCount // one per funnel.Stages, in order
+	Threads       int
+	Conversations int // one per person per thread
+	People        int // contacts
+	Unhappy       int // conversations whose latest message from them is unhappy
+	WonBack       int // conversations won back (ever)
+	WonBack30     int // ... in the last 30 days
+	Conversions   int
+	Revenue       []Money // per currency, largest first
+	Feeds         []FeedFunnel
 }
 
 // Report windows: "in the last N days" is (now-N days, now].

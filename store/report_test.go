@@ -36,7 +36,7 @@ func TestFunnelReport(t *testing.T) {
 		dayItem("x2", "xia", 4, "#good", replyTo("x")),
 	), now)
 	id := func(m string) string { return threadOf(t, s, m) }
-	_, err := s.SetStage(id("d"), funnel.Converted, "maya", day(39))
+	_, err := s.SetStage(id("d"), "", funnel.Converted, "maya", day(39))
 	mustNil(t, err)
 	_, err = s.ImportConversions([]Conversion{
 		{Ref: id("e")[:RefLen], Amount: Money{"EUR", 4900}, At: day(37)},

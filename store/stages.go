@@ -14,6 +14,7 @@ import (
 // StageMove is one change of a thread's stage.
 type StageMove struct {
 	ThreadID string
+	Contact  string // whose conversation moved (contact ID)
 	At       time.Time
 	From, To funnel.Stage
 	// Cause says why: a signal's cause from funnel ("intent: ... (msg 3)"),
@@ -164,7 +165,10 @@ func putMove(tx *bolt.Tx, m *StageMove) error {
 // SetStage moves a thread's stage by hand (either way), recording who and
 // when. Signals never move it back below a manual move, and messages at or
 // before the manual move no longer count as signals. A zero at means now.
-func (s *Store) SetStage(threadID string, to funnel.Stage, who string, at time.Time) (StageMove, error) {
+//
+// It moves one conversation: contactID's in the thread, or the starter's
+// when contactID is "".
+func (s *Store) SetStage(threadID, contactID string, to funnel.Stage, who string, at time.Time) (StageMove, error) {
 	if !to.Valid() {
 		return StageMove{}, fmt.Errorf("set stage of thread %s: %v is not a stage", threadID, to)
 	}

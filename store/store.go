@@ -35,6 +35,9 @@ type Options struct {
 	// MustExist refuses a missing database (ErrNoDatabase) and creates
 	// nothing: for commands that read one (export, conversions import).
 	MustExist bool
+	// Progress, if set, hears how far Open is when it re-reads every
+	// conversation (the rules changed: see Reread): done of total.
+	Progress func(done, total int)
 }
 
 var (
