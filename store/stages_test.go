@@ -106,7 +106,7 @@ func TestManualMoveBackThenOnlyNewSignals(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SetStage: %v", err)
 	}
-	want := StageMove{ThreadID: tid, At: at(10), From: funnel.Intent, To: funnel.New, Cause: "manual", Manual: true, Who: "maya"}
+	want := StageMove{ThreadID: tid, Contact: contactID("blog", "ann"), At: at(10), From: funnel.Intent, To: funnel.New, Cause: "manual", Manual: true, Who: "maya"}
 	if m != want {
 		t.Errorf("SetStage = %+v\nwant       %+v", m, want)
 	}

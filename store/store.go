@@ -153,7 +153,7 @@ func Open(path string, o Options) (*Store, error) {
 		}
 		an = def
 	}
-	env := migrateEnv{analyzer: an, now: time.Now().UTC()}
+	env := migrateEnv{analyzer: an, now: time.Now().UTC(), progress: o.Progress}
 	// A write transaction commits (and fsyncs) even when it changes
 	// nothing, so a file that is already current is only read.
 	var current bool
@@ -173,6 +173,18 @@ func Open(path string, o Options) (*Store, error) {
 	}
 	s := newStore(db, path, an)
 	s.SetOurs(o.Ours)
+	if o.Funnel != nil {
+		// Only a caller with the real [funnel] config re-reads: one with
+		// the defaults would undo the console's reading.
+		changed, err := s.rulesChanged()
+		if err == nil && changed {
+			_, err = s.Reread(o.Progress)
+		}
+		if err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

@@ -69,7 +69,7 @@ type Waiter struct {
 // NeedsAttention reports whether the thread belongs in the queue at now:
 // somebody in it wrote after our last reply to them.
 func (t Thread) NeedsAttention(now time.Time) bool {
-	return t.LastTheirs.After(t.LastOurs) && !t.Done && !t.SnoozedUntil.After(now) // TODO(conv): WaitingPeople > 0
+	return t.WaitingPeople > 0 && !t.Done && !t.SnoozedUntil.After(now)
 }
 
 // Message is one stored message of a thread.
