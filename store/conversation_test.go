@@ -440,3 +440,24 @@ func TestRereadWhenTheRulesChange(t *testing.T) {
 		t.Errorf("re-read again with the same rules: %v", progress)
 	}
 }
+
+// The thread record stores the Waiter's name, words and link once when
+// they are the thread's own, and reads them back either way.
+func TestThreadRecordWaiterRoundTrip(t *testing.T) {
+	for _, w := range []Waiter{
+		{Contact: "fedcba9876543210", Name: "ann", Preview: "newest words", Link: "https://x/1", Stage: funnel.Intent, Mood: -0.4, Unhappy: true, Intent: true},
+		{Contact: "0123456789abcdef", Name: "bob", Preview: "bob's words", Link: "https://x/2"},
+		{},
+	} {
+		th := threadRec{Thread: Thread{ID: "00112233445566aa", Author: "ann", Preview: "newest words", Link: "https://x/1",
+			Waiter: w, WaitingPeople: 2}}
+		rec := encodeThread(&th)
+		got, err := decodeThread([]byte(th.ID), rec)
+		if err != nil || got.Thread != th.Thread {
+			t.Errorf("round trip of %+v:\n got %+v, %v", w, got.Thread, err)
+		}
+		if sum, err := decodeThreadSummary([]byte(th.ID), rec); err != nil || sum != th.Thread {
+			t.Errorf("summary of %+v: %+v, %v", w, sum, err)
+		}
+	}
+}
