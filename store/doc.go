@@ -247,12 +247,13 @@
 //  2. else the author of the message its InReplyTo names (the source
 //     says so: thr:in-reply-to, in_reply_to_id, reply_to_post_number),
 //     or the person an ours parent counted for;
-//  3. else a reply written elsewhere: a leading @name that fits exactly
-//     one person of the thread (the word after "@", up to a second "@",
-//     compared with each name, and with its first word, lower-cased with
-//     everything but letters and digits dropped); else the person waiting
-//     longest; else the starter; else nobody ("": the thread's opening
-//     post, read by every conversation).
+//  3. else a reply written elsewhere: the person its opening names, if
+//     that fits exactly one person of the thread: a leading @name (the
+//     word after "@", up to a second "@") or WordPress's "In reply to
+//     Name." line, compared with each name, and with its first word,
+//     lower-cased with everything but letters and digits dropped; else
+//     the person waiting longest; else the starter; else nobody ("": the
+//     thread's opening post, read by every conversation).
 //
 // A reply recorded or queued with an empty To answers the thread's Waiter,
 // else its starter; the stored record names whom. QueueReply answers that
