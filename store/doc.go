@@ -168,8 +168,9 @@
 // Unhappy, Intent and WonBack any, Conversions the sum, WaitingPeople the
 // waiting ones, and Waiter (with WaitingSince, and Mood) the most urgent
 // waiting one: unhappy, then intent, then longest waiting, then contact
-// ID. Nothing else names a person beside a message: the Waiter's Preview
-// is the Waiter's own newest message.
+// ID. Nothing names a person beside another's words: the Waiter's
+// Preview and Link are the Waiter's own newest message's, the thread's
+// Preview and Link its Author's (the starter's).
 //
 // Every conversation has exactly one stage_conversations entry, and it
 // matches its Stage and StageAt (zero StageAt: never moved); saveConv
