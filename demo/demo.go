@@ -40,7 +40,9 @@ const TrackLink = "https://quillstone.example/buy?ref={thread}"
 // The demo's conversions files (CSV, see `parley conversions import`).
 // Their refs are those of demo threads: a thread's ref is the start of its
 // ID, a hash of item IDs and links that never change between renderings
-// (demo_test checks every ref against an ingested demo). Their rows carry
+// (demo_test checks every ref against an ingested demo); a conversation's
+// ref adds the buyer's, "-" and the start of their contact ID (a hash of
+// feed and name), so the sale is the buyer's, not the thread starter's. Their rows carry
 // fixed IDs, so importing them again after a new rendering (new times)
 // counts nothing twice.
 const (
