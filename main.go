@@ -435,7 +435,7 @@ func console(opts options, stderr io.Writer) int {
 	_, runErr := p.Run()
 	runErr = runFailure(runErr, weKilled.Load())
 	for id, text := range app.PendingDrafts() {
-		if err := st.SaveDraft(id, text, time.Now()); err != nil {
+		if err := st.As(user).SaveDraft(id, text, time.Now()); err != nil { // the console's drafts are the user's
 			fmt.Fprintf(stderr, "parley: could not save a draft (%q): %v\n", text, cleanErr(err))
 			slog.Error("final draft save", "thread", id, "err", err)
 			return 1

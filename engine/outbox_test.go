@@ -233,7 +233,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 	if replies, _, _ := r.counts(); replies != 1 {
 		t.Errorf("Reply called %d times after a permanent failure, want 1", replies)
 	}
-	if d, ok, _ := st.Draft(id); !ok || d.Text != reply(id).Text {
+	if d, ok, _ := st.As("maya").Draft(id); !ok || d.Text != reply(id).Text { // its author's draft
 		t.Errorf("draft = %q (%v), want the refused text back", d.Text, ok)
 	}
 }

@@ -15,76 +15,81 @@ import (
 type Session struct {
 	e    *Engine
 	user string
+	// st is the store as the user (store.As): their drafts, and their
+	// name on the changes their writes publish.
+	st *store.Store
 }
 
 // Session opens a console's session for user (who makes manual stage
 // moves; replies carry their own Who).
-func (e *Engine) Session(user string) *Session { return &Session{e: e, user: user} }
+func (e *Engine) Session(user string) *Session {
+	return &Session{e: e, user: user, st: e.st.As(user)}
+}
 
 // The reads go straight to the store: bbolt reads run beside the writer.
 
 func (s *Session) Queue(_ context.Context, now time.Time) ([]store.Thread, error) {
-	return s.e.st.Queue(now)
+	return s.st.Queue(now)
 }
 
 func (s *Session) QueueLen(_ context.Context, now time.Time) (int, error) {
-	return s.e.st.QueueLen(now)
+	return s.st.QueueLen(now)
 }
 
 func (s *Session) QueueWindow(_ context.Context, now time.Time, at store.QueueAnchor, before, after int) (store.QueueWindow, error) {
-	return s.e.st.QueueWindow(now, at, before, after)
+	return s.st.QueueWindow(now, at, before, after)
 }
 
 func (s *Session) Thread(_ context.Context, id string) (store.Thread, error) {
-	return s.e.st.Thread(id)
+	return s.st.Thread(id)
 }
 
 func (s *Session) Messages(_ context.Context, id string) ([]store.Message, error) {
-	return s.e.st.Messages(id)
+	return s.st.Messages(id)
 }
 
 func (s *Session) Replies(_ context.Context, id string) ([]store.Reply, error) {
-	return s.e.st.Replies(id)
+	return s.st.Replies(id)
 }
 
 func (s *Session) Outbox(_ context.Context, id string) ([]store.OutboxEntry, error) {
-	return s.e.st.Outbox(id)
+	return s.st.Outbox(id)
 }
 
 func (s *Session) StageHistory(_ context.Context, id string) ([]store.StageMove, error) {
-	return s.e.st.StageHistory(id)
+	return s.st.StageHistory(id)
 }
 
 func (s *Session) Draft(_ context.Context, id string) (store.Draft, bool, error) {
-	return s.e.st.Draft(id)
+	return s.st.Draft(id)
 }
 
 func (s *Session) Funnel(_ context.Context, now time.Time) (store.FunnelReport, error) {
-	return s.e.st.Funnel(now)
+	return s.st.Funnel(now)
 }
 
 func (s *Session) ThreadsInStage(_ context.Context, stage funnel.Stage) ([]store.Thread, error) {
-	return s.e.st.ThreadsInStage(stage)
+	return s.st.ThreadsInStage(stage)
 }
 
-func (s *Session) Contacts(_ context.Context) ([]store.Contact, error) { return s.e.st.Contacts() }
+func (s *Session) Contacts(_ context.Context) ([]store.Contact, error) { return s.st.Contacts() }
 
 func (s *Session) ContactThreads(_ context.Context, id string) ([]store.Thread, error) {
-	return s.e.st.ContactThreads(id)
+	return s.st.ContactThreads(id)
 }
 
 func (s *Session) FeedStates(_ context.Context) ([]store.FeedState, error) {
-	return s.e.st.FeedStates()
+	return s.st.FeedStates()
 }
 
-func (s *Session) MarkRead(_ context.Context, id string) error { return s.e.st.MarkRead(id) }
+func (s *Session) MarkRead(_ context.Context, id string) error { return s.st.MarkRead(id) }
 
 func (s *Session) SaveDraft(_ context.Context, id, text string, now time.Time) error {
-	return s.e.st.SaveDraft(id, text, now)
+	return s.st.SaveDraft(id, text, now)
 }
 
 func (s *Session) SetDone(_ context.Context, id string, done bool) error {
-	return s.e.st.SetDone(id, done)
+	return s.st.SetDone(id, done)
 }
 
 func (s *Session) Snooze(_ context.Context, id string, until time.Time) error {
@@ -92,10 +97,10 @@ func (s *Session) Snooze(_ context.Context, id string, until time.Time) error {
 }
 
 func (s *Session) SetStage(_ context.Context, id string, to funnel.Stage, at time.Time) (store.StageMove, error) {
-	return s.e.st.SetStage(id, "", to, s.user, at)
+	return s.st.SetStage(id, "", to, s.user, at)
 }
 
-func (s *Session) RecordReply(_ context.Context, r store.Reply) error { return s.e.st.RecordReply(r) }
+func (s *Session) RecordReply(_ context.Context, r store.Reply) error { return s.st.RecordReply(r) }
 
 func (s *Session) QueueReply(ctx context.Context, r store.Reply) (store.OutboxEntry, error) {
 	return s.e.QueueReply(ctx, r)

@@ -46,3 +46,44 @@ func TestSessionChangesEndWithContextAndEngine(t *testing.T) {
 		t.Errorf("Next after the engine closed: %v, want ErrClosed", err)
 	}
 }
+
+// Each session reads and writes its own user's drafts, and its writes
+// publish that user's name; one teammate's reply leaves the other's draft.
+func TestSessionDraftsAreTheUsers(t *testing.T) {
+	st := testStore(t)
+	e := New(Config{Store: st, Feeds: []feeds.Feed{rssFeed(t, "Forum", 1)}})
+	defer e.Close()
+	e.FetchOnce(context.Background(), func(_ feeds.Result, _ store.IngestResult, err error) {
+		if err != nil {
+			t.Error(err)
+		}
+	})
+	q, err := st.Queue(testNow.Add(time.Hour))
+	if err != nil || len(q) != 1 {
+		t.Fatalf("queue = %v, %v", q, err)
+	}
+	id := q[0].ID
+	ctx := context.Background()
+	ana, bob := e.Session("ana"), e.Session("bob")
+	changes := ana.Changes(ctx)
+	if err := ana.SaveDraft(ctx, id, "Ana's words", testNow); err != nil {
+		t.Fatal(err)
+	}
+	wait, stop := context.WithTimeout(ctx, time.Second)
+	defer stop()
+	if c, err := changes.Next(wait); err != nil || c.Kind != store.ChangeDraft || c.Who != "ana" {
+		t.Errorf("change = %+v, %v; want Ana's draft, by ana", c, err)
+	}
+	if err := bob.SaveDraft(ctx, id, "Bob's words", testNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := ana.RecordReply(ctx, store.Reply{ThreadID: id, Text: "Ana's words", At: testNow.Add(time.Minute), Via: "clipboard", Who: "ana"}); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok, _ := ana.Draft(ctx, id); ok {
+		t.Errorf("Ana's draft after her reply = %+v", d)
+	}
+	if d, ok, _ := bob.Draft(ctx, id); !ok || d.Text != "Bob's words" {
+		t.Errorf("Bob's draft = %+v, %v; want his words kept", d, ok)
+	}
+}

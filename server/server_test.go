@@ -346,7 +346,10 @@ func TestServeDroppedSessionKeepsTheDraft(t *testing.T) {
 	maya.press("half an answer")
 	maya.waitFor(5*time.Second, "half an answer")
 	maya.client.Close() // the laptop lid closes
-	waitDraft(t, ts, "half an answer")
+	waitDraft(t, ts, "Maya", "half an answer")
+	if hasDraft(t, ts, "Bob", "half an answer") {
+		t.Error("Bob reads Maya's draft: drafts are per teammate")
+	}
 	waitClosed(t, ts)
 }
 
@@ -368,7 +371,7 @@ func TestServeShutdownSavesDrafts(t *testing.T) {
 	if n := ts.srv.open(); n != 0 {
 		t.Errorf("%d consoles open after Shutdown", n)
 	}
-	if !hasDraft(t, ts, "typed before the restart") {
+	if !hasDraft(t, ts, "Maya", "typed before the restart") {
 		t.Error("Shutdown returned before the draft was saved")
 	}
 	if err := maya.sess.Wait(); err == nil || errors.Is(err, context.Canceled) {
@@ -377,14 +380,16 @@ func TestServeShutdownSavesDrafts(t *testing.T) {
 	}
 }
 
-func hasDraft(t *testing.T, ts *testServer, text string) bool {
+// hasDraft reports whether teammate who has a draft with text (drafts are
+// per teammate).
+func hasDraft(t *testing.T, ts *testServer, who, text string) bool {
 	t.Helper()
 	q, err := ts.st.Queue(time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, th := range q {
-		d, ok, err := ts.st.Draft(th.ID)
+		d, ok, err := ts.st.As(who).Draft(th.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -395,10 +400,10 @@ func hasDraft(t *testing.T, ts *testServer, text string) bool {
 	return false
 }
 
-func waitDraft(t *testing.T, ts *testServer, text string) {
+func waitDraft(t *testing.T, ts *testServer, who, text string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !hasDraft(t, ts, text) {
+	for !hasDraft(t, ts, who, text) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no draft %q saved", text)
 		}

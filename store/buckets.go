@@ -11,7 +11,7 @@ var (
 	bucketQueue      = []byte("queue")       // threads needing attention, queue ordered
 	bucketSnoozed    = []byte("snoozed")     // snoozed threads, ordered by wake time
 	bucketReplies    = []byte("replies")     // replies we recorded, per thread, time ordered
-	bucketDrafts     = []byte("drafts")      // thread ID -> draft record
+	bucketDrafts     = []byte("drafts")      // thread ID [| 0x00 | who] -> draft record
 	bucketFeeds      = []byte("feeds")       // feed name -> feed state record
 
 	bucketStageMoves     = []byte("stage_moves")         // per-thread stage history, time ordered

@@ -9,7 +9,9 @@
 // Nothing typed is lost: a draft is written on every SaveDraft and only
 // removed by an empty save, by RecordReply or by QueueReply (which writes
 // the text to the outbox in the same transaction); a reply that fails for
-// good goes back into the draft.
+// good goes back into the draft. Drafts are per teammate (schema 6): a
+// handle's drafts are its teammate's (As), and a send removes only its
+// author's (Reply.Who) draft, never another teammate's.
 //
 // # Bucket layout
 //
@@ -19,7 +21,7 @@
 // order. Thread and contact IDs are always 16 lowercase hex characters.
 //
 //	meta
-//	  "schema_version"        -> uint64 BE (5 = this layout)
+//	  "schema_version"        -> uint64 BE (6 = this layout)
 //	  "rules_version"         -> RulesVersion the stages were read with (16 hex)
 //	messages
 //	  message ID              -> message record (thread ID first)
@@ -39,8 +41,10 @@
 //	replies                      replies we recorded, per thread, oldest first
 //	  thread ID (16) | At (8 BE) | seq (8 BE)
 //	                          -> reply record
-//	drafts
-//	  thread ID               -> draft record
+//	drafts                       per teammate per thread (schema 6)
+//	  thread ID               -> draft record of "" (the local user; every
+//	                             draft written before schema 6)
+//	  thread ID | 0x00 | who  -> draft record of teammate who
 //	feeds
 //	  feed name               -> feed state record
 //	conversations                one person in one thread (schema 5)
@@ -316,6 +320,14 @@
 //     stage_threads is dropped for stage_conversations; threads are
 //     rolled up and re-queued under their Waiter; contacts are rolled up
 //     from their conversations; the rules version is recorded.
+//  6. teammates: drafts per teammate. Nothing is rewritten: a draft
+//     stored before is the legacy draft of "" (key: the thread ID alone).
+//     A teammate with no draft of their own on a thread reads it as
+//     theirs, and their first write to their draft (a save, a send, a
+//     refused send put back) adopts it: it is deleted in the transaction
+//     that writes theirs, so the text is nobody else's from then on. The
+//     version goes up so an older parley, which would list a teammate's
+//     draft as a thread's, refuses the file.
 //
 // (Schema 2's step now only builds contacts and links: the funnel is
 // read per conversation by step 5, in the same transaction.)

@@ -162,6 +162,11 @@ func checkFixture(t *testing.T, name string, version uint64) {
 	if d, ok, _ := s.Draft(bob); !ok || d.Text != "Sorry, Bob! Checking the sync logs now." || !d.Updated.Equal(at(10)) {
 		t.Errorf("draft = %+v, %v", d, ok)
 	}
+	// Schema 6: the old draft is the local user's, read by a teammate who
+	// has none of their own.
+	if d, ok, _ := s.As("maya").Draft(bob); !ok || d.Text != "Sorry, Bob! Checking the sync logs now." || d.Who != "maya" {
+		t.Errorf("maya's draft = %+v, %v; want the draft from before schema 6", d, ok)
+	}
 	if r, _ := s.Replies(eve); len(r) != 1 || r[0].Text != "Yes: Settings, then Offline." || r[0].Via != "clipboard" ||
 		r[0].Who != "maya" || !r[0].At.Equal(at(9)) {
 		t.Errorf("Eve's replies = %+v", r)

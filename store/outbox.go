@@ -159,7 +159,7 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 		if err := tx.Bucket(bucketOutboxThreads).Put(outboxThreadKey(&e), empty); err != nil {
 			return fmt.Errorf("index outbox entry %s: %w", key, err)
 		}
-		return tx.Bucket(bucketDrafts).Delete([]byte(r.ThreadID))
+		return deleteDraftOf(tx, r.ThreadID, r.Who)
 	})
 	if err != nil {
 		return OutboxEntry{}, fmt.Errorf("queue reply to thread %s: %w", r.ThreadID, err)
@@ -305,23 +305,22 @@ func (s *Store) MarkFailed(key string, f Failure, now time.Time) (OutboxEntry, e
 			return nil
 		}
 		e.Permanent = true
-		return restoreDraft(tx, e.ThreadID, e.Text, now)
+		return restoreDraft(tx, e.ThreadID, e.Who, e.Text, now)
 	})
 }
 
 // restoreDraft puts the text of a reply that will not be sent back into
-// its thread's draft, ahead of whatever was typed since.
-func restoreDraft(tx *bolt.Tx, threadID, text string, now time.Time) error {
-	b := tx.Bucket(bucketDrafts)
-	d := Draft{ThreadID: threadID, Text: text, Updated: now}
-	if v := b.Get([]byte(threadID)); v != nil {
-		old, err := decodeDraft([]byte(threadID), v)
-		if err != nil {
-			return err
-		}
+// its author's draft of the thread, ahead of whatever they typed since.
+func restoreDraft(tx *bolt.Tx, threadID, who, text string, now time.Time) error {
+	d := Draft{ThreadID: threadID, Who: who, Text: text, Updated: now}
+	old, _, ok, err := draftOf(tx, threadID, who)
+	if err != nil {
+		return err
+	}
+	if ok {
 		d.Text = text + "\n\n" + old.Text
 	}
-	if err := b.Put([]byte(threadID), encodeDraft(&d)); err != nil {
+	if err := putDraft(tx, &d); err != nil {
 		return fmt.Errorf("put the reply back into the draft of thread %s: %w", threadID, err)
 	}
 	return nil

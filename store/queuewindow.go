@@ -31,7 +31,8 @@ type QueueWindow struct {
 	Total int
 	// First and Last: Threads holds the head / the tail of the queue.
 	First, Last bool
-	// Drafts marks the threads in Threads that have a draft.
+	// Drafts marks the threads in Threads that have a draft of the
+	// handle's teammate (As): their own or the legacy one.
 	Drafts map[string]bool
 }
 
@@ -112,9 +113,13 @@ func (s *Store) QueueWindow(now time.Time, a QueueAnchor, before, after int) (Qu
 			w.Threads = append(w.Threads, t)
 		}
 		w.Last = k == nil
-		drafts := tx.Bucket(bucketDrafts)
 		for _, t := range w.Threads {
-			if drafts.Get([]byte(t.ID)) != nil {
+			// The handle's teammate's drafts (As): theirs or the legacy one.
+			_, _, ok, err := draftOf(tx, t.ID, s.who)
+			if err != nil {
+				return err
+			}
+			if ok {
 				w.Drafts[t.ID] = true
 			}
 		}

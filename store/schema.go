@@ -37,6 +37,11 @@ var migrations = []migration{
 	{name: "queue length", run: countQueue},
 	// Conversations: one person in one thread (migrate5.go).
 	{name: "conversations", run: migrateConversations},
+	// Teammates: drafts per teammate (drafts.go; the old ones stay as the
+	// legacy "" drafts, readable by whoever has none of their own) and the
+	// audit log. An older parley would list a teammate's draft as a
+	// thread's, so the version goes up.
+	{name: "teammates", run: func(tx *bolt.Tx, _ migrateEnv) error { return createBuckets(tx) }},
 }
 
 // countQueue sets the queue index's sequence to its number of entries.

@@ -406,7 +406,7 @@ func (s *Store) RecordReply(r Reply) error {
 		r.Key = key
 	}
 	return s.updateThread(ChangeReplyRecorded, r.Who, "record reply", r.ThreadID, func(tx *bolt.Tx, t *threadRec) error {
-		if err := tx.Bucket(bucketDrafts).Delete([]byte(t.ID)); err != nil {
+		if err := deleteDraftOf(tx, t.ID, r.Who); err != nil {
 			return err
 		}
 		if r.To == "" {

@@ -126,8 +126,11 @@ type Reply struct {
 // Draft is the unsent text of a reply to a thread.
 type Draft struct {
 	ThreadID string
-	Text     string
-	Updated  time.Time
+	// Who is the teammate whose draft it is ("" the local user, and every
+	// draft written before schema 6).
+	Who     string
+	Text    string
+	Updated time.Time
 }
 
 // FeedState is what the store keeps about each feed between runs.
