@@ -93,7 +93,7 @@ func (s *Session) SetDone(_ context.Context, id string, done bool) error {
 }
 
 func (s *Session) Snooze(_ context.Context, id string, until time.Time) error {
-	return s.e.Snooze(id, until)
+	return s.e.snooze(s.st, id, until)
 }
 
 func (s *Session) SetStage(_ context.Context, id string, to funnel.Stage, at time.Time) (store.StageMove, error) {

@@ -3,6 +3,8 @@ package engine
 import (
 	"log/slog"
 	"time"
+
+	"parley/store"
 )
 
 // snoozeCheck bounds the snooze clock's wait, so a suspended laptop or a
@@ -56,7 +58,13 @@ func (e *Engine) armSnooze() {
 // Snooze hides a thread until the given time (zero: wakes it now) and
 // keeps the snooze clock on time for it.
 func (e *Engine) Snooze(threadID string, until time.Time) error {
-	if err := e.st.Snooze(threadID, until); err != nil {
+	return e.snooze(e.st, threadID, until)
+}
+
+// snooze snoozes through st: a session's store (store.As), so the change
+// and the audit log name its user.
+func (e *Engine) snooze(st *store.Store, threadID string, until time.Time) error {
+	if err := st.Snooze(threadID, until); err != nil {
 		return err
 	}
 	e.armSnooze()

@@ -12,6 +12,7 @@ var (
 	bucketSnoozed    = []byte("snoozed")     // snoozed threads, ordered by wake time
 	bucketReplies    = []byte("replies")     // replies we recorded, per thread, time ordered
 	bucketDrafts     = []byte("drafts")      // thread ID [| 0x00 | who] -> draft record
+	bucketAudit      = []byte("audit")       // At | seq -> audit entry (schema 6)
 	bucketFeeds      = []byte("feeds")       // feed name -> feed state record
 
 	bucketStageMoves     = []byte("stage_moves")         // per-thread stage history, time ordered
@@ -39,6 +40,7 @@ var allBuckets = [][]byte{
 	bucketSnoozed,
 	bucketReplies,
 	bucketDrafts,
+	bucketAudit,
 	bucketFeeds,
 	bucketStageMoves,
 	bucketMovesByTime,

@@ -123,6 +123,10 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 			if err := b.Put([]byte(id), encodeConversion(&rec)); err != nil {
 				return fmt.Errorf("store conversion %s: %w", id, err)
 			}
+			if err := audit(tx, AuditEntry{At: now, Who: s.who, Action: AuditConversion, ThreadID: tid, Contact: contact,
+				Detail: c.Ref + " " + c.Amount.String()}); err != nil {
+				return err
+			}
 			out.Imported++
 			if !seen[tid] {
 				seen[tid] = true

@@ -73,6 +73,9 @@
 //	                          -> empty
 //	outbox_remote                sent replies by the remote ID of their post
 //	  RemoteID                -> key (32)
+//	audit                        every action, who and when, oldest first;
+//	                             append only (schema 6)
+//	  At (8 BE) | seq (8 BE)  -> audit record
 //
 // seq is the bucket's NextSequence: it keeps equal times distinct and in
 // arrival order. A move's seq is the same in stage_moves and
@@ -117,6 +120,7 @@
 //	            Who Key RemoteID URL                              (schema 3)
 //	            To InReplyTo                                      (schema 5)
 //	draft:      Text Updated
+//	audit:      Who Action ThreadID Contact Detail               (schema 6)
 //	feed state: URL ETag LastModified LastFetch LastSuccess LastError Items LastNew
 //	move:       From To Cause Manual Who Contact
 //	contact:    Feed Name Stage Unhappy Messages Replies FirstSeen LastSeen Threads
@@ -215,6 +219,17 @@
 // post ours?". Permanent is set only with state failed, and its text is
 // then in the thread's draft. Queuing does not change the thread: it
 // leaves the queue when the reply is sent, as with RecordReply.
+//
+// Every action a teammate takes writes one audit entry in its own
+// transaction: RecordReply, QueueReply, MarkSent, MarkFailed giving up,
+// SetDone (done and undone), Snooze (snoozed, unsnoozed), SetStage,
+// SetAssignee, and ImportConversions (one per sale stored). Its At is the
+// action's time (the reply's At, the move's at, the send's now; time.Now
+// for SetDone and Snooze, which take none), its Who the action's own
+// (Reply.Who, the outbox entry's Who, SetStage's who) else the handle's
+// (As), its Contact the person acted on when there is one. Its Action is
+// one of the Audit* strings. Nothing else writes to the log, nothing
+// deletes from it; its seq is the bucket's NextSequence.
 //
 // # Our replies fetched back
 //
@@ -320,7 +335,8 @@
 //     stage_threads is dropped for stage_conversations; threads are
 //     rolled up and re-queued under their Waiter; contacts are rolled up
 //     from their conversations; the rules version is recorded.
-//  6. teammates: drafts per teammate. Nothing is rewritten: a draft
+//  6. teammates: creates the audit bucket (empty: nothing before was
+//     recorded with its author); drafts per teammate. Nothing is rewritten: a draft
 //     stored before is the legacy draft of "" (key: the thread ID alone).
 //     A teammate with no draft of their own on a thread reads it as
 //     theirs, and their first write to their draft (a save, a send, a

@@ -159,6 +159,9 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 		if err := tx.Bucket(bucketOutboxThreads).Put(outboxThreadKey(&e), empty); err != nil {
 			return fmt.Errorf("index outbox entry %s: %w", key, err)
 		}
+		if err := audit(tx, AuditEntry{At: queued, Who: r.Who, Action: AuditReplyQueued, ThreadID: r.ThreadID, Contact: to, Detail: m.Feed}); err != nil {
+			return err
+		}
 		return deleteDraftOf(tx, r.ThreadID, r.Who)
 	})
 	if err != nil {
@@ -256,6 +259,9 @@ func (s *Store) MarkSent(key string, p feeds.Posted, now time.Time) (OutboxEntry
 		if err := settleSent(tx, e, p, now); err != nil {
 			return err
 		}
+		if err := audit(tx, AuditEntry{At: now, Who: e.Who, Action: AuditReplySent, ThreadID: e.ThreadID, Contact: e.To, Detail: e.URL}); err != nil {
+			return err
+		}
 		// A poll may have fetched the post back between Reply and now; if
 		// Ingest could not tell it was this reply, it counted as one of our
 		// messages: it becomes this reply's copy, so it counts once.
@@ -305,6 +311,9 @@ func (s *Store) MarkFailed(key string, f Failure, now time.Time) (OutboxEntry, e
 			return nil
 		}
 		e.Permanent = true
+		if err := audit(tx, AuditEntry{At: now, Who: e.Who, Action: AuditReplyRefused, ThreadID: e.ThreadID, Contact: e.To, Detail: f.Err}); err != nil {
+			return err
+		}
 		return restoreDraft(tx, e.ThreadID, e.Who, e.Text, now)
 	})
 }

@@ -104,6 +104,10 @@ func (s *Store) SetStage(threadID, contactID string, to funnel.Stage, who string
 		if err := putMove(tx, &m); err != nil {
 			return err
 		}
+		if err := audit(tx, AuditEntry{At: at, Who: who, Action: AuditStage, ThreadID: t.ID, Contact: c.Contact,
+			Detail: m.From.String() + " -> " + m.To.String()}); err != nil {
+			return err
+		}
 		c.Stage, c.StageAt, c.manualAt, c.manualStage = to, m.At, at, to
 		if err := settleThread(tx, t, tc, map[string]bool{c.Contact: true}); err != nil {
 			return err

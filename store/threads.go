@@ -308,9 +308,13 @@ func (s *Store) SetDone(threadID string, done bool) error {
 	if done {
 		kind = ChangeDone
 	}
-	return s.updateThread(kind, "", "mark thread done", threadID, func(_ *bolt.Tx, t *threadRec) error {
+	action := AuditUndone
+	if done {
+		action = AuditDone
+	}
+	return s.updateThread(kind, "", "mark thread done", threadID, func(tx *bolt.Tx, t *threadRec) error {
 		t.Done = done
-		return nil
+		return audit(tx, AuditEntry{Who: s.who, Action: action, ThreadID: t.ID})
 	})
 }
 
@@ -321,13 +325,15 @@ func (s *Store) Snooze(threadID string, until time.Time) error {
 	if until.IsZero() {
 		kind = ChangeUnsnooze
 	}
-	return s.updateThread(kind, "", "snooze thread", threadID, func(_ *bolt.Tx, t *threadRec) error {
+	return s.updateThread(kind, "", "snooze thread", threadID, func(tx *bolt.Tx, t *threadRec) error {
+		a := AuditEntry{Who: s.who, Action: AuditUnsnoozed, ThreadID: t.ID}
 		if until.IsZero() {
 			t.SnoozedUntil = time.Time{}
 		} else {
 			t.SnoozedUntil = until.UTC()
+			a.Action, a.Detail = AuditSnoozed, "until "+t.SnoozedUntil.Format(time.RFC3339)
 		}
-		return nil
+		return audit(tx, a)
 	})
 }
 
@@ -411,6 +417,9 @@ func (s *Store) RecordReply(r Reply) error {
 		}
 		if r.To == "" {
 			r.To = defaultTo(&t.Thread)
+		}
+		if err := audit(tx, AuditEntry{At: r.At, Who: r.Who, Action: AuditReplyRecorded, ThreadID: t.ID, Contact: r.To, Detail: r.Via}); err != nil {
+			return err
 		}
 		return answerThread(tx, s.an, t, &r, now)
 	})
