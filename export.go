@@ -18,7 +18,7 @@ import (
 	"parley/store"
 )
 
-const exportUsage = `Usage: parley export [--format csv|json] [--config PATH] [--db PATH] [--demo]
+const exportUsage = `Usage: parley export [--audit] [--format csv|json] [--config PATH] [--db PATH] [--demo]
 
 Print every conversation to stdout, one row per person in a thread,
 threads oldest first:
@@ -47,7 +47,21 @@ threads oldest first:
                   numbers, unhappy and won_back true/false, revenue a string,
                   a time that is not known null
 
+With --audit, print the audit log instead: every action (a reply
+recorded, queued, sent or refused; done, undone; snooze; stage move;
+assignment; an imported sale), oldest first, newest last:
+  at              when (RFC 3339 with nanoseconds, UTC)
+  who             the teammate (empty: the local user before team mode,
+                  or parley itself)
+  action          reply recorded, reply queued, reply sent, reply refused,
+                  done, undone, snoozed, unsnoozed, stage moved, assigned,
+                  unassigned, conversion imported
+  thread_ref      the thread's ref
+  ref             the conversation's ref, when the action names a person
+  detail          the snooze's end, the stage move, the sale, the link...
+
 Example: parley export > conversations.csv
+         parley export --audit --format json > audit.json
 `
 
 // exportColumns are the columns, in order; exportRecord's JSON keys are
@@ -153,14 +167,20 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley export: --format %q is not supported (expected csv or json)\n", opts.format)
 		return 2
 	}
+	via := func() (int, bool) { return exportVia(opts.db, format, stdout, stderr) }
+	write := writeExport
+	if opts.audit {
+		via = func() (int, bool) { return auditVia(opts.db, format, stdout, stderr) }
+		write = writeAudit
+	}
 	// A running console writes it (it holds the database).
-	if code, ok := exportVia(opts.db, format, stdout, stderr); ok {
+	if code, ok := via(); ok {
 		return code
 	}
 	opts.needDB = true // export --db TYPO must not create an empty database
 	cfg, st, _, err := setup(opts)
 	if errors.Is(err, store.ErrLocked) {
-		if code, ok := exportVia(opts.db, format, stdout, stderr); ok {
+		if code, ok := via(); ok {
 			return code // a console that was starting
 		}
 		err = ownerUnreachable(err, absPath(opts.db))
@@ -176,7 +196,7 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if err := writeExport(st, format, stdout); err != nil {
+	if err := write(st, format, stdout); err != nil {
 		fmt.Fprintf(stderr, "parley export: %v\n", cleanErr(err))
 		return 1
 	}

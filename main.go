@@ -127,6 +127,7 @@ type options struct {
 	paths
 	demo    bool
 	format  string // export --format
+	audit   bool   // export --audit
 	listen  string // serve --listen
 	teamDir string // serve --team-dir
 	group   string // serve --team-group
@@ -194,6 +195,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		sub := flags("parley "+cmd, help)
 		if cmd == "export" {
 			sub.StringVar(&opts.format, "format", opts.format, "csv or json")
+			sub.BoolVar(&opts.audit, "audit", false, "print the audit log instead")
 		}
 		if cmd == "serve" {
 			sub.StringVar(&opts.listen, "listen", opts.listen, "address to listen on for SSH")

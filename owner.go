@@ -83,9 +83,14 @@ func engineConfig(opts options, cfg feeds.Config, noConfig bool, st *store.Store
 func ownerEngine(opts options, cfg feeds.Config, noConfig bool, st *store.Store, user string) *engine.Engine {
 	c := engineConfig(opts, cfg, noConfig, st.As(user))
 	c.User = user
-	c.Control = &engine.Control{Export: func(_ context.Context, format string, w io.Writer) error {
-		return writeExport(st, format, w)
-	}}
+	c.Control = &engine.Control{
+		Export: func(_ context.Context, format string, w io.Writer) error {
+			return writeExport(st, format, w)
+		},
+		ExportAudit: func(_ context.Context, format string, w io.Writer) error {
+			return writeAudit(st, format, w)
+		},
+	}
 	return engine.New(c)
 }
 

@@ -26,6 +26,9 @@ type Control struct {
 	// Export writes every thread in format (csv or json), as `parley
 	// export` prints it; nil answers that this parley cannot export.
 	Export func(ctx context.Context, format string, w io.Writer) error
+	// ExportAudit writes the audit log in format, as `parley export
+	// --audit` prints it; nil answers that this parley cannot.
+	ExportAudit func(ctx context.Context, format string, w io.Writer) error
 }
 
 // Fetch is `parley fetch`: poll every feed once, store the results
@@ -70,6 +73,7 @@ func (e *Engine) ServeControl(ctx context.Context) error {
 	h := store.ControlHandlers{FeedNames: e.feedNames, Fetch: e.serveFetch}
 	if e.cfg.Control != nil {
 		h.Export = e.cfg.Control.Export
+		h.ExportAudit = e.cfg.Control.ExportAudit
 	}
 	stop, err := e.st.ServeControlWith(ctx, h)
 	if err != nil {

@@ -87,20 +87,45 @@ func decodeAudit(k, v []byte) (AuditEntry, error) {
 	return a, d.done()
 }
 
+// auditChunk is how many entries Audit reads per transaction.
+const auditChunk = 1024
+
 // Audit calls fn with every entry of the audit log, oldest first,
-// stopping at fn's first error.
+// stopping at fn's first error and returning it. The log is read in
+// chunks and fn runs between the transactions, so a slow writer (a pipe)
+// never holds the database.
 func (s *Store) Audit(fn func(AuditEntry) error) error {
-	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
-			a, err := decodeAudit(k, v)
-			if err != nil {
+	var after []byte
+	for {
+		var chunk []AuditEntry
+		err := s.view(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketAudit).Cursor()
+			k, v := c.First()
+			if after != nil {
+				if k, v = c.Seek(after); k != nil && string(k) == string(after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(chunk) < auditChunk; k, v = c.Next() {
+				a, err := decodeAudit(k, v)
+				if err != nil {
+					return err
+				}
+				chunk = append(chunk, a)
+				after = append(after[:0], k...)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read the audit log: %w", err)
+		}
+		for _, a := range chunk {
+			if err := fn(a); err != nil {
 				return err
 			}
-			return fn(a)
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("read the audit log: %w", err)
+		}
+		if len(chunk) < auditChunk {
+			return nil
+		}
 	}
-	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"parley/feeds"
 	"parley/funnel"
 )
@@ -94,5 +96,31 @@ func TestAuditKeepsTheOrderOfEqualTimes(t *testing.T) {
 		if want := fmt.Sprintf("|%d", i); len(l) < len(want) || l[len(l)-len(want):] != want {
 			t.Fatalf("entry %d = %q, want the %dth reply", i, l, i)
 		}
+	}
+}
+
+// The log is read in chunks: every entry once, in order, across them.
+func TestAuditReadsAcrossChunks(t *testing.T) {
+	s := openTest(t)
+	tid := twoWayThread(t, s)
+	n := 2*auditChunk + 3
+	mustNil(t, s.update(func(tx *bolt.Tx) error {
+		for i := range n {
+			if err := audit(tx, AuditEntry{At: at(i / 7), Who: "ana", Action: AuditDone, ThreadID: tid, Detail: fmt.Sprint(i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	i := 0
+	mustNil(t, s.Audit(func(a AuditEntry) error {
+		if a.Detail != fmt.Sprint(i) {
+			return fmt.Errorf("entry %d has detail %q", i, a.Detail)
+		}
+		i++
+		return nil
+	}))
+	if i != n {
+		t.Errorf("read %d entries, want %d", i, n)
 	}
 }

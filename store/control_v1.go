@@ -8,6 +8,7 @@ package store
 //
 //	{"v":1,"op":"hello"}                      -> {"v":1,"kind":"ok","who":{...}}
 //	{"v":1,"op":"export","format":"csv"}      -> {"kind":"data",...}... then ok | error
+//	{"v":1,"op":"export","format":"csv","audit":true} -> {"kind":"data","audit":true,...}... then ok | error
 //	{"v":1,"op":"conversions-import","body":N} + N bytes of JSON rows -> ok with "import"
 //	{"v":1,"op":"doctor-check"}               -> ok with "check"
 //	{"v":1,"op":"fetch","config":"/abs/config.toml"} -> feeds, feed..., then ok | error
@@ -15,6 +16,11 @@ package store
 // A fetch names the config it was run with (optional: an older client
 // leaves it out and is served); a parley polling another config refuses
 // it with code "other-config" (ErrOtherConfig).
+//
+// An export with "audit" (optional, schema 6) is the audit log instead of
+// the conversations; its data frames say "audit" too, so a client that
+// meets an older parley (which ignores the field and sends conversations)
+// notices at the first frame and writes nothing (ErrNoAuditExport).
 //
 // A request that does not start with '{' is version 0, the one-line
 // protocol of control.go, still answered for an older `parley backup`.
@@ -59,6 +65,9 @@ type ControlHandlers struct {
 	// Export writes every thread to w in format (csv or json), as
 	// `parley export` prints it.
 	Export func(ctx context.Context, format string, w io.Writer) error
+	// ExportAudit writes the audit log to w in format, as `parley export
+	// --audit` prints it.
+	ExportAudit func(ctx context.Context, format string, w io.Writer) error
 	// FeedNames are the feeds a fetch run with config ("" when the
 	// request named none) polls, in order (for the width of the report's
 	// names); an error wrapping ErrOtherConfig refuses the fetch before
@@ -147,6 +156,7 @@ type controlRequest struct {
 	Op     string `json:"op"`
 	Path   string `json:"path,omitempty"`   // backup: the target
 	Format string `json:"format,omitempty"` // export
+	Audit  bool   `json:"audit,omitempty"`  // export: the audit log (schema 6; optional)
 	Config string `json:"config,omitempty"` // fetch: the config it was run with
 	Body   int64  `json:"body,omitempty"`   // bytes after the line
 }
@@ -157,6 +167,7 @@ type controlReply struct {
 	Error  string       `json:"error,omitempty"`
 	Code   string       `json:"code,omitempty"` // error: version, unknown-op, unsupported, bad-request, other-config
 	Data   []byte       `json:"data,omitempty"`
+	Audit  bool         `json:"audit,omitempty"` // data: of the audit log
 	Who    *Who         `json:"who,omitempty"`
 	Backup *BackupInfo  `json:"backup,omitempty"`
 	Import *importReply `json:"import,omitempty"`
@@ -251,11 +262,14 @@ func (f *frameWriter) fail(code, format string, args ...any) {
 }
 
 // dataWriter turns an io.Writer's writes into data frames.
-type dataWriter struct{ f *frameWriter }
+type dataWriter struct {
+	f     *frameWriter
+	audit bool // the frames carry the audit log
+}
 
 func (d dataWriter) Write(p []byte) (int, error) {
 	for off := 0; off < len(p); off += 32 << 10 {
-		if err := d.f.send(controlReply{Kind: "data", Data: p[off:min(len(p), off+32<<10)]}); err != nil {
+		if err := d.f.send(controlReply{Kind: "data", Data: p[off:min(len(p), off+32<<10)], Audit: d.audit}); err != nil {
 			return off, err
 		}
 	}
@@ -312,12 +326,16 @@ func (cs *controlServer) serveV1(ctx context.Context, c net.Conn, lr *io.Limited
 		}
 		_ = f.send(controlReply{Kind: "ok", Backup: &info})
 	case "export":
-		if cs.h.Export == nil {
+		export := cs.h.Export
+		if req.Audit {
+			export = cs.h.ExportAudit
+		}
+		if export == nil {
 			f.fail("unsupported", "this parley (pid %d) cannot export: quit it and run parley export again", cs.who.PID)
 			return
 		}
-		bw := bufio.NewWriterSize(dataWriter{f}, 32<<10)
-		err := cs.h.Export(ctx, req.Format, bw)
+		bw := bufio.NewWriterSize(dataWriter{f: f, audit: req.Audit}, 32<<10)
+		err := export(ctx, req.Format, bw)
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
 		}
@@ -599,6 +617,27 @@ func RequestExport(dbPath, format string, w io.Writer) error {
 	_, err := controlCall(dbPath, controlRequest{Op: "export", Format: format}, nil, controlReplyIdle, func(r controlReply) error {
 		if r.Kind != "data" {
 			return noFrames(r)
+		}
+		_, err := w.Write(r.Data)
+		return err
+	})
+	return err
+}
+
+// ErrNoAuditExport: the parley holding the database is older than the
+// audit log and answered an audit export with something else.
+var ErrNoAuditExport = errors.New("the running parley is older than the audit log and cannot export it: quit it and run parley export --audit again")
+
+// RequestExportAudit has the parley holding the database write the audit
+// log in format to w. An older parley's answer is refused at its first
+// frame, before anything is written (ErrNoAuditExport).
+func RequestExportAudit(dbPath, format string, w io.Writer) error {
+	_, err := controlCall(dbPath, controlRequest{Op: "export", Format: format, Audit: true}, nil, controlReplyIdle, func(r controlReply) error {
+		if r.Kind != "data" {
+			return noFrames(r)
+		}
+		if !r.Audit {
+			return ErrNoAuditExport
 		}
 		_, err := w.Write(r.Data)
 		return err

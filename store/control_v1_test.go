@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -354,5 +355,70 @@ func TestControlFetchCarriesItsConfig(t *testing.T) {
 	// Another error is not ErrOtherConfig.
 	if errors.Is(&ControlError{Msg: "x", Code: "unsupported"}, ErrOtherConfig) {
 		t.Error("every ControlError matches ErrOtherConfig")
+	}
+}
+
+// export with "audit" runs the audit handler; without, the export's.
+func TestControlExportAudit(t *testing.T) {
+	s := openTest(t)
+	serveWith(t, s, ControlHandlers{
+		Export: func(_ context.Context, format string, w io.Writer) error {
+			_, err := io.WriteString(w, "conversations "+format)
+			return err
+		},
+		ExportAudit: func(_ context.Context, format string, w io.Writer) error {
+			_, err := io.WriteString(w, "audit "+format)
+			return err
+		},
+	})
+	var out bytes.Buffer
+	mustNil(t, RequestExportAudit(s.Path(), "json", &out))
+	if out.String() != "audit json" {
+		t.Errorf("audit export = %q", out.String())
+	}
+	out.Reset()
+	mustNil(t, RequestExport(s.Path(), "csv", &out))
+	if out.String() != "conversations csv" {
+		t.Errorf("export = %q", out.String())
+	}
+
+	// A parley that cannot export the log says so.
+	s2 := openTest(t)
+	serveWith(t, s2, ControlHandlers{Export: func(_ context.Context, _ string, w io.Writer) error {
+		_, err := io.WriteString(w, "conversations")
+		return err
+	}})
+	out.Reset()
+	err := RequestExportAudit(s2.Path(), "csv", &out)
+	var ce *ControlError
+	if !errors.As(err, &ce) || ce.Code != "unsupported" || out.Len() != 0 {
+		t.Errorf("err = %v, out %q; want unsupported and nothing written", err, out.String())
+	}
+}
+
+// A parley from before the audit log ignores the field and streams the
+// conversations: the client refuses that at the first frame.
+func TestControlExportAuditRefusesAnOlderParleysAnswer(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "parley.db")
+	ln, err := net.Listen("unix", ControlSocket(db))
+	mustNil(t, err)
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		if !strings.Contains(line, `"audit":true`) {
+			_, _ = io.WriteString(c, `{"v":1,"kind":"error","error":"no audit field"}`+"\n")
+			return
+		}
+		_, _ = io.WriteString(c, `{"v":1,"kind":"data","data":"cmVmLHRocmVhZF9yZWYK"}`+"\n"+`{"v":1,"kind":"ok"}`+"\n")
+	}()
+	var out bytes.Buffer
+	err = RequestExportAudit(db, "csv", &out)
+	if !errors.Is(err, ErrNoAuditExport) || out.Len() != 0 {
+		t.Errorf("err = %v, out %q; want ErrNoAuditExport and nothing written", err, out.String())
 	}
 }
