@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,5 +86,51 @@ func TestSessionDraftsAreTheUsers(t *testing.T) {
 	}
 	if d, ok, _ := bob.Draft(ctx, id); !ok || d.Text != "Bob's words" {
 		t.Errorf("Bob's draft = %+v, %v; want his words kept", d, ok)
+	}
+}
+
+// Two teammates press ctrl+s on one thread at once, both having opened it
+// before either reply: one reply is written, the other session gets
+// ErrStaleReply with it, and a second send (Force) goes.
+func TestSessionStaleReplyAcrossTeammates(t *testing.T) {
+	for round := range 10 {
+		st := testStore(t)
+		id := mastodonThread(t, st)
+		e := New(Config{Store: st})
+		ctx := context.Background()
+		sessions := []*Session{e.Session("ana"), e.Session("bob")}
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i, s := range sessions {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := store.Reply{ThreadID: id, Text: s.user + " answers", At: testNow.Add(time.Minute), Via: "clipboard",
+					Who: s.user, Seen: testNow}
+				errs[i] = s.RecordReply(ctx, r)
+			}()
+		}
+		wg.Wait()
+		loser := -1
+		for i, err := range errs {
+			var stale *store.ErrStaleReply
+			if errors.As(err, &stale) {
+				loser = i
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if loser < 0 || errs[1-loser] != nil {
+			t.Fatalf("round %d: errs = %v; want one reply and one ErrStaleReply", round, errs)
+		}
+		s := sessions[loser]
+		if err := s.RecordReply(ctx, store.Reply{ThreadID: id, Text: "mine too", At: testNow.Add(2 * time.Minute),
+			Via: "clipboard", Who: s.user, Seen: testNow, Force: true}); err != nil {
+			t.Fatalf("the second ctrl+s: %v", err)
+		}
+		if r, _ := st.Replies(id); len(r) != 2 {
+			t.Fatalf("round %d: %d replies, want 2", round, len(r))
+		}
+		e.Close()
 	}
 }

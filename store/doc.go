@@ -220,6 +220,15 @@
 // then in the thread's draft. Queuing does not change the thread: it
 // leaves the queue when the reply is sent, as with RecordReply.
 //
+// The stale-reply guard (stale.go): RecordReply and QueueReply given a
+// Reply.Seen look, in their own transaction, for a reply by another
+// teammate (Who differs) to the same person (To equal, or either "")
+// in replies or outbox_threads keyed after Seen; finding one they write
+// nothing and return ErrStaleReply with it, unless Reply.Force. As bbolt
+// has one writer at a time, of two teammates sending at once with the
+// same Seen one reply is written and the other refused. Seen and Force
+// are never stored.
+//
 // Every action a teammate takes writes one audit entry in its own
 // transaction: RecordReply, QueueReply, MarkSent, MarkFailed giving up,
 // SetDone (done and undone), Snooze (snoozed, unsnoozed), SetStage,

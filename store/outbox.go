@@ -136,6 +136,9 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 		if !ok {
 			return ErrNoTarget
 		}
+		if err := checkStale(tx, &r, to); err != nil {
+			return err
+		}
 		if tx.Bucket(bucketOutbox).Get([]byte(key)) != nil {
 			return fmt.Errorf("outbox key %s is already taken; try again", key)
 		}

@@ -418,6 +418,9 @@ func (s *Store) RecordReply(r Reply) error {
 		if r.To == "" {
 			r.To = defaultTo(&t.Thread)
 		}
+		if err := checkStale(tx, &r, r.To); err != nil {
+			return err
+		}
 		if err := audit(tx, AuditEntry{At: r.At, Who: r.Who, Action: AuditReplyRecorded, ThreadID: t.ID, Contact: r.To, Detail: r.Via}); err != nil {
 			return err
 		}

@@ -121,6 +121,14 @@ type Reply struct {
 	// InReplyTo is the ID of the message answered, when known: QueueReply
 	// answers it (if it is To's and has a Target), and the record keeps it.
 	InReplyTo string
+
+	// Seen and Force are for RecordReply and QueueReply only; they are
+	// not stored. Seen is when the teammate last looked at the thread (it
+	// opened, or they read the replies it shows): a reply by another
+	// teammate to the same person recorded or queued after it refuses
+	// this one with ErrStaleReply, unless Force. Zero: no check.
+	Seen  time.Time
+	Force bool
 }
 
 // Draft is the unsent text of a reply to a thread.
