@@ -100,6 +100,12 @@ func (s *Session) SetStage(_ context.Context, id string, to funnel.Stage, at tim
 	return s.st.SetStage(id, "", to, s.user, at)
 }
 
+// Assign assigns the thread to teammate to ("" unassigns), as the
+// session's user.
+func (s *Session) Assign(_ context.Context, id, to string) error {
+	return s.st.SetAssignee(id, to, s.user)
+}
+
 func (s *Session) RecordReply(_ context.Context, r store.Reply) error { return s.st.RecordReply(r) }
 
 func (s *Session) QueueReply(ctx context.Context, r store.Reply) (store.OutboxEntry, error) {

@@ -134,3 +134,29 @@ func TestSessionStaleReplyAcrossTeammates(t *testing.T) {
 		e.Close()
 	}
 }
+
+// Assign assigns as the session's user, and the queue shows it.
+func TestSessionAssign(t *testing.T) {
+	st := testStore(t)
+	id := mastodonThread(t, st)
+	e := New(Config{Store: st})
+	defer e.Close()
+	ctx := context.Background()
+	if err := e.Session("ana").Assign(ctx, id, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	q, err := e.Session("bob").Queue(ctx, testNow.Add(time.Hour))
+	if err != nil || len(q) != 1 || q[0].Assignee != "bob" {
+		t.Fatalf("queue = %+v, %v; want the thread assigned to bob", q, err)
+	}
+	var by []string
+	if err := st.Audit(func(a store.AuditEntry) error {
+		by = append(by, a.Who+" "+a.Action+" "+a.Detail)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(by) != 1 || by[0] != "ana assigned bob" {
+		t.Errorf("audit = %q, want ana assigning bob", by)
+	}
+}

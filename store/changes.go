@@ -37,6 +37,7 @@ const (
 	ChangeReplyFailed                     // MarkFailed (permanent: the text is back in the draft)
 	ChangeConversions                     // ImportConversions that stored at least one
 	ChangeReread                          // Reread: every conversation read again (AllThreads)
+	ChangeAssign                          // SetAssignee
 )
 
 var changeKindNames = [...]string{
@@ -56,6 +57,7 @@ var changeKindNames = [...]string{
 	ChangeReplyFailed:   "reply failed",
 	ChangeConversions:   "conversions",
 	ChangeReread:        "reread",
+	ChangeAssign:        "assign",
 }
 
 func (k ChangeKind) String() string {

@@ -284,6 +284,7 @@ func encodeThread(t *threadRec) []byte {
 	e.bool(w.Unhappy)
 	e.bool(w.Intent)
 	e.int(t.WaitingPeople)
+	e.str(t.Assignee)
 	return e.b
 }
 
@@ -376,6 +377,9 @@ func decodeThreadFields(d *decoder, id []byte, r *threadRec) (queueKey []byte) {
 	w.Unhappy = d.bool()
 	w.Intent = d.bool()
 	t.WaitingPeople = d.int()
+	if a := d.raw(); len(a) > 0 { // schema 6; most threads have none
+		t.Assignee = string(a)
+	}
 
 	var sb strings.Builder
 	parts := [...][]byte{id, feed, title, author, preview, link, contact, wContact}

@@ -113,6 +113,7 @@
 //	            Waiter.Contact Waiter.Name Waiter.Preview Waiter.Link
 //	            Waiter.Stage Waiter.Mood Waiter.Unhappy Waiter.Intent
 //	            WaitingPeople                                     (schema 5)
+//	            Assignee                                          (schema 6)
 //	conversation: Feed Name Started Messages Replies First LastTheirs LastOurs
 //	            WaitingSince Preview Link Stage StageAt Unhappy Intent Mood
 //	            WonBack Conversions manualAt manualStage wonBackAt (schema 5)
@@ -219,6 +220,11 @@
 // post ours?". Permanent is set only with state failed, and its text is
 // then in the thread's draft. Queuing does not change the thread: it
 // leaves the queue when the reply is sent, as with RecordReply.
+//
+// A thread's Assignee changes only through SetAssignee, which writes its
+// audit entry and publishes ChangeAssign (by the assigner) in the same
+// transaction; assigning to the current assignee writes nothing. Every
+// other write keeps it (they load and save the whole record).
 //
 // The stale-reply guard (stale.go): RecordReply and QueueReply given a
 // Reply.Seen look, in their own transaction, for a reply by another
@@ -345,7 +351,8 @@
 //     rolled up and re-queued under their Waiter; contacts are rolled up
 //     from their conversations; the rules version is recorded.
 //  6. teammates: creates the audit bucket (empty: nothing before was
-//     recorded with its author); drafts per teammate. Nothing is rewritten: a draft
+//     recorded with its author); threads gain Assignee (a trailing
+//     field: older records read as unassigned); drafts per teammate. Nothing is rewritten: a draft
 //     stored before is the legacy draft of "" (key: the thread ID alone).
 //     A teammate with no draft of their own on a thread reads it as
 //     theirs, and their first write to their draft (a save, a send, a

@@ -52,6 +52,9 @@ type Thread struct {
 	// WaitingPeople counts the conversations waiting, the Waiter's
 	// included: a row reads "+N waiting" with N = WaitingPeople-1.
 	WaitingPeople int
+	// Assignee is the teammate the thread is assigned to ("" nobody):
+	// SetAssignee. The queue's covering copy carries it.
+	Assignee string
 }
 
 // Waiter is the person a queue row is about, with their own words: a

@@ -45,6 +45,9 @@ type Backend interface {
 	// wakes it at its time and says so with an Event (Woke).
 	Snooze(ctx context.Context, threadID string, until time.Time) error
 	SetStage(ctx context.Context, threadID string, to funnel.Stage, at time.Time) (store.StageMove, error)
+	// Assign assigns the thread to teammate to ("" unassigns it), as this
+	// console's user.
+	Assign(ctx context.Context, threadID, to string) error
 	// RecordReply records a reply sent by hand (copy + paste).
 	RecordReply(ctx context.Context, r store.Reply) error
 	// QueueReply puts a reply to a two-way source in the outbox and has
