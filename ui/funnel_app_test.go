@@ -164,7 +164,7 @@ func TestCtrlLInsertsTrackedLink(t *testing.T) {
 	if v := final.thread.input.Value(); v != want {
 		t.Errorf("composer = %q, want %q", v, want)
 	}
-	if d, _, _ := st.Draft(alice.ID); d.Text != want {
+	if d, _, _ := st.As("alice").Draft(alice.ID); d.Text != want {
 		t.Errorf("saved draft = %q, want %q", d.Text, want)
 	}
 }

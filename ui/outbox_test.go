@@ -213,7 +213,7 @@ func TestPermanentFailurePutsTheTextBackInTheDraft(t *testing.T) {
 		ob, _ := st.Outbox(id)
 		return len(ob) == 1 && ob[0].Permanent
 	})
-	if d, ok, _ := st.Draft(id); !ok || d.Text != "A reply the server refuses." {
+	if d, ok, _ := st.As("maya").Draft(id); !ok || d.Text != "A reply the server refuses." {
 		t.Errorf("draft = %q (%v), want the refused text back", d.Text, ok)
 	}
 	if replies, _, _ := r.counts(); replies != 1 {
