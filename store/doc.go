@@ -412,8 +412,9 @@
 // it nothing (and would cost a write in every transaction and a schema
 // change). A subscriber compares Seqs only with Seqs of the same Store.
 //
-// Who: a write that names its user (SetStage's who, Reply.Who for
-// QueueReply and RecordReply, the reply's Who for the outbox marks)
+// Who: a write that names its user (SetStage's who, SetAssignee's by,
+// Reply.Who for QueueReply and RecordReply, the reply's Who for the
+// outbox marks)
 // publishes that; the others publish the handle's: Store.As(who) returns
 // a handle on the same database whose changes name who. The local
 // console leaves it "" (the one local user); in team mode the engine
