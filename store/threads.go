@@ -276,19 +276,27 @@ func (s *Store) Replies(threadID string) ([]Reply, error) {
 		if _, err := loadThread(tx, threadID); err != nil {
 			return err
 		}
-		prefix := []byte(threadID)
-		c := tx.Bucket(bucketReplies).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := decodeReply(v)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return nil
+		var err error
+		out, err = threadReplies(tx, threadID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read replies: %w", err)
+	}
+	return out, nil
+}
+
+// threadReplies reads a thread's recorded replies, oldest first.
+func threadReplies(tx *bolt.Tx, threadID string) ([]Reply, error) {
+	var out []Reply
+	prefix := []byte(threadID)
+	c := tx.Bucket(bucketReplies).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decodeReply(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }

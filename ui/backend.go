@@ -29,10 +29,17 @@ type Backend interface {
 	Outbox(ctx context.Context, threadID string) ([]store.OutboxEntry, error)
 	StageHistory(ctx context.Context, threadID string) ([]store.StageMove, error)
 	Draft(ctx context.Context, threadID string) (store.Draft, bool, error)
+	// ThreadView reads a thread and everything its view shows in one
+	// read, with only its newest lastN messages (the user's draft); the
+	// older ones come on scroll from MessagesBefore(view.Earlier).
+	ThreadView(ctx context.Context, threadID string, lastN int) (store.ThreadView, error)
+	MessagesBefore(ctx context.Context, threadID, mark string, n int) ([]store.Message, string, error)
 
 	// The funnel, contacts and feeds views.
 	Funnel(ctx context.Context, now time.Time) (store.FunnelReport, error)
 	ThreadsInStage(ctx context.Context, stage funnel.Stage) ([]store.Thread, error)
+	// StageWindow is a window of a stage's list, like QueueWindow.
+	StageWindow(ctx context.Context, stage funnel.Stage, at store.StageAnchor, before, after int) (store.StageWindow, error)
 	Contacts(ctx context.Context) ([]store.Contact, error)
 	ContactThreads(ctx context.Context, contactID string) ([]store.Thread, error)
 	FeedStates(ctx context.Context) ([]store.FeedState, error)
