@@ -96,7 +96,13 @@ func saveThread(tx *bolt.Tx, t *threadRec, prevSnooze time.Time) error {
 			}
 		}
 	}
-	if err := tx.Bucket(bucketThreads).Put([]byte(t.ID), rec); err != nil {
+	threads := tx.Bucket(bucketThreads)
+	if threads.Get([]byte(t.ID)) == nil {
+		if err := countNewThread(tx, t.Feed); err != nil {
+			return fmt.Errorf("count thread %s: %w", t.ID, err)
+		}
+	}
+	if err := threads.Put([]byte(t.ID), rec); err != nil {
 		return fmt.Errorf("save thread %s: %w", t.ID, err)
 	}
 	return nil
