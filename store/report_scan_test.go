@@ -117,7 +117,6 @@ func (s *Store) funnelByScan(now time.Time) (FunnelReport, error) {
 	return r, nil
 }
 
-
 // countStages counts the stage index's keys per stage: keys only, the
 // conversations are not read.
 func countStages(tx *bolt.Tx, stages []StageCount) {
