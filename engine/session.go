@@ -86,6 +86,10 @@ func (s *Session) ThreadsInStage(_ context.Context, stage funnel.Stage) ([]store
 
 func (s *Session) Contacts(_ context.Context) ([]store.Contact, error) { return s.st.Contacts() }
 
+func (s *Session) ContactsWindow(_ context.Context, at store.ContactAnchor, before, after int) (store.ContactsWindow, error) {
+	return s.st.ContactsWindow(at, before, after)
+}
+
 func (s *Session) ContactThreads(_ context.Context, id string) ([]store.Thread, error) {
 	return s.st.ContactThreads(id)
 }

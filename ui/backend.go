@@ -41,6 +41,9 @@ type Backend interface {
 	// StageWindow is a window of a stage's list, like QueueWindow.
 	StageWindow(ctx context.Context, stage funnel.Stage, at store.StageAnchor, before, after int) (store.StageWindow, error)
 	Contacts(ctx context.Context) ([]store.Contact, error)
+	// ContactsWindow is a window of the contacts list (Contacts order)
+	// read from an index kept in that order.
+	ContactsWindow(ctx context.Context, at store.ContactAnchor, before, after int) (store.ContactsWindow, error)
 	ContactThreads(ctx context.Context, contactID string) ([]store.Thread, error)
 	FeedStates(ctx context.Context) ([]store.FeedState, error)
 
