@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -165,12 +166,16 @@ func prevOrLast(c *bolt.Cursor, k []byte) ([]byte, []byte) {
 	return c.Prev()
 }
 
-// stageTotal counts the stage's conversations from its index keys.
+// stageTotal sums the stage's funnel counters over feeds: one short
+// range, not the stage's index.
 func stageTotal(tx *bolt.Tx, st funnel.Stage) int {
 	n := 0
-	c := tx.Bucket(bucketStageConvs).Cursor()
-	for k, _ := c.Seek([]byte{byte(st)}); k != nil && k[0] == byte(st); k, _ = c.Next() {
-		n++
+	prefix := []byte{countStageFeed, byte(st)}
+	c := tx.Bucket(bucketFunnelCounts).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) >= 8 {
+			n += int(binary.BigEndian.Uint64(v))
+		}
 	}
 	return n
 }
