@@ -34,6 +34,7 @@ var (
 	bucketConvFirsts   = []byte("conv_firsts")   // First | thread ID | contact ID -> empty
 	bucketWonBack      = []byte("won_back")      // wonBackAt | thread ID | contact ID -> empty
 	bucketContactOrder = []byte("contact_order") // contacts view order key -> empty
+	bucketThreadsByAge = []byte("threads_by_created") // Created | thread ID -> empty (export order)
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of
@@ -63,6 +64,7 @@ var allBuckets = [][]byte{
 	bucketConvFirsts,
 	bucketWonBack,
 	bucketContactOrder,
+	bucketThreadsByAge,
 }
 
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte

@@ -138,9 +138,38 @@ func boolDelta(was, is bool) int64 {
 	return 0
 }
 
-// countNewThread counts a thread stored for the first time.
-func countNewThread(tx *bolt.Tx, feed string) error {
-	return addCount(tx.Bucket(bucketFunnelCounts), threadsFeedKey(feed), 1)
+// countThread counts a thread stored for the first time (old nil) under
+// its feed, and keeps its threads_by_created entry at its Created (which
+// an earlier message arriving late moves back).
+func countThread(tx *bolt.Tx, old []byte, t *threadRec) error {
+	byAge := tx.Bucket(bucketThreadsByAge)
+	if byAge == nil {
+		return nil // before schema 7: it builds them afresh
+	}
+	now := createdKey(nanos(t.Created), t.ID)
+	if old != nil {
+		f, err := decodeThreadFacts([]byte(t.ID), old)
+		if err != nil {
+			return err
+		}
+		was := createdKey(nanos(f.created), t.ID)
+		if bytes.Equal(was, now) {
+			return nil
+		}
+		if err := byAge.Delete(was); err != nil {
+			return err
+		}
+	} else if err := addCount(tx.Bucket(bucketFunnelCounts), threadsFeedKey(t.Feed), 1); err != nil {
+		return err
+	}
+	return byAge.Put(now, empty)
+}
+
+// createdKey: Created (8, BE) | thread ID, the threads_by_created key.
+func createdKey(created uint64, threadID string) []byte {
+	k := make([]byte, 0, 8+threadIDLen)
+	k = binary.BigEndian.AppendUint64(k, created)
+	return append(k, threadID...)
 }
 
 // countConversion counts a conversion stored for the first time under its

@@ -25,7 +25,7 @@ func checkCounts(t testing.TB, s *Store) {
 	if s.db.IsReadOnly() {
 		return
 	}
-	names := [][]byte{bucketFunnelCounts, bucketConvFirsts, bucketWonBack, bucketContactOrder}
+	names := [][]byte{bucketFunnelCounts, bucketConvFirsts, bucketWonBack, bucketContactOrder, bucketThreadsByAge}
 	dump := func(tx *bolt.Tx) []string {
 		var out []string
 		for _, name := range names {

@@ -11,7 +11,7 @@ import (
 // They are rebuilt from nothing: earlier steps of the same upgrade may
 // have written some through the write paths.
 func migrateCounts(tx *bolt.Tx, env migrateEnv) error {
-	for _, name := range [][]byte{bucketFunnelCounts, bucketConvFirsts, bucketWonBack, bucketContactOrder} {
+	for _, name := range [][]byte{bucketFunnelCounts, bucketConvFirsts, bucketWonBack, bucketContactOrder, bucketThreadsByAge} {
 		if tx.Bucket(name) != nil {
 			if err := tx.DeleteBucket(name); err != nil {
 				return err
@@ -31,6 +31,7 @@ func migrateCounts(tx *bolt.Tx, env migrateEnv) error {
 		}
 	}
 	counts := map[string]uint64{} // counter key -> count
+	byAge := tx.Bucket(bucketThreadsByAge)
 	if err := threads.ForEach(func(k, v []byte) error {
 		f, err := decodeThreadFacts(k, v)
 		if err != nil {
@@ -38,7 +39,7 @@ func migrateCounts(tx *bolt.Tx, env migrateEnv) error {
 		}
 		counts[string(threadsFeedKey(string(f.feed)))]++
 		step()
-		return nil
+		return byAge.Put(createdKey(nanos(f.created), string(k)), empty)
 	}); err != nil {
 		return err
 	}

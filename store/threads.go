@@ -97,10 +97,8 @@ func saveThread(tx *bolt.Tx, t *threadRec, prevSnooze time.Time) error {
 		}
 	}
 	threads := tx.Bucket(bucketThreads)
-	if threads.Get([]byte(t.ID)) == nil {
-		if err := countNewThread(tx, t.Feed); err != nil {
-			return fmt.Errorf("count thread %s: %w", t.ID, err)
-		}
+	if err := countThread(tx, threads.Get([]byte(t.ID)), t); err != nil {
+		return fmt.Errorf("count thread %s: %w", t.ID, err)
 	}
 	if err := threads.Put([]byte(t.ID), rec); err != nil {
 		return fmt.Errorf("save thread %s: %w", t.ID, err)
