@@ -30,10 +30,10 @@ var (
 
 	// Schema 7 (counts.go, contactorder.go): what the funnel and contacts
 	// views read instead of scanning.
-	bucketFunnelCounts = []byte("funnel_counts") // counter key -> count
-	bucketConvFirsts   = []byte("conv_firsts")   // First | thread ID | contact ID -> empty
-	bucketWonBack      = []byte("won_back")      // wonBackAt | thread ID | contact ID -> empty
-	bucketContactOrder = []byte("contact_order") // contacts view order key -> empty
+	bucketFunnelCounts = []byte("funnel_counts")      // counter key -> count
+	bucketConvFirsts   = []byte("conv_firsts")        // First | thread ID | contact ID -> empty
+	bucketWonBack      = []byte("won_back")           // wonBackAt | thread ID | contact ID -> empty
+	bucketContactOrder = []byte("contact_order")      // contacts view order key -> empty
 	bucketThreadsByAge = []byte("threads_by_created") // Created | thread ID -> empty (export order)
 )
 

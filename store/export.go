@@ -52,6 +52,15 @@ func (s *Store) Export(fn func(ExportRow) error) error {
 				if err != nil {
 					return err
 				}
+				// Every thread record is read once (decoding no strings),
+				// so a damaged page shows here, not in a later write: the
+				// index walk below would Get around it.
+				if err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {
+					_, err := decodeThreadFacts(k, v)
+					return err
+				}); err != nil {
+					return err
+				}
 			}
 			threads := tx.Bucket(bucketThreads)
 			c := tx.Bucket(bucketThreadsByAge).Cursor()
