@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -152,5 +154,22 @@ func TestFixtureV6Migrates(t *testing.T) {
 	mustNil(t, err)
 	if !reflect.DeepEqual(w.Contacts, all) || w.Total != 5 || !w.First || !w.Last {
 		t.Errorf("contacts window = %+v\nContacts = %+v", w, all)
+	}
+}
+
+// TestSchema7MigrationReportsProgress: the upgrade of a schema 6 file
+// tells Open's Progress how far it is, ending at done == total.
+func TestSchema7MigrationReportsProgress(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "v6.db"))
+	mustNil(t, err)
+	path := filepath.Join(t.TempDir(), "parley.db")
+	mustNil(t, os.WriteFile(path, raw, 0o600))
+	var last [2]int
+	s, err := Open(path, Options{NoSync: true, Ours: fixtureOurs, Progress: func(done, total int) { last = [2]int{done, total} }})
+	mustNil(t, err)
+	defer s.Close()
+	// 5 threads, their conversations and 5 contacts.
+	if last[0] != last[1] || last[1] < 15 {
+		t.Errorf("last progress %d of %d, want the whole upgrade done", last[0], last[1])
 	}
 }
