@@ -91,10 +91,14 @@
 //	contact_order                contacts in the contacts view's order (schema 7)
 //	  0xff-Stage (1) | MaxUint64-LastSeen (8 BE) | contact ID (16)
 //	                          -> empty
+//	threads_by_created           threads oldest first: Export's order (schema 7)
+//	  Created (8 BE) | thread ID (16)
+//	                          -> empty
 //
 // The schema 7 buckets change in the transaction of the record they
 // follow: saveConv (stage x feed, unhappy, won back, both time indexes),
-// saveThread (a new thread's feed), rollupContacts (people, contact
+// saveThread (a new thread's feed; threads_by_created, which moves when
+// an earlier message arriving late moves Created back), rollupContacts (people, contact
 // order), ImportConversions (a new sale under its thread's feed). A
 // counter at zero is deleted. Funnel reads only them and three time
 // ranges. Tests check them after every change against a recount by
@@ -383,8 +387,8 @@
 //     that writes theirs, so the text is nobody else's from then on. The
 //     version goes up so an older parley, which would list a teammate's
 //     draft as a thread's, refuses the file.
-//  7. funnel counters (migrate7.go): funnel_counts, conv_firsts, won_back
-//     and contact_order are built from the threads, conversations,
+//  7. funnel counters (migrate7.go): funnel_counts, conv_firsts, won_back,
+//     contact_order and threads_by_created are built from the threads, conversations,
 //     contacts and conversions, with progress. Nothing else changes; the
 //     version goes up so an older parley, which would write without
 //     keeping them, refuses the file.
