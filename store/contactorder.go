@@ -29,15 +29,14 @@ func orderContact(tx *bolt.Tx, old []byte, c *Contact) error {
 	}
 	nk := contactOrderKey(c)
 	if old == nil {
-		if err := addCount(tx.Bucket(bucketFunnelCounts), []byte{countPeople}, 1); err != nil {
+		if err := addCount(tx.Bucket(bucketFunnelCounts), keyPeople, 1); err != nil {
 			return err
 		}
 	} else {
-		was, err := decodeContact([]byte(c.ID), old)
+		ok, err := storedOrderKey(c.ID, old)
 		if err != nil {
 			return err
 		}
-		ok := contactOrderKey(&was)
 		if bytes.Equal(ok, nk) {
 			return nil
 		}
@@ -46,6 +45,21 @@ func orderContact(tx *bolt.Tx, old []byte, c *Contact) error {
 		}
 	}
 	return idx.Put(nk, empty)
+}
+
+// storedOrderKey is the contact_order key of a stored contact record,
+// decoding only its Stage and LastSeen.
+func storedOrderKey(id string, v []byte) ([]byte, error) {
+	d := newDecoder("contact", []byte(id), v)
+	d.raw() // Feed
+	d.raw() // Name
+	c := Contact{ID: id, Stage: d.stage()}
+	d.bool() // Unhappy
+	d.int()  // Messages
+	d.int()  // Replies
+	d.time() // FirstSeen
+	c.LastSeen = d.time()
+	return contactOrderKey(&c), d.err
 }
 
 // ContactAnchor says where in the contacts list a window is read.

@@ -35,6 +35,13 @@ const (
 	countConversions = 'c'
 )
 
+// The single counters' keys, allocated once.
+var (
+	keyPeople  = []byte{countPeople}
+	keyUnhappy = []byte{countUnhappy}
+	keyWonBack = []byte{countWonBack}
+)
+
 // addCount adds delta to the uint64 counter at key (creating or deleting
 // it). A nil bucket (a migration before schema 7 runs the write paths)
 // counts nothing: schema 7 builds the counters afresh.
@@ -99,10 +106,10 @@ func countConv(tx *bolt.Tx, old []byte, c *convRec) error {
 			return err
 		}
 	}
-	if err := addCount(counts, []byte{countUnhappy}, boolDelta(old != nil && was.unhappy, c.Unhappy)); err != nil {
+	if err := addCount(counts, keyUnhappy, boolDelta(old != nil && was.unhappy, c.Unhappy)); err != nil {
 		return err
 	}
-	if err := addCount(counts, []byte{countWonBack}, boolDelta(old != nil && was.wonBack, c.WonBack)); err != nil {
+	if err := addCount(counts, keyWonBack, boolDelta(old != nil && was.wonBack, c.WonBack)); err != nil {
 		return err
 	}
 	if err := moveTimeKey(firsts, old != nil, nanos(was.first), true, nanos(c.First), c); err != nil {
