@@ -21,9 +21,9 @@ type ThreadView struct {
 	// MessagesBefore to read them. It is opaque.
 	Earlier       string
 	Replies       []Reply
-	Outbox        []OutboxEntry // entries not yet sent, oldest first
-	History       []StageMove   // oldest first
-	Conversations []Conversation
+	Outbox        []OutboxEntry  // entries not yet sent, oldest first
+	History       []StageMove    // oldest first
+	Conversations []Conversation // the thread's people, first to write first
 	Draft         Draft
 	HasDraft      bool
 }
@@ -61,6 +61,7 @@ func (s *Store) ThreadView(threadID string, lastN int) (ThreadView, error) {
 			c.Title = t.Title
 			v.Conversations = append(v.Conversations, c.Conversation)
 		}
+		sortByFirst(v.Conversations)
 		v.Draft, _, v.HasDraft, err = draftOf(tx, threadID, s.who)
 		return err
 	})
