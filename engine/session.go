@@ -64,6 +64,18 @@ func (s *Session) Draft(_ context.Context, id string) (store.Draft, bool, error)
 	return s.st.Draft(id)
 }
 
+func (s *Session) ThreadView(_ context.Context, id string, lastN int) (store.ThreadView, error) {
+	return s.st.ThreadView(id, lastN)
+}
+
+func (s *Session) MessagesBefore(_ context.Context, id, mark string, n int) ([]store.Message, string, error) {
+	return s.st.MessagesBefore(id, mark, n)
+}
+
+func (s *Session) StageWindow(_ context.Context, stage funnel.Stage, at store.StageAnchor, before, after int) (store.StageWindow, error) {
+	return s.st.ConversationsInStageWindow(stage, at, before, after)
+}
+
 func (s *Session) Funnel(_ context.Context, now time.Time) (store.FunnelReport, error) {
 	return s.st.Funnel(now)
 }
@@ -73,6 +85,10 @@ func (s *Session) ThreadsInStage(_ context.Context, stage funnel.Stage) ([]store
 }
 
 func (s *Session) Contacts(_ context.Context) ([]store.Contact, error) { return s.st.Contacts() }
+
+func (s *Session) ContactsWindow(_ context.Context, at store.ContactAnchor, before, after int) (store.ContactsWindow, error) {
+	return s.st.ContactsWindow(at, before, after)
+}
 
 func (s *Session) ContactThreads(_ context.Context, id string) ([]store.Thread, error) {
 	return s.st.ContactThreads(id)

@@ -27,6 +27,14 @@ var (
 	bucketOutbox        = []byte("outbox")         // outbox key -> outbox record
 	bucketOutboxThreads = []byte("outbox_threads") // thread ID | Queued | key -> empty
 	bucketOutboxRemote  = []byte("outbox_remote")  // remote item ID of a sent reply -> outbox key
+
+	// Schema 7 (counts.go, contactorder.go): what the funnel and contacts
+	// views read instead of scanning.
+	bucketFunnelCounts = []byte("funnel_counts")      // counter key -> count
+	bucketConvFirsts   = []byte("conv_firsts")        // First | thread ID | contact ID -> empty
+	bucketWonBack      = []byte("won_back")           // wonBackAt | thread ID | contact ID -> empty
+	bucketContactOrder = []byte("contact_order")      // contacts view order key -> empty
+	bucketThreadsByAge = []byte("threads_by_created") // Created | thread ID -> empty (export order)
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of
@@ -52,6 +60,11 @@ var allBuckets = [][]byte{
 	bucketOutbox,
 	bucketOutboxThreads,
 	bucketOutboxRemote,
+	bucketFunnelCounts,
+	bucketConvFirsts,
+	bucketWonBack,
+	bucketContactOrder,
+	bucketThreadsByAge,
 }
 
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte

@@ -185,6 +185,9 @@ func rollupContacts(tx *bolt.Tx, recs map[string]*Contact, ids ...string) error 
 		if err := rollupContact(tx, c); err != nil {
 			return err
 		}
+		if err := orderContact(tx, contacts.Get([]byte(c.ID)), c); err != nil {
+			return fmt.Errorf("index contact %s: %w", c.ID, err)
+		}
 		if err := contacts.Put([]byte(c.ID), encodeContact(c)); err != nil {
 			return fmt.Errorf("save contact %s: %w", c.ID, err)
 		}

@@ -123,6 +123,13 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 			if err := b.Put([]byte(id), encodeConversion(&rec)); err != nil {
 				return fmt.Errorf("store conversion %s: %w", id, err)
 			}
+			feed, err := threadFeed(tx, tid)
+			if err != nil {
+				return err
+			}
+			if err := countConversion(tx, feed, rec.Amount); err != nil {
+				return fmt.Errorf("count conversion %s: %w", id, err)
+			}
 			if err := audit(tx, AuditEntry{At: now, Who: s.who, Action: AuditConversion, ThreadID: tid, Contact: contact,
 				Detail: c.Ref + " " + c.Amount.String()}); err != nil {
 				return err

@@ -47,7 +47,8 @@ func (tc *threadConvs) ensure(contact, feed, name string) *convRec {
 	return c
 }
 
-// saveConv writes c and moves its stage index entry to match it.
+// saveConv writes c and moves its stage index entry and funnel counters
+// to match it.
 func saveConv(tx *bolt.Tx, c *convRec) error {
 	c.Intent = c.Stage == funnel.Intent
 	if sk := convStageKey(c.Stage, c.StageAt, c.ThreadID, c.Contact); !bytes.Equal(sk, c.stageKey) {
@@ -62,7 +63,11 @@ func saveConv(tx *bolt.Tx, c *convRec) error {
 		}
 		c.stageKey = sk
 	}
-	if err := tx.Bucket(bucketConversations).Put(convKey(c.ThreadID, c.Contact), encodeConv(c)); err != nil {
+	convs := tx.Bucket(bucketConversations)
+	if err := countConv(tx, convs.Get(convKey(c.ThreadID, c.Contact)), c); err != nil {
+		return fmt.Errorf("count conversation %s: %w", c.Ref(), err)
+	}
+	if err := convs.Put(convKey(c.ThreadID, c.Contact), encodeConv(c)); err != nil {
 		return fmt.Errorf("save conversation %s: %w", c.Ref(), err)
 	}
 	return nil

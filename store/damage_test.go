@@ -294,6 +294,7 @@ func TestSalvageCopiesWhatCanBeRead(t *testing.T) {
 			if err := s.Check(); err != nil {
 				t.Errorf("Check of the salvaged file: %v", err)
 			}
+			checkCounts(t, s) // counted again, not copied
 			n, _, err := s.Stats()
 			if err != nil {
 				t.Fatal(err)

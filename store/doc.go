@@ -21,7 +21,7 @@
 // order. Thread and contact IDs are always 16 lowercase hex characters.
 //
 //	meta
-//	  "schema_version"        -> uint64 BE (6 = this layout)
+//	  "schema_version"        -> uint64 BE (7 = this layout)
 //	  "rules_version"         -> RulesVersion the stages were read with (16 hex)
 //	messages
 //	  message ID              -> message record (thread ID first)
@@ -76,6 +76,33 @@
 //	audit                        every action, who and when, oldest first;
 //	                             append only (schema 6)
 //	  At (8 BE) | seq (8 BE)  -> audit record
+//	funnel_counts                the funnel view's counters (schema 7; counts.go)
+//	  'p' / 'u' / 'w'         -> contacts / conversations unhappy / won back (8 BE)
+//	  's' | stage (1) | feed  -> conversations at the stage in the feed (8 BE)
+//	  't' | feed              -> threads in the feed (8 BE)
+//	  'c' | feed | 0x00 | currency
+//	                          -> conversions (8 BE) | cents (8 BE, int64)
+//	conv_firsts                  conversations by First (schema 7)
+//	  First (8 BE) | thread ID (16) | contact ID (16)
+//	                          -> empty
+//	won_back                     conversations won back, by wonBackAt (schema 7)
+//	  wonBackAt (8 BE) | thread ID (16) | contact ID (16)
+//	                          -> empty
+//	contact_order                contacts in the contacts view's order (schema 7)
+//	  0xff-Stage (1) | MaxUint64-LastSeen (8 BE) | contact ID (16)
+//	                          -> empty
+//	threads_by_created           threads oldest first: Export's order (schema 7)
+//	  Created (8 BE) | thread ID (16)
+//	                          -> empty
+//
+// The schema 7 buckets change in the transaction of the record they
+// follow: saveConv (stage x feed, unhappy, won back, both time indexes),
+// saveThread (a new thread's feed; threads_by_created, which moves when
+// an earlier message arriving late moves Created back), rollupContacts (people, contact
+// order), ImportConversions (a new sale under its thread's feed). A
+// counter at zero is deleted. Funnel reads only them and three time
+// ranges. Tests check them after every change against a recount by
+// migrateCounts (checkCounts in helpers).
 //
 // seq is the bucket's NextSequence: it keeps equal times distinct and in
 // arrival order. A move's seq is the same in stage_moves and
@@ -360,6 +387,11 @@
 //     that writes theirs, so the text is nobody else's from then on. The
 //     version goes up so an older parley, which would list a teammate's
 //     draft as a thread's, refuses the file.
+//  7. funnel counters (migrate7.go): funnel_counts, conv_firsts, won_back,
+//     contact_order and threads_by_created are built from the threads, conversations,
+//     contacts and conversions, with progress. Nothing else changes; the
+//     version goes up so an older parley, which would write without
+//     keeping them, refuses the file.
 //
 // (Schema 2's step now only builds contacts and links: the funnel is
 // read per conversation by step 5, in the same transaction.)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -19,70 +20,105 @@ type ExportRow struct {
 	Revenue      []Money // theirs, per currency, largest first
 }
 
+// exportChunk is how many threads Export reads per read transaction: its
+// memory is a chunk's rows, whatever the size of the database.
+var exportChunk = 500
+
 // Export calls fn for every conversation, by thread oldest first
 // (Created, then ID), and in a thread the first to write first, with what
 // `parley export` prints. It stops at fn's first error and returns it.
-// The rows are read in one transaction and fn runs after it ends, so a
-// slow writer (a pipe, a disk) never holds the database.
+//
+// It walks the threads_by_created index a chunk of threads at a time:
+// each chunk is read in one transaction and fn runs after it ends, so a
+// slow writer (a pipe, a disk) never holds the database, and memory stays
+// flat. A thread stored during an export, older than the chunk being
+// read, is in the next export. Sales are read once, first (they are few
+// next to conversations).
 func (s *Store) Export(fn func(ExportRow) error) error {
-	var rows []ExportRow
-	err := s.view(func(tx *bolt.Tx) error {
-		revenue := map[string][]Money{} // conversation key -> revenue
-		err := forEachConversion(tx, func(_ string, c *conversionRec) {
-			k := c.ThreadID + c.Contact
-			revenue[k] = revenueAdd(revenue[k], c.Amount)
-		})
-		if err != nil {
-			return err
-		}
-		// Every thread record is read (a damaged page shows here, not in
-		// a later write), then its conversations: one key range each.
-		threads := tx.Bucket(bucketThreads)
-		rows = make([]ExportRow, 0, tx.Bucket(bucketConversations).Stats().KeyN)
-		return threads.ForEach(func(k, v []byte) error {
-			t, err := decodeThreadSummary(k, v)
-			if err != nil {
-				return err
-			}
-			tc, err := loadConvs(tx, t.ID)
-			if err != nil {
-				return err
-			}
-			for _, c := range tc.list {
-				c.Title = t.Title
-				rev := revenue[t.ID+c.Contact]
-				sortRevenue(rev)
-				rows = append(rows, ExportRow{
-					Thread:       t,
-					Conversation: c.Conversation,
-					Contact:      c.Name,
-					Replies:      c.Replies,
-					Conversions:  c.Conversions,
-					Revenue:      rev,
+	var (
+		revenue map[string][]Money // conversation key -> revenue
+		after   []byte             // the last index key read
+	)
+	for {
+		var rows []ExportRow
+		end := false
+		err := s.view(func(tx *bolt.Tx) error {
+			if revenue == nil {
+				revenue = map[string][]Money{}
+				err := forEachConversion(tx, func(_ string, c *conversionRec) {
+					k := c.ThreadID + c.Contact
+					revenue[k] = revenueAdd(revenue[k], c.Amount)
 				})
+				if err != nil {
+					return err
+				}
+				// Every thread record is read once (decoding no strings),
+				// so a damaged page shows here, not in a later write: the
+				// index walk below would Get around it.
+				if err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {
+					_, err := decodeThreadFacts(k, v)
+					return err
+				}); err != nil {
+					return err
+				}
 			}
+			threads := tx.Bucket(bucketThreads)
+			c := tx.Bucket(bucketThreadsByAge).Cursor()
+			var k []byte
+			if after == nil {
+				k, _ = c.First()
+			} else if k, _ = c.Seek(after); bytes.Equal(k, after) {
+				k, _ = c.Next()
+			}
+			for n := 0; k != nil && n < exportChunk; k, _ = c.Next() {
+				n++
+				after = bytes.Clone(k)
+				id := k[8:]
+				v := threads.Get(id)
+				if v == nil {
+					continue
+				}
+				t, err := decodeThreadSummary(id, v)
+				if err != nil {
+					return err
+				}
+				tc, err := loadConvs(tx, t.ID)
+				if err != nil {
+					return err
+				}
+				slices.SortStableFunc(tc.list, func(a, b *convRec) int {
+					if c := a.First.Compare(b.First); c != 0 {
+						return c
+					}
+					return cmp.Compare(a.Contact, b.Contact)
+				})
+				for _, c := range tc.list {
+					c.Title = t.Title
+					rev := slices.Clone(revenue[t.ID+c.Contact])
+					sortRevenue(rev)
+					rows = append(rows, ExportRow{
+						Thread:       t,
+						Conversation: c.Conversation,
+						Contact:      c.Name,
+						Replies:      c.Replies,
+						Conversions:  c.Conversions,
+						Revenue:      rev,
+					})
+				}
+			}
+			end = k == nil
 			return nil
 		})
-	})
-	if err != nil {
-		return fmt.Errorf("export conversations: %w", err)
-	}
-	slices.SortStableFunc(rows, func(a, b ExportRow) int {
-		if c := a.Thread.Created.Compare(b.Thread.Created); c != 0 {
-			return c
+		if err != nil {
+			return fmt.Errorf("export conversations: %w", err)
 		}
-		if c := cmp.Compare(a.Thread.ID, b.Thread.ID); c != 0 {
-			return c
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
 		}
-		if c := a.Conversation.First.Compare(b.Conversation.First); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Conversation.Contact, b.Conversation.Contact)
-	})
-	for _, r := range rows {
-		if err := fn(r); err != nil {
-			return err
+		if end {
+			return nil
 		}
 	}
-	return nil
 }

@@ -128,6 +128,7 @@ func queueIDs(t testing.TB, s *Store, now time.Time) []string {
 // them with what the store maintained incrementally.
 func checkIndexes(t testing.TB, s *Store) {
 	t.Helper()
+	checkCounts(t, s)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var wantQ, wantS, wantM [][]byte
 		err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {

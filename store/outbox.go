@@ -343,23 +343,32 @@ func restoreDraft(tx *bolt.Tx, threadID, who, text string, now time.Time) error 
 func (s *Store) Outbox(threadID string) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.view(func(tx *bolt.Tx) error {
-		return eachThreadEntry(tx, threadID, func(k, v []byte) error {
-			st, _, err := decodeOutboxStatus(k, v)
-			if err != nil || st == OutboxSent {
-				return err
-			}
-			e, err := decodeOutbox(k, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-			return nil
-		})
+		var err error
+		out, err = threadOutbox(tx, threadID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read outbox of thread %s: %w", threadID, err)
 	}
 	return out, nil
+}
+
+// threadOutbox reads a thread's outbox entries not yet sent.
+func threadOutbox(tx *bolt.Tx, threadID string) ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := eachThreadEntry(tx, threadID, func(k, v []byte) error {
+		st, _, err := decodeOutboxStatus(k, v)
+		if err != nil || st == OutboxSent {
+			return err
+		}
+		e, err := decodeOutbox(k, v)
+		if err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
 }
 
 // Pending returns every entry still to send (not sent, not given up),

@@ -58,10 +58,11 @@ const (
 	window30 = 30 * 24 * time.Hour
 )
 
-// Funnel reads the funnel report at now. Stage counts come from the stage
-// index and moves from the time index (a range, not a scan); the per-feed
-// lines and flags need one pass over the thread records, which reads them
-// without decoding strings.
+// Funnel reads the funnel report at now from the funnel counters
+// (counts.go: O(stages × feeds) records) and three time ranges: stage
+// moves (moves_by_time), conversations begun (conv_firsts) and won back
+// (won_back) in the last 30 days. Nothing scans the threads or
+// conversations.
 func (s *Store) Funnel(now time.Time) (FunnelReport, error) {
 	if now.IsZero() {
 		now = time.Now()
@@ -73,79 +74,16 @@ func (s *Store) Funnel(now time.Time) (FunnelReport, error) {
 		for i, st := range funnel.Stages {
 			r.Stages[i].Stage = st
 		}
-		countStages(tx, r.Stages)
-		countMoves(tx, r.Stages, now)
-
 		feeds := map[string]*FeedFunnel{}
-		feedOf := func(name []byte) *FeedFunnel {
-			ff := feeds[string(name)] // no allocation for the lookup
-			if ff == nil {
-				ff = &FeedFunnel{Feed: string(name)}
-				feeds[ff.Feed] = ff
-			}
-			return ff
-		}
-		err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {
-			f, err := decodeThreadFacts(k, v)
-			if err != nil {
-				return err
-			}
-			feedOf(f.feed).Threads++
-			r.Threads++
-			return nil
-		})
-		if err != nil {
+		if err := readCounts(tx, &r, feeds); err != nil {
 			return err
 		}
-		from30 := now.Add(-window30)
-		err = tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
-			f, err := decodeConvFacts(k, v)
-			if err != nil {
-				return err
-			}
-			ff := feedOf(f.feed)
-			ff.Conversations++
-			if f.stage.Valid() {
-				ff.Stages[f.stage]++
-			}
-			r.Conversations++
-			if !f.first.After(now) {
-				if f.first.After(from30) {
-					r.Stages[funnel.New].In30++
-				}
-				if f.first.After(now.Add(-window7)) {
-					r.Stages[funnel.New].In7++
-				}
-			}
-			if f.unhappy {
-				r.Unhappy++
-			}
-			if f.wonBack {
-				r.WonBack++
-				if f.wonBackAt.After(from30) && !f.wonBackAt.After(now) {
-					r.WonBack30++
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		r.People = tx.Bucket(bucketContacts).Stats().KeyN
-		err = forEachConversion(tx, func(feed string, c *conversionRec) {
-			r.Conversions++
-			r.Revenue = revenueAdd(r.Revenue, c.Amount)
-			ff := feeds[feed]
-			if ff == nil { // its thread is gone: count it under its feed anyway
-				ff = &FeedFunnel{Feed: feed}
-				feeds[feed] = ff
-			}
-			ff.Conversions++
-			ff.Revenue = revenueAdd(ff.Revenue, c.Amount)
-		})
-		if err != nil {
-			return err
-		}
+		countMoves(tx, r.Stages, now)
+		firsts, won := tx.Bucket(bucketConvFirsts), tx.Bucket(bucketWonBack)
+		to := nanos(now)
+		r.Stages[funnel.New].In30 += countTimeRange(firsts, nanos(now.Add(-window30)), to)
+		r.Stages[funnel.New].In7 += countTimeRange(firsts, nanos(now.Add(-window7)), to)
+		r.WonBack30 = countTimeRange(won, nanos(now.Add(-window30)), to)
 		sortRevenue(r.Revenue)
 		r.Feeds = make([]FeedFunnel, 0, len(feeds))
 		for _, ff := range feeds {
@@ -183,17 +121,6 @@ func totalCents(rev []Money) int64 {
 		n += m.Cents
 	}
 	return n
-}
-
-// countStages counts the stage index's keys per stage: keys only, the
-// conversations are not read.
-func countStages(tx *bolt.Tx, stages []StageCount) {
-	c := tx.Bucket(bucketStageConvs).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if st := int(k[0]); st < len(stages) {
-			stages[st].Now++
-		}
-	}
 }
 
 // entered is a conversation's newest forward move into one stage in the

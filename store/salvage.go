@@ -97,6 +97,12 @@ func Salvage(src, dst string, timeout time.Duration) (SalvageResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("the copy %s does not open: %w", tmp, err)
 	}
+	// The counters and their indexes copied are of the whole file, not
+	// of what was saved of it: count again.
+	if err := st.update(func(tx *bolt.Tx) error { return migrateCounts(tx, migrateEnv{}) }); err != nil {
+		_ = st.Close()
+		return res, fmt.Errorf("count the copy %s: %w", tmp, err)
+	}
 	if err := st.Close(); err != nil {
 		return res, err
 	}

@@ -42,6 +42,10 @@ var migrations = []migration{
 	// audit log. An older parley would list a teammate's draft as a
 	// thread's, so the version goes up.
 	{name: "teammates", run: func(tx *bolt.Tx, _ migrateEnv) error { return createBuckets(tx) }},
+	// Funnel counters and the contacts order index (migrate7.go): the
+	// funnel and contacts views read what fits the screen. An older
+	// parley would write without keeping them, so the version goes up.
+	{name: "funnel counters", run: migrateCounts},
 }
 
 // countQueue sets the queue index's sequence to its number of entries.

@@ -157,21 +157,30 @@ func (s *Store) stageHistory(threadID, contactID string) ([]StageMove, error) {
 		if _, err := loadThread(tx, threadID); err != nil {
 			return err
 		}
-		prefix := []byte(threadID)
-		c := tx.Bucket(bucketStageMoves).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			m, err := decodeMove(k, v)
-			if err != nil {
-				return err
-			}
-			if contactID == "" || m.Contact == contactID {
-				out = append(out, m)
-			}
-		}
-		return nil
+		var err error
+		out, err = threadMoves(tx, threadID, contactID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read stage history: %w", err)
+	}
+	return out, nil
+}
+
+// threadMoves reads a thread's stage moves, oldest first: contactID's
+// only, or everyone's when it is "".
+func threadMoves(tx *bolt.Tx, threadID, contactID string) ([]StageMove, error) {
+	var out []StageMove
+	prefix := []byte(threadID)
+	c := tx.Bucket(bucketStageMoves).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		m, err := decodeMove(k, v)
+		if err != nil {
+			return nil, err
+		}
+		if contactID == "" || m.Contact == contactID {
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }

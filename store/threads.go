@@ -96,7 +96,11 @@ func saveThread(tx *bolt.Tx, t *threadRec, prevSnooze time.Time) error {
 			}
 		}
 	}
-	if err := tx.Bucket(bucketThreads).Put([]byte(t.ID), rec); err != nil {
+	threads := tx.Bucket(bucketThreads)
+	if err := countThread(tx, threads.Get([]byte(t.ID)), t); err != nil {
+		return fmt.Errorf("count thread %s: %w", t.ID, err)
+	}
+	if err := threads.Put([]byte(t.ID), rec); err != nil {
 		return fmt.Errorf("save thread %s: %w", t.ID, err)
 	}
 	return nil
@@ -276,19 +280,27 @@ func (s *Store) Replies(threadID string) ([]Reply, error) {
 		if _, err := loadThread(tx, threadID); err != nil {
 			return err
 		}
-		prefix := []byte(threadID)
-		c := tx.Bucket(bucketReplies).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := decodeReply(v)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return nil
+		var err error
+		out, err = threadReplies(tx, threadID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read replies: %w", err)
+	}
+	return out, nil
+}
+
+// threadReplies reads a thread's recorded replies, oldest first.
+func threadReplies(tx *bolt.Tx, threadID string) ([]Reply, error) {
+	var out []Reply
+	prefix := []byte(threadID)
+	c := tx.Bucket(bucketReplies).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decodeReply(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }

@@ -29,11 +29,21 @@ type Backend interface {
 	Outbox(ctx context.Context, threadID string) ([]store.OutboxEntry, error)
 	StageHistory(ctx context.Context, threadID string) ([]store.StageMove, error)
 	Draft(ctx context.Context, threadID string) (store.Draft, bool, error)
+	// ThreadView reads a thread and everything its view shows in one
+	// read, with only its newest lastN messages (the user's draft); the
+	// older ones come on scroll from MessagesBefore(view.Earlier).
+	ThreadView(ctx context.Context, threadID string, lastN int) (store.ThreadView, error)
+	MessagesBefore(ctx context.Context, threadID, mark string, n int) ([]store.Message, string, error)
 
 	// The funnel, contacts and feeds views.
 	Funnel(ctx context.Context, now time.Time) (store.FunnelReport, error)
 	ThreadsInStage(ctx context.Context, stage funnel.Stage) ([]store.Thread, error)
+	// StageWindow is a window of a stage's list, like QueueWindow.
+	StageWindow(ctx context.Context, stage funnel.Stage, at store.StageAnchor, before, after int) (store.StageWindow, error)
 	Contacts(ctx context.Context) ([]store.Contact, error)
+	// ContactsWindow is a window of the contacts list (Contacts order)
+	// read from an index kept in that order.
+	ContactsWindow(ctx context.Context, at store.ContactAnchor, before, after int) (store.ContactsWindow, error)
 	ContactThreads(ctx context.Context, contactID string) ([]store.Thread, error)
 	FeedStates(ctx context.Context) ([]store.FeedState, error)
 
