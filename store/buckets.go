@@ -73,3 +73,7 @@ var keySchemaVersion = []byte("schema_version")
 
 // keyRulesVersion holds the RulesVersion the stages were read with.
 var keyRulesVersion = []byte("rules_version")
+
+// BucketCount is how many buckets a database of this schema holds (what
+// a salvage copies when nothing is lost).
+func BucketCount() int { return len(allBuckets) }
