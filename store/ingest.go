@@ -243,11 +243,20 @@ func (s *Store) storeItemsTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd re
 		contacts: newContactBook(tx),
 		out:      &out,
 	}
+	// A fetch adds keys in runs (one feed's messages, one thread's
+	// index), so pages split fuller than bbolt's half leave fewer pages to
+	// write at each commit; later inserts still split them as needed.
+	in.msgs.FillPercent = ingestFillPercent
+	in.index.FillPercent = ingestFillPercent
 	if err := in.run(res, now); err != nil {
 		return IngestResult{}, err
 	}
 	return out, nil
 }
+
+// ingestFillPercent is how full ingest leaves the pages it splits in the
+// message and thread-index buckets (bbolt's default is 0.5).
+var ingestFillPercent = 0.9
 
 // touchedThread is a thread changed during one Ingest; it is written once
 // at the end however many messages it got.
