@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -41,6 +42,51 @@ const wordpressShape = `<?xml version="1.0" encoding="UTF-8"?>
 </rss>
 `
 
+// atomShape is a threaded Atom comment feed (RFC 4685 thr:in-reply-to).
+const atomShape = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0" xml:lang="en">
+  <title type="text">Comments &amp; replies</title>
+  <id>tag:forum.example.net,2025:thread-7</id>
+  <updated>2025-03-05T10:00:00Z</updated>
+  <author><name>Forum</name></author>
+  <link rel="self" href="https://forum.example.net/t/7.atom"/>
+  <entry>
+    <title>Release 2.0 is out</title>
+    <id>tag:forum.example.net,2025:post-100</id>
+    <link rel="alternate" type="text/html" href="https://forum.example.net/t/7#p100"/>
+    <published>2025-03-05T08:00:00Z</published>
+    <updated>2025-03-05T08:05:00Z</updated>
+    <author><name>Carol</name><email>carol@example.net</email><uri>https://c.example/</uri></author>
+    <content type="html">&lt;p&gt;Notes &amp;amp; more: &lt;a href="https://example.net/n"&gt;here&lt;/a&gt;&lt;/p&gt;</content>
+  </entry>
+  <entry>
+    <title type="html"><![CDATA[Re: <b>Release</b>]]></title>
+    <id>tag:forum.example.net,2025:post-101</id>
+    <link rel="replies" href="https://forum.example.net/t/7/replies"/>
+    <link href="https://forum.example.net/t/7#p101"/>
+    <updated>2025-03-05T09:30:00+01:00</updated>
+    <author><email>dave@example.net</email></author>
+    <thr:in-reply-to ref="tag:forum.example.net,2025:post-100" href="https://forum.example.net/t/7#p100" type="text/html"/>
+    <summary>Upgrade went fine here.</summary>
+    <category term="release"/>
+  </entry>
+  <entry>
+    <id>tag:forum.example.net,2025:post-102</id>
+    <content><![CDATA[<p>No author: the feed's.</p>]]></content>
+  </entry>
+</feed>
+`
+
+// fastOK reports whether a fast path takes data.
+func fastOK(data []byte) bool {
+	data = fixEncoding(data)
+	if _, _, ok := parseRSSFast(data); ok {
+		return true
+	}
+	_, ok := parseAtomFast(data)
+	return ok
+}
+
 // parseBoth parses data with and without parseRSSFast.
 func parseBoth(t testing.TB, data []byte) (fast, slow []Item, fastErr, slowErr error) {
 	t.Helper()
@@ -59,10 +105,13 @@ func TestFastParseMatchesGofeed(t *testing.T) {
 	if _, _, ok := parseRSSFast(fixEncoding([]byte(wordpressShape))); !ok {
 		t.Fatal("parseRSSFast refused the WordPress comment feed shape")
 	}
+	if _, ok := parseAtomFast(fixEncoding([]byte(atomShape))); !ok {
+		t.Fatal("parseAtomFast refused the threaded Atom shape")
+	}
 	n, fastN := 0, 0
 	check := func(name string, data []byte) {
 		n++
-		if _, _, ok := parseRSSFast(fixEncoding(data)); ok {
+		if fastOK(data) {
 			fastN++
 		}
 		fast, slow, fastErr, slowErr := parseBoth(t, data)
@@ -74,6 +123,7 @@ func TestFastParseMatchesGofeed(t *testing.T) {
 		}
 	}
 	check("wordpressShape", []byte(wordpressShape))
+	check("atomShape", []byte(atomShape))
 	for _, variant := range []string{
 		strings.Replace(wordpressShape, "Vera Mehta", "Maya (Quillstone)", 1),
 		strings.Replace(wordpressShape, "+0000", "GMT", 1),
@@ -109,6 +159,7 @@ func TestFastParseMatchesGofeed(t *testing.T) {
 // document, Parse must give what gofeed alone gives.
 func FuzzFastParse(f *testing.F) {
 	f.Add([]byte(wordpressShape))
+	f.Add([]byte(atomShape))
 	for _, name := range []string{"wordpress-comments.rss", "forum-thread.atom"} {
 		if data, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
 			f.Add(data)
@@ -116,7 +167,7 @@ func FuzzFastParse(f *testing.F) {
 	}
 	f.Add([]byte(`<rss version="2.0"><channel><item><title> a &amp;amp; <![CDATA[ b ]]> &#x41; </title><guid isPermaLink="true"> g </guid></item></channel></rss>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if _, _, ok := parseRSSFast(fixEncoding(data)); !ok {
+		if !fastOK(data) {
 			return
 		}
 		fast, slow, fastErr, slowErr := parseBoth(t, data)
@@ -132,30 +183,37 @@ func FuzzFastParse(f *testing.F) {
 	})
 }
 
-// BenchmarkParseCommentFeed: one 50-comment WordPress feed, by Parse with
-// the fast path and by gofeed alone (the ratio is the fast path's gain).
+// BenchmarkParseCommentFeed: one 50-comment feed, RSS (WordPress) and
+// threaded Atom, by Parse with the fast paths and by gofeed alone (the
+// ratio is the fast path's gain).
 func BenchmarkParseCommentFeed(b *testing.B) {
-	head, rest, _ := strings.Cut(wordpressShape, "<item>")
-	item, _, _ := strings.Cut(rest, "</item>")
-	var doc strings.Builder
-	doc.WriteString(head)
-	for i := range 50 {
-		doc.WriteString("<item>" + strings.ReplaceAll(item, "comment-490", "comment-"+string(rune('a'+i%26))+strings.Repeat("x", i)) + "</item>\n")
-	}
-	doc.WriteString("</channel>\n</rss>\n")
-	data := []byte(doc.String())
-	for _, fast := range []bool{true, false} {
-		name := map[bool]string{true: "fast", false: "gofeed"}[fast]
-		b.Run(name, func(b *testing.B) {
-			defer func() { fastParseEnabled = true }()
-			fastParseEnabled = fast
-			b.SetBytes(int64(len(data)))
-			for b.Loop() {
-				if items, err := Parse("b", data); err != nil || len(items) != 50 {
-					b.Fatal(len(items), err)
+	for _, shape := range []struct{ name, doc, item, end string }{
+		{"rss", wordpressShape, "item", "</channel>\n</rss>\n"},
+		{"atom", atomShape, "entry", "</feed>\n"},
+	} {
+		head, rest, _ := strings.Cut(shape.doc, "<"+shape.item+">")
+		item, _, _ := strings.Cut(rest, "</"+shape.item+">")
+		var doc strings.Builder
+		doc.WriteString(head)
+		for i := range 50 {
+			one := strings.NewReplacer("comment-490", fmt.Sprintf("comment-%d", i), "post-100", fmt.Sprintf("post-%d", i)).Replace(item)
+			doc.WriteString("<" + shape.item + ">" + one + "</" + shape.item + ">\n")
+		}
+		doc.WriteString(shape.end)
+		data := []byte(doc.String())
+		for _, fast := range []bool{true, false} {
+			name := shape.name + "/" + map[bool]string{true: "fast", false: "gofeed"}[fast]
+			b.Run(name, func(b *testing.B) {
+				defer func() { fastParseEnabled = true }()
+				fastParseEnabled = fast
+				b.SetBytes(int64(len(data)))
+				for b.Loop() {
+					if items, err := Parse("b", data); err != nil || len(items) != 50 {
+						b.Fatal(len(items), err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -164,14 +222,18 @@ func BenchmarkParseCommentFeed(b *testing.B) {
 // (go test -fuzz makes little progress on this machine): wherever the
 // fast path accepts a mutant, Parse must equal gofeed alone.
 func TestFastParseMutations(t *testing.T) {
-	seeds := [][]byte{[]byte(wordpressShape)}
-	if data, err := os.ReadFile(filepath.Join("testdata", "wordpress-comments.rss")); err == nil {
-		seeds = append(seeds, data)
+	seeds := [][]byte{[]byte(wordpressShape), []byte(atomShape)}
+	for _, name := range []string{"wordpress-comments.rss", "forum-thread.atom"} {
+		if data, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			seeds = append(seeds, data)
+		}
 	}
 	pieces := []string{"<", ">", "&", "&amp;", "&#0;", "&#38;", "&#x41;", "&nbsp;", "&eacute", "]]>", "<![CDATA[",
 		"\r", "\x00", "\x1b", " ", "\t", "\n", "@", "(", ")", "é", "\uFFFE", "\u00a0", "<x>", "</x>", `"`, "'", ":",
 		"&#xD800;", "&#x10FFFF;", "<!-- c -->", "</item>", "<item>", "<guid>", "</title>", "/>", "\ufeff", "+0000", "GMT",
-		` xml:base="http://a.example/"`, ` xmlns="http://x.example/"`, "<?pi x?>", "&lt;p&gt;", "<![CDATA[x]]>"}
+		` xml:base="http://a.example/"`, ` xmlns="http://x.example/"`, "<?pi x?>", "&lt;p&gt;", "<![CDATA[x]]>",
+		` rel="alternate"`, ` type="xhtml"`, ` type="html"`, "<link href=\"x\"/>", "2025-03-05T09:30:00.5Z", "<author><name>A</name></author>",
+		"<uri>x</uri>", "<email>e@x</email>", `<thr:in-reply-to ref="a"/>`, "<id>#a#b</id>", " href=\"%zz\""}
 	rng := rand.New(rand.NewPCG(1, 2))
 	n, accepted := 0, 0
 	for range 20000 {
@@ -190,7 +252,7 @@ func TestFastParseMutations(t *testing.T) {
 			}
 		}
 		n++
-		if _, _, ok := parseRSSFast(fixEncoding(doc)); !ok {
+		if !fastOK(doc) {
 			continue
 		}
 		accepted++
