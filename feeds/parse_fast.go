@@ -72,11 +72,10 @@ func parseRSSFast(data []byte) (items []*gofeed.Item, creators []string, ok bool
 
 // fastScanner walks a document byte by byte; i is the read position.
 type fastScanner struct {
-	b       []byte
-	i       int
-	nsDC    bool // xmlns:dc is Dublin Core, so dc:creator is an author
-	nsCont  bool // xmlns:content is the content module
-	guidTag bool // the last startTag was <guid isPermaLink="...">
+	b      []byte
+	i      int
+	nsDC   bool // xmlns:dc is Dublin Core, so dc:creator is an author
+	nsCont bool // xmlns:content is the content module
 }
 
 const (
@@ -185,7 +184,6 @@ func isFastNameByte(c byte) bool {
 
 // startTag reads <name> (or <guid isPermaLink="...">) and returns name.
 func (s *fastScanner) startTag() (string, bool) {
-	s.guidTag = false
 	if s.i >= len(s.b) || s.b[s.i] != '<' {
 		return "", false
 	}
@@ -210,7 +208,6 @@ func (s *fastScanner) startTag() (string, bool) {
 	if !ok || attr != "isPermaLink" || !s.take(">") {
 		return "", false
 	}
-	s.guidTag = true
 	return name, true
 }
 
