@@ -70,11 +70,34 @@ const truncatedMark = "…[truncated]"
 // DOCTYPE entities are never expanded: encoding/xml, under gofeed, leaves
 // "&name;" as it is, so "billion laughs" stays a few bytes and external
 // entities are never fetched.
+//
+// Plain RSS 2.0 (what WordPress comment feeds are) and plain Atom 1.0 are
+// read by parseRSSFast and parseAtomFast, which give the same items
+// several times faster; every other document goes to gofeed.
 func Parse(feedName string, data []byte) ([]Item, error) {
 	if len(bytes.TrimLeft(data, "\ufeff \t\r\n")) == 0 {
 		return nil, errors.New("empty body")
 	}
 	data = fixEncoding(data)
+	if fastParseEnabled {
+		if gis, creators, ok := parseRSSFast(data); ok {
+			return buildItems(feedName, &gofeed.Feed{Items: gis}, nil, func(i int) string {
+				return plainLine(creators[i])
+			}), nil
+		}
+		if f, ok := parseAtomFast(data); ok {
+			return buildItems(feedName, f, nil, func(int) string { return "" }), nil
+		}
+	}
+	return parseGofeed(feedName, data)
+}
+
+// fastParseEnabled lets the tests compare Parse with and without
+// parseRSSFast.
+var fastParseEnabled = true
+
+// parseGofeed is Parse by gofeed, for every document parseRSSFast leaves.
+func parseGofeed(feedName string, data []byte) ([]Item, error) {
 	if xmlTooDeep(data, maxXMLDepth) {
 		return nil, errXMLTooDeep
 	}
@@ -95,7 +118,13 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 		}
 		jsonItems = jf.Items
 	}
+	return buildItems(feedName, f, jsonItems, func(i int) string { return rawAuthor(f.OriginalFeed(), i) }), nil
+}
 
+// buildItems normalizes gofeed's items (or parseRSSFast's, built the
+// same way); rawAuthorOf(i) is the author of item i as the document wrote
+// it (see rawAuthor).
+func buildItems(feedName string, f *gofeed.Feed, jsonItems []*gojson.Item, rawAuthorOf func(int) string) []Item {
 	items := make([]Item, 0, len(f.Items))
 	seen := make(map[string]bool, len(f.Items))
 	for i, gi := range f.Items {
@@ -106,7 +135,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 			Feed:      feedName,
 			Title:     plainLine(gi.Title),
 			Link:      cleanLink(gi.Link),
-			Author:    cmp.Or(personName(gi.Authors, gi.Author), rawAuthor(f.OriginalFeed(), i)),
+			Author:    cmp.Or(personName(gi.Authors, gi.Author), rawAuthorOf(i)),
 			InReplyTo: boundID(inReplyTo(gi)),
 		}
 		if it.Link == "" && len(gi.Links) > 0 {
@@ -150,7 +179,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 		limitItem(&it)
 		items = append(items, it)
 	}
-	return items, nil
+	return items
 }
 
 // limitItem caps an item's fields (see the limits above). IDs were

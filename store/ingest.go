@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -62,7 +63,7 @@ func (s *Store) ingested(feed string, threads []string) {
 // is stored on its own, so one bad result cannot keep the others out;
 // errs[i] is then that result's error.
 func (s *Store) IngestBatch(results []feeds.Result, now time.Time) (outs []IngestResult, errs []error) {
-	return s.ingestBatch(results, now, s.readAhead(results))
+	return s.ingestBatch(results, now, s.readAhead(results, runtime.GOMAXPROCS(0)))
 }
 
 // ingestBatch is IngestBatch with readings made ahead.
@@ -175,7 +176,7 @@ func (s *Store) ingestChunked(res feeds.Result, now time.Time) (IngestResult, er
 		part := res
 		part.Items = chunk
 		last := start+ingestChunk >= len(order)
-		rd := s.readAhead([]feeds.Result{part})
+		rd := s.readAhead([]feeds.Result{part}, runtime.GOMAXPROCS(0))
 		var out IngestResult
 		err := s.update(func(tx *bolt.Tx) (err error) {
 			if last {
@@ -243,11 +244,20 @@ func (s *Store) storeItemsTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd re
 		contacts: newContactBook(tx),
 		out:      &out,
 	}
+	// A fetch adds keys in runs (one feed's messages, one thread's
+	// index), so pages split fuller than bbolt's half leave fewer pages to
+	// write at each commit; later inserts still split them as needed.
+	in.msgs.FillPercent = ingestFillPercent
+	in.index.FillPercent = ingestFillPercent
 	if err := in.run(res, now); err != nil {
 		return IngestResult{}, err
 	}
 	return out, nil
 }
+
+// ingestFillPercent is how full ingest leaves the pages it splits in the
+// message and thread-index buckets (bbolt's default is 0.5).
+var ingestFillPercent = 0.9
 
 // touchedThread is a thread changed during one Ingest; it is written once
 // at the end however many messages it got.

@@ -38,8 +38,13 @@ type Prepared struct {
 // Prepare prepares res for IngestPrepared. It only reads the store, so it
 // may run beside writes: a message stored meanwhile just had its reading
 // made for nothing. The caller must not change res until it is stored.
+//
+// It reads on one core fewer than there are: results are prepared while
+// the one writer commits earlier ones, and the writer, not the reading,
+// is what a fetch waits for at the end. Given every core, the reading
+// took most of the writer's.
 func (s *Store) Prepare(res feeds.Result) Prepared {
-	return Prepared{Result: res, readings: s.readAhead([]feeds.Result{res})}
+	return Prepared{Result: res, readings: s.readAhead([]feeds.Result{res}, max(1, runtime.GOMAXPROCS(0)-1))}
 }
 
 // IngestPrepared stores prepared results as IngestBatch stores results:
@@ -66,8 +71,8 @@ func (s *Store) IngestPrepared(ps []Prepared, now time.Time) (outs []IngestResul
 // readAhead reads the messages of results that the store will analyse:
 // items not already stored and not ours. It is only a head start: a
 // message without a reading here is read in the transaction as before,
-// and a reading nothing asks for is dropped.
-func (s *Store) readAhead(results []feeds.Result) readings {
+// and a reading nothing asks for is dropped. workers goroutines read.
+func (s *Store) readAhead(results []feeds.Result, workers int) readings {
 	rd, ok := s.an.(reader)
 	if !ok {
 		return nil
@@ -108,7 +113,7 @@ func (s *Store) readAhead(results []feeds.Result) readings {
 		next atomic.Int64
 		wg   sync.WaitGroup
 	)
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range min(workers, len(jobs)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
 				out[i] = rd.Read(jobs[i].text)
