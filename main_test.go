@@ -251,7 +251,7 @@ func fixtureDB(t *testing.T, dir string) (db string, refs map[string]string) {
 	}
 	refs = map[string]string{}
 	err = st.Export(func(r store.ExportRow) error {
-		refs[r.Contact] = r.Ref()
+		refs[r.Contact] = r.Thread.Ref()
 		return nil
 	})
 	if err != nil {

@@ -208,7 +208,7 @@ func buildParleyDB(ctx context.Context, d bigDB, path string, log logf) (parleyS
 				if g%2 == 0 {
 					to = funnel.Engaged
 				}
-				_, err := s.SetStage(id, to, "bench", c.published(f, i).Add(6*time.Hour))
+				_, err := s.SetStage(id, "", to, "bench", c.published(f, i).Add(6*time.Hour))
 				if err != nil && !errors.Is(err, store.ErrSameStage) {
 					return st, err
 				}

@@ -92,7 +92,7 @@ func (s *Session) Snooze(_ context.Context, id string, until time.Time) error {
 }
 
 func (s *Session) SetStage(_ context.Context, id string, to funnel.Stage, at time.Time) (store.StageMove, error) {
-	return s.e.st.SetStage(id, to, s.user, at)
+	return s.e.st.SetStage(id, "", to, s.user, at)
 }
 
 func (s *Session) RecordReply(_ context.Context, r store.Reply) error { return s.e.st.RecordReply(r) }

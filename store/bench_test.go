@@ -253,7 +253,7 @@ func openFunnelDB(b *testing.B) *Store {
 			id := threadIDFor("id:" + fmt.Sprintf("f%06d", i))
 			cs = append(cs, Conversion{Ref: id[:RefLen], Amount: Money{"EUR", int64(1000 + i%5000)},
 				At: t0.Add(time.Duration(i) * span / funnelThreads)})
-			if _, err := s.SetStage(threadIDFor("id:"+fmt.Sprintf("f%06d", i+1)), funnel.Advocate, "bench",
+			if _, err := s.SetStage(threadIDFor("id:"+fmt.Sprintf("f%06d", i+1)), "", funnel.Advocate, "bench",
 				t0.Add(time.Duration(i+1)*span/funnelThreads)); err != nil {
 				funnelDB.err = err
 				return

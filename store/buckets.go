@@ -14,12 +14,14 @@ var (
 	bucketDrafts     = []byte("drafts")      // thread ID -> draft record
 	bucketFeeds      = []byte("feeds")       // feed name -> feed state record
 
-	bucketStageMoves     = []byte("stage_moves")     // per-thread stage history, time ordered
-	bucketMovesByTime    = []byte("moves_by_time")   // every stage move, time ordered
-	bucketStageThreads   = []byte("stage_threads")   // threads per stage, most recently moved last
-	bucketContacts       = []byte("contacts")        // contact ID -> contact record
-	bucketContactThreads = []byte("contact_threads") // contact ID | thread ID -> flags
-	bucketConversions    = []byte("conversions")     // conversion ID -> conversion record
+	bucketStageMoves     = []byte("stage_moves")         // per-thread stage history, time ordered
+	bucketMovesByTime    = []byte("moves_by_time")       // every stage move, time ordered
+	bucketStageThreads   = []byte("stage_threads")       // schema 2-4 only: deleted by the schema 5 migration
+	bucketStageConvs     = []byte("stage_conversations") // conversations per stage, most recently moved last
+	bucketConversations  = []byte("conversations")       // thread ID | contact ID -> conversation record
+	bucketContacts       = []byte("contacts")            // contact ID -> contact record
+	bucketContactThreads = []byte("contact_threads")     // contact ID | thread ID -> flags
+	bucketConversions    = []byte("conversions")         // conversion ID -> conversion record
 
 	bucketOutbox        = []byte("outbox")         // outbox key -> outbox record
 	bucketOutboxThreads = []byte("outbox_threads") // thread ID | Queued | key -> empty
@@ -40,7 +42,8 @@ var allBuckets = [][]byte{
 	bucketFeeds,
 	bucketStageMoves,
 	bucketMovesByTime,
-	bucketStageThreads,
+	bucketStageConvs,
+	bucketConversations,
 	bucketContacts,
 	bucketContactThreads,
 	bucketConversions,
@@ -52,3 +55,6 @@ var allBuckets = [][]byte{
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte
 // big-endian uint.
 var keySchemaVersion = []byte("schema_version")
+
+// keyRulesVersion holds the RulesVersion the stages were read with.
+var keyRulesVersion = []byte("rules_version")

@@ -36,6 +36,7 @@ const (
 	ChangeReplySent                       // MarkSent
 	ChangeReplyFailed                     // MarkFailed (permanent: the text is back in the draft)
 	ChangeConversions                     // ImportConversions that stored at least one
+	ChangeReread                          // Reread: every conversation read again (AllThreads)
 )
 
 var changeKindNames = [...]string{
@@ -54,6 +55,7 @@ var changeKindNames = [...]string{
 	ChangeReplySent:     "reply sent",
 	ChangeReplyFailed:   "reply failed",
 	ChangeConversions:   "conversions",
+	ChangeReread:        "reread",
 }
 
 func (k ChangeKind) String() string {

@@ -74,7 +74,7 @@ func TestChangesAfterEachWrite(t *testing.T) {
 	if n, err := s.WakeSnoozed(at(6)); err != nil || n != 1 {
 		t.Fatalf("WakeSnoozed = %d, %v", n, err)
 	}
-	_, err := s.SetStage(tid, funnel.Intent, "maya", at(7))
+	_, err := s.SetStage(tid, "", funnel.Intent, "maya", at(7))
 	mustNil(t, err)
 	e := mustQueue(t, s, Reply{ThreadID: tid, Text: "Yes, SSO is in.", Via: "Mastodon", Who: "ann", At: at(8)})
 	_, err = s.MarkSending(e.Key, at(9))
@@ -213,7 +213,7 @@ func TestNoChangeWithoutCommit(t *testing.T) {
 		{"MarkRead of a missing thread", func() error { return s.MarkRead(missing) }, true},
 		{"RecordReply to a missing thread", func() error { return s.RecordReply(Reply{ThreadID: missing, Text: "x"}) }, true},
 		{"SetStage to the same stage", func() error {
-			_, err := s.SetStage(blog, funnel.Stage(0), "maya", at(5))
+			_, err := s.SetStage(blog, "", funnel.Stage(0), "maya", at(5))
 			return err
 		}, true},
 		{"QueueReply with no target", func() error {

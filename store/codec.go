@@ -228,17 +228,15 @@ type threadRec struct {
 	// ourMsgs counts our replies: recorded in parley plus our messages
 	// from the feed (export and contact rollups read it without scans).
 	ourMsgs int
-
-	// stageKey is the thread's entry in bucketStageThreads as stored. Not
-	// encoded: it is derived from Stage and StageAt when the record is
-	// read, and nil for a thread not yet indexed.
-	stageKey []byte
 }
 
 // Thread record fields, in order. The funnel fields (Stage onwards) were
-// added in schema 2 and read as zero from older records.
+// added in schema 2 and read as zero from older records; the Waiter and
+// WaitingPeople in schema 5.
 func encodeThread(t *threadRec) []byte {
-	e := newEncoder(128 + len(t.Title) + len(t.Author) + len(t.Preview) + len(t.Feed) + len(t.Link) + len(t.Contact))
+	w := &t.Waiter
+	e := newEncoder(160 + len(t.Title) + len(t.Author) + len(t.Preview) + len(t.Feed) + len(t.Link) + len(t.Contact) +
+		len(w.Contact) + len(w.Name) + len(w.Preview) + len(w.Link))
 	e.str(t.Feed)
 	e.str(t.Title)
 	e.str(t.Author)
@@ -266,40 +264,46 @@ func encodeThread(t *threadRec) []byte {
 	e.time(t.manualAt)
 	e.time(t.wonBackAt)
 	e.int(t.ourMsgs)
+	// schema 5: the queue row's person
+	e.str(w.Contact)
+	e.str(w.Name)
+	e.str(w.Preview)
+	e.str(w.Link)
+	e.int(int(w.Stage))
+	e.float(w.Mood)
+	e.bool(w.Unhappy)
+	e.bool(w.Intent)
+	e.int(t.WaitingPeople)
 	return e.b
 }
 
 func decodeThread(id []byte, v []byte) (threadRec, error) {
 	d := newDecoder("thread", id, v)
 	var t threadRec
-	qk := decodeThreadFields(&d, id, &t.Thread, &t.authorAt)
+	qk := decodeThreadFields(&d, id, &t)
 	if len(qk) > 0 {
 		t.queueKey = append([]byte(nil), qk...)
 	}
-	t.manualAt = d.time()
-	t.wonBackAt = d.time()
-	t.ourMsgs = d.int()
 	if err := d.done(); err != nil {
 		return threadRec{}, err
 	}
-	t.stageKey = stageKey(t.Stage, t.StageAt, t.ID)
 	return t, nil
 }
 
-// decodeThreadSummary decodes only the public Thread, skipping the
-// bookkeeping fields: the Queue hot path.
+// decodeThreadSummary decodes only the public Thread: the Queue hot path.
 func decodeThreadSummary(id []byte, v []byte) (Thread, error) {
 	d := newDecoder("thread", id, v)
-	var t Thread
-	decodeThreadFields(&d, id, &t, nil)
-	return t, d.done()
+	var t threadRec
+	decodeThreadFields(&d, id, &t)
+	return t.Thread, d.done()
 }
 
-// decodeThreadFields decodes the public fields (and authorAt when asked)
-// and returns the raw queue key. It copies the ID and all strings into a
-// single allocation: Queue decodes every queued thread, and one
-// allocation instead of seven is most of its cost.
-func decodeThreadFields(d *decoder, id []byte, t *Thread, authorAt *time.Time) (queueKey []byte) {
+// decodeThreadFields decodes every field and returns the raw queue key. It
+// copies the ID and all strings into a single allocation: Queue decodes
+// every queued thread, and one allocation instead of eleven is most of
+// its cost.
+func decodeThreadFields(d *decoder, id []byte, r *threadRec) (queueKey []byte) {
+	t := &r.Thread
 	feed, title, author, preview := d.raw(), d.raw(), d.raw(), d.raw()
 	t.Created = d.time()
 	t.LastTheirs = d.time()
@@ -310,11 +314,7 @@ func decodeThreadFields(d *decoder, id []byte, t *Thread, authorAt *time.Time) (
 	t.Done = d.bool()
 	t.SnoozedUntil = d.time()
 	queueKey = d.raw()
-	if authorAt != nil {
-		*authorAt = d.time()
-	} else {
-		d.time()
-	}
+	r.authorAt = d.time()
 	link := d.raw()
 	t.Stage = d.stage()
 	t.StageAt = d.time()
@@ -324,9 +324,19 @@ func decodeThreadFields(d *decoder, id []byte, t *Thread, authorAt *time.Time) (
 	t.WonBack = d.bool()
 	t.Conversions = d.int()
 	contact := d.raw()
+	r.manualAt = d.time()
+	r.wonBackAt = d.time()
+	r.ourMsgs = d.int()
+	w := &t.Waiter
+	wContact, wName, wPreview, wLink := d.raw(), d.raw(), d.raw(), d.raw()
+	w.Stage = d.stage()
+	w.Mood = d.float()
+	w.Unhappy = d.bool()
+	w.Intent = d.bool()
+	t.WaitingPeople = d.int()
 
 	var sb strings.Builder
-	parts := [...][]byte{id, feed, title, author, preview, link, contact}
+	parts := [...][]byte{id, feed, title, author, preview, link, contact, wContact, wName, wPreview, wLink}
 	n := 0
 	for _, p := range parts {
 		n += len(p)
@@ -348,6 +358,10 @@ func decodeThreadFields(d *decoder, id []byte, t *Thread, authorAt *time.Time) (
 	t.Preview = next(len(preview))
 	t.Link = next(len(link))
 	t.Contact = next(len(contact))
+	w.Contact = next(len(wContact))
+	w.Name = next(len(wName))
+	w.Preview = next(len(wPreview))
+	w.Link = next(len(wLink))
 	return queueKey
 }
 
@@ -398,7 +412,7 @@ func decodeThreadFacts(id, v []byte) (threadFacts, error) {
 
 func encodeMessage(m *Message) []byte {
 	e := newEncoder(64 + len(m.ThreadID) + len(m.Feed) + len(m.Author) + len(m.Title) +
-		len(m.Link) + len(m.Text) + len(m.InReplyTo) + targetLen(&m.Target) + len(m.ReplyKey))
+		len(m.Link) + len(m.Text) + len(m.InReplyTo) + targetLen(&m.Target) + len(m.ReplyKey) + len(m.Contact))
 	e.str(m.ThreadID)
 	e.str(m.Feed)
 	e.str(m.Author)
@@ -411,6 +425,8 @@ func encodeMessage(m *Message) []byte {
 	// schema 3: two-way sources
 	e.target(&m.Target)
 	e.str(m.ReplyKey)
+	// schema 5: whose conversation it is in
+	e.str(m.Contact)
 	return e.b
 }
 
@@ -429,6 +445,7 @@ func decodeMessage(id []byte, v []byte) (Message, error) {
 	m.InReplyTo = d.str()
 	m.Target = d.target()
 	m.ReplyKey = d.str()
+	m.Contact = d.str()
 	return m, d.done()
 }
 
@@ -443,28 +460,37 @@ func decodeMessageThread(v []byte) string {
 	return id
 }
 
-// decodeMessageFunnel reads what the funnel needs of a message (text, the
-// ours flag, and whether it is a posted reply fetched back) without
-// copying the other fields.
-func decodeMessageFunnel(id []byte, v []byte) (text string, ours, posted bool, err error) {
+// msgView is what conversations and the funnel need of a stored
+// message, read without copying: the slices alias the record and are
+// valid only inside the transaction.
+type msgView struct {
+	feed, author, link, text, inReplyTo, contact []byte
+	ours, posted                                 bool // posted: a reply parley sent, fetched back (ReplyKey set)
+	hasTarget                                    bool
+}
+
+func decodeMessageView(id []byte, v []byte) (msgView, error) {
 	d := newDecoder("message", id, v)
-	for range 5 {
-		d.raw() // ThreadID Feed Author Title Link
-	}
+	var m msgView
+	d.raw() // ThreadID
+	m.feed = d.raw()
+	m.author = d.raw()
+	d.raw() // Title
+	m.link = d.raw()
 	d.time() // Published
-	text = d.str()
-	ours = d.bool()
-	if ours {
-		d.raw()    // InReplyTo
-		d.target() // Target
-		posted = len(d.raw()) > 0
-	}
-	return text, ours, posted, d.done()
+	m.text = d.raw()
+	m.ours = d.bool()
+	m.inReplyTo = d.raw()
+	t := d.target()
+	m.hasTarget = !t.IsZero()
+	m.posted = len(d.raw()) > 0
+	m.contact = d.raw()
+	return m, d.done()
 }
 
 func encodeReply(r *Reply) []byte {
 	e := newEncoder(32 + len(r.ThreadID) + len(r.Text) + len(r.Via) + len(r.Who) + len(r.Key) +
-		len(r.RemoteID) + len(r.URL))
+		len(r.RemoteID) + len(r.URL) + len(r.To) + len(r.InReplyTo))
 	e.str(r.ThreadID)
 	e.str(r.Text)
 	e.time(r.At)
@@ -474,6 +500,9 @@ func encodeReply(r *Reply) []byte {
 	e.str(r.Key)
 	e.str(r.RemoteID)
 	e.str(r.URL)
+	// schema 5: whom it answers
+	e.str(r.To)
+	e.str(r.InReplyTo)
 	return e.b
 }
 
@@ -488,6 +517,8 @@ func decodeReply(v []byte) (Reply, error) {
 	r.Key = d.str()
 	r.RemoteID = d.str()
 	r.URL = d.str()
+	r.To = d.str()
+	r.InReplyTo = d.str()
 	return r, d.done()
 }
 
@@ -520,7 +551,7 @@ func targetLen(t *feeds.Target) int {
 // finished entries without decoding the text.
 func encodeOutbox(o *OutboxEntry) []byte {
 	e := newEncoder(64 + len(o.ThreadID) + len(o.Feed) + len(o.Text) + len(o.Via) + len(o.Who) +
-		targetLen(&o.Target) + len(o.LastError) + len(o.RemoteID) + len(o.URL))
+		targetLen(&o.Target) + len(o.LastError) + len(o.RemoteID) + len(o.URL) + len(o.To) + len(o.InReplyTo))
 	e.int(int(o.State))
 	e.bool(o.Permanent)
 	e.str(o.ThreadID)
@@ -537,6 +568,9 @@ func encodeOutbox(o *OutboxEntry) []byte {
 	e.time(o.Updated)
 	e.str(o.RemoteID)
 	e.str(o.URL)
+	// schema 5: whom it answers
+	e.str(o.To)
+	e.str(o.InReplyTo)
 	return e.b
 }
 
@@ -559,6 +593,8 @@ func decodeOutbox(key []byte, v []byte) (OutboxEntry, error) {
 	o.Updated = d.time()
 	o.RemoteID = d.str()
 	o.URL = d.str()
+	o.To = d.str()
+	o.InReplyTo = d.str()
 	return o, d.done()
 }
 
@@ -623,14 +659,16 @@ func decodeFeedState(name []byte, v []byte) (FeedState, error) {
 	return f, d.done()
 }
 
-// Stage move: From To Cause Manual Who. ThreadID and At are in the key.
+// Stage move: From To Cause Manual Who Contact. ThreadID and At are in
+// the key.
 func encodeMove(m *StageMove) []byte {
-	e := newEncoder(16 + len(m.Cause) + len(m.Who))
+	e := newEncoder(16 + len(m.Cause) + len(m.Who) + len(m.Contact))
 	e.int(int(m.From))
 	e.int(int(m.To))
 	e.str(m.Cause)
 	e.bool(m.Manual)
 	e.str(m.Who)
+	e.str(m.Contact) // schema 5
 	return e.b
 }
 
@@ -645,6 +683,7 @@ func decodeMove(k []byte, v []byte) (StageMove, error) {
 	m.Cause = d.str()
 	m.Manual = d.bool()
 	m.Who = d.str()
+	m.Contact = d.str()
 	return m, d.done()
 }
 
@@ -681,21 +720,23 @@ func decodeContact(id []byte, v []byte) (Contact, error) {
 // conversionRec is a stored conversion.
 type conversionRec struct {
 	ThreadID   string
+	Contact    string // the conversation credited (schema 5; older: the starter's)
 	Ref        string
 	Amount     Money
 	At         time.Time
 	ImportedAt time.Time
 }
 
-// Conversion: ThreadID Ref Currency Cents At ImportedAt.
+// Conversion: ThreadID Ref Currency Cents At ImportedAt Contact.
 func encodeConversion(c *conversionRec) []byte {
-	e := newEncoder(48 + len(c.ThreadID) + len(c.Ref) + len(c.Amount.Currency))
+	e := newEncoder(48 + len(c.ThreadID) + len(c.Ref) + len(c.Amount.Currency) + len(c.Contact))
 	e.str(c.ThreadID)
 	e.str(c.Ref)
 	e.str(c.Amount.Currency)
 	e.int64(c.Amount.Cents)
 	e.time(c.At)
 	e.time(c.ImportedAt)
+	e.str(c.Contact)
 	return e.b
 }
 
@@ -708,5 +749,127 @@ func decodeConversion(id []byte, v []byte) (conversionRec, error) {
 	c.Amount.Cents = d.int64()
 	c.At = d.time()
 	c.ImportedAt = d.time()
+	c.Contact = d.str()
 	return c, d.done()
+}
+
+// convRec is a Conversation plus the bookkeeping its indexes and the
+// funnel need.
+type convRec struct {
+	Conversation
+	// manualAt and manualStage are the last manual move: messages at or
+	// before manualAt carry no signals (funnel.State.Since), and a re-read
+	// starts from manualStage.
+	manualAt    time.Time
+	manualStage funnel.Stage
+	wonBackAt   time.Time // when WonBack became true
+	// stageKey is its stage index entry as stored (derived, not encoded;
+	// nil for a conversation not yet stored).
+	stageKey []byte
+}
+
+// Conversation: Feed Name Started Messages Replies First LastTheirs
+// LastOurs WaitingSince Preview Link Stage StageAt Unhappy Intent Mood
+// WonBack Conversions manualAt manualStage wonBackAt. ThreadID and
+// Contact are the key.
+func encodeConv(c *convRec) []byte {
+	e := newEncoder(96 + len(c.Feed) + len(c.Name) + len(c.Preview) + len(c.Link))
+	e.str(c.Feed)
+	e.str(c.Name)
+	e.bool(c.Started)
+	e.int(c.Messages)
+	e.int(c.Replies)
+	e.time(c.First)
+	e.time(c.LastTheirs)
+	e.time(c.LastOurs)
+	e.time(c.WaitingSince)
+	e.str(c.Preview)
+	e.str(c.Link)
+	e.int(int(c.Stage))
+	e.time(c.StageAt)
+	e.bool(c.Unhappy)
+	e.bool(c.Intent)
+	e.float(c.Mood)
+	e.bool(c.WonBack)
+	e.int(c.Conversions)
+	e.time(c.manualAt)
+	e.int(int(c.manualStage))
+	e.time(c.wonBackAt)
+	return e.b
+}
+
+func decodeConv(k []byte, v []byte) (convRec, error) {
+	d := newDecoder("conversation", k, v)
+	var c convRec
+	if len(k) != threadIDLen+contactIDLen {
+		d.fail()
+		return c, d.done()
+	}
+	c.ThreadID = string(k[:threadIDLen])
+	c.Contact = string(k[threadIDLen:])
+	c.Feed = d.str()
+	c.Name = d.str()
+	c.Started = d.bool()
+	c.Messages = d.int()
+	c.Replies = d.int()
+	c.First = d.time()
+	c.LastTheirs = d.time()
+	c.LastOurs = d.time()
+	c.WaitingSince = d.time()
+	c.Preview = d.str()
+	c.Link = d.str()
+	c.Stage = d.stage()
+	c.StageAt = d.time()
+	c.Unhappy = d.bool()
+	c.Intent = d.bool()
+	c.Mood = d.float()
+	c.WonBack = d.bool()
+	c.Conversions = d.int()
+	c.manualAt = d.time()
+	c.manualStage = d.stage()
+	c.wonBackAt = d.time()
+	if err := d.done(); err != nil {
+		return convRec{}, err
+	}
+	c.stageKey = convStageKey(c.Stage, c.StageAt, c.ThreadID, c.Contact)
+	return c, nil
+}
+
+// convFacts is what the funnel report and contact rollups need of a
+// conversation, read without allocating.
+type convFacts struct {
+	feed      []byte // aliases the record: valid only inside the transaction
+	first     time.Time
+	replies   int
+	stage     funnel.Stage
+	unhappy   bool
+	wonBack   bool
+	wonBackAt time.Time
+}
+
+func decodeConvFacts(k, v []byte) (convFacts, error) {
+	d := newDecoder("conversation", k, v)
+	var f convFacts
+	f.feed = d.raw()
+	d.raw()  // Name
+	d.bool() // Started
+	d.int()  // Messages
+	f.replies = d.int()
+	f.first = d.time()
+	for range 3 {
+		d.time() // LastTheirs LastOurs WaitingSince
+	}
+	d.raw() // Preview
+	d.raw() // Link
+	f.stage = d.stage()
+	d.time() // StageAt
+	f.unhappy = d.bool()
+	d.bool()    // Intent
+	d.uvarint() // Mood
+	f.wonBack = d.bool()
+	d.int()  // Conversions
+	d.time() // manualAt
+	d.stage()
+	f.wonBackAt = d.time()
+	return f, d.done()
 }

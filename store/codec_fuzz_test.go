@@ -24,7 +24,7 @@ func FuzzDecodeRecords(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v []byte) {
 		id := []byte("0123456789abcdef")
 		decodeMessage(id, v)
-		decodeMessageFunnel(id, v)
+		decodeMessageView(id, v)
 		decodeThread(id, v)
 		decodeThreadSummary(id, v)
 		decodeThreadFacts(id, v)
@@ -35,5 +35,7 @@ func FuzzDecodeRecords(f *testing.F) {
 		decodeMove(append(id, make([]byte, 16)...), v)
 		decodeContact(id, v)
 		decodeConversion(id, v)
+		decodeConv(append(id, id...), v)
+		decodeConvFacts(id, v)
 	})
 }

@@ -38,9 +38,6 @@ func TestCodecRoundTrip(t *testing.T) {
 		!got.manualAt.Equal(th.manualAt) || !got.wonBackAt.Equal(th.wonBackAt) || got.ourMsgs != th.ourMsgs {
 		t.Errorf("thread round trip:\n got %+v\nwant %+v", got, th)
 	}
-	if !bytes.Equal(got.stageKey, stageKey(th.Stage, th.StageAt, th.ID)) {
-		t.Errorf("stageKey = %x, want the key of the stored stage", got.stageKey)
-	}
 	if sum, err := decodeThreadSummary([]byte(th.ID), rec); err != nil || sum != th.Thread {
 		t.Errorf("summary = %+v, %v\nwant %+v", sum, err, th.Thread)
 	}

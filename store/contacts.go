@@ -18,10 +18,10 @@ type Contact struct {
 	ID        string // 16 hex chars: hash of feed and lower-cased name
 	Feed      string
 	Name      string       // as first seen, trimmed
-	Stage     funnel.Stage // furthest stage of the threads they started (New if none)
-	Unhappy   bool         // any of the threads they started is unhappy now
+	Stage     funnel.Stage // furthest stage of their conversations (New if none)
+	Unhappy   bool         // any of their conversations is unhappy now
 	Messages  int          // messages they wrote
-	Replies   int          // our replies in threads they started
+	Replies   int          // our replies to them
 	FirstSeen time.Time    // time of their earliest message
 	LastSeen  time.Time    // time of their latest message
 	Threads   int          // threads they wrote in
@@ -30,17 +30,15 @@ type Contact struct {
 // Touches is messages exchanged: theirs plus our replies to them.
 func (c Contact) Touches() int { return c.Messages + c.Replies }
 
-// rollupFacts is what a contact's rollup reads from one thread; when it
-// does not change, the contact need not be rolled up again.
+// rollupFacts is what decides a thread's contact links; when it does not
+// change, no contact need be rolled up for the thread itself (writes that
+// change conversations roll up their people).
 type rollupFacts struct {
 	contact string
-	stage   funnel.Stage
-	unhappy bool
-	ourMsgs int
 }
 
 func contactFacts(t *threadRec) rollupFacts {
-	return rollupFacts{contact: t.Contact, stage: t.Stage, unhappy: t.Unhappy, ourMsgs: t.ourMsgs}
+	return rollupFacts{contact: t.Contact}
 }
 
 // contactBook collects the contact changes of one transaction (Ingest,
@@ -106,6 +104,16 @@ func (b *contactBook) link(threadID, contact string) {
 	if !b.isDirty[contact] {
 		b.isDirty[contact] = true
 		b.dirty = append(b.dirty, contact)
+	}
+}
+
+// changed marks contacts whose conversations changed, to roll up.
+func (b *contactBook) changed(ids ...string) {
+	for _, id := range ids {
+		if id != "" && !b.isDirty[id] {
+			b.isDirty[id] = true
+			b.dirty = append(b.dirty, id)
+		}
 	}
 }
 
@@ -182,29 +190,27 @@ func rollupContacts(tx *bolt.Tx, recs map[string]*Contact, ids ...string) error 
 }
 
 // rollupContact reads the contact's links: every linked thread counts in
-// Threads, the threads they started decide Stage, Unhappy and Replies.
+// Threads; their conversation in each decides Stage (the furthest),
+// Unhappy (any) and Replies (the sum).
 func rollupContact(tx *bolt.Tx, c *Contact) error {
 	c.Stage, c.Unhappy, c.Replies, c.Threads = funnel.New, false, 0, 0
-	threads := tx.Bucket(bucketThreads)
+	convs := tx.Bucket(bucketConversations)
 	prefix := []byte(c.ID)
 	cur := tx.Bucket(bucketContactThreads).Cursor()
-	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 		c.Threads++
-		if len(v) == 0 || v[0]&flagStarted == 0 {
+		ck := convKey(string(k[contactIDLen:]), c.ID)
+		v := convs.Get(ck)
+		if v == nil {
 			continue
 		}
-		tid := k[contactIDLen:]
-		tv := threads.Get(tid)
-		if tv == nil {
-			continue
-		}
-		f, err := decodeThreadFacts(tid, tv)
+		f, err := decodeConvFacts(ck, v)
 		if err != nil {
 			return err
 		}
 		c.Stage = max(c.Stage, f.stage)
 		c.Unhappy = c.Unhappy || f.unhappy
-		c.Replies += f.ourMsgs
+		c.Replies += f.replies
 	}
 	return nil
 }

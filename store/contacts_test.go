@@ -37,9 +37,10 @@ func TestContactsRollUp(t *testing.T) {
 	mustNil(t, err)
 	want := []Contact{
 		// Intent first; within New, the most recently seen first.
-		{ID: blogAnn, Feed: "blog", Name: "ann", Stage: funnel.Intent, Messages: 3, Replies: 2,
+		// Ann's "#bad" in Bob's thread makes Ann unhappy, not Bob (issue 13).
+		{ID: blogAnn, Feed: "blog", Name: "ann", Stage: funnel.Intent, Unhappy: true, Messages: 3, Replies: 2,
 			FirstSeen: at(1), LastSeen: at(5), Threads: 3},
-		{ID: bob, Feed: "blog", Name: "bob", Stage: funnel.New, Unhappy: true, Messages: 1,
+		{ID: bob, Feed: "blog", Name: "bob", Stage: funnel.New, Messages: 1,
 			FirstSeen: at(4), LastSeen: at(4), Threads: 1},
 		{ID: forumAnn, Feed: "forum", Name: "ann", Stage: funnel.New, Messages: 1,
 			FirstSeen: at(2), LastSeen: at(2), Threads: 1},
@@ -74,7 +75,7 @@ func TestContactsRollUp(t *testing.T) {
 	}
 
 	// A manual move rolls up at once; so does a conversion.
-	_, err = s.SetStage(c, funnel.Advocate, "maya", at(20))
+	_, err = s.SetStage(c, "", funnel.Advocate, "maya", at(20))
 	mustNil(t, err)
 	if got, _ := s.Contact(blogAnn); got.Stage != funnel.Advocate {
 		t.Errorf("after SetStage: blog ann at %s, want advocate", got.Stage)
@@ -88,7 +89,8 @@ func TestContactsRollUp(t *testing.T) {
 }
 
 // An earlier message that arrives later makes its author the thread's
-// Author: the thread's stage now counts for them, not for the old one.
+// Author (its starter), but stages are per person: Bob's buying signal
+// stays Bob's (issue 13; it used to move to the new starter).
 func TestContactStarterChanges(t *testing.T) {
 	s := openFake(t)
 	mustIngest(t, s, result("blog", item("b", "bob", 5, text("#intent"))), at(10))
@@ -101,10 +103,14 @@ func TestContactStarterChanges(t *testing.T) {
 	if th := mustThread(t, s, tid); th.Author != "cat" || th.Contact != cat {
 		t.Fatalf("thread: Author %q Contact %q, want cat", th.Author, th.Contact)
 	}
-	if c, _ := s.Contact(bob); c.Stage != funnel.New || c.Threads != 1 {
-		t.Errorf("bob: %+v, want stage new, still 1 thread", c)
+	if c, _ := s.Contact(bob); c.Stage != funnel.Intent || c.Threads != 1 {
+		t.Errorf("bob: %+v, want stage intent, still 1 thread", c)
 	}
-	if c, _ := s.Contact(cat); c.Stage != funnel.Intent || c.Threads != 1 {
-		t.Errorf("cat: %+v, want stage intent, 1 thread", c)
+	if c, _ := s.Contact(cat); c.Stage != funnel.New || c.Threads != 1 {
+		t.Errorf("cat: %+v, want stage new, 1 thread", c)
 	}
+	if th := mustThread(t, s, tid); th.Stage != funnel.Intent {
+		t.Errorf("thread at %s, want intent (the furthest of its conversations)", th.Stage)
+	}
+	checkIndexes(t, s)
 }

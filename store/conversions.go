@@ -33,7 +33,8 @@ func (m Money) String() string {
 	return s
 }
 
-// Conversion is one sale attributed (by ref) to a thread.
+// Conversion is one sale attributed (by ref) to a conversation: a
+// conversation ref names the person, an old thread ref the starter.
 type Conversion struct {
 	// ID makes imports idempotent: the same ID is stored once. Callers
 	// leave it empty to use a hash of Ref, Amount, Currency and At.
@@ -108,13 +109,17 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 				out.Duplicate++
 				continue
 			}
-			tid, err := resolveRef(tx, c.Ref)
+			tid, contact, err := resolveConvRef(tx, c.Ref)
 			if err != nil {
 				out.Unknown = append(out.Unknown, ConversionError{Conversion: c, Err: err})
 				continue
 			}
 			c.At = clampTime(c.At, now)
-			rec := conversionRec{ThreadID: tid, Ref: c.Ref, Amount: c.Amount, At: c.At, ImportedAt: now}
+			moved, contact, err := convertConv(tx, tid, contact, &c)
+			if err != nil {
+				return err
+			}
+			rec := conversionRec{ThreadID: tid, Contact: contact, Ref: c.Ref, Amount: c.Amount, At: c.At, ImportedAt: now}
 			if err := b.Put([]byte(id), encodeConversion(&rec)); err != nil {
 				return fmt.Errorf("store conversion %s: %w", id, err)
 			}
@@ -122,10 +127,6 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 			if !seen[tid] {
 				seen[tid] = true
 				touched = append(touched, tid)
-			}
-			moved, contact, err := convertThread(tx, tid, &c)
-			if err != nil {
-				return err
 			}
 			if moved && !slices.Contains(out.Converted, tid) {
 				out.Converted = append(out.Converted, tid)
@@ -145,30 +146,42 @@ func (s *Store) ImportConversions(cs []Conversion, now time.Time) (ImportResult,
 	return out, nil
 }
 
-// convertThread counts a conversion on its thread and moves the thread to
-// converted if it is not there or further. It returns whether it moved
-// and the thread's contact, to roll up once the import is done.
-func convertThread(tx *bolt.Tx, threadID string, c *Conversion) (moved bool, contact string, err error) {
+// convertConv counts a conversion on a conversation (contact "": the
+// thread's starter's) and moves it to converted if it is not there or
+// further. It returns whether it moved and the contact credited, to roll
+// up once the import is done.
+func convertConv(tx *bolt.Tx, threadID, contact string, c *Conversion) (moved bool, credited string, err error) {
 	t, err := loadThread(tx, threadID)
 	if err != nil {
 		return false, "", err
 	}
-	t.Conversions++
-	if t.Stage < funnel.Converted {
+	tc, err := loadConvs(tx, threadID)
+	if err != nil {
+		return false, "", err
+	}
+	cv, err := pickConv(&t, tc, contact)
+	if err != nil {
+		return false, "", err
+	}
+	cv.Conversions++
+	if cv.Stage < funnel.Converted {
 		m := StageMove{
-			ThreadID: t.ID, At: moveTime(c.At, c.At, &t), From: t.Stage, To: funnel.Converted,
-			Cause: fmt.Sprintf("conversion: %s (ref %s)", c.Amount, t.Ref()),
+			ThreadID: t.ID, Contact: cv.Contact, At: moveTime(c.At, c.At, cv.StageAt), From: cv.Stage, To: funnel.Converted,
+			Cause: fmt.Sprintf("conversion: %s (ref %s)", c.Amount, c.Ref),
 		}
 		if err := putMove(tx, &m); err != nil {
 			return false, "", err
 		}
-		t.Stage, t.StageAt, t.Intent = funnel.Converted, m.At, false
+		cv.Stage, cv.StageAt = funnel.Converted, m.At
 		moved = true
+	}
+	if err := settleThread(tx, &t, tc, map[string]bool{cv.Contact: true}); err != nil {
+		return false, "", err
 	}
 	if err := saveThread(tx, &t, t.SnoozedUntil); err != nil {
 		return false, "", err
 	}
-	return moved, t.Contact, nil
+	return moved, cv.Contact, nil
 }
 
 // revenueAdd adds an amount to a per-currency total.

@@ -16,7 +16,7 @@ func TestImportConversions(t *testing.T) {
 		item(clashA, "cat", 3), item(clashB, "dee", 4),
 	), at(10))
 	a, b := mustThread(t, s, threadOf(t, s, "a")), mustThread(t, s, threadOf(t, s, "b"))
-	_, err := s.SetStage(b.ID, funnel.Advocate, "maya", at(11))
+	_, err := s.SetStage(b.ID, "", funnel.Advocate, "maya", at(11))
 	mustNil(t, err)
 
 	cs := []Conversion{

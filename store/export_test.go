@@ -36,10 +36,10 @@ func TestExport(t *testing.T) {
 	}
 	var got []row
 	for _, r := range rows {
-		if r.Thread != mustThread(t, s, r.ID) {
-			t.Errorf("row %s: Thread differs from Store.Thread", r.ID)
+		if r.Thread != mustThread(t, s, r.Thread.ID) {
+			t.Errorf("row %s: Thread differs from Store.Thread", r.Thread.ID)
 		}
-		got = append(got, row{r.ID, r.Contact, r.Feed, r.Stage, r.Replies, r.Conversions, r.Revenue})
+		got = append(got, row{r.Thread.ID, r.Contact, r.Thread.Feed, r.Thread.Stage, r.Replies, r.Conversions, r.Revenue})
 	}
 	// Oldest first: a (1), c (3), b (5). Ties would go by ID.
 	want := []row{

@@ -66,7 +66,7 @@ func writeFixture(t *testing.T, path string) {
 	cat, dee := threadOf(t, s, "m1"), threadOf(t, s, "m2")
 	mustNil(t, s.SaveDraft(bob, "Sorry, Bob! Checking the sync logs now.", at(10)))
 	mustNil(t, s.RecordReply(Reply{ThreadID: eve, Text: "Yes: Settings, then Offline.", At: at(9), Via: "clipboard", Who: "maya"}))
-	_, err = s.SetStage(dee, funnel.Advocate, "maya", at(11))
+	_, err = s.SetStage(dee, "", funnel.Advocate, "maya", at(11))
 	mustNil(t, err)
 	res, err := s.ImportConversions([]Conversion{{ID: "order-1", Ref: mustThread(t, s, ana).Ref(),
 		Amount: Money{Currency: "EUR", Cents: 16800}, At: at(12)}}, at(12))

@@ -232,12 +232,13 @@ func sameKeys(name string, b *bolt.Bucket, want [][]byte, project func(k, v []by
 }
 
 // checkFunnelIndexes rebuilds the funnel's indexes and rollups from the
-// records by brute force and compares: stage_threads matches every
-// thread's Stage/StageAt; moves_by_time pairs with stage_moves; each
-// thread's history ends at its stage; contacts and their links match the
-// messages; thread counters match the messages, replies and conversions.
+// records by brute force and compares: stage_conversations matches every
+// conversation's Stage/StageAt; moves_by_time pairs with stage_moves;
+// each conversation's history ends at its stage; conversations count the
+// messages and replies that name them; threads roll their conversations
+// up; contacts and their links match the messages and conversations;
+// thread counters match the messages, replies and conversions.
 func checkFunnelIndexes(tx *bolt.Tx) error {
-	var wantStage [][]byte
 	threads := map[string]threadRec{}
 	err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {
 		th, err := decodeThread(k, v)
@@ -245,10 +246,6 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 			return err
 		}
 		threads[th.ID] = th
-		wantStage = append(wantStage, stageKey(th.Stage, th.StageAt, th.ID))
-		if th.Intent != (th.Stage == funnel.Intent) {
-			return fmt.Errorf("thread %s: Intent %v at stage %s", th.ID, th.Intent, th.Stage)
-		}
 		if want := contactIDOrEmpty(tx, &th); th.Contact != want {
 			return fmt.Errorf("thread %s: Contact %q, want %q", th.ID, th.Contact, want)
 		}
@@ -257,12 +254,32 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := sameKeys("stage_threads", tx.Bucket(bucketStageThreads), wantStage, nil); err != nil {
+	var wantStage [][]byte
+	convs := map[string]convRec{} // thread ID + contact ID
+	err = tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
+		c, err := decodeConv(k, v)
+		if err != nil {
+			return err
+		}
+		convs[string(k)] = c
+		wantStage = append(wantStage, convStageKey(c.Stage, c.StageAt, c.ThreadID, c.Contact))
+		if c.Intent != (c.Stage == funnel.Intent) {
+			return fmt.Errorf("conversation %s: Intent %v at stage %s", c.Ref(), c.Intent, c.Stage)
+		}
+		if _, ok := threads[c.ThreadID]; !ok {
+			return fmt.Errorf("conversation %s: no thread", c.Ref())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := sameKeys("stage_conversations", tx.Bucket(bucketStageConvs), wantStage, nil); err != nil {
 		return err
 	}
 
 	// stage_moves <-> moves_by_time, and each history is a chain ending
-	// at the thread's stage.
+	// at the conversation's stage.
 	var wantByTime [][]byte
 	last := map[string]StageMove{}
 	err = tx.Bucket(bucketStageMoves).ForEach(func(k, v []byte) error {
@@ -270,12 +287,13 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if prev, ok := last[m.ThreadID]; ok && prev.To != m.From {
+		ck := m.ThreadID + m.Contact
+		if prev, ok := last[ck]; ok && prev.To != m.From {
 			// Only a move dated before an earlier one can break the chain
 			// in key order; none of the tests do that.
-			return fmt.Errorf("thread %s: move %s->%s follows a move to %s", m.ThreadID, m.From, m.To, prev.To)
+			return fmt.Errorf("conversation %s: move %s->%s follows a move to %s", ck, m.From, m.To, prev.To)
 		}
-		last[m.ThreadID] = m
+		last[ck] = m
 		seq := binary.BigEndian.Uint64(k[threadIDLen+8:])
 		wantByTime = append(wantByTime, append(movesByTimeKey(m.At, seq), movesByTimeValue(&m)...))
 		return nil
@@ -288,23 +306,25 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 	}); err != nil {
 		return err
 	}
-	for id, th := range threads {
-		m, ok := last[id]
+	for ck, c := range convs {
+		m, ok := last[ck]
 		switch {
-		case !ok && (th.Stage != funnel.New || !th.StageAt.IsZero()):
-			return fmt.Errorf("thread %s: at %s since %v with no moves", id, th.Stage, th.StageAt)
-		case ok && (m.To != th.Stage || !m.At.Equal(th.StageAt)):
-			return fmt.Errorf("thread %s: at %s since %v, last move %+v", id, th.Stage, th.StageAt, m)
+		case !ok && (c.Stage != funnel.New || !c.StageAt.IsZero()):
+			return fmt.Errorf("conversation %s: at %s since %v with no moves", c.Ref(), c.Stage, c.StageAt)
+		case ok && (m.To != c.Stage || !m.At.Equal(c.StageAt)):
+			return fmt.Errorf("conversation %s: at %s since %v, last move %+v", c.Ref(), c.Stage, c.StageAt, m)
 		}
 	}
 
-	// Contacts from the messages; ourMsgs from messages and replies.
+	// Contacts from the messages; ourMsgs from messages and replies;
+	// conversation counts from the messages and replies that name them.
 	type want struct {
 		c     Contact
 		links map[string]bool
 	}
 	contacts := map[string]*want{}
 	ours := map[string]int{}
+	theirs, answered := map[string]int{}, map[string]int{}
 	err = tx.Bucket(bucketMessages).ForEach(func(k, v []byte) error {
 		m, err := decodeMessage(k, v)
 		if err != nil {
@@ -314,9 +334,16 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 		if m.Ours {
 			if m.ReplyKey == "" { // else its reply record counts it
 				ours[m.ThreadID]++
+				if m.Contact != "" {
+					answered[m.ThreadID+m.Contact]++
+				}
 			}
 			return nil
 		}
+		if want := contactID(m.Feed, name); m.Contact != want {
+			return fmt.Errorf("message %s by %q: Contact %q, want %q", m.ID, name, m.Contact, want)
+		}
+		theirs[m.ThreadID+m.Contact]++
 		if name == "" {
 			return nil
 		}
@@ -339,22 +366,76 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	_ = tx.Bucket(bucketReplies).ForEach(func(k, _ []byte) error {
+	err = tx.Bucket(bucketReplies).ForEach(func(k, v []byte) error {
 		ours[string(k[:threadIDLen])]++
-		return nil
+		r, err := decodeReply(v)
+		if err == nil && r.To != "" {
+			answered[r.ThreadID+r.To]++
+		}
+		return err
 	})
-	convs := map[string]int{}
+	if err != nil {
+		return err
+	}
+	sales, convSales := map[string]int{}, map[string]int{}
 	_ = tx.Bucket(bucketConversions).ForEach(func(k, v []byte) error {
 		c, _ := decodeConversion(k, v)
-		convs[c.ThreadID]++
+		sales[c.ThreadID]++
+		convSales[c.ThreadID+c.Contact]++
 		return nil
 	})
+	type roll struct {
+		stage   funnel.Stage
+		intent  bool
+		sales   int
+		waiting int
+	}
+	rolls := map[string]*roll{}
+	for ck, c := range convs {
+		if c.Messages != theirs[ck] || c.Replies != answered[ck] || c.Conversions != convSales[ck] {
+			return fmt.Errorf("conversation %s: %d messages, %d replies, %d sales; want %d, %d, %d",
+				c.Ref(), c.Messages, c.Replies, c.Conversions, theirs[ck], answered[ck], convSales[ck])
+		}
+		r := rolls[c.ThreadID]
+		if r == nil {
+			r = &roll{}
+			rolls[c.ThreadID] = r
+		}
+		r.stage = max(r.stage, c.Stage)
+		r.intent = r.intent || c.Stage == funnel.Intent
+		r.sales += c.Conversions
+		if c.Waiting() {
+			r.waiting++
+		}
+	}
+	for ck := range theirs {
+		if _, ok := convs[ck]; !ok {
+			return fmt.Errorf("messages of %s have no conversation", ck)
+		}
+	}
 	for id, th := range threads {
 		if th.ourMsgs != ours[id] {
 			return fmt.Errorf("thread %s: ourMsgs %d, want %d", id, th.ourMsgs, ours[id])
 		}
-		if th.Conversions != convs[id] {
-			return fmt.Errorf("thread %s: Conversions %d, want %d", id, th.Conversions, convs[id])
+		if th.Conversions != sales[id] {
+			return fmt.Errorf("thread %s: Conversions %d, want %d", id, th.Conversions, sales[id])
+		}
+		r := rolls[id]
+		if r == nil {
+			r = &roll{}
+		}
+		if th.Stage != r.stage || th.Intent != r.intent || th.Conversions != r.sales || th.WaitingPeople != r.waiting {
+			return fmt.Errorf("thread %s: stage %s intent %v sales %d waiting %d; its conversations say %+v",
+				id, th.Stage, th.Intent, th.Conversions, th.WaitingPeople, *r)
+		}
+		if (th.WaitingPeople > 0) != (th.Waiter.Contact != "" || convs[id+th.Waiter.Contact].Waiting()) {
+			return fmt.Errorf("thread %s: %d waiting, waiter %+v", id, th.WaitingPeople, th.Waiter)
+		}
+		if w := th.Waiter; w.Contact != "" {
+			c := convs[id+w.Contact]
+			if !c.Waiting() || w.Name != c.Name || w.Preview != c.Preview || !th.WaitingSince.Equal(c.WaitingSince) {
+				return fmt.Errorf("thread %s: waiter %+v since %v is not their conversation %+v", id, w, th.WaitingSince, c.Conversation)
+			}
 		}
 	}
 	var wantLinks [][]byte
@@ -365,10 +446,11 @@ func checkFunnelIndexes(tx *bolt.Tx) error {
 			flag := byte(0)
 			if th.Contact == id {
 				flag = flagStarted
-				w.c.Stage = max(w.c.Stage, th.Stage)
-				w.c.Unhappy = w.c.Unhappy || th.Unhappy
-				w.c.Replies += th.ourMsgs
 			}
+			c := convs[tid+id]
+			w.c.Stage = max(w.c.Stage, c.Stage)
+			w.c.Unhappy = w.c.Unhappy || c.Unhappy
+			w.c.Replies += c.Replies
 			wantLinks = append(wantLinks, append(contactThreadKey(id, tid), flag))
 		}
 		got, err := loadContact(tx, id)
@@ -478,7 +560,9 @@ func checkOutbox(tx *bolt.Tx) error {
 		replies[r.Key]++
 		e, ok := entries[r.Key]
 		switch {
-		case !ok || e.State != OutboxSent:
+		case !ok:
+			return nil // recorded by hand: RecordReply keys every reply (schema 5)
+		case e.State != OutboxSent:
 			return fmt.Errorf("reply record with key %s, but no such sent entry (%+v)", r.Key, e)
 		case r.ThreadID != e.ThreadID || string(k[:threadIDLen]) != e.ThreadID || r.Text != e.Text ||
 			r.RemoteID != e.RemoteID || r.URL != e.URL || r.Who != e.Who || r.Via != e.Via:

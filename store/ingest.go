@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
@@ -253,6 +254,11 @@ func (s *Store) storeItemsTx(tx *bolt.Tx, res feeds.Result, now time.Time, rd re
 type touchedThread struct {
 	rec        threadRec
 	prevSnooze time.Time
+	convs      *threadConvs
+	// touched names the conversations that got messages; all means every
+	// one must be re-read (a message of ours addressed to nobody).
+	touched map[string]bool
+	all     bool
 	// prevContact is rec.Contact as loaded: if an earlier message makes
 	// someone else the Author, that contact stops being the starter.
 	prevContact string
@@ -293,14 +299,19 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 	}
 	for _, id := range in.order {
 		tt := in.touched[id]
-		recomputeWaiting(in.tx, &tt.rec)
-		if err := refreshFunnelRead(in.tx, in.an, &tt.rec, now, in.readings); err != nil {
+		o := refreshOpts{touched: tt.touched, rd: in.readings}
+		if tt.all {
+			o.touched = nil
+		}
+		changed, err := refreshThread(in.tx, in.an, &tt.rec, tt.convs, now, o)
+		if err != nil {
 			return err
 		}
 		if err := saveThread(in.tx, &tt.rec, tt.prevSnooze); err != nil {
 			return err
 		}
 		in.contacts.thread(id, tt.prevContact, tt.rec.Contact)
+		in.contacts.changed(changed...)
 	}
 	return in.contacts.flush()
 }
@@ -338,10 +349,15 @@ func (in *ingester) add(p *pendingItem, feed string, now time.Time) error {
 		InReplyTo: it.InReplyTo,
 		Target:    it.Target,
 	}
-	confirms, err := in.recognise(&m)
+	tt, err := in.thread(m.ThreadID, m.Feed)
 	if err != nil {
 		return err
 	}
+	confirms, to, err := in.recognise(&m)
+	if err != nil {
+		return err
+	}
+	in.attribute(tt, &m, to)
 	if err := in.msgs.Put([]byte(id), encodeMessage(&m)); err != nil {
 		return fmt.Errorf("save message %s: %w", id, err)
 	}
@@ -351,10 +367,6 @@ func (in *ingester) add(p *pendingItem, feed string, now time.Time) error {
 	}
 	if err := in.index.Put(timedKey(m.ThreadID, m.Published, seq), threadMsgValue(m.Ours, id)); err != nil {
 		return fmt.Errorf("index message %s: %w", id, err)
-	}
-	tt, err := in.thread(m.ThreadID, m.Feed)
-	if err != nil {
-		return err
 	}
 	applyMessage(&tt.rec, &m)
 	if confirms != nil {
@@ -379,25 +391,152 @@ func (in *ingester) add(p *pendingItem, feed string, now time.Time) error {
 	return nil
 }
 
-// recognise tells whether m, about to be stored, is a reply parley
-// posted (see "Our replies fetched back" in the package doc). If so m
-// becomes ours and gets the reply's key, so it is not counted again; the
-// entry returned, if any, is one whose send m confirms.
-func (in *ingester) recognise(m *Message) (*OutboxEntry, error) {
+// recognise tells whether m, about to be stored, is a reply we sent or
+// copied (see "Our replies fetched back" in the package doc). If so m
+// becomes ours and gets the reply's key, so it is not counted again, and
+// to is the person that reply answered; the entry returned, if any, is
+// one whose send m confirms.
+func (in *ingester) recognise(m *Message) (confirms *OutboxEntry, to string, err error) {
 	if key := in.tx.Bucket(bucketOutboxRemote).Get([]byte(m.ID)); key != nil {
 		m.Ours = true
 		m.ReplyKey = string(key)
-		return nil, nil
+		if e, err := loadOutbox(in.tx, m.ReplyKey); err == nil {
+			to = e.To
+		}
+		return nil, to, nil
 	}
 	if !m.Ours {
-		return nil, nil
+		return nil, "", nil
 	}
 	e, ok, err := unconfirmedEcho(in.tx, m)
-	if err != nil || !ok {
-		return nil, err
+	if err != nil {
+		return nil, "", err
 	}
-	m.ReplyKey = e.Key
-	return &e, nil
+	if ok {
+		m.ReplyKey = e.Key
+		return &e, e.To, nil
+	}
+	r, ok, err := copiedEcho(in.tx, m)
+	if err != nil || !ok {
+		return nil, "", err
+	}
+	m.ReplyKey = r.Key
+	return nil, r.To, nil
+}
+
+// attribute sets m.Contact: whose conversation m is in. Theirs: the
+// author's. Ours: see "Our replies fetched back" in the package doc; to
+// is the person the reply it was recognised as answered.
+func (in *ingester) attribute(tt *touchedThread, m *Message, to string) {
+	if !m.Ours {
+		m.Contact = contactID(m.Feed, strings.TrimSpace(m.Author))
+		c := tt.convs.ensure(m.Contact, m.Feed, strings.TrimSpace(m.Author))
+		if m.Published.After(c.LastOurs) && (c.WaitingSince.IsZero() || m.Published.Before(c.WaitingSince)) {
+			c.WaitingSince = m.Published
+		}
+		c.LastTheirs = later(c.LastTheirs, m.Published)
+		tt.touched[m.Contact] = true
+		return
+	}
+	m.Contact = in.answered(tt, m, to)
+	c := tt.convs.by[m.Contact]
+	if c == nil {
+		m.Contact = ""
+		tt.all = true
+		return
+	}
+	c.LastOurs = later(c.LastOurs, m.Published)
+	if !c.LastTheirs.After(c.LastOurs) {
+		c.WaitingSince = time.Time{}
+	}
+	tt.touched[m.Contact] = true
+}
+
+// answered is the person a message of ours counts for: the author of the
+// message it replies to (the source says so), else the person its reply
+// record answered, else the one its leading @name names, else the one
+// waiting longest, else the starter.
+func (in *ingester) answered(tt *touchedThread, m *Message, to string) string {
+	if m.InReplyTo != "" {
+		if v := in.msgs.Get([]byte(m.InReplyTo)); v != nil {
+			if mv, err := decodeMessageView([]byte(m.InReplyTo), v); err == nil {
+				switch {
+				case !mv.ours:
+					return contactID(string(mv.feed), strings.TrimSpace(string(mv.author)))
+				case len(mv.contact) > 0:
+					return string(mv.contact)
+				}
+			}
+		}
+	}
+	if to != "" && tt.convs.by[to] != nil {
+		return to
+	}
+	return ruleAnswered(&tt.rec.Thread, tt.convs, m.Text)
+}
+
+// ruleAnswered is whom a reply written elsewhere answers: a leading
+// @name that names exactly one person in the thread, else the person
+// waiting longest, else the starter ("" when the thread has nobody).
+func ruleAnswered(t *Thread, tc *threadConvs, text string) string {
+	if c := mentioned(tc, text); c != "" {
+		return c
+	}
+	var longest *convRec
+	for _, c := range tc.list {
+		if !c.WaitingSince.IsZero() && (longest == nil || c.WaitingSince.Before(longest.WaitingSince)) {
+			longest = c
+		}
+	}
+	if longest != nil {
+		return longest.Contact
+	}
+	if tc.by[t.Contact] != nil {
+		return t.Contact
+	}
+	if len(tc.list) > 0 {
+		return tc.list[0].Contact
+	}
+	return ""
+}
+
+// mentioned is the person a leading @name names: the first word after
+// "@" (up to a second "@", the server) compared with each person's name
+// with spaces and punctuation dropped, or with its first word. Only a
+// name that fits exactly one person counts.
+func mentioned(tc *threadConvs, text string) string {
+	words := strings.Fields(text)
+	if len(words) == 0 || !strings.HasPrefix(words[0], "@") {
+		return ""
+	}
+	acct, _, _ := strings.Cut(strings.TrimPrefix(words[0], "@"), "@")
+	want := nameKey(acct)
+	if want == "" {
+		return ""
+	}
+	found := ""
+	for _, c := range tc.list {
+		first, _, _ := strings.Cut(c.Name, " ")
+		if nameKey(c.Name) == want || nameKey(first) == want {
+			if found != "" {
+				return ""
+			}
+			found = c.Contact
+		}
+	}
+	return found
+}
+
+// nameKey is a name lower-cased with everything but letters and digits
+// dropped: "@Will_Harper," and "Will Harper" meet.
+func nameKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // thread returns the working copy of a thread, loading or creating it on
@@ -406,7 +545,7 @@ func (in *ingester) thread(id, feed string) (*touchedThread, error) {
 	if tt, ok := in.touched[id]; ok {
 		return tt, nil
 	}
-	tt := &touchedThread{}
+	tt := &touchedThread{touched: map[string]bool{}}
 	if v := in.tx.Bucket(bucketThreads).Get([]byte(id)); v != nil {
 		rec, err := decodeThread([]byte(id), v)
 		if err != nil {
@@ -415,7 +554,11 @@ func (in *ingester) thread(id, feed string) (*touchedThread, error) {
 		tt.rec = rec
 		tt.prevSnooze = rec.SnoozedUntil
 		tt.prevContact = rec.Contact
+		if tt.convs, err = loadConvs(in.tx, id); err != nil {
+			return nil, err
+		}
 	} else {
+		tt.convs = &threadConvs{threadID: id, by: map[string]*convRec{}}
 		tt.rec.ID = id
 		tt.rec.Feed = feed
 	}

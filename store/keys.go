@@ -88,12 +88,22 @@ func timedKey(threadID string, t time.Time, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// stageKey: stage (1) | StageAt unix nanos (8, BE) | thread ID.
-func stageKey(st funnel.Stage, stageAt time.Time, threadID string) []byte {
-	k := make([]byte, 0, 1+8+len(threadID))
+// convKey: thread ID (16) | contact ID (16), the key of a conversation.
+// A thread's conversations are one key range.
+func convKey(threadID, contact string) []byte {
+	k := make([]byte, 0, threadIDLen+contactIDLen)
+	k = append(k, threadID...)
+	return append(k, contact...)
+}
+
+// convStageKey: stage (1) | StageAt unix nanos (8, BE) | thread ID (16) |
+// contact ID (16).
+func convStageKey(st funnel.Stage, stageAt time.Time, threadID, contact string) []byte {
+	k := make([]byte, 0, 1+8+threadIDLen+contactIDLen)
 	k = append(k, byte(st))
 	k = binary.BigEndian.AppendUint64(k, nanos(stageAt))
-	return append(k, threadID...)
+	k = append(k, threadID...)
+	return append(k, contact...)
 }
 
 // movesByTimeKey: At unix nanos (8, BE) | sequence (8, BE). The sequence
@@ -104,15 +114,17 @@ func movesByTimeKey(t time.Time, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// Values in moves_by_time: thread ID (16) | from (1) | to (1) | manual (1).
+// Values in moves_by_time: thread ID (16) | from (1) | to (1) | manual (1)
+// | contact ID (16, schema 5).
 func movesByTimeValue(m *StageMove) []byte {
-	v := make([]byte, 0, threadIDLen+3)
+	v := make([]byte, 0, threadIDLen+3+contactIDLen)
 	v = append(v, m.ThreadID...)
 	var manual byte
 	if m.Manual {
 		manual = 1
 	}
-	return append(v, byte(m.From), byte(m.To), manual)
+	v = append(v, byte(m.From), byte(m.To), manual)
+	return append(v, m.Contact...)
 }
 
 // contactThreadKey: contact ID (16) | thread ID (16).

@@ -184,16 +184,44 @@ func writeV2(t *testing.T, path string) (threads []string) {
 	mustNil(t, err)
 	defer db.Close()
 	mustNil(t, db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketOutbox, bucketOutboxThreads, bucketOutboxRemote} {
+		for _, name := range [][]byte{bucketOutbox, bucketOutboxThreads, bucketOutboxRemote, bucketConversations, bucketStageConvs} {
 			if err := tx.DeleteBucket(name); err != nil {
 				return err
 			}
 		}
-		// Empty Target (5 one-byte fields) + ReplyKey; empty Who Key RemoteID URL.
+		if _, err := tx.CreateBucket(bucketStageThreads); err != nil {
+			return err
+		}
+		// The schema 5 fields go first: a message's Contact, a reply's To
+		// and InReplyTo (and the Key RecordReply now gives every reply).
+		err := tx.Bucket(bucketMessages).ForEach(func(k, v []byte) error {
+			m, err := decodeMessage(k, v)
+			if err != nil {
+				return err
+			}
+			m.Contact = ""
+			return tx.Bucket(bucketMessages).Put(k, encodeMessage(&m))
+		})
+		if err != nil {
+			return err
+		}
+		err = tx.Bucket(bucketReplies).ForEach(func(k, v []byte) error {
+			r, err := decodeReply(v)
+			if err != nil {
+				return err
+			}
+			r.To, r.InReplyTo, r.Key = "", "", ""
+			return tx.Bucket(bucketReplies).Put(k, encodeReply(&r))
+		})
+		if err != nil {
+			return err
+		}
+		// Empty Target (5 one-byte fields) + ReplyKey + Contact; empty Who
+		// Key RemoteID URL To InReplyTo.
 		for _, c := range []struct {
 			bucket []byte
 			cut    int
-		}{{bucketMessages, 6}, {bucketReplies, 4}} {
+		}{{bucketMessages, 7}, {bucketReplies, 6}} {
 			b := tx.Bucket(c.bucket)
 			cut := map[string][]byte{}
 			err := b.ForEach(func(k, v []byte) error {
@@ -263,6 +291,17 @@ func TestMigrateV2(t *testing.T) {
 	})
 	checkIndexes(t, s) // checks the outbox buckets exist, too
 	after := read(s)
+	// Schema 5 gives each message and reply its person, each reply a key
+	// and each thread its waiting person; nothing else changes.
+	for i := range ids {
+		after.threads[i].Waiter, after.threads[i].WaitingPeople = Thread{}.Waiter, 0
+		for j := range after.msgs[i] {
+			after.msgs[i][j].Contact = ""
+		}
+		for j := range after.replies[i] {
+			after.replies[i][j].To, after.replies[i][j].InReplyTo, after.replies[i][j].Key = "", "", ""
+		}
+	}
 	for i := range ids {
 		if after.threads[i] != before.threads[i] || !slices.Equal(after.msgs[i], before.msgs[i]) ||
 			!slices.Equal(after.replies[i], before.replies[i]) {

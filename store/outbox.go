@@ -63,8 +63,11 @@ type OutboxEntry struct {
 	Via      string // as Reply.Via
 	Who      string
 	Target   feeds.Target // the message answered (copied at queue time)
-	State    OutboxState
-	Attempts int // attempts begun (MarkSending calls)
+	// To and InReplyTo: the person and message answered, as in Reply.
+	To        string
+	InReplyTo string
+	State     OutboxState
+	Attempts  int // attempts begun (MarkSending calls)
 	// LastError says why the last attempt failed; empty otherwise.
 	LastError string
 	// Permanent: failed for good (the server refused the request); the
@@ -100,11 +103,13 @@ var (
 	ErrNoEntry = errors.New("no such outbox entry")
 )
 
-// QueueReply writes r (ThreadID, Text, Via, Who; At is the queue time,
-// zero means now) to the outbox as queued, answering the newest message
-// of theirs that has a Target, and deletes the thread's draft in the same
-// transaction: from here on the outbox holds the text. It returns
-// ErrNoTarget, writing nothing, when no message of theirs has one.
+// QueueReply writes r (ThreadID, Text, Via, Who, To, InReplyTo; At is the
+// queue time, zero means now) to the outbox as queued, and deletes the
+// thread's draft in the same transaction: from here on the outbox holds
+// the text. It answers the person r.To (empty: the thread's Waiter, else
+// its starter): r.InReplyTo if that is their message with a Target, else
+// their newest message with one. It returns ErrNoTarget, writing nothing,
+// when they have none.
 func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 	if r.ThreadID == "" {
 		return OutboxEntry{}, errors.New("queue reply: no thread given")
@@ -119,10 +124,12 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 	}
 	var e OutboxEntry
 	err = s.update(func(tx *bolt.Tx) error {
-		if _, err := loadThread(tx, r.ThreadID); err != nil {
+		t, err := loadThread(tx, r.ThreadID)
+		if err != nil {
 			return err
 		}
-		m, ok, err := replyTarget(tx, r.ThreadID)
+		to := cmp.Or(r.To, defaultTo(&t.Thread))
+		m, ok, err := replyTarget(tx, r.ThreadID, to, r.InReplyTo)
 		if err != nil {
 			return err
 		}
@@ -133,16 +140,18 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 			return fmt.Errorf("outbox key %s is already taken; try again", key)
 		}
 		e = OutboxEntry{
-			Key:      key,
-			ThreadID: r.ThreadID,
-			Feed:     m.Feed,
-			Text:     r.Text,
-			Via:      r.Via,
-			Who:      r.Who,
-			Target:   m.Target,
-			State:    OutboxQueued,
-			Queued:   queued,
-			Updated:  queued,
+			Key:       key,
+			ThreadID:  r.ThreadID,
+			Feed:      m.Feed,
+			Text:      r.Text,
+			Via:       r.Via,
+			Who:       r.Who,
+			Target:    m.Target,
+			To:        to,
+			InReplyTo: m.ID,
+			State:     OutboxQueued,
+			Queued:    queued,
+			Updated:   queued,
 		}
 		if err := putOutbox(tx, &e); err != nil {
 			return err
@@ -159,24 +168,49 @@ func (s *Store) QueueReply(r Reply) (OutboxEntry, error) {
 	return e, nil
 }
 
-// replyTarget finds the message a reply answers: the newest of theirs
-// with a Target (messages from read-only sources have none).
-func replyTarget(tx *bolt.Tx, threadID string) (Message, bool, error) {
+// replyTarget finds the message a reply to person "to" answers: want if
+// that is theirs with a Target, else their newest with one (messages from
+// read-only sources have none).
+func replyTarget(tx *bolt.Tx, threadID, to, want string) (Message, bool, error) {
+	if want != "" {
+		if v := tx.Bucket(bucketMessages).Get([]byte(want)); v != nil {
+			m, err := decodeMessage([]byte(want), v)
+			if err != nil {
+				return Message{}, false, err
+			}
+			if m.ThreadID == threadID && !m.Ours && !m.Target.IsZero() && messageContact(&m) == to {
+				return m, true, nil
+			}
+		}
+	}
 	var (
 		found Message
 		ok    bool
 	)
 	err := eachThreadMessage(tx, threadID, func(_, id, rec []byte) error {
+		mv, err := decodeMessageView(id, rec)
+		if err != nil || mv.ours || !mv.hasTarget {
+			return err
+		}
 		m, err := decodeMessage(id, rec)
 		if err != nil {
 			return err
 		}
-		if !m.Ours && !m.Target.IsZero() {
+		if messageContact(&m) == to {
 			found, ok = m, true // oldest first: the last match is the newest
 		}
 		return nil
 	})
 	return found, ok, err
+}
+
+// messageContact is the contact of a message of theirs (its Contact, or
+// for a record older than schema 5 the one its author has).
+func messageContact(m *Message) string {
+	if m.Contact != "" {
+		return m.Contact
+	}
+	return contactID(m.Feed, strings.TrimSpace(m.Author))
 }
 
 // MarkSending records the start of an attempt (Attempts+1, state sending)
@@ -225,7 +259,7 @@ func (s *Store) MarkSent(key string, p feeds.Posted, now time.Time) (OutboxEntry
 		// A poll may have fetched the post back between Reply and now; if
 		// Ingest could not tell it was this reply, it counted as one of our
 		// messages: it becomes this reply's copy, so it counts once.
-		echoThread, adopted, err := adoptEcho(tx, e.RemoteID, e.Key)
+		echoThread, adopted, err := adoptEcho(tx, e.RemoteID, e.Key, e.To)
 		if err != nil {
 			return err
 		}
@@ -398,7 +432,7 @@ func (e *OutboxEntry) finished() bool { return e.State == OutboxSent || e.Perman
 // reply is the reply history record of a sent entry.
 func (e *OutboxEntry) reply(at time.Time) Reply {
 	return Reply{ThreadID: e.ThreadID, Text: e.Text, At: at, Via: e.Via, Who: e.Who,
-		Key: e.Key, RemoteID: e.RemoteID, URL: e.URL}
+		Key: e.Key, RemoteID: e.RemoteID, URL: e.URL, To: e.To, InReplyTo: e.InReplyTo}
 }
 
 // settleSent marks e sent where p says and indexes its remote ID. The
@@ -424,7 +458,7 @@ func settleSent(tx *bolt.Tx, e *OutboxEntry, p feeds.Posted, now time.Time) erro
 // adoptEcho makes the stored message remoteID, if it is one of ours not
 // yet tied to a reply, the fetched-back copy of reply key. It reports the
 // message's thread when it did, so the caller can stop counting it there.
-func adoptEcho(tx *bolt.Tx, remoteID, key string) (threadID string, adopted bool, err error) {
+func adoptEcho(tx *bolt.Tx, remoteID, key, to string) (threadID string, adopted bool, err error) {
 	if remoteID == "" {
 		return "", false, nil
 	}
@@ -438,6 +472,9 @@ func adoptEcho(tx *bolt.Tx, remoteID, key string) (threadID string, adopted bool
 		return "", false, err
 	}
 	m.ReplyKey = key
+	if to != "" {
+		m.Contact = to // it counts for the person the reply answered
+	}
 	if err := msgs.Put([]byte(remoteID), encodeMessage(&m)); err != nil {
 		return "", false, fmt.Errorf("save message %s: %w", remoteID, err)
 	}
@@ -482,6 +519,36 @@ func unconfirmedEcho(tx *bolt.Tx, m *Message) (OutboxEntry, bool, error) {
 		err = nil
 	}
 	return found, ok, err
+}
+
+// copiedEcho finds the reply recorded by hand (Via "clipboard": copied
+// with ctrl+s and posted by us outside parley) that m, a message of ours
+// just fetched, is the post of: one of m's thread with a Key, not yet
+// confirmed (no RemoteID), recorded no later than echoSlack after m was
+// published, with the same text once whitespace and leading @mentions
+// are set aside. The oldest such reply wins. It is confirmed then and
+// there: its record gets m's ID and link.
+func copiedEcho(tx *bolt.Tx, m *Message) (Reply, bool, error) {
+	want := normaliseReply(m.Text)
+	prefix := []byte(m.ThreadID)
+	b := tx.Bucket(bucketReplies)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decodeReply(v)
+		if err != nil {
+			return Reply{}, false, err
+		}
+		if r.Via != "clipboard" || r.Key == "" || r.RemoteID != "" || m.Published.Before(r.At.Add(-echoSlack)) ||
+			normaliseReply(r.Text) != want {
+			continue
+		}
+		r.RemoteID, r.URL = m.ID, m.Link
+		if err := b.Put(append([]byte(nil), k...), encodeReply(&r)); err != nil {
+			return Reply{}, false, fmt.Errorf("confirm copied reply %s: %w", r.Key, err)
+		}
+		return r, true, nil
+	}
+	return Reply{}, false, nil
 }
 
 // normaliseReply is the text a reply and its fetched-back post share:

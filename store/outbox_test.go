@@ -66,8 +66,11 @@ func TestQueueReplyPicksTheNewestOfTheirsWithATarget(t *testing.T) {
 	tests := []struct {
 		name       string
 		items      []feeds.Item
+		to         string // the author answered; "" leaves Reply.To empty
 		wantTarget string // "" means ErrNoTarget
 		wantFeed   string
+		wantTo     string // the author the entry answers
+		wantMsg    string // the message it answers
 	}{
 		{
 			name: "newest of theirs, not ours, not one without a target",
@@ -75,10 +78,29 @@ func TestQueueReplyPicksTheNewestOfTheirsWithATarget(t *testing.T) {
 				item("p", "ann", 1, withTarget("201")),
 				item("q", "bob", 2, replyTo("p"), withTarget("202")),
 				item("o", "parley", 3, replyTo("q"), withTarget("203"), byUs), // ours: never answered
-				item("r", "cat", 4, replyTo("q")),                             // from a read-only path: no target
+				item("q2", "bob", 4, replyTo("o")),                            // from a read-only path: no target
+				item("r", "cat", 5, replyTo("q")),
 			},
+			to:         "bob",
 			wantTarget: "202",
 			wantFeed:   "masto",
+			wantTo:     "bob",
+			wantMsg:    "q",
+		},
+		{
+			// Nobody named: the person waiting longest (Ann: our reply
+			// answered Bob), not the newest message (Cat's).
+			name: "the waiting person's newest, when no one is named",
+			items: []feeds.Item{
+				item("p", "ann", 1, withTarget("201")),
+				item("q", "bob", 2, replyTo("p"), withTarget("202")),
+				item("o", "parley", 3, replyTo("q"), withTarget("203"), byUs),
+				item("r", "cat", 4, replyTo("q"), withTarget("204")),
+			},
+			wantTarget: "201",
+			wantFeed:   "masto",
+			wantTo:     "ann",
+			wantMsg:    "p",
 		},
 		{
 			name: "ours by configured name is skipped too",
@@ -88,6 +110,8 @@ func TestQueueReplyPicksTheNewestOfTheirsWithATarget(t *testing.T) {
 			},
 			wantTarget: "301",
 			wantFeed:   "masto",
+			wantTo:     "ann",
+			wantMsg:    "p",
 		},
 		{
 			name: "only our own message has a target",
@@ -110,7 +134,11 @@ func TestQueueReplyPicksTheNewestOfTheirsWithATarget(t *testing.T) {
 			before := snapshotDB(t, s)
 			thBefore := mustThread(t, s, tid)
 
-			e, err := s.QueueReply(Reply{ThreadID: tid, Text: "  Yes, it does.\n", At: at(7), Via: "Mastodon", Who: "maya"})
+			to := ""
+			if tc.to != "" {
+				to = contactID("masto", tc.to)
+			}
+			e, err := s.QueueReply(Reply{ThreadID: tid, Text: "  Yes, it does.\n", At: at(7), Via: "Mastodon", Who: "maya", To: to})
 			if tc.wantTarget == "" {
 				if !errors.Is(err, ErrNoTarget) {
 					t.Fatalf("err = %v, want ErrNoTarget", err)
@@ -129,7 +157,8 @@ func TestQueueReplyPicksTheNewestOfTheirsWithATarget(t *testing.T) {
 				t.Errorf("Key = %q, want 32 lowercase hex chars", e.Key)
 			}
 			want := OutboxEntry{Key: e.Key, ThreadID: tid, Feed: tc.wantFeed, Text: "  Yes, it does.\n", Via: "Mastodon",
-				Who: "maya", Target: e.Target, State: OutboxQueued, Queued: at(7), Updated: at(7)}
+				Who: "maya", Target: e.Target, State: OutboxQueued, Queued: at(7), Updated: at(7),
+				To: contactID("masto", tc.wantTo), InReplyTo: tc.wantMsg}
 			if e != want {
 				t.Errorf("entry = %+v\nwant    %+v", e, want)
 			}
@@ -335,7 +364,7 @@ func TestMarkSentAnswersTheThread(t *testing.T) {
 	replies, err := s.Replies(tid)
 	mustNil(t, err)
 	want := Reply{ThreadID: tid, Text: "Yes, SSO is included.", At: at(13), Via: "Mastodon", Who: "maya",
-		Key: e.Key, RemoteID: p.ItemID, URL: p.URL}
+		Key: e.Key, RemoteID: p.ItemID, URL: p.URL, To: contactID("masto", "ann"), InReplyTo: "m2"}
 	if len(replies) != 1 || replies[0] != want {
 		t.Errorf("Replies = %+v\nwant [%+v]", replies, want)
 	}
@@ -636,7 +665,7 @@ func TestIngestConfirmsAnUnconfirmedSend(t *testing.T) {
 				t.Errorf("r1 = %+v, want ours with ReplyKey %s", echo, e.Key)
 			}
 			want := Reply{ThreadID: tid, Text: sentText, At: at(13), Via: "Mastodon", Who: "maya",
-				Key: e.Key, RemoteID: "r1", URL: "https://example.social/@parley/r1"}
+				Key: e.Key, RemoteID: "r1", URL: "https://example.social/@parley/r1", To: contactID("masto", "ann"), InReplyTo: "m2"}
 			if len(replies) != 1 || replies[0] != want {
 				t.Errorf("Replies = %+v\nwant [%+v]", replies, want)
 			}

@@ -73,3 +73,35 @@ func resolveRef(tx *bolt.Tx, ref string) (string, error) {
 	}
 	return id, nil
 }
+
+// resolveConvRef returns the conversation a ref names: "threadref-xxxxxx"
+// names the one person in the thread whose contact ID starts with xxxxxx
+// (one Seek in the thread's key range); a thread ref names the starter
+// (contact "" for the caller to pick, see pickConv).
+func resolveConvRef(tx *bolt.Tx, ref string) (threadID, contact string, err error) {
+	ref = normRef(ref)
+	tref, cref, isConv := strings.Cut(ref, "-")
+	if threadID, err = resolveRef(tx, tref); err != nil {
+		return "", "", err
+	}
+	if !isConv {
+		return threadID, "", nil
+	}
+	if len(cref) < minContactRef || len(cref) > contactIDLen || strings.Trim(cref, "0123456789abcdef") != "" {
+		return "", "", fmt.Errorf("ref %q: %w (after the dash: %d to %d hex characters of the person)", ref, ErrNotFound, minContactRef, contactIDLen)
+	}
+	prefix := append([]byte(threadID), cref...)
+	c := tx.Bucket(bucketConversations).Cursor()
+	k, _ := c.Seek(prefix)
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return "", "", fmt.Errorf("ref %q: no such person in the thread: %w", ref, ErrNotFound)
+	}
+	contact = string(k[threadIDLen:])
+	if k, _ = c.Next(); k != nil && bytes.HasPrefix(k, prefix) {
+		return "", "", fmt.Errorf("ref %q: %w; give more of the person's ID", ref, ErrAmbiguousRef)
+	}
+	return threadID, contact, nil
+}
+
+// minContactRef is the shortest person part of a conversation ref.
+const minContactRef = 4

@@ -15,35 +15,41 @@ import (
 // StageCount is one stage's line of the funnel report.
 type StageCount struct {
 	Stage funnel.Stage
-	Now   int // threads at this stage now
-	// In7 and In30 count moves into this stage in the last 7 and 30
-	// days; for funnel.New, which nothing moves into, threads that began
-	// then (new conversations).
+	Now   int // conversations at this stage now
+	// In7 and In30 count conversations that moved into this stage in the
+	// last 7 and 30 days, each once: a conversation counts for a stage
+	// when a forward move into it falls in the window and it is at that
+	// stage or further now (so > > < < counts nothing). For funnel.New,
+	// which nothing moves into, conversations that began then.
 	In7    int
 	In30   int
-	Manual int // of In30, moved by hand
+	Manual int // of In30, those whose newest such move was by hand
 }
 
 // FeedFunnel is one feed's line of the funnel report.
 type FeedFunnel struct {
-	Feed        string
-	Threads     int
-	Stages      [6]int // threads per stage now, indexed by funnel.Stage
-	Conversions int
-	Revenue     []Money // per currency, largest first
+	Feed    string
+	Threads int
+	// Conversations in the feed's threads.
+	Conversations int
+	Stages        [6]int // conversations per stage now, indexed by funnel.Stage
+	Conversions   int
+	Revenue       []Money // per currency, largest first
 }
 
 // FunnelReport is the funnel view's whole picture, read in one
 // transaction.
 type FunnelReport struct {
-	Stages      []StageCount // one per funnel.Stages, in order
-	Threads     int
-	Unhappy     int // threads whose latest message from them is unhappy
-	WonBack     int // threads won back (ever)
-	WonBack30   int // ... in the last 30 days
-	Conversions int
-	Revenue     []Money // per currency, largest first
-	Feeds       []FeedFunnel
+	Stages        []StageCount // one per funnel.Stages, in order
+	Threads       int
+	Conversations int // one per person per thread
+	People        int // contacts
+	Unhappy       int // conversations whose latest message from them is unhappy
+	WonBack       int // conversations won back (ever)
+	WonBack30     int // ... in the last 30 days
+	Conversions   int
+	Revenue       []Money // per currency, largest first
+	Feeds         []FeedFunnel
 }
 
 // Report windows: "in the last N days" is (now-N days, now].
@@ -71,27 +77,43 @@ func (s *Store) Funnel(now time.Time) (FunnelReport, error) {
 		countMoves(tx, r.Stages, now)
 
 		feeds := map[string]*FeedFunnel{}
-		from30 := now.Add(-window30)
+		feedOf := func(name []byte) *FeedFunnel {
+			ff := feeds[string(name)] // no allocation for the lookup
+			if ff == nil {
+				ff = &FeedFunnel{Feed: string(name)}
+				feeds[ff.Feed] = ff
+			}
+			return ff
+		}
 		err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {
 			f, err := decodeThreadFacts(k, v)
 			if err != nil {
 				return err
 			}
-			ff := feeds[string(f.feed)] // no allocation for the lookup
-			if ff == nil {
-				ff = &FeedFunnel{Feed: string(f.feed)}
-				feeds[ff.Feed] = ff
+			feedOf(f.feed).Threads++
+			r.Threads++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		from30 := now.Add(-window30)
+		err = tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
+			f, err := decodeConvFacts(k, v)
+			if err != nil {
+				return err
 			}
-			ff.Threads++
+			ff := feedOf(f.feed)
+			ff.Conversations++
 			if f.stage.Valid() {
 				ff.Stages[f.stage]++
 			}
-			r.Threads++
-			if !f.created.After(now) {
-				if f.created.After(from30) {
+			r.Conversations++
+			if !f.first.After(now) {
+				if f.first.After(from30) {
 					r.Stages[funnel.New].In30++
 				}
-				if f.created.After(now.Add(-window7)) {
+				if f.first.After(now.Add(-window7)) {
 					r.Stages[funnel.New].In7++
 				}
 			}
@@ -109,6 +131,7 @@ func (s *Store) Funnel(now time.Time) (FunnelReport, error) {
 		if err != nil {
 			return err
 		}
+		r.People = tx.Bucket(bucketContacts).Stats().KeyN
 		err = forEachConversion(tx, func(feed string, c *conversionRec) {
 			r.Conversions++
 			r.Revenue = revenueAdd(r.Revenue, c.Amount)
@@ -163,9 +186,9 @@ func totalCents(rev []Money) int64 {
 }
 
 // countStages counts the stage index's keys per stage: keys only, the
-// threads are not read.
+// conversations are not read.
 func countStages(tx *bolt.Tx, stages []StageCount) {
-	c := tx.Bucket(bucketStageThreads).Cursor()
+	c := tx.Bucket(bucketStageConvs).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		if st := int(k[0]); st < len(stages) {
 			stages[st].Now++
@@ -173,10 +196,25 @@ func countStages(tx *bolt.Tx, stages []StageCount) {
 	}
 }
 
-// countMoves counts moves into each stage over the last 30 days by
-// reading that range of the time index.
+// entered is a conversation's newest forward move into one stage in the
+// 30-day window.
+type entered struct {
+	at     uint64
+	manual bool
+}
+
+// countMoves counts conversations that entered each stage over the last
+// 7 and 30 days by reading that range of the time index: each
+// conversation once per stage and window, and only if it is at that
+// stage or further now.
 func countMoves(tx *bolt.Tx, stages []StageCount, now time.Time) {
 	from7, limit := nanos(now.Add(-window7)), nanos(now)
+	type into struct {
+		conv  string
+		stage byte
+	}
+	seen := map[into]entered{}
+	var order []into
 	c := tx.Bucket(bucketMovesByTime).Cursor()
 	start := binary.BigEndian.AppendUint64(nil, nanos(now.Add(-window30))+1)
 	for k, v := c.Seek(start); k != nil; k, v = c.Next() {
@@ -184,19 +222,42 @@ func countMoves(tx *bolt.Tx, stages []StageCount, now time.Time) {
 		if at > limit {
 			break
 		}
-		if len(v) < threadIDLen+3 {
+		if len(v) < threadIDLen+3+contactIDLen {
 			continue
 		}
-		to := int(v[threadIDLen+1])
-		if to >= len(stages) {
-			continue
+		from, to := v[threadIDLen], v[threadIDLen+1]
+		if to <= from || int(to) >= len(stages) {
+			continue // only forward moves enter a stage
 		}
-		stages[to].In30++
-		if at > from7 {
-			stages[to].In7++
+		key := into{conv: string(v[:threadIDLen]) + string(v[threadIDLen+3:threadIDLen+3+contactIDLen]), stage: to}
+		if _, ok := seen[key]; !ok {
+			order = append(order, key)
 		}
-		if v[threadIDLen+2] != 0 {
-			stages[to].Manual++
+		seen[key] = entered{at: at, manual: v[threadIDLen+2] != 0} // time order: the newest wins
+	}
+	convs := tx.Bucket(bucketConversations)
+	current := map[string]funnel.Stage{}
+	for _, key := range order {
+		st, ok := current[key.conv]
+		if !ok {
+			st = funnel.New
+			if v := convs.Get([]byte(key.conv)); v != nil {
+				if f, err := decodeConvFacts([]byte(key.conv), v); err == nil {
+					st = f.stage
+				}
+			}
+			current[key.conv] = st
+		}
+		if byte(st) < key.stage {
+			continue // it went back since: no longer there
+		}
+		e := seen[key]
+		stages[key.stage].In30++
+		if e.at > from7 {
+			stages[key.stage].In7++
+		}
+		if e.manual {
+			stages[key.stage].Manual++
 		}
 	}
 }

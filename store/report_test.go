@@ -36,7 +36,7 @@ func TestFunnelReport(t *testing.T) {
 		dayItem("x2", "xia", 4, "#good", replyTo("x")),
 	), now)
 	id := func(m string) string { return threadOf(t, s, m) }
-	_, err := s.SetStage(id("d"), funnel.Converted, "maya", day(39))
+	_, err := s.SetStage(id("d"), "", funnel.Converted, "maya", day(39))
 	mustNil(t, err)
 	_, err = s.ImportConversions([]Conversion{
 		{Ref: id("e")[:RefLen], Amount: Money{"EUR", 4900}, At: day(37)},
@@ -57,12 +57,12 @@ func TestFunnelReport(t *testing.T) {
 			{Stage: funnel.Converted, Now: 3, In7: 3, In30: 3, Manual: 1},
 			{Stage: funnel.Advocate},
 		},
-		Threads: 9, Unhappy: 1, WonBack: 2, WonBack30: 1,
+		Threads: 9, Conversations: 9, People: 9, Unhappy: 1, WonBack: 2, WonBack30: 1,
 		Conversions: 3,
 		Revenue:     []Money{{"EUR", 14900}, {"USD", 1000}},
 		Feeds: []FeedFunnel{
-			{Feed: "forum", Threads: 2, Stages: [6]int{0, 0, 1, 0, 1, 0}, Conversions: 1, Revenue: []Money{{"EUR", 10000}}},
-			{Feed: "blog", Threads: 7, Stages: [6]int{1, 0, 1, 3, 2, 0}, Conversions: 2, Revenue: []Money{{"EUR", 4900}, {"USD", 1000}}},
+			{Feed: "forum", Threads: 2, Conversations: 2, Stages: [6]int{0, 0, 1, 0, 1, 0}, Conversions: 1, Revenue: []Money{{"EUR", 10000}}},
+			{Feed: "blog", Threads: 7, Conversations: 7, Stages: [6]int{1, 0, 1, 3, 2, 0}, Conversions: 2, Revenue: []Money{{"EUR", 4900}, {"USD", 1000}}},
 		},
 	}
 	if !reflect.DeepEqual(r, want) {

@@ -20,6 +20,8 @@ type migration struct {
 type migrateEnv struct {
 	analyzer analyzer  // the store's funnel analyzer
 	now      time.Time // the time of Open: moves are never dated later
+	// progress, if set, hears how far a long migration is (done of total).
+	progress func(done, total int)
 }
 
 // migrations is a var so tests can append a step and watch it run once.
@@ -33,6 +35,8 @@ var migrations = []migration{
 	// saveThread counts the queue in its bucket's sequence from now on; an
 	// older parley would not, so the version goes up.
 	{name: "queue length", run: countQueue},
+	// Conversations: one person in one thread (migrate5.go).
+	{name: "conversations", run: migrateConversations},
 }
 
 // countQueue sets the queue index's sequence to its number of entries.
@@ -113,11 +117,10 @@ func createBuckets(tx *bolt.Tx) error {
 }
 
 // migrateFunnel (schema 2) gives every thread of a schema 1 file its
-// funnel: stage and moves from its messages and our replies, mood and
-// flags, its contact and our reply count; builds contacts and the stage
-// index; and rewrites queue keys, which all had rank 0, with the right
-// rank. Old records read the new fields as zero, so this is the same
-// computation Ingest does for a thread it sees for the first time.
+// contacts and links; the funnel itself (stages, moves, mood) is read per
+// conversation by the schema 5 step that follows (migrateConversations),
+// which is the same computation Ingest does. Old records read the new
+// fields as zero.
 func migrateFunnel(tx *bolt.Tx, env migrateEnv) error {
 	if err := createBuckets(tx); err != nil {
 		return err
@@ -135,7 +138,6 @@ func migrateFunnel(tx *bolt.Tx, env migrateEnv) error {
 		if err != nil {
 			return err
 		}
-		t.stageKey = nil // schema 1 had no stage index: write the entry
 		t.ourMsgs = 0
 		prefix := []byte(id)
 		err = eachThreadMessage(tx, id, func(_, msgID, rec []byte) error {
@@ -162,9 +164,6 @@ func migrateFunnel(tx *bolt.Tx, env migrateEnv) error {
 		rc := tx.Bucket(bucketReplies).Cursor()
 		for k, _ := rc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = rc.Next() {
 			t.ourMsgs++
-		}
-		if err := refreshFunnel(tx, env.analyzer, &t, env.now); err != nil {
-			return fmt.Errorf("thread %s: %w", id, err)
 		}
 		if err := saveThread(tx, &t, t.SnoozedUntil); err != nil {
 			return err

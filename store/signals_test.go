@@ -94,7 +94,7 @@ func TestRealSignalsOnlyForwardAndManualBack(t *testing.T) {
 		t.Fatalf("stage %s after a friendly answer, history %+v; want intent, one move", th.Stage, h)
 	}
 
-	_, err := s.SetStage(tid, funnel.New, "maya", at(10))
+	_, err := s.SetStage(tid, "", funnel.New, "maya", at(10))
 	mustNil(t, err)
 	// A late copy of an old question (dated before the manual move) does
 	// not promote it again, nor do the old messages.

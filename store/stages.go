@@ -11,9 +11,10 @@ import (
 	"parley/funnel"
 )
 
-// StageMove is one change of a thread's stage.
+// StageMove is one change of a conversation's stage.
 type StageMove struct {
 	ThreadID string
+	Contact  string // whose conversation moved (contact ID)
 	At       time.Time
 	From, To funnel.Stage
 	// Cause says why: a signal's cause from funnel ("intent: ... (msg 3)"),
@@ -23,103 +24,14 @@ type StageMove struct {
 	Who    string // who moved it by hand (empty for signals)
 }
 
-// ErrSameStage means SetStage was asked to move a thread to the stage it
-// is already at: nothing was recorded.
-var ErrSameStage = errors.New("thread is already at that stage")
+// ErrSameStage means SetStage was asked to move a conversation to the
+// stage it is already at: nothing was recorded.
+var ErrSameStage = errors.New("already at that stage")
 
 // analyzer is what the store needs of *funnel.Analyzer; an interface so
 // tests can pin signals down without depending on sentiment scores.
 type analyzer interface {
 	Analyze(msgs []funnel.Message, st funnel.State) funnel.Result
-}
-
-// refreshFunnel re-reads a thread's messages and our recorded replies and
-// applies what the analyzer finds: mood, the unhappy flag, won back, and
-// forward moves (each stored with its cause). It does not save t.
-//
-// Analysis starts from the stored stage, and signals only move forward,
-// so running it again over the same messages moves nothing: that is what
-// keeps Ingest idempotent.
-func refreshFunnel(tx *bolt.Tx, an analyzer, t *threadRec, now time.Time) error {
-	return refreshFunnelRead(tx, an, t, now, nil)
-}
-
-// refreshFunnelRead is refreshFunnel with readings made ahead for some of
-// the messages (see readAhead).
-func refreshFunnelRead(tx *bolt.Tx, an analyzer, t *threadRec, now time.Time, rd readings) error {
-	msgs, err := funnelMessages(tx, t.ID, rd)
-	if err != nil {
-		return err
-	}
-	res := an.Analyze(msgs, funnel.State{Stage: t.Stage, Since: t.manualAt})
-	t.Mood, t.Unhappy = res.Mood, res.Unhappy
-	for _, mv := range res.Moves {
-		if mv.To <= t.Stage || !mv.To.Valid() {
-			continue // signals only move forward, whatever the analyzer says
-		}
-		m := StageMove{ThreadID: t.ID, At: moveTime(mv.At, now, t), From: t.Stage, To: mv.To, Cause: mv.Cause}
-		if err := putMove(tx, &m); err != nil {
-			return err
-		}
-		t.Stage, t.StageAt = m.To, m.At
-	}
-	t.Intent = t.Stage == funnel.Intent
-	if res.WonBack && !t.WonBack {
-		// Sticky: a won-back customer who later grumbles was still won
-		// back once, and the report counts that.
-		t.WonBack = true
-		t.wonBackAt = clampTime(res.WonBackAt, now)
-	}
-	return nil
-}
-
-// funnelMessages is a thread's messages (from the feed) and our recorded
-// replies, merged oldest first. On equal times the feed message comes
-// first: a reply recorded in the same instant cannot have been answered.
-func funnelMessages(tx *bolt.Tx, threadID string, rd readings) ([]funnel.Message, error) {
-	var feed, ours []funnel.Message
-	prefix := []byte(threadID)
-	err := eachThreadMessage(tx, threadID, func(k, id, rec []byte) error {
-		text, isOurs, posted, err := decodeMessageFunnel(id, rec)
-		if err != nil {
-			return err
-		}
-		if posted {
-			return nil // its reply record below stands for it
-		}
-		var r *funnel.Reading
-		if rd != nil && !isOurs {
-			r = rd[string(id)]
-		}
-		feed = append(feed, funnel.Message{Text: text, Ours: isOurs, At: timedKeyTime(k), Reading: r})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	rc := tx.Bucket(bucketReplies).Cursor()
-	for k, v := rc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = rc.Next() {
-		r, err := decodeReply(v)
-		if err != nil {
-			return nil, err
-		}
-		ours = append(ours, funnel.Message{Text: r.Text, Ours: true, At: r.At})
-	}
-	if len(ours) == 0 {
-		return feed, nil
-	}
-	out := make([]funnel.Message, 0, len(feed)+len(ours))
-	i, j := 0, 0
-	for i < len(feed) || j < len(ours) {
-		if j == len(ours) || (i < len(feed) && !ours[j].At.Before(feed[i].At)) {
-			out = append(out, feed[i])
-			i++
-		} else {
-			out = append(out, ours[j])
-			j++
-		}
-	}
-	return out, nil
 }
 
 // clampTime keeps stored times out of the future (a source's clock, or a
@@ -132,14 +44,14 @@ func clampTime(t, now time.Time) time.Time {
 	return t.UTC()
 }
 
-// moveTime dates a move: clamped to now, and never before the thread's
-// previous move (a late-arriving old message, or a conversion dated
-// earlier, cannot move a thread before it reached the stage it leaves),
-// so a thread's history reads in time order and StageAt only grows.
-func moveTime(t, now time.Time, prev *threadRec) time.Time {
+// moveTime dates a move: clamped to now, and never before the
+// conversation's previous move at prevAt (a late-arriving old message, or
+// a conversion dated earlier, cannot move it before it reached the stage
+// it leaves), so its history reads in time order and StageAt only grows.
+func moveTime(t, now, prevAt time.Time) time.Time {
 	t = clampTime(t, now)
-	if t.Before(prev.StageAt) {
-		return prev.StageAt
+	if t.Before(prevAt) {
+		return prevAt
 	}
 	return t
 }
@@ -161,10 +73,12 @@ func putMove(tx *bolt.Tx, m *StageMove) error {
 	return nil
 }
 
-// SetStage moves a thread's stage by hand (either way), recording who and
-// when. Signals never move it back below a manual move, and messages at or
-// before the manual move no longer count as signals. A zero at means now.
-func (s *Store) SetStage(threadID string, to funnel.Stage, who string, at time.Time) (StageMove, error) {
+// SetStage moves a conversation's stage by hand (either way), recording
+// who and when: contactID's conversation in the thread, or the starter's
+// when contactID is "". Signals never move it back below a manual move,
+// and its messages at or before the manual move no longer count as
+// signals. A zero at means now.
+func (s *Store) SetStage(threadID, contactID string, to funnel.Stage, who string, at time.Time) (StageMove, error) {
 	if !to.Valid() {
 		return StageMove{}, fmt.Errorf("set stage of thread %s: %v is not a stage", threadID, to)
 	}
@@ -174,16 +88,27 @@ func (s *Store) SetStage(threadID string, to funnel.Stage, who string, at time.T
 	at = at.UTC()
 	var m StageMove
 	err := s.updateThread(ChangeStage, who, "set stage", threadID, func(tx *bolt.Tx, t *threadRec) error {
-		if t.Stage == to {
-			return fmt.Errorf("thread %s is already at stage %s: %w", threadID, to, ErrSameStage)
+		tc, err := loadConvs(tx, t.ID)
+		if err != nil {
+			return err
 		}
-		m = StageMove{ThreadID: t.ID, At: moveTime(at, at, t), From: t.Stage, To: to, Cause: "manual", Manual: true, Who: who}
+		c, err := pickConv(t, tc, contactID)
+		if err != nil {
+			return err
+		}
+		if c.Stage == to {
+			return fmt.Errorf("conversation %s is already at stage %s: %w", c.Ref(), to, ErrSameStage)
+		}
+		m = StageMove{ThreadID: t.ID, Contact: c.Contact, At: moveTime(at, at, c.StageAt), From: c.Stage, To: to,
+			Cause: "manual", Manual: true, Who: who}
 		if err := putMove(tx, &m); err != nil {
 			return err
 		}
-		t.Stage, t.StageAt, t.manualAt = to, m.At, at
-		t.Intent = to == funnel.Intent
-		return nil
+		c.Stage, c.StageAt, c.manualAt, c.manualStage = to, m.At, at, to
+		if err := settleThread(tx, t, tc, map[string]bool{c.Contact: true}); err != nil {
+			return err
+		}
+		return rollupContacts(tx, nil, c.Contact)
 	})
 	if err != nil {
 		return StageMove{}, err
@@ -191,8 +116,38 @@ func (s *Store) SetStage(threadID string, to funnel.Stage, who string, at time.T
 	return m, nil
 }
 
-// StageHistory returns a thread's stage moves, oldest first.
+// pickConv is contactID's conversation in t, or the starter's for "" (a
+// thread without a named starter: its first conversation).
+func pickConv(t *threadRec, tc *threadConvs, contactID string) (*convRec, error) {
+	if contactID == "" {
+		contactID = t.Contact
+		if c := tc.by[contactID]; c == nil && len(tc.list) > 0 {
+			return tc.list[0], nil
+		}
+	}
+	c := tc.by[contactID]
+	if c == nil {
+		return nil, fmt.Errorf("conversation of %s in thread %s: %w", contactID, t.ID, ErrNotFound)
+	}
+	return c, nil
+}
+
+// StageHistory returns the stage moves of every conversation of a
+// thread, oldest first (each names its Contact).
 func (s *Store) StageHistory(threadID string) ([]StageMove, error) {
+	return s.stageHistory(threadID, "")
+}
+
+// ConversationHistory returns one conversation's stage moves, oldest
+// first.
+func (s *Store) ConversationHistory(threadID, contactID string) ([]StageMove, error) {
+	if contactID == "" {
+		return nil, fmt.Errorf("read stage history of thread %s: no person given", threadID)
+	}
+	return s.stageHistory(threadID, contactID)
+}
+
+func (s *Store) stageHistory(threadID, contactID string) ([]StageMove, error) {
 	var out []StageMove
 	err := s.view(func(tx *bolt.Tx) error {
 		if _, err := loadThread(tx, threadID); err != nil {
@@ -205,7 +160,9 @@ func (s *Store) StageHistory(threadID string) ([]StageMove, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, m)
+			if contactID == "" || m.Contact == contactID {
+				out = append(out, m)
+			}
 		}
 		return nil
 	})
@@ -215,30 +172,27 @@ func (s *Store) StageHistory(threadID string) ([]StageMove, error) {
 	return out, nil
 }
 
-// ThreadsInStage returns the threads at a stage now, most recently moved
-// first. It reads the stage index backwards from the end of the stage's
-// key range, so it touches only that stage's threads.
+// ThreadsInStage returns the threads with a conversation at a stage now,
+// the most recently moved first, each once (see ConversationsInStage).
 func (s *Store) ThreadsInStage(st funnel.Stage) ([]Thread, error) {
-	if !st.Valid() {
-		return nil, fmt.Errorf("read threads in stage: %v is not a stage", st)
+	convs, err := s.ConversationsInStage(st)
+	if err != nil {
+		return nil, err
 	}
 	var out []Thread
-	err := s.view(func(tx *bolt.Tx) error {
+	seen := map[string]bool{}
+	err = s.view(func(tx *bolt.Tx) error {
 		threads := tx.Bucket(bucketThreads)
-		c := tx.Bucket(bucketStageThreads).Cursor()
-		k, _ := c.Seek([]byte{byte(st) + 1})
-		if k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
-		}
-		for ; k != nil && k[0] == byte(st); k, _ = c.Prev() {
-			id := k[1+8:]
-			v := threads.Get(id)
+		for _, c := range convs {
+			if seen[c.ThreadID] {
+				continue
+			}
+			seen[c.ThreadID] = true
+			v := threads.Get([]byte(c.ThreadID))
 			if v == nil {
 				continue
 			}
-			t, err := decodeThreadSummary(id, v)
+			t, err := decodeThreadSummary([]byte(c.ThreadID), v)
 			if err != nil {
 				return err
 			}

@@ -102,11 +102,11 @@ func TestManualMoveBackThenOnlyNewSignals(t *testing.T) {
 	mustIngest(t, s, result("blog", item("a", "ann", 1, text("Pricing? #intent"))), at(2))
 	tid := threadOf(t, s, "a")
 
-	m, err := s.SetStage(tid, funnel.New, "maya", at(10))
+	m, err := s.SetStage(tid, "", funnel.New, "maya", at(10))
 	if err != nil {
 		t.Fatalf("SetStage: %v", err)
 	}
-	want := StageMove{ThreadID: tid, At: at(10), From: funnel.Intent, To: funnel.New, Cause: "manual", Manual: true, Who: "maya"}
+	want := StageMove{ThreadID: tid, Contact: contactID("blog", "ann"), At: at(10), From: funnel.Intent, To: funnel.New, Cause: "manual", Manual: true, Who: "maya"}
 	if m != want {
 		t.Errorf("SetStage = %+v\nwant       %+v", m, want)
 	}
@@ -135,7 +135,7 @@ func TestManualMoveBackThenOnlyNewSignals(t *testing.T) {
 	}
 
 	// Forward by hand too, past anything signals would do.
-	if _, err := s.SetStage(tid, funnel.Advocate, "maya", at(40)); err != nil {
+	if _, err := s.SetStage(tid, "", funnel.Advocate, "maya", at(40)); err != nil {
 		t.Fatal(err)
 	}
 	mustIngest(t, s, result("blog", item("a-5", "ann", 50, replyTo("a"), text("#intent"))), at(51))
@@ -148,14 +148,14 @@ func TestSetStageErrors(t *testing.T) {
 	s := openFake(t)
 	mustIngest(t, s, result("blog", item("a", "ann", 1)), at(2))
 	tid := threadOf(t, s, "a")
-	_, err := s.SetStage(tid, funnel.New, "maya", at(3))
+	_, err := s.SetStage(tid, "", funnel.New, "maya", at(3))
 	if !errors.Is(err, ErrSameStage) || !strings.Contains(err.Error(), "already at stage new") {
 		t.Errorf("same stage: err = %v, want ErrSameStage saying so", err)
 	}
-	if _, err := s.SetStage(tid, funnel.Stage(9), "maya", at(3)); err == nil {
+	if _, err := s.SetStage(tid, "", funnel.Stage(9), "maya", at(3)); err == nil {
 		t.Error("invalid stage accepted")
 	}
-	if _, err := s.SetStage("ffffffffffffffff", funnel.Intent, "maya", at(3)); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SetStage("ffffffffffffffff", "", funnel.Intent, "maya", at(3)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing thread: err = %v, want ErrNotFound", err)
 	}
 	if _, err := s.StageHistory("ffffffffffffffff"); !errors.Is(err, ErrNotFound) {
@@ -216,7 +216,7 @@ func TestQueueOrderUnhappyIntentWaiting(t *testing.T) {
 	}
 
 	// A manual move out of intent re-ranks the thread; so does a new mood.
-	_, err := s.SetStage(id("i1"), funnel.Engaged, "maya", at(11))
+	_, err := s.SetStage(id("i1"), "", funnel.Engaged, "maya", at(11))
 	mustNil(t, err)
 	mustIngest(t, s, result("blog", item("u1b", "uma", 12, replyTo("u1"), text("ok then"))), at(12))
 	want = []string{id("u2"), id("i2"), id("p0"), id("p1"), id("i1"), id("u1")}
@@ -272,9 +272,9 @@ func TestThreadsInStage(t *testing.T) {
 		}
 	}
 	// Moving one by hand makes it the most recently moved.
-	_, err := s.SetStage(id("a"), funnel.Intent-1, "maya", at(20))
+	_, err := s.SetStage(id("a"), "", funnel.Intent-1, "maya", at(20))
 	mustNil(t, err)
-	_, err = s.SetStage(id("a"), funnel.Intent, "maya", at(21))
+	_, err = s.SetStage(id("a"), "", funnel.Intent, "maya", at(21))
 	mustNil(t, err)
 	got, _ := s.ThreadsInStage(funnel.Intent)
 	if len(got) != 3 || got[0].ID != id("a") {

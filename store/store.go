@@ -35,6 +35,9 @@ type Options struct {
 	// MustExist refuses a missing database (ErrNoDatabase) and creates
 	// nothing: for commands that read one (export, conversions import).
 	MustExist bool
+	// Progress, if set, hears how far Open is when it re-reads every
+	// conversation (the rules changed: see Reread): done of total.
+	Progress func(done, total int)
 }
 
 var (
@@ -153,7 +156,7 @@ func Open(path string, o Options) (*Store, error) {
 		}
 		an = def
 	}
-	env := migrateEnv{analyzer: an, now: time.Now().UTC()}
+	env := migrateEnv{analyzer: an, now: time.Now().UTC(), progress: o.Progress}
 	// A write transaction commits (and fsyncs) even when it changes
 	// nothing, so a file that is already current is only read.
 	var current bool
@@ -175,6 +178,18 @@ func Open(path string, o Options) (*Store, error) {
 	s.SetOurs(o.Ours)
 	// The lock is ours: a socket left by a parley that died can go.
 	s.staleSocket = removeStaleSocket(path)
+	if o.Funnel != nil {
+		// Only a caller with the real [funnel] config re-reads: one with
+		// the defaults would undo the console's reading.
+		changed, err := s.rulesChanged()
+		if err == nil && changed {
+			_, err = s.Reread(o.Progress)
+		}
+		if err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

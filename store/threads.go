@@ -15,13 +15,13 @@ import (
 // empty is the value of index entries whose key says everything.
 var empty = []byte{}
 
-// rankFor is the queue rank of a thread: unhappy first, then buying
-// intent, then everything else (see keys.go).
+// rankFor is the queue rank of a thread, its Waiter's: unhappy first,
+// then buying intent, then everything else (see keys.go).
 func rankFor(t *Thread) byte {
 	switch {
-	case t.Unhappy:
+	case t.Waiter.Unhappy:
 		return rankUnhappy
-	case t.Intent:
+	case t.Waiter.Intent:
 		return rankIntent
 	}
 	return rankOther
@@ -35,7 +35,7 @@ func queued(t *threadRec) bool {
 
 // waiting is NeedsAttention without the snooze condition.
 func waiting(t *threadRec) bool {
-	return !t.Done && t.LastTheirs.After(t.LastOurs)
+	return !t.Done && t.WaitingPeople > 0
 }
 
 func loadThread(tx *bolt.Tx, id string) (threadRec, error) {
@@ -96,38 +96,10 @@ func saveThread(tx *bolt.Tx, t *threadRec, prevSnooze time.Time) error {
 			}
 		}
 	}
-	if sk := stageKey(t.Stage, t.StageAt, t.ID); !bytes.Equal(sk, t.stageKey) {
-		st := tx.Bucket(bucketStageThreads)
-		if t.stageKey != nil {
-			if err := st.Delete(t.stageKey); err != nil {
-				return fmt.Errorf("update stage index for thread %s: %w", t.ID, err)
-			}
-		}
-		if err := st.Put(sk, empty); err != nil {
-			return fmt.Errorf("update stage index for thread %s: %w", t.ID, err)
-		}
-		t.stageKey = sk
-	}
 	if err := tx.Bucket(bucketThreads).Put([]byte(t.ID), rec); err != nil {
 		return fmt.Errorf("save thread %s: %w", t.ID, err)
 	}
 	return nil
-}
-
-// recomputeWaiting sets WaitingSince to the time of their oldest message
-// after LastOurs. The per-thread index is time ordered and flags our
-// messages, so this is one seek: nothing of ours can sort after LastOurs.
-func recomputeWaiting(tx *bolt.Tx, t *threadRec) {
-	t.WaitingSince = time.Time{}
-	start := timedSeekAfter(t.ID, t.LastOurs)
-	prefix := []byte(t.ID)
-	c := tx.Bucket(bucketThreadMsgs).Cursor()
-	for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if len(v) > 0 && v[0]&flagOurs == 0 {
-			t.WaitingSince = timedKeyTime(k)
-			return
-		}
-	}
 }
 
 // updateThread loads a thread, applies fn and saves it with its indexes,
@@ -409,10 +381,14 @@ func (s *Store) WakeSnoozed(now time.Time) (int, error) {
 }
 
 // RecordReply stores a reply we sent or copied, deletes the thread's
-// draft, and moves LastOurs forward so the thread leaves the queue until
-// they write again. A zero r.At means now. Replying implies the thread
-// was read, so Unread is zeroed too. The thread's funnel is recomputed
-// with the reply in it, and its contact rolled up.
+// draft, and moves our last reply to the person answered (r.To; empty:
+// the thread's Waiter, else its starter) forward, so they leave the queue
+// until they write again; others in the thread still wait. A zero r.At
+// means now; an empty r.Key gets a fresh one, so a copied reply posted by
+// hand and fetched back is recognised (see "Our replies fetched back").
+// Replying implies the thread was read, so Unread is zeroed too. The
+// conversations are recomputed with the reply in them, and contacts
+// rolled up.
 func (s *Store) RecordReply(r Reply) error {
 	now := time.Now().UTC()
 	if r.At.IsZero() {
@@ -422,30 +398,43 @@ func (s *Store) RecordReply(r Reply) error {
 	if r.At.After(now) {
 		now = r.At
 	}
+	if r.Key == "" {
+		key, err := newOutboxKey()
+		if err != nil {
+			return fmt.Errorf("record reply: %w", err)
+		}
+		r.Key = key
+	}
 	return s.updateThread(ChangeReplyRecorded, r.Who, "record reply", r.ThreadID, func(tx *bolt.Tx, t *threadRec) error {
 		if err := tx.Bucket(bucketDrafts).Delete([]byte(t.ID)); err != nil {
 			return err
+		}
+		if r.To == "" {
+			r.To = defaultTo(&t.Thread)
 		}
 		return answerThread(tx, s.an, t, &r, now)
 	})
 }
 
+// defaultTo is whom a reply that names nobody answers: the person the
+// queue row shows, else the starter.
+func defaultTo(t *Thread) string { return cmp.Or(t.Waiter.Contact, t.Contact) }
+
 // answerThread stores r in t's reply history and applies what a reply
-// does to its thread: LastOurs moves forward (out of the queue until
-// they write again), Unread is zeroed (replying implies reading), our
-// reply count goes up, and waiting and the funnel are recomputed with the
-// reply in them. It does not save t; updateThreadTx does, and rolls up
-// the contact. RecordReply and MarkSent share it.
+// does: our last reply to r.To moves forward (they stop waiting), Unread
+// is zeroed (replying implies reading), our reply count goes up, and the
+// conversations are recomputed with the reply in them and their contacts
+// rolled up. It does not save t; updateThreadTx does. RecordReply and
+// MarkSent share it.
 func answerThread(tx *bolt.Tx, an analyzer, t *threadRec, r *Reply, now time.Time) error {
 	if err := putReply(tx, t, r); err != nil {
 		return err
 	}
-	recomputeWaiting(tx, t)
-	return refreshFunnel(tx, an, t, now)
+	return refreshAll(tx, an, t, now)
 }
 
-// putReply is the part of answerThread that Ingest needs (it recomputes
-// waiting and the funnel once per thread at the end).
+// putReply is the part of answerThread that Ingest needs (it refreshes
+// the conversations once per thread at the end).
 func putReply(tx *bolt.Tx, t *threadRec, r *Reply) error {
 	b := tx.Bucket(bucketReplies)
 	seq, err := b.NextSequence()
