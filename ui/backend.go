@@ -32,10 +32,19 @@ type Backend interface {
 
 	// The funnel, contacts and feeds views.
 	Funnel(ctx context.Context, now time.Time) (store.FunnelReport, error)
-	ThreadsInStage(ctx context.Context, stage funnel.Stage) ([]store.Thread, error)
+	// ConversationsInStage lists the people at a stage (one row per
+	// person in a thread), most recently moved first, Title filled.
+	ConversationsInStage(ctx context.Context, stage funnel.Stage) ([]store.Conversation, error)
 	Contacts(ctx context.Context) ([]store.Contact, error)
-	ContactThreads(ctx context.Context, contactID string) ([]store.Thread, error)
+	// ContactConversations lists one person's conversations across
+	// threads and feeds, newest activity first, Title filled.
+	ContactConversations(ctx context.Context, contactID string) ([]store.Conversation, error)
 	FeedStates(ctx context.Context) ([]store.FeedState, error)
+
+	// The people of a thread: one conversation each, first to write
+	// first; and one person's stage moves, oldest first.
+	Conversations(ctx context.Context, threadID string) ([]store.Conversation, error)
+	ConversationHistory(ctx context.Context, threadID, contactID string) ([]store.StageMove, error)
 
 	// What the user does to a thread.
 	MarkRead(ctx context.Context, threadID string) error
@@ -44,7 +53,9 @@ type Backend interface {
 	// Snooze hides a thread until then (zero: back now); the backend
 	// wakes it at its time and says so with an Event (Woke).
 	Snooze(ctx context.Context, threadID string, until time.Time) error
-	SetStage(ctx context.Context, threadID string, to funnel.Stage, at time.Time) (store.StageMove, error)
+	// SetStage moves one person's conversation by hand (contactID "":
+	// the thread's starter's).
+	SetStage(ctx context.Context, threadID, contactID string, to funnel.Stage, at time.Time) (store.StageMove, error)
 	// RecordReply records a reply sent by hand (copy + paste).
 	RecordReply(ctx context.Context, r store.Reply) error
 	// QueueReply puts a reply to a two-way source in the outbox and has

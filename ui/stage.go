@@ -48,6 +48,19 @@ func threadMark(t store.Thread) string {
 	return " "
 }
 
+// convMark is threadMark for one person's conversation.
+func convMark(c store.Conversation) string {
+	switch {
+	case c.Unhappy:
+		return "!"
+	case c.Intent || c.Stage == funnel.Intent:
+		return "$"
+	case c.Mood >= funnel.PositiveAt:
+		return "+"
+	}
+	return " "
+}
+
 func styledMark(s *Styles, mark string) string {
 	if m, ok := s.marks[mark]; ok {
 		return m
