@@ -27,14 +27,16 @@ import (
 const conversionsUsage = `Usage: parley conversions import FILE [--config PATH] [--db PATH]
        parley conversions import --demo [FILE]
 
-Attribute sales to threads. Each row names a thread by its ref (what
-track_link puts where {thread} is, e.g. ?ref=3fa2c1d9e0), is counted once
-on that thread, and moves the thread to the converted stage.
+Attribute sales to people. Each row names a conversation (one person in
+one thread) by its ref (what track_link puts where {thread} is, e.g.
+?ref=3fa2c1d9e0-7b21aa), is counted once on that conversation, and moves
+it to the converted stage. An older link's thread ref (3fa2c1d9e0)
+credits the person who started the thread.
 
 FILE is CSV with a header line, or JSON lines (one object per line; a JSON
 array of objects works too). The format comes from the extension (.csv;
 .jsonl, .ndjson, .json), else from the first character.
-  ref       required  the thread's ref, e.g. 3fa2c1d9e0
+  ref       required  the conversation's ref, e.g. 3fa2c1d9e0-7b21aa
   amount    required  49, 49.5 or 49.00: not negative, at most 2 decimals
   time      required  2026-11-20T10:00:00Z (RFC 3339),
                       2026-11-20 10:00:00 (taken as UTC) or 2026-11-20
@@ -364,15 +366,17 @@ func (r rawConversion) conversion() (store.Conversion, []string) {
 	return c, problems
 }
 
-var refRE = regexp.MustCompile(`^[0-9a-f]{6,64}$`)
+// refRE is a thread ref (an old tracked link) or a conversation ref:
+// the thread's, a dash, the person's.
+var refRE = regexp.MustCompile(`^[0-9a-f]{6,64}(-[0-9a-f]{4,16})?$`)
 
 func parseRef(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
-		return "", errors.New("no ref (expected the thread's ref from the tracked link, e.g. 3fa2c1d9e0)")
+		return "", errors.New("no ref (expected the ref from the tracked link, e.g. 3fa2c1d9e0-7b21aa)")
 	}
 	if !refRE.MatchString(s) {
-		return "", fmt.Errorf("ref %q is not a thread ref (expected %d hex characters, e.g. 3fa2c1d9e0)", s, store.RefLen)
+		return "", fmt.Errorf("ref %q is not a ref (expected %d hex characters, a dash and 6 more, e.g. 3fa2c1d9e0-7b21aa, or an older thread ref such as 3fa2c1d9e0)", s, store.RefLen)
 	}
 	return s, nil
 }

@@ -1,11 +1,12 @@
 package main
 
-// parley export: every thread with its funnel stage and conversions, for
-// a spreadsheet or a script.
+// parley export: every conversation (one person in one thread) with its
+// funnel stage and sales, for a spreadsheet or a script.
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -19,42 +20,45 @@ import (
 
 const exportUsage = `Usage: parley export [--format csv|json] [--config PATH] [--db PATH] [--demo]
 
-Print every thread to stdout, oldest first, one row per thread:
-  ref             the thread's ref: what {thread} becomes in track_link, and
-                  what parley conversions import matches
-  feed            the feed of its first message
-  contact         who started it
+Print every conversation to stdout, one row per person in a thread,
+threads oldest first:
+  ref             the conversation's ref: what {thread} becomes in track_link
+                  (ctrl+l), and what parley conversions import matches
+  thread_ref      the thread's ref (an old tracked link: credits its starter)
+  feed            the feed of their first message in the thread
+  contact         the person
   stage           new, engaged, trusting, intent, converted or advocate
   unhappy         true when their latest message is negative
-  won_back        true when it went from unhappy to positive after our reply
-  first_activity  time of its first message (RFC 3339, UTC)
-  last_activity   time of its latest message, theirs or ours
-  our_replies     our replies (in the feed, or recorded in parley)
-  conversions     conversions attributed to it (parley conversions import)
+  won_back        true when they went from unhappy to positive after our reply
+  first_activity  time of their first message in the thread (RFC 3339, UTC)
+  last_activity   time of their latest message or our latest reply to them
+  our_replies     our replies to them (in the feed, or recorded in parley)
+  conversions     conversions attributed to them (parley conversions import)
   revenue         their total, e.g. 49.00 (0.00 without conversions); in
                   several currencies each total with its code, largest
                   first: "49.00 EUR; 10.00 USD"
   currency        the code of the revenue, "mixed" for several currencies,
                   empty when the conversions gave none
   title           the thread's title
-  link            where a reply to it belongs
+  link            their latest message: where a reply to them belongs
 
   --format csv    (default) a header line, then one CSV (RFC 4180) row each
   --format json   one JSON array of objects with the same keys: counts are
                   numbers, unhappy and won_back true/false, revenue a string,
                   a time that is not known null
 
-Example: parley export > threads.csv
+Example: parley export > conversations.csv
 `
 
 // exportColumns are the columns, in order; exportRecord's JSON keys are
 // the same.
-var exportColumns = []string{"ref", "feed", "contact", "stage", "unhappy", "won_back", "first_activity",
+var exportColumns = []string{"ref", "thread_ref", "feed", "contact", "stage", "unhappy", "won_back", "first_activity",
 	"last_activity", "our_replies", "conversions", "revenue", "currency", "title", "link"}
 
-// exportRecord is one thread as exported.
+// exportRecord is one conversation as exported.
 type exportRecord struct {
 	Ref           string  `json:"ref"`
+	ThreadRef     string  `json:"thread_ref"`
 	Feed          string  `json:"feed"`
 	Contact       string  `json:"contact"`
 	Stage         string  `json:"stage"`
@@ -71,29 +75,34 @@ type exportRecord struct {
 }
 
 func newExportRecord(r store.ExportRow) exportRecord {
-	t := r.Thread
-	last := t.Created
-	for _, at := range []time.Time{t.LastTheirs, t.LastOurs} {
+	t, c := r.Thread, r.Conversation
+	last := c.First
+	for _, at := range []time.Time{c.LastTheirs, c.LastOurs} {
 		if at.After(last) {
 			last = at
 		}
 	}
+	ref := ""
+	if c.ThreadID != "" {
+		ref = c.Ref()
+	}
 	revenue, currency := formatRevenue(r.Revenue)
 	return exportRecord{
-		Ref:           t.Ref(),
-		Feed:          t.Feed,
+		Ref:           ref,
+		ThreadRef:     t.Ref(),
+		Feed:          cmp.Or(c.Feed, t.Feed),
 		Contact:       r.Contact,
-		Stage:         t.Stage.String(),
-		Unhappy:       t.Unhappy,
-		WonBack:       t.WonBack,
-		FirstActivity: exportTime(t.Created),
+		Stage:         c.Stage.String(),
+		Unhappy:       c.Unhappy,
+		WonBack:       c.WonBack,
+		FirstActivity: exportTime(c.First),
 		LastActivity:  exportTime(last),
 		OurReplies:    r.Replies,
 		Conversions:   r.Conversions,
 		Revenue:       revenue,
 		Currency:      currency,
 		Title:         t.Title,
-		Link:          t.Link,
+		Link:          cmp.Or(c.Link, t.Link),
 	}
 }
 
@@ -112,7 +121,7 @@ func (e exportRecord) csv() []string {
 		}
 		return *s
 	}
-	return []string{e.Ref, e.Feed, e.Contact, e.Stage, fmt.Sprint(e.Unhappy), fmt.Sprint(e.WonBack),
+	return []string{e.Ref, e.ThreadRef, e.Feed, e.Contact, e.Stage, fmt.Sprint(e.Unhappy), fmt.Sprint(e.WonBack),
 		deref(e.FirstActivity), deref(e.LastActivity), fmt.Sprint(e.OurReplies), fmt.Sprint(e.Conversions),
 		e.Revenue, e.Currency, e.Title, e.Link}
 }

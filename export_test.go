@@ -39,15 +39,18 @@ func TestExportRecordMatchesColumns(t *testing.T) {
 	if strings.Join(keys, ",") != strings.Join(exportColumns, ",") {
 		t.Errorf("json keys %v\ncolumns   %v", keys, exportColumns)
 	}
-	rec := newExportRecord(store.ExportRow{Thread: store.Thread{ID: "0123456789abcdef", Stage: funnel.Intent,
-		Created: time.Date(2026, 11, 1, 9, 0, 0, 0, time.FixedZone("CET", 3600)), LastOurs: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}})
+	rec := newExportRecord(store.ExportRow{Thread: store.Thread{ID: "0123456789abcdef", Stage: funnel.Advocate},
+		Conversation: store.Conversation{ThreadID: "0123456789abcdef", Contact: "fedcba9876543210", Stage: funnel.Intent,
+			First: time.Date(2026, 11, 1, 9, 0, 0, 0, time.FixedZone("CET", 3600)), LastOurs: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}})
 	if got := len(rec.csv()); got != len(exportColumns) {
 		t.Errorf("csv() has %d fields, want %d", got, len(exportColumns))
 	}
-	if rec.Ref != "0123456789" || rec.Stage != "intent" || *rec.FirstActivity != "2026-11-01T08:00:00Z" || *rec.LastActivity != "2026-11-02T09:00:00Z" {
+	// The person's row: their ref and stage, not the thread's.
+	if rec.Ref != "0123456789-fedcba" || rec.ThreadRef != "0123456789" || rec.Stage != "intent" ||
+		*rec.FirstActivity != "2026-11-01T08:00:00Z" || *rec.LastActivity != "2026-11-02T09:00:00Z" {
 		t.Errorf("record = %+v", rec)
 	}
-	if empty := newExportRecord(store.ExportRow{}); empty.FirstActivity != nil || empty.csv()[6] != "" {
+	if empty := newExportRecord(store.ExportRow{}); empty.FirstActivity != nil || empty.csv()[7] != "" {
 		t.Errorf("a zero time should be null in JSON and empty in CSV: %+v", empty)
 	}
 }

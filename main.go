@@ -123,6 +123,9 @@ type options struct {
 	// needDB: the command reads the database, so a missing one is an
 	// error (a typo in --db) and nothing is created.
 	needDB bool
+	// progress hears long work at open (re-reading conversations); nil:
+	// nobody.
+	progress io.Writer
 }
 
 // demoDir is where --demo renders its feeds and sample files.
@@ -137,7 +140,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	def := defaultPaths()
-	opts := options{paths: def, format: "csv"}
+	opts := options{paths: def, format: "csv", progress: stderr}
 	flags := func(name, help string) *flag.FlagSet {
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -269,7 +272,8 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 	if err != nil {
 		return cfg, nil, false, fmt.Errorf("%s: [funnel]: %w", cfg.Path, err)
 	}
-	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an, MustExist: opts.needDB && !opts.demo})
+	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an, MustExist: opts.needDB && !opts.demo,
+		Progress: rereadProgress(opts.progress)})
 	if err == nil && st.RemovedStaleSocket() != "" {
 		slog.Info("removed a control socket left by a parley that stopped without closing it (kill -9?)", "socket", st.RemovedStaleSocket())
 	}

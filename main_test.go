@@ -208,8 +208,9 @@ func TestUnknownAndUnbuiltCommands(t *testing.T) {
 var fixtureNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
 // fixtureDB builds a small database with a fixed clock: three threads in
-// two feeds, one of our replies, and conversions on two threads (one in
-// two currencies). It returns the path and each thread's ref by contact.
+// two feeds, one of our replies, and conversions on two conversations (one
+// in two currencies). It returns the path and each person's conversation
+// ref (what ctrl+l inserts) by contact.
 func fixtureDB(t *testing.T, dir string) (db string, refs map[string]string) {
 	t.Helper()
 	db = filepath.Join(dir, "fixture.db")
@@ -251,7 +252,7 @@ func fixtureDB(t *testing.T, dir string) (db string, refs map[string]string) {
 	}
 	refs = map[string]string{}
 	err = st.Export(func(r store.ExportRow) error {
-		refs[r.Contact] = r.Thread.Ref()
+		refs[r.Contact] = r.Conversation.Ref()
 		return nil
 	})
 	if err != nil {
@@ -287,23 +288,26 @@ func TestExportCSV(t *testing.T) {
 		t.Errorf("header = %v", recs[0])
 	}
 	if len(recs) != 5 {
-		t.Fatalf("%d rows, want a header and 4 threads", len(recs))
+		t.Fatalf("%d rows, want a header and 4 conversations", len(recs))
 	}
 	byContact := map[string][]string{}
 	for _, r := range recs[1:] {
-		byContact[r[2]] = r
+		byContact[r[3]] = r
 	}
 	ana := byContact["Ana Ruiz"]
-	if ana[1] != "Blog, comments" || ana[12] != `Comment on "Pricing, explained" by Ana Ruiz` {
+	if ana[2] != "Blog, comments" || ana[13] != `Comment on "Pricing, explained" by Ana Ruiz` {
 		t.Errorf("feed/title did not round-trip: %q", ana)
 	}
-	if ana[3] != "converted" || ana[9] != "1" || ana[10] != "168.00" || ana[11] != "EUR" || ana[8] != "1" {
+	if ana[4] != "converted" || ana[10] != "1" || ana[11] != "168.00" || ana[12] != "EUR" || ana[9] != "1" {
 		t.Errorf("Ana's stage/conversions/revenue/currency/replies = %q", ana)
 	}
-	if ben := byContact["Ben <Bo> Carter"]; ben[10] != "49.00 EUR; 10.00 USD" || ben[11] != "mixed" || ben[9] != "2" {
-		t.Errorf("two currencies: revenue %q currency %q conversions %q", ben[10], ben[11], ben[9])
+	if !strings.HasPrefix(ana[0], ana[1]+"-") || len(ana[0]) != len(ana[1])+7 {
+		t.Errorf("Ana's ref %q is not her thread's ref %q, a dash and 6 hex chars", ana[0], ana[1])
 	}
-	if chloe := byContact["Chloe Martin"]; chloe[10] != "0.00" || chloe[11] != "" || chloe[9] != "0" {
+	if ben := byContact["Ben <Bo> Carter"]; ben[11] != "49.00 EUR; 10.00 USD" || ben[12] != "mixed" || ben[10] != "2" {
+		t.Errorf("two currencies: revenue %q currency %q conversions %q", ben[11], ben[12], ben[10])
+	}
+	if chloe := byContact["Chloe Martin"]; chloe[11] != "0.00" || chloe[12] != "" || chloe[10] != "0" {
 		t.Errorf("no conversions: %q", chloe)
 	}
 }

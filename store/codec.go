@@ -264,17 +264,48 @@ func encodeThread(t *threadRec) []byte {
 	e.time(t.manualAt)
 	e.time(t.wonBackAt)
 	e.int(t.ourMsgs)
-	// schema 5: the queue row's person
+	// schema 5: the queue row's person. Their name, words and link are
+	// most often the thread's Author, Preview and Link: a flag says so
+	// instead of a second copy (the queue holds a third).
 	e.str(w.Contact)
-	e.str(w.Name)
-	e.str(w.Preview)
-	e.str(w.Link)
+	same := waiterSame(t)
+	e.int(int(same))
+	if same&sameName == 0 {
+		e.str(w.Name)
+	}
+	if same&samePreview == 0 {
+		e.str(w.Preview)
+	}
+	if same&sameLink == 0 {
+		e.str(w.Link)
+	}
 	e.int(int(w.Stage))
 	e.float(w.Mood)
 	e.bool(w.Unhappy)
 	e.bool(w.Intent)
 	e.int(t.WaitingPeople)
 	return e.b
+}
+
+// Flags of a thread record's Waiter fields that repeat the thread's.
+const (
+	sameName    = 1 << 0 // Waiter.Name == Author
+	samePreview = 1 << 1 // Waiter.Preview == Preview
+	sameLink    = 1 << 2 // Waiter.Link == Link
+)
+
+func waiterSame(t *threadRec) int {
+	same := 0
+	if t.Waiter.Name == t.Author {
+		same |= sameName
+	}
+	if t.Waiter.Preview == t.Preview {
+		same |= samePreview
+	}
+	if t.Waiter.Link == t.Link {
+		same |= sameLink
+	}
+	return same
 }
 
 func decodeThread(id []byte, v []byte) (threadRec, error) {
@@ -328,7 +359,18 @@ func decodeThreadFields(d *decoder, id []byte, r *threadRec) (queueKey []byte) {
 	r.wonBackAt = d.time()
 	r.ourMsgs = d.int()
 	w := &t.Waiter
-	wContact, wName, wPreview, wLink := d.raw(), d.raw(), d.raw(), d.raw()
+	wContact := d.raw()
+	same := d.int()
+	wName, wPreview, wLink := author, preview, link
+	if same&sameName == 0 {
+		wName = d.raw()
+	}
+	if same&samePreview == 0 {
+		wPreview = d.raw()
+	}
+	if same&sameLink == 0 {
+		wLink = d.raw()
+	}
 	w.Stage = d.stage()
 	w.Mood = d.float()
 	w.Unhappy = d.bool()
@@ -336,7 +378,7 @@ func decodeThreadFields(d *decoder, id []byte, r *threadRec) (queueKey []byte) {
 	t.WaitingPeople = d.int()
 
 	var sb strings.Builder
-	parts := [...][]byte{id, feed, title, author, preview, link, contact, wContact, wName, wPreview, wLink}
+	parts := [...][]byte{id, feed, title, author, preview, link, contact, wContact}
 	n := 0
 	for _, p := range parts {
 		n += len(p)
@@ -359,9 +401,20 @@ func decodeThreadFields(d *decoder, id []byte, r *threadRec) (queueKey []byte) {
 	t.Link = next(len(link))
 	t.Contact = next(len(contact))
 	w.Contact = next(len(wContact))
-	w.Name = next(len(wName))
-	w.Preview = next(len(wPreview))
-	w.Link = next(len(wLink))
+	// The Waiter's strings share the thread's when the flags say so;
+	// else they are their own (a second, rarer allocation).
+	w.Name, w.Preview, w.Link = t.Author, t.Preview, t.Link
+	if same&(sameName|samePreview|sameLink) != sameName|samePreview|sameLink {
+		if same&sameName == 0 {
+			w.Name = string(wName)
+		}
+		if same&samePreview == 0 {
+			w.Preview = string(wPreview)
+		}
+		if same&sameLink == 0 {
+			w.Link = string(wLink)
+		}
+	}
 	return queueKey
 }
 

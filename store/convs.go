@@ -141,9 +141,8 @@ func readConvs(tx *bolt.Tx, t *threadRec, tc *threadConvs, o *refreshOpts) (map[
 			return err
 		}
 		at := timedKeyTime(k)
-		contact := string(mv.contact)
 		if mv.ours {
-			if contact == "" {
+			if len(mv.contact) == 0 {
 				// Addressed to nobody (written before anyone spoke): every
 				// conversation reads it, none counts it as a reply.
 				if !mv.posted {
@@ -153,11 +152,11 @@ func readConvs(tx *bolt.Tx, t *threadRec, tc *threadConvs, o *refreshOpts) (map[
 				}
 				return nil
 			}
-			f := out[contact]
+			f := out[string(mv.contact)] // no allocation for the lookup
 			if f == nil {
 				return nil
 			}
-			c := tc.by[contact]
+			c := tc.by[string(mv.contact)]
 			c.LastOurs = later(c.LastOurs, at)
 			if mv.posted {
 				return nil // its reply record stands for it
@@ -166,14 +165,14 @@ func readConvs(tx *bolt.Tx, t *threadRec, tc *threadConvs, o *refreshOpts) (map[
 			f.msgs = append(f.msgs, funnel.Message{Text: string(mv.text), Ours: true, At: at})
 			return nil
 		}
-		if contact == "" { // a message stored before schema 5 that the migration has not seen
-			contact = contactID(string(mv.feed), string(mv.author))
+		f, c := out[string(mv.contact)], tc.by[string(mv.contact)]
+		if len(mv.contact) == 0 { // a message stored before schema 5 that the migration has not seen
+			contact := contactID(string(mv.feed), strings.TrimSpace(string(mv.author)))
+			f, c = out[contact], tc.by[contact]
 		}
-		f := out[contact]
 		if f == nil {
 			return nil
 		}
-		c := tc.by[contact]
 		if c.Messages == 0 {
 			c.First = at
 			c.Feed = string(mv.feed)

@@ -1,8 +1,9 @@
 // Package store keeps parley's state in one bbolt file: every message
 // ever ingested, threaded; thread summaries and the attention queue;
 // drafts and the replies we recorded; the outbox of replies on their way
-// to two-way sources; per-feed poll state; and the funnel: each thread's
-// stage and its history, contacts, conversions.
+// to two-way sources; per-feed poll state; and the funnel: conversations
+// (one person in one thread) with their stage and its history, contacts,
+// conversions.
 // Data flows feeds -> store -> ui: the store takes feeds.Result values and
 // hands the UI Threads, Messages, Drafts, Replies, Contacts and reports.
 // Nothing typed is lost: a draft is written on every SaveDraft and only
@@ -18,7 +19,8 @@
 // order. Thread and contact IDs are always 16 lowercase hex characters.
 //
 //	meta
-//	  "schema_version"        -> uint64 BE (4 = this layout)
+//	  "schema_version"        -> uint64 BE (5 = this layout)
+//	  "rules_version"         -> RulesVersion the stages were read with (16 hex)
 //	messages
 //	  message ID              -> message record (thread ID first)
 //	threads
@@ -26,10 +28,11 @@
 //	thread_msgs                  per-thread message index, oldest first
 //	  thread ID (16) | Published (8 BE) | seq (8 BE)
 //	                          -> flags (1: bit 0 = ours) | message ID
-//	queue                        threads needing attention, queue order;
+//	queue                        threads where somebody waits, queue order;
 //	                             its bucket sequence is its entry count (schema 4)
 //	  rank (1) | WaitingSince (8 BE) | thread ID (16)
-//	                          -> thread record (same bytes as in threads)
+//	                          -> thread record (same bytes as in threads);
+//	                             rank and WaitingSince are the Waiter's
 //	snoozed                      snoozed threads, earliest wake first
 //	  SnoozedUntil (8 BE) | thread ID (16)
 //	                          -> empty
@@ -40,13 +43,17 @@
 //	  thread ID               -> draft record
 //	feeds
 //	  feed name               -> feed state record
-//	stage_moves                  per-thread stage history, oldest first
+//	conversations                one person in one thread (schema 5)
+//	  thread ID (16) | contact ID (16)
+//	                          -> conversation record
+//	stage_moves                  stage history of a thread's conversations, oldest first
 //	  thread ID (16) | At (8 BE) | seq (8 BE)
-//	                          -> move record
+//	                          -> move record (its Contact names the conversation)
 //	moves_by_time                every stage move, oldest first
 //	  At (8 BE) | seq (8 BE)  -> thread ID (16) | from (1) | to (1) | manual (1: 0 or 1)
-//	stage_threads                threads per stage, least recently moved first
-//	  stage (1) | StageAt (8 BE) | thread ID (16)
+//	                             | contact ID (16)
+//	stage_conversations          conversations per stage, least recently moved first
+//	  stage (1) | StageAt (8 BE) | thread ID (16) | contact ID (16)
 //	                          -> empty
 //	contacts
 //	  contact ID (16)         -> contact record
@@ -65,13 +72,20 @@
 //
 // seq is the bucket's NextSequence: it keeps equal times distinct and in
 // arrival order. A move's seq is the same in stage_moves and
-// moves_by_time, so the two entries pair up. rank orders the queue: 0 for
-// unhappy threads, 1 for buying intent (Stage == intent), 2 for the rest.
+// moves_by_time, so the two entries pair up. rank orders the queue by the
+// thread's Waiter: 0 unhappy, 1 buying intent (Stage == intent), 2 the
+// rest. (stage_threads, the per-thread stage index of schemas 2 to 4, is
+// gone.)
 // stage is a funnel.Stage (0 new ... 5 advocate). A conversion ID is the
 // one the import gave, or the first 32 hex chars of
 // sha256(ref|cents|currency|At as RFC 3339 UTC), so a re-import finds it.
 // A contact ID is the first 16 hex chars of
-// sha256(feed + "\x00" + lower-cased trimmed author).
+// sha256(feed + "\x00" + lower-cased trimmed author); a message without an
+// author has a conversation under contactID(feed, "") but no contact.
+// A conversation's ref is its thread's ref (10 hex), "-" and the first 6
+// hex of the contact ID ("3fa2c1d9e0-7b21aa"): ctrl+l inserts it, and an
+// imported sale names the person; it resolves with one Seek in the
+// thread's range of conversations.
 // An outbox key is 32 random lowercase hex chars (crypto/rand), fixed
 // when the reply is queued: it is the idempotency key of every attempt.
 // RemoteID is the feeds.Posted.ItemID of the post, the ID the source's
@@ -84,19 +98,31 @@
 //
 //	message:    ThreadID Feed Author Title Link Published Text Ours InReplyTo
 //	            Target ReplyKey                                   (schema 3)
+//	            Contact                                           (schema 5)
 //	thread:     Feed Title Author Preview Created LastTheirs LastOurs
 //	            WaitingSince Messages Unread Done SnoozedUntil queueKey authorAt Link
 //	            Stage StageAt Unhappy Intent Mood WonBack Conversions Contact
 //	            manualAt wonBackAt ourMsgs                        (schema 2)
+//	            Waiter.Contact Waiter.Name Waiter.Preview Waiter.Link
+//	            Waiter.Stage Waiter.Mood Waiter.Unhappy Waiter.Intent
+//	            WaitingPeople                                     (schema 5)
+//	conversation: Feed Name Started Messages Replies First LastTheirs LastOurs
+//	            WaitingSince Preview Link Stage StageAt Unhappy Intent Mood
+//	            WonBack Conversions manualAt manualStage wonBackAt (schema 5)
 //	reply:      ThreadID Text At Via
 //	            Who Key RemoteID URL                              (schema 3)
+//	            To InReplyTo                                      (schema 5)
 //	draft:      Text Updated
 //	feed state: URL ETag LastModified LastFetch LastSuccess LastError Items LastNew
-//	move:       From To Cause Manual Who
+//	move:       From To Cause Manual Who Contact
 //	contact:    Feed Name Stage Unhappy Messages Replies FirstSeen LastSeen Threads
-//	conversion: ThreadID Ref Currency Cents At ImportedAt
+//	conversion: ThreadID Ref Currency Cents At ImportedAt Contact
 //	outbox:     State Permanent ThreadID Feed Text Via Who Target Attempts
 //	            LastError Ambiguous NextTry Queued Updated RemoteID URL
+//	            To InReplyTo                                      (schema 5)
+//
+// A thread's manualAt and wonBackAt are zero from schema 5 on: manual
+// moves and won back belong to conversations.
 //
 // A Target is five fields in a row: ID Topic PostNumber Visibility
 // Mention. An outbox State is a varint (1 queued, 2 sending, 3 sent,
@@ -109,8 +135,11 @@
 //
 // # Invariants
 //
-// A thread has a queue entry exactly when it is not snoozed, not done and
-// LastTheirs is after LastOurs; the thread record holds that entry's key
+// A conversation waits when its person wrote after our last reply to
+// them (WaitingSince is their oldest message after LastOurs; a reply to
+// someone else in the thread does not count). A thread has a queue entry
+// exactly when it is not snoozed, not done and WaitingPeople > 0 (some
+// conversation waits); the thread record holds that entry's key
 // so any change can delete the old key before writing the new one. The
 // queue value duplicates the thread record (a covering index) so Queue is
 // one sequential read; saveThread is the only writer of either copy. A
@@ -122,16 +151,38 @@
 // without touching the index's pages: at 100k threads those are about
 // 80 MB, and mapping them in is most of a console's memory.
 //
-// Every thread has exactly one stage_threads entry, and it matches its
-// Stage and StageAt (zero StageAt: never moved); saveThread keeps it so,
-// deriving the old key from the record it loaded. Intent is Stage ==
-// intent. Stage changes only through a move that is stored first: the
-// newest move of a thread goes to its Stage at its StageAt. Moves are
-// never deleted or rewritten; they are dated by the message (or sale)
-// that caused them, clamped to no later than now and no earlier than the
-// previous move. Signals only move a stage forward; only SetStage moves
-// it back, and its time (manualAt) hides the messages up to it from later
-// analysis. WonBack never reverts.
+// Conversations: every message not ours belongs to the conversation of
+// its author (Message.Contact); every message of ours and every reply
+// record to at most one (Contact, Reply.To; "" = addressed to nobody,
+// which every conversation of the thread reads but none counts). A
+// conversation's Messages, First, LastTheirs, Preview and Link are those
+// of its person's messages; Replies and LastOurs those of our replies to
+// them (a fetched-back post with a ReplyKey is counted by its reply
+// record); Conversions the sales stored with its key. Its funnel is read
+// from its own messages and our replies to them only (funnel.Analyze per
+// conversation), so one person's signal never moves another's stage.
+// Started marks the conversation of Thread.Contact.
+//
+// A thread rolls its conversations up, in the transaction that changes
+// them (settleThread): Stage and StageAt are the furthest conversation's,
+// Unhappy, Intent and WonBack any, Conversions the sum, WaitingPeople the
+// waiting ones, and Waiter (with WaitingSince, and Mood) the most urgent
+// waiting one: unhappy, then intent, then longest waiting, then contact
+// ID. Nothing else names a person beside a message: the Waiter's Preview
+// is the Waiter's own newest message.
+//
+// Every conversation has exactly one stage_conversations entry, and it
+// matches its Stage and StageAt (zero StageAt: never moved); saveConv
+// keeps it so, deriving the old key from the record it loaded. Intent is
+// Stage == intent. Stage changes only through a move that is stored
+// first: the newest move of a conversation goes to its Stage at its
+// StageAt. Moves are never deleted or rewritten (except once, by the
+// schema 5 migration); they are dated by the message (or sale) that
+// caused them, clamped to no later than now and no earlier than the
+// previous move. Signals only move a stage forward; only SetStage (and a
+// re-read with changed rules) moves it back, and SetStage's time
+// (manualAt) hides the messages up to it from later analysis. WonBack
+// never reverts.
 //
 // A contact exists for every (feed, author) that wrote a message that is
 // not ours. contact_threads links a contact to every thread they wrote
@@ -139,11 +190,12 @@
 // Author, the one of Thread.Contact (the contact of Author, who wrote its
 // earliest message of theirs). A contact's Messages, FirstSeen and
 // LastSeen count their messages; Threads counts their links; Stage
-// (furthest), Unhappy (any) and Replies (sum of our replies) roll up the
-// threads they started. Every write that changes a thread's stage,
-// unhappy flag, reply count or Author rolls its contacts up in the same
-// transaction. A thread's Conversions is the number of conversions
-// stored for it; conversions whose ref matched nothing are not stored.
+// (furthest), Unhappy (any) and Replies (sum of our replies to them) roll
+// up their conversations, all of them, across threads and feeds. Every
+// write that changes a conversation's stage, unhappy flag or replies
+// rolls its contact up in the same transaction. A thread's Conversions is
+// the number of conversions stored for it, a conversation's those stored
+// with its contact; conversions whose ref matched nothing are not stored.
 //
 // A thread's ourMsgs counts its reply records plus its messages that are
 // Ours and have no ReplyKey: a message with a ReplyKey is a posted reply
@@ -161,10 +213,11 @@
 //
 // # Our replies fetched back
 //
-// A two-way source returns the replies parley posted on its next poll.
+// A two-way source returns the replies parley posted on its next poll,
+// and a reply copied with ctrl+s comes back once it is posted by hand.
 // Ingest recognises such an item, stores it with Ours set and ReplyKey
-// set to the outbox key, and leaves our reply count alone (the reply
-// record counts it), when either:
+// set to the reply's Key, and leaves our reply count alone (the reply
+// record counts it), when any of:
 //
 //  1. its ID is in outbox_remote: the send was confirmed; or
 //  2. it is Ours (the source says so, or the author is one of the
@@ -177,7 +230,34 @@
 //     RemoteID = the item's ID, URL = its Link, and a reply record dated
 //     the item's Published (clamped to now) so their answers to the post
 //     still wait for us. This recovers a post made just before a crash
-//     or a lost response.
+//     or a lost response;
+//  3. it is Ours, and its thread has a reply recorded by hand (Via
+//     "clipboard"; RecordReply keys every reply) not yet confirmed (no
+//     RemoteID), recorded no later than 10 minutes after the item was
+//     published, with the same normalized text. The oldest such reply is
+//     confirmed: its record gets the item's ID as RemoteID and its Link.
+//
+// Whose conversation a message of ours counts for (Message.Contact),
+// decided when it is stored:
+//
+//  1. the person its reply record answered (Reply.To, the outbox entry's
+//     To), when it is one of the replies above: our own record of whom
+//     we chose to answer is exact, while a source may name only the
+//     topic as the parent (Discourse);
+//  2. else the author of the message its InReplyTo names (the source
+//     says so: thr:in-reply-to, in_reply_to_id, reply_to_post_number),
+//     or the person an ours parent counted for;
+//  3. else a reply written elsewhere: a leading @name that fits exactly
+//     one person of the thread (the word after "@", up to a second "@",
+//     compared with each name, and with its first word, lower-cased with
+//     everything but letters and digits dropped); else the person waiting
+//     longest; else the starter; else nobody ("": the thread's opening
+//     post, read by every conversation).
+//
+// A reply recorded or queued with an empty To answers the thread's Waiter,
+// else its starter; the stored record names whom. QueueReply answers that
+// person's message r.InReplyTo if it has a Target, else their newest with
+// one.
 //
 // The reverse race (the post is fetched before MarkSent, with a text
 // that did not match) is settled by MarkSent: if the message with the
@@ -221,12 +301,46 @@
 //     trailing fields that read as zero from older records. Nothing is
 //     rewritten, but the version goes up so an older parley refuses the
 //     file rather than ignore replies waiting in its outbox.
+//  4. the queue's length in its bucket sequence.
+//  5. conversations (migrate5.go): every thread is split into one
+//     conversation per person. Messages, replies and unsent outbox
+//     entries get their person by the rules of "Our replies fetched
+//     back", walking each thread in time order; recorded replies without
+//     a Key get one. The old thread histories are replaced: their manual
+//     and conversion moves go to the starter's conversation (and so do
+//     the thread's conversions: old refs credited the starter), after the
+//     signal moves its messages justify before the first of them; every
+//     other stage is read again per person from the stored messages.
+//     stage_threads is dropped for stage_conversations; threads are
+//     rolled up and re-queued under their Waiter; contacts are rolled up
+//     from their conversations; the rules version is recorded.
+//
+// (Schema 2's step now only builds contacts and links: the funnel is
+// read per conversation by step 5, in the same transaction.)
+//
+// # Rules version
+//
+// meta/rules_version is RulesVersion(analyzer): a hash of the analyzer
+// revision (a constant in rules.go, changed with any change to package
+// funnel's rules) and the effective intent, advocacy and competitor
+// patterns. Open, given the [funnel] config (Options.Funnel), compares
+// it with the stored one and, when it differs, re-reads every
+// conversation (Reread) in transactions of 500 threads, calling
+// Options.Progress after each: a conversation's analysis starts again
+// from its floor (its last manual stage, converted if it has sales); a
+// stage the rules now justify is reached by signal moves with their
+// causes, one they no longer justify is left by one move down ("re-read:
+// the rules no longer find intent"). Then it records the new version and
+// publishes a ChangeReread with AllThreads. Opening without a config
+// (Options.Funnel nil) never re-reads, so a command run with the default
+// rules does not undo the console's reading.
 //
 // # Change feed
 //
 // After every write transaction that committed, the write publishes one
 // Change (changes.go): Seq, Time, Who, Kind (what happened), the IDs of
-// the threads it changed (at most MaxChangeThreads, else AllThreads) and,
+// the threads it changed (at most MaxChangeThreads, else AllThreads; a
+// conversation's change lists its thread) and,
 // for an ingest, the Feed. It publishes after the commit returned, never
 // inside the transaction, and nothing when the write failed, rolled back
 // or found nothing to change (a duplicate import, a stale autosave, a

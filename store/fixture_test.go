@@ -240,3 +240,67 @@ func TestFixtureFromANewerParleyIsRefused(t *testing.T) {
 		t.Errorf("copy schema_version = %d, want %d", v, newer)
 	}
 }
+
+// TestFixtureV4MultiPerson opens testdata/v4multi.db, written by the
+// schema 4 code (the writer is testdata/v4multi_writer.go.txt, run in a
+// checkout of that code): a blog post where four people comment, with a
+// manual move and a recorded reply on the thread, and a Mastodon thread
+// whose sale was imported with the old thread ref. Schema 5 splits them
+// into conversations and reads each person's stage from their own words.
+func TestFixtureV4MultiPerson(t *testing.T) {
+	s := openFixture(t, "v4multi.db", 4)
+	checkIndexes(t, s)
+	const blogFeed = "Blog comments"
+	blog, marcus := threadOf(t, s, "p1"), threadOf(t, s, "m1")
+	conv := func(tid, feed, who string) Conversation {
+		c, err := s.Conversation(tid, contactID(feed, who))
+		if err != nil {
+			t.Fatalf("%s: %v", who, err)
+		}
+		return c
+	}
+	grace, will := conv(blog, blogFeed, "Grace Liu"), conv(blog, blogFeed, "Will Harper")
+	priya, hannah := conv(blog, blogFeed, "Priya Raman"), conv(blog, blogFeed, "Hannah Becker")
+
+	// The thread's manual move (back to trusting) is the starter's, Grace's.
+	h, err := s.ConversationHistory(blog, grace.Contact)
+	mustNil(t, err)
+	if grace.Stage != funnel.Trusting || len(h) == 0 || !h[len(h)-1].Manual || h[len(h)-1].Who != "maya" {
+		t.Errorf("Grace at %s, history %+v; want trusting by maya's manual move", grace.Stage, h)
+	}
+	// Grace's advocacy was never Will's; our @reply was to Will, and his
+	// answer asks the price: his own intent.
+	if will.Stage != funnel.Intent || will.Replies != 1 {
+		t.Errorf("Will at %s with %d replies, want intent after our @reply", will.Stage, will.Replies)
+	}
+	if wh, _ := s.ConversationHistory(blog, will.Contact); len(wh) == 0 || wh[0].Contact != will.Contact {
+		t.Errorf("Will's history = %+v", wh)
+	}
+	if priya.Unhappy || !hannah.Unhappy {
+		t.Errorf("unhappy: Priya %v, Hannah %v; want false, true", priya.Unhappy, hannah.Unhappy)
+	}
+	if c, _ := s.Contact(priya.Contact); c.Unhappy {
+		t.Error("Priya is flagged unhappy for Hannah's comment")
+	}
+	if th := mustThread(t, s, blog); th.Stage != funnel.Intent || !th.Unhappy || th.WaitingPeople == 0 {
+		t.Errorf("blog thread: %s unhappy %v waiting %d", th.Stage, th.Unhappy, th.WaitingPeople)
+	}
+
+	// The old thread ref credited the thread's starter, Marcus; Sofia's
+	// price question is hers.
+	m, sofia := conv(marcus, "Mastodon", "Marcus Lindqvist"), conv(marcus, "Mastodon", "Sofia Alvarez")
+	if m.Stage != funnel.Converted || m.Conversions != 1 || sofia.Conversions != 0 || sofia.Stage != funnel.Intent {
+		t.Errorf("Marcus %s/%d sales, Sofia %s/%d; want converted/1, intent/0", m.Stage, m.Conversions, sofia.Stage, sofia.Conversions)
+	}
+	if c, _ := s.Contact(sofia.Contact); c.Stage != funnel.Intent {
+		t.Errorf("contact Sofia at %s, want intent", c.Stage)
+	}
+	n := 0
+	mustNil(t, s.Export(func(ExportRow) error { n++; return nil }))
+	if n != 6 {
+		t.Errorf("export has %d rows, want 6 (one per person per thread)", n)
+	}
+	if rep, _ := s.Funnel(at(30)); rep.Conversations != 6 || rep.Threads != 2 || rep.People != 6 {
+		t.Errorf("funnel: %d conversations, %d threads, %d people", rep.Conversations, rep.Threads, rep.People)
+	}
+}

@@ -452,11 +452,16 @@ func (in *ingester) attribute(tt *touchedThread, m *Message, to string) {
 	tt.touched[m.Contact] = true
 }
 
-// answered is the person a message of ours counts for: the author of the
-// message it replies to (the source says so), else the person its reply
-// record answered, else the one its leading @name names, else the one
-// waiting longest, else the starter.
+// answered is the person a message of ours counts for: the person its
+// reply record answered, when it is a reply we recorded (our own record
+// of whom we chose to answer is exact, while a source may name only the
+// topic as the parent); else the author of the message it replies to
+// (the source says so); else the one its leading @name names, else the
+// one waiting longest, else the starter.
 func (in *ingester) answered(tt *touchedThread, m *Message, to string) string {
+	if to != "" && tt.convs.by[to] != nil {
+		return to
+	}
 	if m.InReplyTo != "" {
 		if v := in.msgs.Get([]byte(m.InReplyTo)); v != nil {
 			if mv, err := decodeMessageView([]byte(m.InReplyTo), v); err == nil {
@@ -468,9 +473,6 @@ func (in *ingester) answered(tt *touchedThread, m *Message, to string) string {
 				}
 			}
 		}
-	}
-	if to != "" && tt.convs.by[to] != nil {
-		return to
 	}
 	return ruleAnswered(&tt.rec.Thread, tt.convs, m.Text)
 }

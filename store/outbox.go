@@ -265,9 +265,9 @@ func (s *Store) MarkSent(key string, p feeds.Posted, now time.Time) (OutboxEntry
 		}
 		if adopted && echoThread != e.ThreadID {
 			echo = []string{echoThread}
-			err := updateThreadTx(tx, echoThread, func(_ *bolt.Tx, t *threadRec) error {
+			err := updateThreadTx(tx, echoThread, func(tx *bolt.Tx, t *threadRec) error {
 				t.ourMsgs--
-				return nil
+				return refreshAll(tx, s.an, t, now) // it no longer counts as a reply there
 			})
 			if err != nil {
 				return err
