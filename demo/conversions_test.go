@@ -47,8 +47,8 @@ func readConversionsCSV(t *testing.T, name string, data []byte, layout string, n
 	for i, rec := range recs[1:] {
 		row := conversionRow{line: i + 2, id: rec[col["id"]], ref: rec[col["ref"]], amount: rec[col["amount"]],
 			currency: rec[col["currency"]], at: rec[col["time"]]}
-		if !regexp.MustCompile(`^[0-9a-f]{10}$`).MatchString(row.ref) {
-			t.Errorf("%s:%d: ref %q is not 10 hex chars", name, row.line, row.ref)
+		if !regexp.MustCompile(`^[0-9a-f]{10}(-[0-9a-f]{6})?$`).MatchString(row.ref) {
+			t.Errorf("%s:%d: ref %q is neither a thread ref (10 hex chars) nor a conversation ref (thread ref-6 hex chars)", name, row.line, row.ref)
 		}
 		if !regexp.MustCompile(`^\d+\.\d\d$`).MatchString(row.amount) || !regexp.MustCompile(`^[A-Z]{3}$`).MatchString(row.currency) {
 			t.Errorf("%s:%d: amount %q currency %q", name, row.line, row.amount, row.currency)
@@ -109,7 +109,8 @@ func TestConversionsFiles(t *testing.T) {
 		t.Errorf("%s: %d rows already in %s and %d new, want 1 and >= 3", MoreConversionsFile, again, ConversionsFile, fresh)
 	}
 
-	// Every ref but one names a demo thread.
+	// Every ref but one names a demo conversation: a person in a thread
+	// (a thread ref names its starter's).
 	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Ours: Ours, NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +126,7 @@ func TestConversionsFiles(t *testing.T) {
 	})
 	unknown := 0
 	for _, r := range append(builtin, more...) {
-		_, err := st.ThreadByRef(r.ref)
+		_, err := st.ConversationByRef(r.ref)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			unknown++
@@ -133,7 +134,7 @@ func TestConversionsFiles(t *testing.T) {
 				t.Errorf("ref %s (id %s) matches no demo thread", r.ref, r.id)
 			}
 		case err != nil:
-			t.Errorf("ThreadByRef(%s): %v", r.ref, err)
+			t.Errorf("ConversationByRef(%s): %v", r.ref, err)
 		}
 	}
 	if unknown != 1 {
