@@ -15,20 +15,34 @@ import (
 // says whom the reply goes to, and the reply records them as its To.
 
 // people orders a thread's conversations for switching with p: those
-// waiting first (longest waiting first), then the rest, first to write
-// first.
+// waiting first, in the queue's order (unhappy, then buying intent, then
+// longest waiting), so the row's person comes first and p goes to the
+// next most urgent; then the rest, first to write first.
 func people(convs []store.Conversation) []store.Conversation {
 	out := slices.Clone(convs)
-	slices.SortStableFunc(out, func(a, b store.Conversation) int {
+	first := func(x, y bool) int {
 		switch {
-		case a.Waiting() && !b.Waiting():
+		case x && !y:
 			return -1
-		case !a.Waiting() && b.Waiting():
+		case !x && y:
 			return 1
-		case a.Waiting() && b.Waiting():
-			return a.WaitingSince.Compare(b.WaitingSince)
 		}
-		return a.First.Compare(b.First)
+		return 0
+	}
+	slices.SortStableFunc(out, func(a, b store.Conversation) int {
+		if c := first(a.Waiting(), b.Waiting()); c != 0 || !a.Waiting() {
+			if c != 0 {
+				return c
+			}
+			return a.First.Compare(b.First)
+		}
+		if c := first(a.Unhappy, b.Unhappy); c != 0 {
+			return c
+		}
+		if c := first(a.Intent, b.Intent); c != 0 {
+			return c
+		}
+		return a.WaitingSince.Compare(b.WaitingSince)
 	})
 	return out
 }
