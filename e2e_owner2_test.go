@@ -86,7 +86,8 @@ func TestE2EConversionsImportShowsInTheOpenFunnelView(t *testing.T) {
 			ref = strings.SplitN(line, ",", 2)[0]
 		}
 	}
-	if !regexp.MustCompile(`^[0-9a-f]{10}$`).MatchString(ref) {
+	// The conversation's ref: the thread's, a dash, the person's.
+	if !regexp.MustCompile(`^[0-9a-f]{10}-[0-9a-f]{6}$`).MatchString(ref) {
 		t.Fatalf("no ref for the second thread in the export:\n%s", out)
 	}
 

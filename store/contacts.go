@@ -73,7 +73,10 @@ func (b *contactBook) saw(m *Message) error {
 	if m.Ours || name == "" {
 		return nil
 	}
-	id := contactID(m.Feed, name)
+	id := m.Contact // set by Ingest; the schema 2 migration leaves it to us
+	if id == "" {
+		id = contactID(m.Feed, name)
+	}
 	c, ok := b.recs[id]
 	if !ok {
 		c = &Contact{ID: id, Feed: m.Feed, Name: name}

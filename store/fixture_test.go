@@ -196,6 +196,10 @@ func checkFixture(t *testing.T, name string, version uint64) {
 		p[0].Target.ID != "101" || p[0].Feed != "Mastodon" {
 		t.Errorf("Pending = %+v", p)
 	}
+	// Schema 5: the queued reply answers Cat, whose status it targets.
+	if len(p) == 1 && (p[0].To != contactID("Mastodon", "Cat Lee") || p[0].InReplyTo != "m1") {
+		t.Errorf("pending reply answers %q (message %q), want Cat's m1", p[0].To, p[0].InReplyTo)
+	}
 
 	// Feed state.
 	fs, err := s.FeedStates()

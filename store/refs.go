@@ -31,12 +31,13 @@ func (t Thread) Ref() string {
 }
 
 // ThreadByRef finds the thread a ref (or any unique ID prefix of at least
-// 6 chars) names: ErrNotFound or ErrAmbiguousRef otherwise. Case and
-// surrounding space are ignored.
+// 6 chars) names: ErrNotFound or ErrAmbiguousRef otherwise. A
+// conversation ref names its thread. Case and surrounding space are
+// ignored.
 func (s *Store) ThreadByRef(ref string) (Thread, error) {
 	var t Thread
 	err := s.view(func(tx *bolt.Tx) error {
-		id, err := resolveRef(tx, ref)
+		id, _, err := resolveConvRef(tx, ref)
 		if err != nil {
 			return err
 		}
