@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -310,5 +311,33 @@ func TestFunnelListRowIsThePersonWithTheirCause(t *testing.T) {
 	}
 	if strings.Contains(view, "Marcus") {
 		t.Errorf("the intent list names Marcus, who started the thread but is not at intent:\n%s", view)
+	}
+}
+
+// p scrolls to the newest message of the person it addresses, which the
+// reply answers, however long the thread.
+func TestSwitchingPersonShowsTheirNewestMessage(t *testing.T) {
+	st := peopleStore(t)
+	var more []feeds.Item
+	for i := range 8 {
+		more = append(more, feeds.Item{ID: fmt.Sprintf("mastodon:m.example:3%02d", i), Feed: mastoFeed, Author: "Marcus Lindqvist",
+			Link: fmt.Sprintf("https://m.example/@marcus/3%02d", i), Published: testNow.Add(-2*time.Hour + time.Duration(i)*time.Minute),
+			Text: fmt.Sprintf("Another long thought, number %d.\n\nIt goes on.\n\nAnd on.", i), InReplyTo: "mastodon:m.example:201",
+			Root: "mastodon:m.example:201", Target: feeds.Target{ID: fmt.Sprintf("3%02d", i), Mention: "marcus"}})
+	}
+	if _, err := st.Ingest(feeds.Result{Feed: mastoFeed, Items: more}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	tm := startApp(t, peopleApp(t, st, &fakeReplier{}, ""), 100, 20)
+	waitFor(t, tm, "Sofia Alvarez")
+	tm.Send(enter)
+	waitFor(t, tm, "Sofia Alvarez · stage intent")
+	tm.Send(press('p'))
+	waitFor(t, tm, "Greg Thompson · stage")
+	tm.Send(press('P'))
+	waitFor(t, tm, "Sofia Alvarez · stage intent")
+	final := finalApp(t, tm)
+	if shown := ansi.Strip(final.thread.vpView()); !strings.Contains(shown, sofiaText) {
+		t.Errorf("back on Sofia, her message is not on screen:\n%s", shown)
 	}
 }

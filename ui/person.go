@@ -98,6 +98,11 @@ func (t *threadScreen) nextPerson(d int) {
 	i = (i + d + len(t.convs)) % len(t.convs)
 	t.to = t.convs[i].Contact
 	t.layout()
+	// Show their newest message: the one the reply will answer.
+	if t.personLine >= 0 {
+		t.vp.SetYOffset(max(0, t.personLine-1))
+		t.vpGen++
+	}
 }
 
 // answered is the person's newest message (preferring one the source can

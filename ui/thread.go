@@ -67,6 +67,9 @@ type threadScreen struct {
 	// the contact ID of the one addressed (person.go).
 	convs []store.Conversation
 	to    string
+	// personLine is the line of the addressed person's newest message in
+	// the rendered conversation (-1: none marked), where p scrolls to.
+	personLine int
 
 	vp viewport.Model
 	// vpGen counts SetContent calls; vpDrawn is the viewport's last
@@ -273,15 +276,22 @@ func (t *threadScreen) renderMessages() string {
 		width -= 2 // the gutter
 		body = body.Width(width)
 	}
+	t.personLine = -1
+	lines := strings.Count(b.String(), "\n")
 	for i, e := range entries {
 		if i > 0 {
 			b.WriteString("\n\n")
+			lines += 2
+		}
+		if e.mark == markTheirs {
+			t.personLine = lines // their newest message's first line, in the end
 		}
 		text := t.renderEntry(e, body, now)
 		if marking {
 			text = gutter(s, e.mark, text)
 		}
 		b.WriteString(text)
+		lines += strings.Count(text, "\n")
 	}
 	return b.String()
 }
