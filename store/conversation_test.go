@@ -461,3 +461,26 @@ func TestThreadRecordWaiterRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A reply written elsewhere counts for the person its opening names:
+// WordPress's "In reply to Name." line, or a leading @name.
+func TestOpeningNamesThePersonAnswered(t *testing.T) {
+	s := openTest(t, "Maya from Quillstone")
+	mustIngest(t, s, result("Blog comments",
+		wpComment("301", "Yuki Tanaka", 1, "The template gallery is empty on Android."),
+		wpComment("302", "Daniel Okafor", 2, "Could we get a side-by-side conflict view?"),
+		wpComment("303", "Maya from Quillstone", 3, "In reply to Daniel Okafor.\nGood idea, Daniel. It is on the roadmap now."),
+		wpComment("304", "Maya from Quillstone", 4, "@yuki 4.0.3 fixes the gallery on Android."),
+	), at(5))
+	tid := threadOf(t, s, "301")
+	msgs, err := s.Messages(tid)
+	mustNil(t, err)
+	yuki, daniel := contactID("Blog comments", "Yuki Tanaka"), contactID("Blog comments", "Daniel Okafor")
+	if msgs[2].Contact != daniel || msgs[3].Contact != yuki {
+		t.Errorf("our replies count for %q and %q, want Daniel %q and Yuki %q", msgs[2].Contact, msgs[3].Contact, daniel, yuki)
+	}
+	if th := mustThread(t, s, tid); th.WaitingPeople != 0 {
+		t.Errorf("%d still waiting (%s), want none", th.WaitingPeople, th.Waiter.Name)
+	}
+	checkIndexes(t, s)
+}

@@ -358,6 +358,11 @@ func settleThread(tx *bolt.Tx, t *threadRec, tc *threadConvs, dirty map[string]b
 			newest = c
 		}
 	}
+	// The thread's own line names its starter: their newest words, so
+	// Author and Preview never pair one person's name with another's.
+	if st := tc.by[t.Contact]; st != nil && t.Contact != "" && st.Preview != "" {
+		t.Preview, t.Link = st.Preview, cmp.Or(st.Link, t.Link)
+	}
 	switch {
 	case waiter != nil:
 		t.Waiter = Waiter{Contact: waiter.Contact, Name: waiter.Name, Preview: waiter.Preview, Link: waiter.Link,

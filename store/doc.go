@@ -168,8 +168,9 @@
 // Unhappy, Intent and WonBack any, Conversions the sum, WaitingPeople the
 // waiting ones, and Waiter (with WaitingSince, and Mood) the most urgent
 // waiting one: unhappy, then intent, then longest waiting, then contact
-// ID. Nothing else names a person beside a message: the Waiter's Preview
-// is the Waiter's own newest message.
+// ID. Nothing names a person beside another's words: the Waiter's
+// Preview and Link are the Waiter's own newest message's, the thread's
+// Preview and Link its Author's (the starter's).
 //
 // Every conversation has exactly one stage_conversations entry, and it
 // matches its Stage and StageAt (zero StageAt: never moved); saveConv
@@ -247,12 +248,13 @@
 //  2. else the author of the message its InReplyTo names (the source
 //     says so: thr:in-reply-to, in_reply_to_id, reply_to_post_number),
 //     or the person an ours parent counted for;
-//  3. else a reply written elsewhere: a leading @name that fits exactly
-//     one person of the thread (the word after "@", up to a second "@",
-//     compared with each name, and with its first word, lower-cased with
-//     everything but letters and digits dropped); else the person waiting
-//     longest; else the starter; else nobody ("": the thread's opening
-//     post, read by every conversation).
+//  3. else a reply written elsewhere: the person its opening names, if
+//     that fits exactly one person of the thread: a leading @name (the
+//     word after "@", up to a second "@") or WordPress's "In reply to
+//     Name." line, compared with each name, and with its first word,
+//     lower-cased with everything but letters and digits dropped; else
+//     the person waiting longest; else the starter; else nobody ("": the
+//     thread's opening post, read by every conversation).
 //
 // A reply recorded or queued with an empty To answers the thread's Waiter,
 // else its starter; the stored record names whom. QueueReply answers that

@@ -502,17 +502,24 @@ func ruleAnswered(t *Thread, tc *threadConvs, text string) string {
 	return ""
 }
 
-// mentioned is the person a leading @name names: the first word after
-// "@" (up to a second "@", the server) compared with each person's name
-// with spaces and punctuation dropped, or with its first word. Only a
-// name that fits exactly one person counts.
+// mentioned is the person a reply's opening names: a leading @name (the
+// first word after "@", up to a second "@", the server), or WordPress's
+// "In reply to Name." line, compared with each person's name with spaces
+// and punctuation dropped, or with its first word. Only a name that fits
+// exactly one person counts.
 func mentioned(tc *threadConvs, text string) string {
-	words := strings.Fields(text)
-	if len(words) == 0 || !strings.HasPrefix(words[0], "@") {
-		return ""
+	var want string
+	if rest, ok := strings.CutPrefix(strings.TrimSpace(text), "In reply to "); ok {
+		name, _, _ := strings.Cut(rest, "\n")
+		want = nameKey(strings.TrimSuffix(strings.TrimSpace(name), "."))
+	} else {
+		words := strings.Fields(text)
+		if len(words) == 0 || !strings.HasPrefix(words[0], "@") {
+			return ""
+		}
+		acct, _, _ := strings.Cut(strings.TrimPrefix(words[0], "@"), "@")
+		want = nameKey(acct)
 	}
-	acct, _, _ := strings.Cut(strings.TrimPrefix(words[0], "@"), "@")
-	want := nameKey(acct)
 	if want == "" {
 		return ""
 	}

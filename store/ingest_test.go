@@ -229,12 +229,15 @@ func TestThreadSummary(t *testing.T) {
 		wantTit string
 	}{
 		{
-			name: "title from first message, preview from their latest",
+			// The preview is the Author's own newest words, never someone
+			// else's beside their name (issue 13; it used to be Bob's).
+			name: "title from first message, preview from the author's latest",
 			items: []feeds.Item{
 				item("p", "ann", 1, title("Order 66 late"), text("hi")),
 				item("k", "bob", 3, replyTo("p"), title(""), text("\n\n  same here  \nmore")),
+				item("p2", "ann", 4, replyTo("k"), title(""), text("\n\n  still late  \nmore")),
 			},
-			want: Thread{Title: "Order 66 late", Author: "ann", Preview: "same here", Messages: 2, Unread: 2},
+			want: Thread{Title: "Order 66 late", Author: "ann", Preview: "still late", Messages: 3, Unread: 3},
 		},
 		{
 			name: "untitled first message uses its first line",
@@ -249,7 +252,7 @@ func TestThreadSummary(t *testing.T) {
 				item("k", "bob", 5, replyTo("p"), title("Re: question")),
 				item("p", "ann", 1, title("question")),
 			},
-			want: Thread{Title: "question", Author: "ann", Preview: "text of k", Messages: 2, Unread: 2},
+			want: Thread{Title: "question", Author: "ann", Preview: "text of p", Messages: 2, Unread: 2},
 		},
 		{
 			name: "author is the first author who is not us",

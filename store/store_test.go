@@ -421,13 +421,23 @@ func TestStaleDraftSaveAfterReplyIgnored(t *testing.T) {
 	}
 }
 
+// A thread's Link is its Author's latest comment (it goes with Preview);
+// each person's is in their conversation and, for the queue row's
+// person, in Waiter.Link.
 func TestThreadLinkIsTheirLatest(t *testing.T) {
 	s := openTest(t)
 	mustIngest(t, s, result("blog",
 		item("a", "ann", 1, link("https://b.example/post/#comment-1")),
-		item("b", "bob", 2, link("https://b.example/post/#comment-2"))), at(10))
+		item("b", "bob", 2, link("https://b.example/post/#comment-2")),
+		item("c", "ann", 3, link("https://b.example/post/#comment-3"))), at(10))
 	th := mustThread(t, s, threadOf(t, s, "a"))
-	if th.Link != "https://b.example/post/#comment-2" {
-		t.Errorf("Link = %q, want the latest comment's link", th.Link)
+	if th.Link != "https://b.example/post/#comment-3" {
+		t.Errorf("Link = %q, want Ann's latest comment's link", th.Link)
+	}
+	if th.Waiter.Name != "ann" || th.Waiter.Link != "https://b.example/post/#comment-3" {
+		t.Errorf("Waiter = %+v, want Ann (waiting longest) with her latest link", th.Waiter)
+	}
+	if c, _ := s.Conversation(th.ID, contactID("blog", "bob")); c.Link != "https://b.example/post/#comment-2" {
+		t.Errorf("Bob's link = %q, want his comment's", c.Link)
 	}
 }

@@ -16,10 +16,11 @@ type Thread struct {
 	Title string // title of the first message, or its first line
 	// Author is the first author who is not us: the thread's starter.
 	Author string
-	// Preview is the first line of the newest message not ours, whoever
-	// wrote it. A queue row shows Waiter.Preview instead.
+	// Preview is the first line of the Author's newest message, so the
+	// two never pair one person's name with another's words. A queue row
+	// shows the Waiter's instead.
 	Preview string
-	// Link is the link of the newest message not ours.
+	// Link is the link of the Author's newest message.
 	Link       string
 	Created    time.Time // time of the earliest message
 	LastTheirs time.Time // newest message from them
