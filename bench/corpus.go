@@ -77,8 +77,8 @@ func (c corpus) item(f, i int) item {
 
 // reply is the reply-th answer under item i of feed f: the database has
 // these, the served feed does not (a comment feed shows the newest only).
-// Every 3rd thread has our answer first, every 10th our answer last (it
-// leaves the queue); the rest are other people joining in.
+// Every 3rd thread has our answer first, every 10th our answer last (the
+// person it answers stops waiting); the rest are other people joining in.
 func (c corpus) reply(f, i, reply, replies int) item {
 	r := c.rng(f, i, reply+1)
 	author := personName(r)

@@ -484,3 +484,48 @@ func TestOpeningNamesThePersonAnswered(t *testing.T) {
 	}
 	checkIndexes(t, s)
 }
+
+// > and < move one person's conversation: the one named, or the
+// starter's when none is.
+func TestSetStageMovesOneConversation(t *testing.T) {
+	s := openFake(t, "us")
+	mustIngest(t, s, result("blog",
+		item("a", "ann", 1, link("https://b.example/p/#c1"), text("Question about sync.")),
+		item("b", "bob", 2, link("https://b.example/p/#c2"), text("Same here.")),
+	), at(3))
+	tid := threadOf(t, s, "a")
+	ann, bob := contactID("blog", "ann"), contactID("blog", "bob")
+	m, err := s.SetStage(tid, bob, funnel.Advocate, "maya", at(4))
+	mustNil(t, err)
+	if m.Contact != bob {
+		t.Errorf("move of %q, want Bob's", m.Contact)
+	}
+	if c, _ := s.Conversation(tid, bob); c.Stage != funnel.Advocate {
+		t.Errorf("Bob at %s, want advocate", c.Stage)
+	}
+	if c, _ := s.Conversation(tid, ann); c.Stage != funnel.New {
+		t.Errorf("Ann at %s: Bob's move moved her", c.Stage)
+	}
+	if c, _ := s.Contact(ann); c.Stage != funnel.New {
+		t.Errorf("contact Ann at %s", c.Stage)
+	}
+	if _, err := s.SetStage(tid, "", funnel.Intent, "maya", at(5)); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Conversation(tid, ann); c.Stage != funnel.Intent {
+		t.Errorf("no person named: Ann (the starter) at %s, want intent", c.Stage)
+	}
+	if _, err := s.SetStage(tid, bob, funnel.Advocate, "maya", at(6)); !errors.Is(err, ErrSameStage) {
+		t.Errorf("same stage: %v, want ErrSameStage", err)
+	}
+	if _, err := s.SetStage(tid, "ffffffffffffffff", funnel.Intent, "maya", at(6)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("nobody of that ID: %v, want ErrNotFound", err)
+	}
+	if got, _ := s.ConversationsInStage(funnel.Advocate); len(got) != 1 || got[0].Contact != bob || got[0].Title == "" {
+		t.Errorf("advocates = %+v, want Bob with the thread's title", got)
+	}
+	if th := mustThread(t, s, tid); th.Stage != funnel.Advocate {
+		t.Errorf("thread at %s, want advocate (the furthest)", th.Stage)
+	}
+	checkIndexes(t, s)
+}
