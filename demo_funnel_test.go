@@ -86,3 +86,186 @@ func TestDemoFunnelHasEveryStage(t *testing.T) {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// openDemo opens demo.db prepared as `parley --demo` does on start.
+func openDemo(t *testing.T, now time.Time) *store.Store {
+	t.Helper()
+	home := privateEnv(t)
+	opts := options{paths: defaultPaths(), demo: true}
+	opts.db = filepath.Join(home, "demo.db")
+	cfg, st, _, err := setup(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := prepareDemo(cfg, st, now); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// demoPerson is one person of the demo as view 2 lists them.
+type demoPerson struct {
+	store.Conversation
+	cause string   // of the move that put them at their stage
+	words []string // their own messages in the thread
+}
+
+// demoPeople reads every conversation of the demo by stage, with its
+// cause and the person's own words.
+func demoPeople(t *testing.T, st *store.Store) []demoPerson {
+	t.Helper()
+	var out []demoPerson
+	for _, stage := range funnel.Stages {
+		convs, err := st.ConversationsInStage(stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range convs {
+			p := demoPerson{Conversation: c}
+			h, err := st.ConversationHistory(c.ThreadID, c.Contact)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h) > 0 {
+				p.cause = h[len(h)-1].Cause
+			}
+			msgs, err := st.Messages(c.ThreadID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range msgs {
+				if !m.Ours && m.Contact == c.Contact {
+					p.words = append(p.words, m.Text)
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestDemoFunnelTellsTheStoryPerPerson reads view 2 of the demo as a
+// person would (issue 13): in a thread where several people talk, each is
+// at their own stage for what THEY wrote. Will Harper ("not worth the
+// price anymore … dropping to free") is no advocate, Grace Liu who
+// answered him "You should try Pro…" is; Priya Raman ("You saved my
+// week") is not unhappy, Hannah Becker is; Sofia Alvarez bought in the
+// thread Marcus Lindqvist started, so she is the converted one. Every
+// signal's quoted cause is the person's own words.
+func TestDemoFunnelTellsTheStoryPerPerson(t *testing.T) {
+	st := openDemo(t, time.Now())
+	people := demoPeople(t, st)
+	find := func(name, titlePart string) demoPerson {
+		t.Helper()
+		var found []demoPerson
+		for _, p := range people {
+			if p.Name == name && strings.Contains(p.Title, titlePart) {
+				found = append(found, p)
+			}
+		}
+		if len(found) != 1 {
+			t.Fatalf("%d conversations of %s in a thread titled like %q, want 1", len(found), name, titlePart)
+		}
+		return found[0]
+	}
+	for _, tc := range []struct {
+		name, thread string
+		stage        funnel.Stage
+		cause        string // part of the cause of their stage
+		unhappy      bool
+	}{
+		{"Grace Liu", "Price increase: is Pro still worth it?", funnel.Advocate, "You should try Pro for a month", false},
+		{"Will Harper", "Price increase: is Pro still worth it?", funnel.New, "", true},
+		{"Priya Raman", "Introducing Quillstone 4.0", funnel.Trusting, "thanked us", false},
+		{"Hannah Becker", "Introducing Quillstone 4.0", funnel.New, "", true},
+		{"Daniel Okafor", "Introducing Quillstone 4.0", funnel.New, "", false},
+		{"Sofia Alvarez", "Our new pricing, explained", funnel.Converted, "conversion: 84.00 USD (ref 94e27734db-", false},
+		{"Marcus Lindqvist", "Our new pricing, explained", funnel.Trusting, "", false},
+		{"Greg Thompson", "Our new pricing, explained", funnel.New, "", true},
+		{"Lena Fischer", "How we write our changelog", funnel.Advocate, "I highly recommend Quillstone", false},
+		{"Tom Whitaker", "How we write our changelog", funnel.Intent, "Does the 14-day trial need a credit card?", false},
+		{"Olivia Grant", "Show & tell", funnel.Advocate, "Highly recommend it to any small agency", false},
+		{"Ethan Brooks", "Show & tell", funnel.Intent, "starting the trial next month", false},
+		{"Pete Olsen", "Keyboard shortcut list?", funnel.New, "", false},
+		{"Grace Liu", "Keyboard shortcut list?", funnel.New, "", false},
+		{"Rachel Nguyen", "Great for our team, how do we buy?", funnel.Converted, "conversion: 6720.00 USD", false},
+		{"Dr. Helen Park", "Education discount", funnel.Converted, "conversion: 1680.00 USD", false},
+	} {
+		p := find(tc.name, tc.thread)
+		if p.Stage != tc.stage || !strings.Contains(p.cause, tc.cause) {
+			t.Errorf("%s in %q is at %s (%q), want %s for %q", tc.name, p.Title, p.Stage, p.cause, tc.stage, tc.cause)
+		}
+		if p.Unhappy != tc.unhappy {
+			t.Errorf("%s in %q: unhappy %v, want %v (their latest words: %q)", tc.name, p.Title, p.Unhappy, tc.unhappy, p.words[len(p.words)-1])
+		}
+	}
+
+	// For the right reason: a signal quotes the person's own words, never
+	// someone else's in the same thread.
+	for _, p := range people {
+		q := quotedCause(p.cause)
+		if q == "" {
+			continue
+		}
+		own := false
+		for _, w := range p.words {
+			if strings.Contains(strings.Join(strings.Fields(w), " "), q) {
+				own = true
+			}
+		}
+		if !own {
+			t.Errorf("%s is at %s in %q for %q, which they did not write", p.Name, p.Stage, p.Title, q)
+		}
+	}
+}
+
+// quotedCause is the quote in a signal's cause ("advocate: \"You should
+// try…\" (msg 1)"), without the ellipsis of a cut quote.
+func quotedCause(cause string) string {
+	_, rest, ok := strings.Cut(cause, `"`)
+	if !ok {
+		return ""
+	}
+	q, _, _ := strings.Cut(rest, `"`)
+	return strings.TrimSuffix(q, "…")
+}
+
+// TestDemoQueueRowsAreOnePersonsWords checks every queue row of the demo:
+// the name beside the words is the person who wrote them, and rows of a
+// thread where several people wait say how many more.
+func TestDemoQueueRowsAreOnePersonsWords(t *testing.T) {
+	now := time.Now()
+	st := openDemo(t, now)
+	q, err := st.Queue(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	multi := 0
+	for _, th := range q {
+		w := th.Waiter
+		if w.Contact == "" || w.Name == "" || w.Preview == "" {
+			t.Errorf("queue row %q names nobody waiting: %+v", th.Title, w)
+			continue
+		}
+		msgs, err := st.Messages(th.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs := false
+		for _, m := range msgs {
+			if !m.Ours && m.Contact == w.Contact && strings.Contains(strings.Join(strings.Fields(m.Text), " "), strings.TrimSuffix(w.Preview, "…")) {
+				theirs = true
+			}
+		}
+		if !theirs {
+			t.Errorf("queue row %q shows %s beside %q, which they did not write", th.Title, w.Name, w.Preview)
+		}
+		if th.WaitingPeople > 1 {
+			multi++
+		}
+	}
+	if multi < 3 {
+		t.Errorf("%d queue rows with several people waiting, want the demo to show at least 3", multi)
+	}
+}

@@ -39,10 +39,12 @@ Usage:
                                      no config; uses its own demo.db, never your database)
   parley fetch [flags]               poll every configured feed once, print a line per feed,
                                      exit non-zero if every feed failed (for cron)
-  parley export [--format csv|json]  print every thread with its stage, contact, feed,
-                                     activity and conversions (default csv)
+  parley export [--format csv|json]  print every conversation (a person in a thread) with
+                                     its stage, contact, feed, activity and conversions
+                                     (default csv)
   parley conversions import FILE     attribute sales (CSV or JSON lines of ref, amount,
-                                     currency, time) to threads by their tracked-link ref
+                                     currency, time) to the person whose tracked-link ref
+                                     it is (ctrl+l inserts it while you answer them)
   parley doctor                      check config, secrets, database and permissions
                                      (only reads; --salvage NEW.db copies what can still be
                                      read of a damaged database)

@@ -47,9 +47,8 @@ func readConversionsCSV(t *testing.T, name string, data []byte, layout string, n
 	for i, rec := range recs[1:] {
 		row := conversionRow{line: i + 2, id: rec[col["id"]], ref: rec[col["ref"]], amount: rec[col["amount"]],
 			currency: rec[col["currency"]], at: rec[col["time"]]}
-		// A thread's ref, or a conversation's: the thread's, "-", the buyer's.
 		if !regexp.MustCompile(`^[0-9a-f]{10}(-[0-9a-f]{6})?$`).MatchString(row.ref) {
-			t.Errorf("%s:%d: ref %q is not 10 hex chars (and a dash and 6 more)", name, row.line, row.ref)
+			t.Errorf("%s:%d: ref %q is neither a thread ref (10 hex chars) nor a conversation ref (thread ref-6 hex chars)", name, row.line, row.ref)
 		}
 		if !regexp.MustCompile(`^\d+\.\d\d$`).MatchString(row.amount) || !regexp.MustCompile(`^[A-Z]{3}$`).MatchString(row.currency) {
 			t.Errorf("%s:%d: amount %q currency %q", name, row.line, row.amount, row.currency)
@@ -110,7 +109,8 @@ func TestConversionsFiles(t *testing.T) {
 		t.Errorf("%s: %d rows already in %s and %d new, want 1 and >= 3", MoreConversionsFile, again, ConversionsFile, fresh)
 	}
 
-	// Every ref but one names a demo thread.
+	// Every ref but one names a demo conversation: a person in a thread
+	// (a thread ref names its starter's).
 	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Ours: Ours, NoSync: true})
 	if err != nil {
 		t.Fatal(err)

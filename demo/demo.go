@@ -34,15 +34,18 @@ var Ours = []string{"Maya from Quillstone", "Quillstone Team"}
 const Every = 10 * time.Minute
 
 // TrackLink is the demo's [funnel] track_link: ctrl+l inserts it with the
-// thread's ref in place of {thread}.
+// conversation's ref (the thread's ref and the person's) in place of
+// {thread}.
 const TrackLink = "https://quillstone.example/buy?ref={thread}"
 
 // The demo's conversions files (CSV, see `parley conversions import`).
-// Their refs are those of demo threads: a thread's ref is the start of its
-// ID, a hash of item IDs and links that never change between renderings
-// (demo_test checks every ref against an ingested demo); a conversation's
-// ref adds the buyer's, "-" and the start of their contact ID (a hash of
-// feed and name), so the sale is the buyer's, not the thread starter's. Their rows carry
+// Their refs are those of demo conversations: a thread's ref is the start
+// of its ID, a hash of item IDs and links that never change between
+// renderings, and a conversation ref adds "-" and the start of the
+// person's contact ID (a hash of the feed and their name), so a sale in a
+// thread where several people talk credits the one who bought (Sofia
+// Alvarez in "Our new pricing", not Marcus Lindqvist who started it).
+// demo_test checks every ref against an ingested demo. Their rows carry
 // fixed IDs, so importing them again after a new rendering (new times)
 // counts nothing twice.
 const (

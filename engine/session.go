@@ -80,6 +80,22 @@ func (s *Session) Funnel(_ context.Context, now time.Time) (store.FunnelReport, 
 	return s.st.Funnel(now)
 }
 
+func (s *Session) ConversationsInStage(_ context.Context, stage funnel.Stage) ([]store.Conversation, error) {
+	return s.st.ConversationsInStage(stage)
+}
+
+func (s *Session) ContactConversations(_ context.Context, id string) ([]store.Conversation, error) {
+	return s.st.ContactConversations(id)
+}
+
+func (s *Session) Conversations(_ context.Context, threadID string) ([]store.Conversation, error) {
+	return s.st.Conversations(threadID)
+}
+
+func (s *Session) ConversationHistory(_ context.Context, threadID, contactID string) ([]store.StageMove, error) {
+	return s.st.ConversationHistory(threadID, contactID)
+}
+
 func (s *Session) ThreadsInStage(_ context.Context, stage funnel.Stage) ([]store.Thread, error) {
 	return s.st.ThreadsInStage(stage)
 }
@@ -112,8 +128,8 @@ func (s *Session) Snooze(_ context.Context, id string, until time.Time) error {
 	return s.e.snooze(s.st, id, until)
 }
 
-func (s *Session) SetStage(_ context.Context, id string, to funnel.Stage, at time.Time) (store.StageMove, error) {
-	return s.st.SetStage(id, "", to, s.user, at)
+func (s *Session) SetStage(_ context.Context, id, contactID string, to funnel.Stage, at time.Time) (store.StageMove, error) {
+	return s.st.SetStage(id, contactID, to, s.user, at)
 }
 
 // Assign assigns the thread to teammate to ("" unassigns), as the

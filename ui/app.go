@@ -283,14 +283,16 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		qk := a.c.Keys.Queue
 		t, ok := a.queue.selected()
 		switch {
+		// A row is about its waiting person: opening it addresses them,
+		// and > < move their conversation.
 		case key.Matches(msg, qk.Open) && ok:
-			return a.open(t.ID, false, viewQueue)
+			return a.open(t.ID, t.Waiter.Contact, false, viewQueue)
 		case key.Matches(msg, qk.Reply) && ok:
-			return a.open(t.ID, true, viewQueue)
+			return a.open(t.ID, t.Waiter.Contact, true, viewQueue)
 		case key.Matches(msg, qk.StageForward) && ok:
-			return a.stageStep(t.ID, 1)
+			return a.stageStep(t.ID, t.Waiter.Contact, 1)
 		case key.Matches(msg, qk.StageBack) && ok:
-			return a.stageStep(t.ID, -1)
+			return a.stageStep(t.ID, t.Waiter.Contact, -1)
 		case key.Matches(msg, qk.Done) && ok:
 			return changeThread(a.c.B, t.ID, t.Title, action{kind: "done"})
 		case key.Matches(msg, qk.Snooze) && ok:
@@ -300,27 +302,27 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.undo()
 		}
 	}
-	// The thread lists of the funnel and contacts views take > and < too,
-	// so a stage can be fixed where it is seen to be wrong.
+	// The conversation lists of the funnel and contacts views take > and
+	// < too, so a person's stage can be fixed where it is seen to be wrong.
 	if !a.threadShown() {
 		var (
-			t         store.Thread
+			c         convRow
 			ok        bool
 			fwd, back key.Binding
 		)
 		switch a.view {
 		case viewFunnel:
-			t, ok = a.funnel.selected()
+			c, ok = a.funnel.selected()
 			fwd, back = a.c.Keys.Funnel.StageForward, a.c.Keys.Funnel.StageBack
 		case viewContacts:
-			t, ok = a.contacts.selectedThread()
+			c, ok = a.contacts.selectedConv()
 			fwd, back = a.c.Keys.Contacts.StageForward, a.c.Keys.Contacts.StageBack
 		}
 		switch {
 		case ok && key.Matches(msg, fwd):
-			return a.stageStep(t.ID, 1)
+			return a.stageStep(c.ThreadID, c.Contact, 1)
 		case ok && key.Matches(msg, back):
-			return a.stageStep(t.ID, -1)
+			return a.stageStep(c.ThreadID, c.Contact, -1)
 		}
 	}
 	_, cmd := a.active().Update(msg)
@@ -341,9 +343,10 @@ func (a *App) enterView() tea.Cmd {
 	return a.refreshView()
 }
 
-// stageStep moves a thread's stage by hand, one step (delta 1 or -1).
-func (a *App) stageStep(id string, delta int) tea.Cmd {
-	return moveStage(a.c.B, id, delta, a.c.Now())
+// stageStep moves one person's stage in a thread by hand, one step
+// (delta 1 or -1); contactID "" is the starter.
+func (a *App) stageStep(id, contactID string, delta int) tea.Cmd {
+	return moveStage(a.c.B, id, contactID, delta, a.c.Now())
 }
 
 func (a *App) fetchAll() tea.Cmd {
@@ -385,14 +388,16 @@ func (a *App) replayTypeahead() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// open loads a thread to show in view from (the list it was picked in).
-func (a *App) open(id string, compose bool, from view) tea.Cmd {
+// open loads a thread to show in view from (the list it was picked in),
+// addressing the person contactID ("": whoever waits longest, else the
+// starter).
+func (a *App) open(id, contactID string, compose bool, from view) tea.Cmd {
 	a.pendingOpen = id
 	a.opening = true
 	st := a.c.B
 	return func() tea.Msg {
 		m := loadThread(st, id)().(threadLoadedMsg)
-		return openedMsg{threadLoadedMsg: m, compose: compose, from: from}
+		return openedMsg{threadLoadedMsg: m, compose: compose, from: from, contact: contactID}
 	}
 }
 
@@ -400,6 +405,7 @@ type openedMsg struct {
 	threadLoadedMsg
 	compose bool
 	from    view
+	contact string
 }
 
 func (a *App) undo() tea.Cmd {
@@ -511,24 +517,24 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 			loaded.draft = text // a save still in flight is newer than the disk
 		}
 		var cmd tea.Cmd
-		a.thread, cmd = newThreadScreen(a.c, loaded, msg.compose)
+		a.thread, cmd = newThreadScreen(a.c, loaded, msg.contact, msg.compose)
 		a.threadView = msg.from
 		a.resize()
 		a.setStatus("", false)
 		return tea.Batch(save, cmd, a.replayTypeahead())
 	case openThreadMsg:
-		return a.open(msg.id, false, msg.from)
+		return a.open(msg.id, msg.contact, false, msg.from)
 	case stageStepMsg:
-		return a.stageStep(msg.thread.ID, msg.delta)
+		return a.stageStep(msg.thread.ID, msg.contact, msg.delta)
 	case stageMovedMsg:
 		return a.stageMoved(msg)
 	case threadInfoMsg:
 		if msg.err == nil && a.thread != nil && a.thread.thread.ID == msg.thread.ID {
 			a.thread.setInfo(msg)
 		}
-	case funnelLoadedMsg, stageThreadsMsg:
+	case funnelLoadedMsg, stageConvsMsg:
 		a.funnel.Update(msg)
-	case contactsLoadedMsg, contactThreadsMsg:
+	case contactsLoadedMsg, contactConvsMsg:
 		a.contacts.Update(msg)
 	case backMsg:
 		return a.closeThread()
@@ -602,17 +608,18 @@ func (a *App) stageMoved(msg stageMovedMsg) tea.Cmd {
 		a.setStatus("Could not move the stage: "+msg.err.Error(), true)
 		return nil
 	case msg.atEnd && msg.delta > 0:
-		a.setStatus(fmt.Sprintf("%q is at %s, the last stage: it can't move further.", msg.title, msg.stage), false)
+		a.setStatus(fmt.Sprintf("%s in %q is at %s, the last stage: it can't move further.", termText(msg.name), msg.title, msg.stage), false)
 		return nil
 	case msg.atEnd:
-		a.setStatus(fmt.Sprintf("%q is at %s, the first stage: it can't move back further.", msg.title, msg.stage), false)
+		a.setStatus(fmt.Sprintf("%s in %q is at %s, the first stage: it can't move back further.", termText(msg.name), msg.title, msg.stage), false)
 		return nil
 	}
 	by := ""
 	if msg.move.Who != "" {
 		by = ", by " + msg.move.Who
 	}
-	a.setStatus(fmt.Sprintf("Stage of %q: %s → %s (manual%s)", msg.title, msg.move.From, msg.move.To, by), false)
+	// The person and the move first: a long title is what gets cut.
+	a.setStatus(fmt.Sprintf("%s: %s → %s (manual%s) in %q", termText(msg.name), msg.move.From, msg.move.To, by, msg.title), false)
 	// The queue's order depends on the stage; the open thread shows its
 	// history; the funnel and contacts count stages.
 	cmds := []tea.Cmd{a.reloadQueue(), a.refreshView()}

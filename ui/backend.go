@@ -37,15 +37,24 @@ type Backend interface {
 
 	// The funnel, contacts and feeds views.
 	Funnel(ctx context.Context, now time.Time) (store.FunnelReport, error)
-	ThreadsInStage(ctx context.Context, stage funnel.Stage) ([]store.Thread, error)
+	// ConversationsInStage lists the people at a stage (one row per
+	// person in a thread), most recently moved first, Title filled.
+	ConversationsInStage(ctx context.Context, stage funnel.Stage) ([]store.Conversation, error)
 	// StageWindow is a window of a stage's list, like QueueWindow.
 	StageWindow(ctx context.Context, stage funnel.Stage, at store.StageAnchor, before, after int) (store.StageWindow, error)
 	Contacts(ctx context.Context) ([]store.Contact, error)
 	// ContactsWindow is a window of the contacts list (Contacts order)
 	// read from an index kept in that order.
 	ContactsWindow(ctx context.Context, at store.ContactAnchor, before, after int) (store.ContactsWindow, error)
-	ContactThreads(ctx context.Context, contactID string) ([]store.Thread, error)
+	// ContactConversations lists one person's conversations across
+	// threads and feeds, newest activity first, Title filled.
+	ContactConversations(ctx context.Context, contactID string) ([]store.Conversation, error)
 	FeedStates(ctx context.Context) ([]store.FeedState, error)
+
+	// The people of a thread: one conversation each, first to write
+	// first; and one person's stage moves, oldest first.
+	Conversations(ctx context.Context, threadID string) ([]store.Conversation, error)
+	ConversationHistory(ctx context.Context, threadID, contactID string) ([]store.StageMove, error)
 
 	// What the user does to a thread.
 	MarkRead(ctx context.Context, threadID string) error
@@ -54,7 +63,9 @@ type Backend interface {
 	// Snooze hides a thread until then (zero: back now); the backend
 	// wakes it at its time and says so with an Event (Woke).
 	Snooze(ctx context.Context, threadID string, until time.Time) error
-	SetStage(ctx context.Context, threadID string, to funnel.Stage, at time.Time) (store.StageMove, error)
+	// SetStage moves one person's conversation by hand (contactID "":
+	// the thread's starter's).
+	SetStage(ctx context.Context, threadID, contactID string, to funnel.Stage, at time.Time) (store.StageMove, error)
 	// Assign assigns the thread to teammate to ("" unassigns it), as this
 	// console's user.
 	Assign(ctx context.Context, threadID, to string) error

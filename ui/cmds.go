@@ -37,7 +37,10 @@ type threadLoadedMsg struct {
 	// is missing.
 	history    []store.StageMove
 	historyErr error
-	err        error
+	// convs are the thread's people, one conversation each, first to
+	// write first.
+	convs []store.Conversation
+	err   error
 }
 
 // loadThread reads a whole thread and marks it read: opening a thread is
@@ -65,6 +68,9 @@ func loadThread(b Backend, id string) tea.Cmd {
 		if ok {
 			msg.draft, msg.draftAt = d.Text, d.Updated
 		}
+		if msg.convs, err = b.Conversations(bg, id); err != nil {
+			return threadLoadedMsg{err: err}
+		}
 		msg.history, msg.historyErr = b.StageHistory(bg, id)
 		if msg.thread.Unread > 0 {
 			if err := b.MarkRead(bg, id); err != nil {
@@ -79,6 +85,7 @@ func loadThread(b Backend, id string) tea.Cmd {
 // after a change (a stage move), leaving its composer alone.
 type threadInfoMsg struct {
 	thread     store.Thread
+	convs      []store.Conversation
 	history    []store.StageMove
 	historyErr error
 	err        error
@@ -90,17 +97,24 @@ func loadThreadInfo(b Backend, id string) tea.Cmd {
 		if err != nil {
 			return threadInfoMsg{err: err}
 		}
+		convs, err := b.Conversations(bg, id)
+		if err != nil {
+			return threadInfoMsg{err: err}
+		}
 		h, herr := b.StageHistory(bg, id)
-		return threadInfoMsg{thread: t, history: h, historyErr: herr}
+		return threadInfoMsg{thread: t, convs: convs, history: h, historyErr: herr}
 	}
 }
 
-// stageMovedMsg reports a manual stage move (> or <).
+// stageMovedMsg reports a manual stage move (> or <) of one person's
+// conversation.
 type stageMovedMsg struct {
 	threadID string
 	title    string
-	move     store.StageMove
-	// atEnd: the thread is at the first or last stage already, so
+	// name is the person whose conversation moved.
+	name string
+	move store.StageMove
+	// atEnd: the conversation is at the first or last stage already, so
 	// nothing moved; stage is where it is.
 	atEnd bool
 	stage funnel.Stage
@@ -108,24 +122,56 @@ type stageMovedMsg struct {
 	err   error
 }
 
-// moveStage moves a thread one stage forward (delta 1) or back (-1) by
-// hand. It reads the thread first, so the move starts from the stage on
+// moveStage moves one person's conversation in a thread one stage
+// forward (delta 1) or back (-1) by hand (contactID "": the starter's).
+// It reads the conversation first, so the move starts from the stage on
 // disk, not from a row that may be stale.
-func moveStage(b Backend, id string, delta int, now time.Time) tea.Cmd {
+func moveStage(b Backend, id, contactID string, delta int, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		t, err := b.Thread(bg, id)
 		if err != nil {
 			return stageMovedMsg{threadID: id, delta: delta, err: err}
 		}
-		msg := stageMovedMsg{threadID: id, title: t.Title, stage: t.Stage, delta: delta}
-		to := int(t.Stage) + delta
+		convs, err := b.Conversations(bg, id)
+		if err != nil {
+			return stageMovedMsg{threadID: id, delta: delta, err: err}
+		}
+		c, ok := findConversation(convs, contactID)
+		if !ok {
+			return stageMovedMsg{threadID: id, title: t.Title, delta: delta,
+				err: fmt.Errorf("nobody in %q to move: the thread has no conversation of that person", t.Title)}
+		}
+		msg := stageMovedMsg{threadID: id, title: t.Title, name: c.Name, stage: c.Stage, delta: delta}
+		to := int(c.Stage) + delta
 		if to < 0 || to >= len(funnel.Stages) {
 			msg.atEnd = true
 			return msg
 		}
-		msg.move, msg.err = b.SetStage(bg, id, funnel.Stage(to), now)
+		msg.move, msg.err = b.SetStage(bg, id, c.Contact, funnel.Stage(to), now)
 		return msg
 	}
+}
+
+// findConversation is contactID's conversation among convs; "" (or a
+// person no longer there) is the starter's, else the first to write.
+func findConversation(convs []store.Conversation, contactID string) (store.Conversation, bool) {
+	if len(convs) == 0 {
+		return store.Conversation{}, false
+	}
+	for _, c := range convs {
+		if contactID != "" && c.Contact == contactID {
+			return c, true
+		}
+	}
+	if contactID != "" {
+		return store.Conversation{}, false
+	}
+	for _, c := range convs {
+		if c.Started {
+			return c, true
+		}
+	}
+	return convs[0], true
 }
 
 // funnelLoadedMsg carries the funnel report; gen drops answers to loads
@@ -143,18 +189,61 @@ func loadFunnel(b Backend, gen int, now time.Time) tea.Cmd {
 	}
 }
 
-// stageThreadsMsg lists the threads at one stage.
-type stageThreadsMsg struct {
-	gen     int
-	stage   funnel.Stage
-	threads []store.Thread
-	err     error
+// stageConvsMsg lists the conversations (a person in a thread) at one
+// stage, each with why it is there.
+type stageConvsMsg struct {
+	gen   int
+	stage funnel.Stage
+	convs []convRow
+	err   error
 }
 
-func loadStageThreads(b Backend, gen int, stage funnel.Stage) tea.Cmd {
+// convRow is a conversation listed in view 2 or 3, with the cause of
+// the move that put it at its stage ("" when it never moved).
+type convRow struct {
+	store.Conversation
+	Cause string
+}
+
+// maxCauses bounds the stage histories read for one list: a stage with
+// more conversations lists the rest without their cause.
+const maxCauses = 2000
+
+// withCauses reads, per conversation, the cause of its newest move.
+// TODO(store): one read per conversation until the store carries
+// Conversation.Cause (/work/notes/conv_requests.md).
+func withCauses(b Backend, cs []store.Conversation) []convRow {
+	out := make([]convRow, len(cs))
+	for i, c := range cs {
+		out[i].Conversation = c
+		if i >= maxCauses || c.StageAt.IsZero() {
+			continue
+		}
+		if h, err := b.ConversationHistory(bg, c.ThreadID, c.Contact); err == nil && len(h) > 0 {
+			out[i].Cause = moveCause(h[len(h)-1])
+		}
+	}
+	return out
+}
+
+// moveCause says why a move happened, as lists show it.
+func moveCause(m store.StageMove) string {
+	if m.Manual {
+		if m.Who != "" {
+			return "manual, by " + m.Who
+		}
+		return "manual"
+	}
+	return m.Cause
+}
+
+func loadStageConvs(b Backend, gen int, stage funnel.Stage) tea.Cmd {
 	return func() tea.Msg {
-		ts, err := b.ThreadsInStage(bg, stage)
-		return stageThreadsMsg{gen: gen, stage: stage, threads: ts, err: err}
+		cs, err := b.ConversationsInStage(bg, stage)
+		if err != nil {
+			return stageConvsMsg{gen: gen, stage: stage, err: err}
+		}
+		return stageConvsMsg{gen: gen, stage: stage, convs: withCauses(b, cs)}
 	}
 }
 
@@ -171,18 +260,22 @@ func loadContacts(b Backend, gen int) tea.Cmd {
 	}
 }
 
-// contactThreadsMsg lists one contact's threads across feeds.
-type contactThreadsMsg struct {
+// contactConvsMsg lists one contact's conversations across threads and
+// feeds.
+type contactConvsMsg struct {
 	gen       int
 	contactID string
-	threads   []store.Thread
+	convs     []convRow
 	err       error
 }
 
-func loadContactThreads(b Backend, gen int, id string) tea.Cmd {
+func loadContactConvs(b Backend, gen int, id string) tea.Cmd {
 	return func() tea.Msg {
-		ts, err := b.ContactThreads(bg, id)
-		return contactThreadsMsg{gen: gen, contactID: id, threads: ts, err: err}
+		cs, err := b.ContactConversations(bg, id)
+		if err != nil {
+			return contactConvsMsg{gen: gen, contactID: id, err: err}
+		}
+		return contactConvsMsg{gen: gen, contactID: id, convs: withCauses(b, cs)}
 	}
 }
 

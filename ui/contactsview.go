@@ -24,10 +24,10 @@ type contactsScreen struct {
 	gen      int
 	nav      listNav
 
-	// One contact's threads, when showing.
+	// One contact's conversations (them in each thread), when showing.
 	showing  bool
 	contact  store.Contact
-	threads  []store.Thread
+	convs    []convRow
 	thLoaded bool
 	thErr    error
 	thGen    int
@@ -58,7 +58,7 @@ func (v *contactsScreen) reload() tea.Cmd {
 
 func (v *contactsScreen) loadThreads() tea.Cmd {
 	v.thGen++
-	return loadContactThreads(v.c.B, v.thGen, v.contact.ID)
+	return loadContactConvs(v.c.B, v.thGen, v.contact.ID)
 }
 
 // setContacts replaces the list, keeping the cursor on the same contact.
@@ -80,15 +80,15 @@ func (v *contactsScreen) setContacts(cs []store.Contact) {
 	}
 }
 
-func (v *contactsScreen) setThreads(ts []store.Thread) {
+func (v *contactsScreen) setConvs(cs []convRow) {
 	selected := ""
-	if t, ok := v.selectedThread(); ok {
-		selected = t.ID
+	if c, ok := v.selectedConv(); ok {
+		selected = c.ThreadID
 	}
-	v.threads, v.thLoaded, v.thErr = ts, true, nil
-	v.thNav.setLen(len(ts))
-	for i, t := range ts {
-		if t.ID == selected {
+	v.convs, v.thLoaded, v.thErr = cs, true, nil
+	v.thNav.setLen(len(cs))
+	for i, c := range cs {
+		if c.ThreadID == selected {
 			v.thNav.cursor = i
 			v.thNav.clamp()
 			break
@@ -103,11 +103,12 @@ func (v *contactsScreen) selectedContact() (store.Contact, bool) {
 	return v.contacts[v.nav.cursor], true
 }
 
-func (v *contactsScreen) selectedThread() (store.Thread, bool) {
-	if !v.showing || v.thNav.cursor < 0 || v.thNav.cursor >= len(v.threads) {
-		return store.Thread{}, false
+// selectedConv is the contact's conversation under the cursor.
+func (v *contactsScreen) selectedConv() (convRow, bool) {
+	if !v.showing || v.thNav.cursor < 0 || v.thNav.cursor >= len(v.convs) {
+		return convRow{}, false
 	}
-	return v.threads[v.thNav.cursor], true
+	return v.convs[v.thNav.cursor], true
 }
 
 func (v *contactsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -121,7 +122,7 @@ func (v *contactsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return v, nil
 		}
 		v.setContacts(msg.contacts)
-	case contactThreadsMsg:
+	case contactConvsMsg:
 		if msg.gen != v.thGen || !v.showing || msg.contactID != v.contact.ID {
 			return v, nil
 		}
@@ -129,15 +130,15 @@ func (v *contactsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			v.thErr, v.thLoaded = msg.err, true
 			return v, nil
 		}
-		v.setThreads(msg.threads)
+		v.setConvs(msg.convs)
 	case tea.KeyPressMsg:
 		if v.showing {
 			switch {
 			case key.Matches(msg, v.keys.Back):
-				v.showing, v.threads = false, nil
+				v.showing, v.convs = false, nil
 			case key.Matches(msg, v.keys.Open):
-				if t, ok := v.selectedThread(); ok {
-					return v, emit(openThreadMsg{id: t.ID, from: viewContacts})
+				if c, ok := v.selectedConv(); ok {
+					return v, emit(openThreadMsg{id: c.ThreadID, contact: c.Contact, from: viewContacts})
 				}
 			default:
 				v.thNav.handle(v.keys.Motion, msg)
@@ -150,7 +151,7 @@ func (v *contactsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				return v, nil
 			}
 			v.showing, v.contact = true, c
-			v.threads, v.thLoaded, v.thErr = nil, false, nil
+			v.convs, v.thLoaded, v.thErr = nil, false, nil
 			v.thNav = listNav{}
 			v.thNav.setRows(max(1, v.height-2))
 			return v, v.loadThreads()
@@ -218,13 +219,15 @@ func (v *contactsScreen) viewThreads() string {
 	head = fit(head, v.width)
 	switch {
 	case v.thErr != nil:
-		return head + "\n" + s.Error.Render("Could not list their threads: "+v.thErr.Error())
+		return head + "\n" + s.Error.Render("Could not list their conversations: "+v.thErr.Error())
 	case !v.thLoaded:
 		return head + "\n" + s.Muted.Render("Loading…")
-	case len(v.threads) == 0:
-		return head + "\n" + s.Muted.Render("No threads.")
+	case len(v.convs) == 0:
+		return head + "\n" + s.Muted.Render("No conversations.")
 	}
-	// cursor(2) mark(1) sp feed sp badge sp title sp msgs(4) sp last(5)
+	// cursor(2) mark(1) sp feed sp badge sp title sp msgs(4) sp last(5):
+	// each row is this person in one thread, with their stage there and
+	// their messages in it.
 	feedW := 12
 	if v.width >= 100 {
 		feedW = 16
@@ -233,23 +236,30 @@ func (v *contactsScreen) viewThreads() string {
 	var b strings.Builder
 	b.WriteString(head)
 	b.WriteString("\n" + s.Muted.Render(fit("    "+fit("FEED", feedW)+" "+fit("STAGE", badgeWidth)+" "+
-		fit(fmt.Sprintf("THREADS (%d)", len(v.threads)), titleW)+" "+fmt.Sprintf("%4s %5s", "MSGS", "LAST"), v.width)))
+		fit(fmt.Sprintf("THEIR CONVERSATIONS (%d)", len(v.convs)), titleW)+" "+fmt.Sprintf("%4s %5s", "MSGS", "LAST"), v.width)))
 	from, to := v.thNav.visible()
 	for i := from; i < to; i++ {
-		t := v.threads[i]
-		title := t.Title
+		c := v.convs[i]
+		title := c.Title
 		if title == "" {
-			title = t.Preview
+			title = c.Preview
 		}
-		mark := threadMark(t)
-		tail := " " + fit(title, titleW) + " " + fmt.Sprintf("%4d %5s", t.Messages, age(now, lastActivity(t)))
+		if c.Cause != "" && titleW >= 40 {
+			title = fit(title, titleW*3/5) + " " + c.Cause
+		}
+		mark := convMark(c.Conversation)
+		last := c.LastTheirs
+		if c.LastOurs.After(last) {
+			last = c.LastOurs
+		}
+		tail := " " + fit(title, titleW) + " " + fmt.Sprintf("%4d %5s", c.Messages, age(now, last))
 		b.WriteByte('\n')
 		if i == v.thNav.cursor {
 			// The row's head only, as in the queue: a move rewrites less.
-			b.WriteString(s.Selected.Render(cursorMark(true)+mark+" "+fit(t.Feed, feedW)+" ") + badge(s, t.Stage) + tail)
+			b.WriteString(s.Selected.Render(cursorMark(true)+mark+" "+fit(c.Feed, feedW)+" ") + badge(s, c.Stage) + tail)
 			continue
 		}
-		b.WriteString(cursorMark(false) + styledMark(s, mark) + " " + fit(t.Feed, feedW) + " " + badge(s, t.Stage) + tail)
+		b.WriteString(cursorMark(false) + styledMark(s, mark) + " " + fit(c.Feed, feedW) + " " + badge(s, c.Stage) + tail)
 	}
 	return b.String()
 }

@@ -156,8 +156,10 @@ func TestCtrlLInsertsTrackedLink(t *testing.T) {
 	waitFor(t, tm, "ctrl+s copy + record")
 	tm.Type("Try it: ")
 	tm.Send(ctrlL)
-	want := "Try it: https://shop.example.com/?ref=" + alice.Ref()
-	waitFor(t, tm, "?ref="+alice.Ref())
+	// The ref names Alice's conversation, not only the thread (issue 13).
+	ref := store.ConversationRef(alice.ID, alice.Contact)
+	want := "Try it: https://shop.example.com/?ref=" + ref
+	waitFor(t, tm, "?ref="+ref)
 	tm.Send(esc)
 	waitFor(t, tm, "draft (r to continue)")
 	final := finalApp(t, tm)
@@ -202,13 +204,13 @@ func TestFunnelViewListsStageAndOpensThread(t *testing.T) {
 	tm := startApp(t, newUserApp(st, ""), 80, 24)
 	waitFor(t, tm, "Alice Chen")
 	tm.Send(press('2'))
-	waitFor(t, tm, "Funnel · 3 threads", "conversions 0")
+	waitFor(t, tm, "Funnel · 3 conversations", "conversions 0")
 	tm.Send(enter) // the cursor starts on new
-	waitFor(t, tm, "2 threads · enter: open")
+	waitFor(t, tm, "2 conversations · enter: open")
 	tm.Send(enter)
 	waitFor(t, tm, firstText)
 	tm.Send(esc)
-	waitFor(t, tm, "2 threads · enter: open")
+	waitFor(t, tm, "2 conversations · enter: open")
 	final := finalApp(t, tm)
 
 	if final.view != viewFunnel || final.thread != nil || !final.funnel.listing {
@@ -260,7 +262,7 @@ func TestContactsViewListsAndOpensTheirThreads(t *testing.T) {
 	tm.Send(press('3'))
 	waitFor(t, tm, "CONTACTS (3)", "TOUCHES")
 	tm.Send(enter)
-	waitFor(t, tm, "first seen", "THREADS (1)")
+	waitFor(t, tm, "first seen", "THEIR CONVERSATIONS (1)")
 	tm.Send(enter)
 	waitFor(t, tm, firstText)
 	tm.Send(esc)
@@ -291,12 +293,12 @@ func TestThreadBelongsToTheViewItWasOpenedIn(t *testing.T) {
 	tm := startApp(t, newUserApp(st, ""), 100, 24)
 	waitFor(t, tm, "Alice Chen")
 	tm.Send(press('2'))
-	waitFor(t, tm, "Funnel · 3 threads")
+	waitFor(t, tm, "Funnel · 3 conversations")
 	tm.Send(press('j'))
 	tm.Send(press('j'))
 	tm.Send(press('j')) // intent
 	tm.Send(enter)
-	waitFor(t, tm, "1 thread · enter: open")
+	waitFor(t, tm, "1 conversation · enter: open")
 	tm.Send(enter)
 	waitFor(t, tm, "seats for two contractors")
 	tm.Send(press('1'))
@@ -328,9 +330,9 @@ func TestHelpListsStageAndLinkKeys(t *testing.T) {
 	}{
 		{"thread", func() {}, []string{">", "stage forward", "<", "stage back", "ctrl+l", "insert tracked link", "esc", "ctrl+s"}},
 		{"queue", func() { final.thread = nil }, []string{">", "stage forward", "<", "stage back", "enter", "open thread"}},
-		{"funnel", func() { final.view = viewFunnel }, []string{"enter", "list threads", "j/↓", "R"}},
+		{"funnel", func() { final.view = viewFunnel }, []string{"enter", "list who is there", "j/↓", "R"}},
 		{"funnel list", func() { final.funnel.listing = true }, []string{"enter", "open thread", "esc", "back to the funnel"}},
-		{"contacts", func() { final.view = viewContacts }, []string{"enter", "their threads", "j/↓", "G"}},
+		{"contacts", func() { final.view = viewContacts }, []string{"enter", "their conversations", "j/↓", "G"}},
 		{"contact threads", func() { final.contacts.showing = true }, []string{"open thread", "back to contacts"}},
 	} {
 		tc.setup()
@@ -385,12 +387,12 @@ func TestStageForwardInFunnelList(t *testing.T) {
 	tm := startApp(t, newUserApp(st, ""), 80, 24)
 	waitFor(t, tm, "Alice Chen")
 	tm.Send(press('2'))
-	waitFor(t, tm, "Funnel · 3 threads")
+	waitFor(t, tm, "Funnel · 3 conversations")
 	tm.Send(press('j'))
 	tm.Send(press('j'))
 	tm.Send(press('j')) // new, engaged, trusting, intent
 	tm.Send(enter)
-	waitFor(t, tm, "1 thread · enter: open")
+	waitFor(t, tm, "1 conversation · enter: open")
 	tm.Send(press('>'))
 	waitFor(t, tm, "intent → converted (manual, by alice)")
 	finalApp(t, tm)

@@ -26,15 +26,15 @@ func sampleReport() store.FunnelReport {
 			{Stage: funnel.Converted, Now: 18, In7: 3, In30: 11, Manual: 4},
 			{Stage: funnel.Advocate, Now: 5, In7: 0, In30: 2},
 		},
-		Threads: 1812, Unhappy: 23, WonBack: 9, WonBack30: 4, Conversions: 21,
+		Threads: 1400, Conversations: 1812, People: 1530, Unhappy: 23, WonBack: 9, WonBack30: 4, Conversions: 21,
 		Revenue: []store.Money{{Currency: "EUR", Cents: 123400}, {Currency: "USD", Cents: 9900}},
 		Feeds: []store.FeedFunnel{
 			// In the store's order: most revenue first.
-			{Feed: "Forum", Threads: 610, Stages: [6]int{380, 170, 40, 10, 9, 1}, Conversions: 12,
+			{Feed: "Forum", Threads: 480, Conversations: 610, Stages: [6]int{380, 170, 40, 10, 9, 1}, Conversions: 12,
 				Revenue: []store.Money{{Currency: "EUR", Cents: 94000}, {Currency: "USD", Cents: 9900}}},
-			{Feed: "Blog comments", Threads: 902, Stages: [6]int{700, 150, 30, 15, 5, 2}, Conversions: 6,
+			{Feed: "Blog comments", Threads: 700, Conversations: 902, Stages: [6]int{700, 150, 30, 15, 5, 2}, Conversions: 6,
 				Revenue: []store.Money{{Currency: "EUR", Cents: 29400}}},
-			{Feed: "Mastodon mentions", Threads: 300, Stages: [6]int{160, 68, 27, 39, 4, 2}, Conversions: 3},
+			{Feed: "Mastodon mentions", Threads: 220, Conversations: 300, Stages: [6]int{160, 68, 27, 39, 4, 2}, Conversions: 3},
 		},
 	}
 }

@@ -27,10 +27,11 @@ type funnelScreen struct {
 	gen    int // of the newest report load; older answers are dropped
 	stage  int // cursor over the stage rows
 
-	// The list of one stage's threads, when listing.
+	// The list of one stage's conversations (a person in a thread), when
+	// listing.
 	listing    bool
 	listStage  funnel.Stage
-	list       []store.Thread
+	list       []convRow
 	listLoaded bool
 	listErr    error
 	listGen    int
@@ -63,7 +64,7 @@ func (f *funnelScreen) reload() tea.Cmd {
 
 func (f *funnelScreen) loadList() tea.Cmd {
 	f.listGen++
-	return loadStageThreads(f.c.B, f.listGen, f.listStage)
+	return loadStageConvs(f.c.B, f.listGen, f.listStage)
 }
 
 func (f *funnelScreen) setReport(r store.FunnelReport) {
@@ -73,18 +74,15 @@ func (f *funnelScreen) setReport(r store.FunnelReport) {
 	f.feeds = r.Feeds
 }
 
-// setList replaces the stage's threads, keeping the cursor on the same
-// thread when it is still there.
-func (f *funnelScreen) setList(ts []store.Thread) {
-	selected := ""
-	if t, ok := f.selected(); ok {
-		selected = t.ID
-	}
-	f.list, f.listLoaded, f.listErr = ts, true, nil
-	f.nav.setLen(len(ts))
-	if selected != "" {
-		for i, t := range ts {
-			if t.ID == selected {
+// setList replaces the stage's conversations, keeping the cursor on the
+// same one when it is still there.
+func (f *funnelScreen) setList(cs []convRow) {
+	selected, had := f.selected()
+	f.list, f.listLoaded, f.listErr = cs, true, nil
+	f.nav.setLen(len(cs))
+	if had {
+		for i, c := range cs {
+			if c.ThreadID == selected.ThreadID && c.Contact == selected.Contact {
 				f.nav.cursor = i
 				f.nav.clamp()
 				break
@@ -93,9 +91,9 @@ func (f *funnelScreen) setList(ts []store.Thread) {
 	}
 }
 
-func (f *funnelScreen) selected() (store.Thread, bool) {
+func (f *funnelScreen) selected() (convRow, bool) {
 	if !f.listing || f.nav.cursor < 0 || f.nav.cursor >= len(f.list) {
-		return store.Thread{}, false
+		return convRow{}, false
 	}
 	return f.list[f.nav.cursor], true
 }
@@ -120,7 +118,7 @@ func (f *funnelScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return f, nil
 		}
 		f.setReport(msg.report)
-	case stageThreadsMsg:
+	case stageConvsMsg:
 		if msg.gen != f.listGen || !f.listing || msg.stage != f.listStage {
 			return f, nil
 		}
@@ -128,7 +126,7 @@ func (f *funnelScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			f.listErr, f.listLoaded = msg.err, true
 			return f, nil
 		}
-		f.setList(msg.threads)
+		f.setList(msg.convs)
 	case tea.KeyPressMsg:
 		if f.listing {
 			return f, f.updateList(msg)
@@ -167,8 +165,8 @@ func (f *funnelScreen) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		f.list = nil
 		return nil
 	case key.Matches(msg, f.keys.Open):
-		if t, ok := f.selected(); ok {
-			return emit(openThreadMsg{id: t.ID, from: viewFunnel})
+		if c, ok := f.selected(); ok {
+			return emit(openThreadMsg{id: c.ThreadID, contact: c.Contact, from: viewFunnel})
 		}
 		return nil
 	}
@@ -191,7 +189,8 @@ func (f *funnelScreen) View() string {
 	}
 	r := f.report
 	w := f.width
-	lines := []string{s.Title.Render("Funnel") + s.Muted.Render(" · "+plural(r.Threads, "thread")+" · enter: threads at a stage")}
+	lines := []string{s.Title.Render("Funnel") + s.Muted.Render(" · "+plural(r.Conversations, "conversation")+" · "+
+		cases(r.People, "1 person", "%d people")+" · "+plural(r.Threads, "thread")+" · enter: list")}
 
 	// Stage rows: name, bar, count now, moves in over 7 and 30 days.
 	const nameW, countW, in7W, in30W = 10, 6, 9, 10
@@ -264,7 +263,7 @@ func (f *funnelScreen) feedLines(w, height int) []string {
 	fixed := 2 + 1 + numW + 1 + intW + 1 + convdW + 1 + convsW + 1 + revW + 1
 	feedW := clampInt(w-fixed-8, 8, 24)
 	barW := clampInt(w-fixed-feedW, 0, 30)
-	out := []string{s.Muted.Render(fit("  "+fit("FEED", feedW)+" "+fmt.Sprintf("%*s %*s %*s %*s %*s", numW, "THREADS", intW, "INTENT+",
+	out := []string{s.Muted.Render(fit("  "+fit("FEED", feedW)+" "+fmt.Sprintf("%*s %*s %*s %*s %*s", numW, "CONVS", intW, "INTENT+",
 		convdW, "CONVERTED", convsW, "CONVERSIONS", revW, "REVENUE"), w))}
 	// Bars show revenue (summed over currencies, as the store sorts), or
 	// conversions while nothing has earned anything.
@@ -301,7 +300,7 @@ func (f *funnelScreen) feedLines(w, height int) []string {
 		if lipgloss.Width(rev) > revW {
 			rev = fit(rev, revW)
 		}
-		row := "  " + fit(ff.Feed, feedW) + " " + fmt.Sprintf("%*d %*d %*d %*d %*s", numW, ff.Threads, intW, intentPlus(ff),
+		row := "  " + fit(ff.Feed, feedW) + " " + fmt.Sprintf("%*d %*d %*d %*d %*s", numW, ff.Conversations, intW, intentPlus(ff),
 			convdW, ff.Stages[funnel.Converted], convsW, ff.Conversions, revW, rev) + " "
 		out = append(out, row+s.Bar.Render(bar(int(weight(ff)), int(maxW), barW)))
 	}
@@ -317,33 +316,37 @@ func (f *funnelScreen) viewList() string {
 	title := s.StageStyle(st).Bold(true).Render(st.String())
 	switch {
 	case f.listErr != nil:
-		return title + "\n" + s.Error.Render("Could not list the threads: "+f.listErr.Error())
+		return title + "\n" + s.Error.Render("Could not list the conversations: "+f.listErr.Error())
 	case !f.listLoaded:
 		return title + "\n" + s.Muted.Render("Loading…")
 	case len(f.list) == 0:
-		return title + "\n" + s.Muted.Render(fmt.Sprintf("No threads are at %s now (esc: back to the funnel).", st))
+		return title + "\n" + s.Muted.Render(fmt.Sprintf("Nobody is at %s now (esc: back to the funnel).", st))
 	}
 	w := f.width
-	feedW, authorW := 12, 14
+	feedW, personW := 12, 14
 	if w >= 100 {
-		feedW, authorW = 16, 18
+		feedW, personW = 16, 18
 	}
 	const movedW = 5
-	titleW := max(8, w-2-2-feedW-1-authorW-1-1-movedW)
+	// The thread's title and the cause share what is left.
+	rest := max(16, w-2-1-1-feedW-1-personW-1-1-movedW-1)
+	titleW := rest * 2 / 5
+	causeW := rest - titleW
 	var b strings.Builder
-	b.WriteString(title + s.Muted.Render(" · "+plural(len(f.list), "thread")+" · enter: open · esc: back to the funnel"))
-	b.WriteString("\n" + s.Muted.Render(fit("    "+fit("FEED", feedW)+" "+fit("FROM", authorW)+" "+fit("TITLE", titleW)+" "+fmt.Sprintf("%*s", movedW, "MOVED"), w)))
+	b.WriteString(title + s.Muted.Render(" · "+plural(len(f.list), "conversation")+" · enter: open · esc: back to the funnel"))
+	b.WriteString("\n" + s.Muted.Render(fit("    "+fit("FEED", feedW)+" "+fit("PERSON", personW)+" "+fit("THREAD", titleW)+" "+
+		fit("WHY", causeW)+" "+fmt.Sprintf("%*s", movedW, "MOVED"), w)))
 	now := f.c.Now()
 	from, to := f.nav.visible()
 	for i := from; i < to; i++ {
-		t := f.list[i]
-		title := t.Title
+		c := f.list[i]
+		title := c.Title
 		if title == "" {
-			title = t.Preview
+			title = c.Preview
 		}
-		mark := threadMark(t)
-		who := " " + fit(t.Feed, feedW) + " " + fit(t.Author, authorW) + " "
-		rest := fit(title, titleW) + " " + fmt.Sprintf("%*s", movedW, age(now, t.StageAt))
+		mark := convMark(c.Conversation)
+		who := " " + fit(c.Feed, feedW) + " " + fit(c.Name, personW) + " "
+		rest := fit(title, titleW) + " " + s.Muted.Render(fit(c.Cause, causeW)) + " " + fmt.Sprintf("%*s", movedW, age(now, c.StageAt))
 		b.WriteByte('\n')
 		if i == f.nav.cursor {
 			// The row's head only, as in the queue: a move rewrites less.

@@ -56,6 +56,11 @@ type ThreadKeys struct {
 	Snooze       key.Binding
 	StageForward key.Binding
 	StageBack    key.Binding
+	// NextPerson and PrevPerson switch whom the thread addresses (the
+	// reply, the marked messages, > and <) among its people, waiting
+	// ones first.
+	NextPerson key.Binding
+	PrevPerson key.Binding
 }
 
 type ComposeKeys struct {
@@ -142,6 +147,8 @@ func DefaultKeyMap() *KeyMap {
 			Snooze:       snooze,
 			StageForward: forward,
 			StageBack:    back,
+			NextPerson:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "next person")),
+			PrevPerson:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "previous person")),
 		},
 		Compose: ComposeKeys{
 			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send or copy+record")),
@@ -151,7 +158,7 @@ func DefaultKeyMap() *KeyMap {
 		},
 		Funnel: FunnelKeys{
 			Motion:       motion,
-			List:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list threads")),
+			List:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list who is there")),
 			Open:         open,
 			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the funnel")),
 			StageForward: forward,
@@ -159,7 +166,7 @@ func DefaultKeyMap() *KeyMap {
 		},
 		Contacts: ContactsKeys{
 			Motion:       motion,
-			Threads:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "their threads")),
+			Threads:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "their conversations")),
 			Open:         open,
 			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to contacts")),
 			StageForward: forward,

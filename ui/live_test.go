@@ -230,7 +230,7 @@ func TestLiveRefreshLeavesComposerAlone(t *testing.T) {
 	st := testStore(t)
 	app, sub := drivenLiveApp(t, st, 100, 30)
 	alice := threadBy(t, st, "Alice Chen")
-	settle(t, app, app.open(alice.ID, true, viewQueue))
+	settle(t, app, app.open(alice.ID, "", true, viewQueue))
 	pump(t, app, sub) // opening marked it read
 	if !app.composing() {
 		t.Fatal("set-up: the composer is not open")
@@ -346,7 +346,7 @@ func TestLiveResyncRefreshesEverything(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			st := testStore(t)
 			app, sub := drivenLiveApp(t, st, 100, 24)
-			settle(t, app, app.open(threadBy(t, st, "Bob Okafor").ID, false, viewQueue))
+			settle(t, app, app.open(threadBy(t, st, "Bob Okafor").ID, "", false, viewQueue))
 			pump(t, app, sub)
 			if tc.view != viewQueue {
 				app.view = tc.view
@@ -370,7 +370,7 @@ func TestLiveSkipsChangesNotShown(t *testing.T) {
 	st := testStore(t)
 	app, sub := drivenLiveApp(t, st, 100, 24)
 	bob := threadBy(t, st, "Bob Okafor")
-	settle(t, app, app.open(bob.ID, false, viewQueue))
+	settle(t, app, app.open(bob.ID, "", false, viewQueue))
 	pump(t, app, sub)
 	refreshes := app.live.refreshes
 	byAnotherWriter(t, func() error { return st.SaveDraft(bob.ID, "Hi Bob", testNow) })
@@ -482,7 +482,7 @@ func TestLiveThreadKeepsScrollPosition(t *testing.T) {
 	}
 	app, sub := drivenLiveApp(t, st, 100, 24)
 	alice := threadBy(t, st, "Alice Chen")
-	settle(t, app, app.open(alice.ID, false, viewQueue))
+	settle(t, app, app.open(alice.ID, "", false, viewQueue))
 	pump(t, app, sub)
 	if !app.thread.vp.AtBottom() {
 		t.Fatal("set-up: a thread opens at its end")

@@ -85,6 +85,7 @@ type threadContentMsg struct {
 	messages []store.Message
 	replies  []store.Reply
 	outbox   []store.OutboxEntry
+	convs    []store.Conversation
 	err      error
 }
 
@@ -102,6 +103,9 @@ func loadThreadContent(b Backend, id string) tea.Cmd {
 			return threadContentMsg{err: err}
 		}
 		if m.outbox, err = b.Outbox(bg, id); err != nil {
+			return threadContentMsg{err: err}
+		}
+		if m.convs, err = b.Conversations(bg, id); err != nil {
 			return threadContentMsg{err: err}
 		}
 		return m

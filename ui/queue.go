@@ -7,7 +7,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"parley/funnel"
 	"parley/store"
 )
 
@@ -244,25 +246,21 @@ func (q *queueScreen) View() string {
 		if t.Unread > 0 {
 			unread = fmt.Sprintf("%3s", fmt.Sprint(min(t.Unread, 99)))
 		}
-		preview := t.Preview
-		if preview == "" {
-			preview = t.Title
-		}
+		row := queueRow(t)
 		waiting := t.WaitingSince
 		if waiting.IsZero() {
 			waiting = t.LastTheirs
 		}
-		mark := threadMark(t)
-		who := fit(t.Feed, feedW) + " " + fit(t.Author, authorW) + " "
-		rest := " " + fit(preview, previewW) + " " + draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
+		who := fit(t.Feed, feedW) + " " + fit(row.name, authorW) + " "
+		rest := " " + fitWithTail(row.preview, row.more, previewW) + " " + draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
 		if i == q.cursor {
 			// Only the row's head (cursor, mark, feed, author) takes the
 			// cursor's background: a move then rewrites about 30 cells of
 			// two rows instead of both rows whole, and each keystroke is
 			// what an SSH link carries (BENCHMARKS.md, bytes per j).
-			b.WriteString(s.Selected.Render(marker+mark+" "+who) + badge(s, t.Stage) + rest)
+			b.WriteString(s.Selected.Render(marker+row.mark+" "+who) + badge(s, row.stage) + rest)
 		} else {
-			b.WriteString(marker + styledMark(s, mark) + " " + who + badge(s, t.Stage) + rest)
+			b.WriteString(marker + styledMark(s, row.mark) + " " + who + badge(s, row.stage) + rest)
 		}
 		if t.Unread > 0 {
 			b.WriteString(s.Accent.Bold(true).Render(unread))
@@ -282,4 +280,49 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 		q.keys.Motion.bindings(),
 		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack},
 	}
+}
+
+// rowFacts is what a queue row shows about its thread: all of it about
+// one person, the one waiting (store.Thread.Waiter), so a name never
+// stands beside another person's words.
+type rowFacts struct {
+	name, preview string
+	more          string // "+2 waiting" when others wait in the thread too
+	stage         funnel.Stage
+	mark          string
+}
+
+func queueRow(t store.Thread) rowFacts {
+	w := t.Waiter
+	if w.Contact == "" && w.Name == "" {
+		// Nobody waits (a row read before the store knew, or a thread
+		// shown for another reason): the thread's own facts.
+		preview := t.Preview
+		if preview == "" {
+			preview = t.Title
+		}
+		return rowFacts{name: t.Author, preview: preview, stage: t.Stage, mark: threadMark(t)}
+	}
+	r := rowFacts{name: w.Name, preview: w.Preview, stage: w.Stage,
+		mark: convMark(store.Conversation{Unhappy: w.Unhappy, Intent: w.Intent, Stage: w.Stage, Mood: w.Mood})}
+	if r.preview == "" {
+		r.preview = t.Title
+	}
+	if n := t.WaitingPeople - 1; n > 0 {
+		r.more = fmt.Sprintf("+%d waiting", n)
+	}
+	return r
+}
+
+// fitWithTail fits s and a tail to width, the tail kept whole at the
+// end ("their words…  +2 waiting").
+func fitWithTail(s, tail string, width int) string {
+	if tail == "" {
+		return fit(s, width)
+	}
+	tw := ansi.StringWidthWc(tail)
+	if tw+4 > width {
+		return fit(s, width)
+	}
+	return fit(s, width-tw-1) + " " + tail
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -43,6 +42,19 @@ func threadMark(t store.Thread) string {
 	case t.Intent || t.Stage == funnel.Intent:
 		return "$"
 	case t.Mood >= funnel.PositiveAt:
+		return "+"
+	}
+	return " "
+}
+
+// convMark is threadMark for one person's conversation.
+func convMark(c store.Conversation) string {
+	switch {
+	case c.Unhappy:
+		return "!"
+	case c.Intent || c.Stage == funnel.Intent:
+		return "$"
+	case c.Mood >= funnel.PositiveAt:
 		return "+"
 	}
 	return " "
@@ -99,14 +111,6 @@ func bar(n, maxN, width int) string {
 		cells = 1
 	}
 	return strings.Repeat("█", min(cells, width))
-}
-
-// lastActivity is the newest message or reply of a thread, either side.
-func lastActivity(t store.Thread) time.Time {
-	if t.LastOurs.After(t.LastTheirs) {
-		return t.LastOurs
-	}
-	return t.LastTheirs
 }
 
 // listNav is the cursor and scroll offset of a list that renders only the

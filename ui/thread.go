@@ -23,16 +23,20 @@ type (
 	doneMsg      struct{ thread store.Thread }
 	snoozeAskMsg struct{ thread store.Thread }
 	draftTickMsg struct{ threadID string }
-	// stageStepMsg asks for a manual stage move: delta 1 forward, -1 back.
+	// stageStepMsg asks for a manual stage move of one person's
+	// conversation: delta 1 forward, -1 back.
 	stageStepMsg struct {
-		thread store.Thread
-		delta  int
+		thread  store.Thread
+		contact string
+		delta   int
 	}
 	// openThreadMsg asks App to open a thread in view from (the list the
-	// thread was picked in), so esc returns there.
+	// thread was picked in), so esc returns there, addressing contact
+	// (the person whose row was picked).
 	openThreadMsg struct {
-		id   string
-		from view
+		id      string
+		contact string
+		from    view
 	}
 )
 
@@ -59,6 +63,13 @@ type threadScreen struct {
 	// could not be read.
 	history    []store.StageMove
 	historyErr error
+	// convs are the thread's people (waiting first, see people); to is
+	// the contact ID of the one addressed (person.go).
+	convs []store.Conversation
+	to    string
+	// personLine is the line of the addressed person's newest message in
+	// the rendered conversation (-1: none marked), where p scrolls to.
+	personLine int
 
 	vp viewport.Model
 	// vpGen counts SetContent calls; vpDrawn is the viewport's last
@@ -87,10 +98,11 @@ type threadScreen struct {
 	width, height int
 }
 
-func newThreadScreen(c *Common, m threadLoadedMsg, compose bool) (*threadScreen, tea.Cmd) {
+func newThreadScreen(c *Common, m threadLoadedMsg, contact string, compose bool) (*threadScreen, tea.Cmd) {
 	t := &threadScreen{c: c, keys: c.Keys.Thread, ckeys: c.Keys.Compose,
 		thread: m.thread, messages: m.messages, replies: m.replies, outbox: m.outbox, lastSaved: m.draft,
-		history: m.history, historyErr: m.historyErr, seen: seenAt(m)}
+		history: m.history, historyErr: m.historyErr, seen: seenAt(m), to: contact}
+	t.setPeople(m.convs)
 	t.vp = viewport.New()
 	t.vp.SoftWrap = false
 	t.input = newTextBox()
@@ -191,10 +203,22 @@ type entry struct {
 	failed  bool
 	new     bool // arrived since the reply being written was begun
 	byOther string
+	// mark: the message is the addressed person's (theirs), or ours to
+	// them; only marked when several people talk in the thread.
+	mark entryMark
 }
+
+type entryMark int
+
+const (
+	unmarked entryMark = iota
+	markTheirs
+	markOursToThem
+)
 
 func (t *threadScreen) renderMessages() string {
 	s := t.c.Styles
+	marking := t.multiPerson() && t.to != ""
 	entries := make([]entry, 0, len(t.messages)+len(t.replies)+len(t.outbox))
 	// A reply parley posted comes back from the source as a message: the
 	// reply already stands for it.
@@ -210,10 +234,20 @@ func (t *threadScreen) renderMessages() string {
 			continue
 		}
 		isNew := !m.Ours && !t.newSince.IsZero() && m.Published.After(t.newSince)
-		entries = append(entries, entry{at: m.Published, author: m.Author, ours: m.Ours, text: m.Text, link: m.Link, new: isNew})
+		e := entry{at: m.Published, author: m.Author, ours: m.Ours, text: m.Text, link: m.Link, new: isNew}
+		if marking && m.Contact == t.to {
+			e.mark = markTheirs
+			if m.Ours {
+				e.mark = markOursToThem
+			}
+		}
+		entries = append(entries, e)
 	}
 	for _, r := range t.replies {
 		e := entry{at: r.At, author: "You", ours: true, via: r.Via, text: r.Text, link: r.URL}
+		if marking && r.To == t.to {
+			e.mark = markOursToThem
+		}
 		if r.Who != "" && r.Who != t.c.user {
 			e.author = r.Who
 		}
@@ -223,8 +257,12 @@ func (t *threadScreen) renderMessages() string {
 		entries = append(entries, e)
 	}
 	for _, o := range t.outbox {
-		entries = append(entries, entry{at: o.Queued, author: "You", ours: true, via: o.Via, text: o.Text,
-			state: outboxStatus(o, t.c.Now()), failed: o.State == store.OutboxFailed})
+		e := entry{at: o.Queued, author: "You", ours: true, via: o.Via, text: o.Text,
+			state: outboxStatus(o, t.c.Now()), failed: o.State == store.OutboxFailed}
+		if marking && o.To == t.to {
+			e.mark = markOursToThem
+		}
+		entries = append(entries, e)
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].at.Before(entries[j].at) })
 
@@ -234,51 +272,92 @@ func (t *threadScreen) renderMessages() string {
 	var b strings.Builder
 	b.WriteString(t.renderHistory())
 	b.WriteString("\n" + s.Rule.Render(strings.Repeat("─", max(0, t.width))) + "\n")
+	if marking {
+		width -= 2 // the gutter
+		body = body.Width(width)
+	}
+	t.personLine = -1
+	lines := strings.Count(b.String(), "\n")
 	for i, e := range entries {
 		if i > 0 {
 			b.WriteString("\n\n")
+			lines += 2
 		}
-		name := s.Author.Render(termText(e.author))
-		meta := age(now, e.at) + " ago"
-		if e.ours {
-			name = s.Ours.Render("▸ " + termText(e.author))
-			switch {
-			case e.state != "" && e.state != "sent":
-				meta += " · reply via " + e.via
-			case e.via != "":
-				meta += " · replied via " + e.via
-			default:
-				meta += " · us"
-			}
+		if e.mark == markTheirs {
+			t.personLine = lines // their newest message's first line, in the end
 		}
-		b.WriteString(name + s.MsgMeta.Render("  "+meta))
-		if e.new {
-			b.WriteString("  " + s.Accent.Render("● new"))
+		text := t.renderEntry(e, body, now)
+		if marking {
+			text = gutter(s, e.mark, text)
 		}
-		switch {
-		case e.failed:
-			b.WriteString("  " + s.Error.Render("✗ not sent"))
-		case e.state == "sent":
-			b.WriteString("  " + s.OK.Render("✓ sent"))
-		case e.state != "":
-			b.WriteString("  " + s.Accent.Render(e.state))
-		}
-		b.WriteByte('\n')
-		text := termText(e.text) // wrapped by lipgloss: must measure as the terminal does
-		if strings.TrimSpace(text) == "" {
-			text = s.Muted.Render("(no text)")
-		}
-		b.WriteString(body.Render(text))
-		if e.ours && e.link != "" {
-			b.WriteString("\n" + body.Render(s.Muted.Render(e.link)))
-		}
-		if e.failed {
-			// Below the text, on lines of its own: the reason must be
-			// readable whole.
-			b.WriteString("\n" + body.Render(s.Error.Render(e.state)))
-		}
+		b.WriteString(text)
+		lines += strings.Count(text, "\n")
 	}
 	return b.String()
+}
+
+// renderEntry draws one message or reply: name, age, state, then the
+// text under it.
+func (t *threadScreen) renderEntry(e entry, body lipgloss.Style, now time.Time) string {
+	s := t.c.Styles
+	var b strings.Builder
+	name := s.Author.Render(termText(e.author))
+	if e.mark == markTheirs {
+		name = s.Accent.Bold(true).Render(termText(e.author))
+	}
+	meta := age(now, e.at) + " ago"
+	if e.ours {
+		name = s.Ours.Render("▸ " + termText(e.author))
+		switch {
+		case e.state != "" && e.state != "sent":
+			meta += " · reply via " + e.via
+		case e.via != "":
+			meta += " · replied via " + e.via
+		default:
+			meta += " · us"
+		}
+	}
+	b.WriteString(name + s.MsgMeta.Render("  "+meta))
+	if e.new {
+		b.WriteString("  " + s.Accent.Render("● new"))
+	}
+	switch {
+	case e.failed:
+		b.WriteString("  " + s.Error.Render("✗ not sent"))
+	case e.state == "sent":
+		b.WriteString("  " + s.OK.Render("✓ sent"))
+	case e.state != "":
+		b.WriteString("  " + s.Accent.Render(e.state))
+	}
+	b.WriteByte('\n')
+	text := termText(e.text) // wrapped by lipgloss: must measure as the terminal does
+	if strings.TrimSpace(text) == "" {
+		text = s.Muted.Render("(no text)")
+	}
+	b.WriteString(body.Render(text))
+	if e.ours && e.link != "" {
+		b.WriteString("\n" + body.Render(s.Muted.Render(e.link)))
+	}
+	if e.failed {
+		// Below the text, on lines of its own: the reason must be
+		// readable whole.
+		b.WriteString("\n" + body.Render(s.Error.Render(e.state)))
+	}
+	return b.String()
+}
+
+// gutter marks an entry's lines in the left column: a heavy bar for the
+// addressed person's messages, a light one for our replies to them. The
+// bar is a character, so it survives NO_COLOR.
+func gutter(s *Styles, m entryMark, text string) string {
+	bar := "  "
+	switch m {
+	case markTheirs:
+		bar = s.Accent.Render("┃") + " "
+	case markOursToThem:
+		bar = s.Muted.Render("│") + " "
+	}
+	return bar + strings.ReplaceAll(text, "\n", "\n"+bar)
 }
 
 // renderHistory answers "why is this thread at this stage": every move
@@ -286,16 +365,31 @@ func (t *threadScreen) renderMessages() string {
 func (t *threadScreen) renderHistory() string {
 	s := t.c.Styles
 	now := t.c.Now()
-	head := s.Author.Render("Stage history") + s.Muted.Render(" · now ") + s.StageStyle(t.thread.Stage).Render(t.thread.Stage.String())
+	stage, history := t.thread.Stage, t.history
+	head := s.Author.Render("Stage history")
+	if c, ok := t.person(); ok {
+		// The stage is a person's: show the addressed person's moves.
+		stage = c.Stage
+		history = nil
+		for _, m := range t.history {
+			if m.Contact == c.Contact || m.Contact == "" && c.Started {
+				history = append(history, m)
+			}
+		}
+		if t.multiPerson() {
+			head += s.Muted.Render(" of ") + s.Author.Render(termText(c.Name))
+		}
+	}
+	head += s.Muted.Render(" · now ") + s.StageStyle(stage).Render(stage.String())
 	switch {
 	case t.historyErr != nil:
 		return head + "\n" + s.Error.Render(fit("  could not read the stage history: "+t.historyErr.Error(), max(1, t.width)))
-	case len(t.history) == 0:
+	case len(history) == 0:
 		return head + s.Muted.Render(" · no moves yet")
 	}
 	var b strings.Builder
 	b.WriteString(head)
-	for _, m := range t.history {
+	for _, m := range history {
 		cause := m.Cause
 		if m.Manual {
 			cause = "manual"
@@ -323,6 +417,7 @@ func (t *threadScreen) renderHistory() string {
 // and the scroll position stay.
 func (t *threadScreen) setInfo(m threadInfoMsg) {
 	t.thread, t.history, t.historyErr = m.thread, m.history, m.historyErr
+	t.setPeople(m.convs)
 	t.layout()
 }
 
@@ -378,9 +473,13 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, t.keys.Snooze):
 		return emit(snoozeAskMsg{t.thread})
 	case key.Matches(msg, t.keys.StageForward):
-		return emit(stageStepMsg{thread: t.thread, delta: 1})
+		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: 1})
 	case key.Matches(msg, t.keys.StageBack):
-		return emit(stageStepMsg{thread: t.thread, delta: -1})
+		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: -1})
+	case key.Matches(msg, t.keys.NextPerson):
+		t.nextPerson(1)
+	case key.Matches(msg, t.keys.PrevPerson):
+		t.nextPerson(-1)
 	case key.Matches(msg, t.keys.Down):
 		t.vp.ScrollDown(1)
 	case key.Matches(msg, t.keys.Up):
@@ -428,8 +527,14 @@ func (t *threadScreen) insertTrackLink() tea.Cmd {
 		}
 		return emit(statusMsg{text: `No track_link configured: add track_link = "https://shop.example.com/?ref={thread}" under [funnel] in ` + where})
 	}
+	// The ref names the conversation (this thread, this person), so an
+	// imported sale credits the person addressed.
+	ref := t.thread.Ref()
+	if t.to != "" {
+		ref = store.ConversationRef(t.thread.ID, t.to)
+	}
 	rev, wasEmpty := t.input.Rev(), t.input.Empty()
-	t.input.InsertString(funnel.TrackLink(t.c.trackLink, t.thread.Ref()))
+	t.input.InsertString(funnel.TrackLink(t.c.trackLink, ref))
 	return t.edited(rev, wasEmpty)
 }
 
@@ -489,10 +594,11 @@ func (t *threadScreen) doSend() tea.Cmd {
 		// after the outbox took it (clearComposer marks it saved).
 		t.dirtySince = time.Time{}
 		r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Who: t.c.user,
-			Via: feeds.KindLabel(t.c.feedKinds[t.thread.Feed])}
+			Via: feeds.KindLabel(t.c.feedKinds[t.thread.Feed]), To: t.to, InReplyTo: t.answeredID()}
 		return queueReply(t.c.B, r)
 	}
-	r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Via: "clipboard", Who: t.c.user}
+	r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Via: "clipboard", Who: t.c.user,
+		To: t.to, InReplyTo: t.answeredID()}
 	// The clipboard write is OSC52: it reaches the SSH client's machine.
 	return tea.Batch(tea.SetClipboard(text), recordReply(t.c.B, r, t.thread.Link))
 }
@@ -522,6 +628,7 @@ func (t *threadScreen) setOutboxState(key string, st store.OutboxState) {
 // stored; the composer, scroll position and seen mark stay.
 func (t *threadScreen) setContent(m threadContentMsg) {
 	t.thread, t.messages, t.replies, t.outbox = m.thread, m.messages, m.replies, m.outbox
+	t.setPeople(m.convs)
 	t.layout()
 }
 
@@ -565,22 +672,7 @@ func (t *threadScreen) View() string {
 	if title == "" {
 		title = "(untitled)"
 	}
-	meta := t.thread.Feed + " · " + t.thread.Author + " · started " + age(t.c.Now(), t.thread.Created) + " ago" +
-		" · stage " + t.thread.Stage.String()
-	if t.thread.Unhappy {
-		meta += " · ! unhappy"
-	}
-	if t.thread.WonBack {
-		meta += " · won back"
-	}
-	if n := t.thread.Conversions; n == 1 {
-		meta += " · 1 conversion"
-	} else if n > 1 {
-		meta += fmt.Sprintf(" · %d conversions", n)
-	}
-	if l := t.thread.Link; l != "" {
-		meta += " · " + l
-	}
+	meta := t.meta()
 	var b strings.Builder
 	b.WriteString(s.Title.Render(fit(title, t.width)))
 	b.WriteByte('\n')
@@ -595,11 +687,67 @@ func (t *threadScreen) View() string {
 		if t.composing {
 			label = " reply · ctrl+s " + t.sendVerb() + " · esc leave (kept) "
 		}
+		if to := t.addressee(); to != "" {
+			// Whom the reply answers comes first: it is what the rest of
+			// the label may be cut after.
+			label = " Reply to " + to + " ·" + strings.TrimPrefix(label, " reply ·")
+			if !t.composing {
+				label = " draft (r to continue) · to " + to + " "
+			}
+		}
+		label = cutCells(label, max(1, t.width-2))
 		b.WriteString(s.Rule.Render("──") + s.Accent.Render(label) + s.Rule.Render(strings.Repeat("─", max(0, t.width-2-lipgloss.Width(label)))))
 		b.WriteByte('\n')
 		b.WriteString(t.input.View())
 	}
 	return b.String()
+}
+
+// meta is the line under the title: the feed, the person addressed and
+// their stage, flags and sales; with several people, how many and how
+// to switch, and who started the thread.
+func (t *threadScreen) meta() string {
+	th := t.thread
+	name, stage, unhappy, wonBack, conversions, link := th.Author, th.Stage, th.Unhappy, th.WonBack, th.Conversions, th.Link
+	if c, ok := t.person(); ok {
+		name, stage, unhappy, wonBack, conversions = c.Name, c.Stage, c.Unhappy, c.WonBack, c.Conversions
+		if c.Link != "" {
+			link = c.Link
+		}
+	}
+	meta := th.Feed + " · " + name
+	if !t.multiPerson() {
+		meta += " · started " + age(t.c.Now(), th.Created) + " ago"
+	}
+	meta += " · stage " + stage.String()
+	if unhappy {
+		meta += " · ! unhappy"
+	}
+	if wonBack {
+		meta += " · won back"
+	}
+	if conversions == 1 {
+		meta += " · 1 conversion"
+	} else if conversions > 1 {
+		meta += fmt.Sprintf(" · %d conversions", conversions)
+	}
+	if t.multiPerson() {
+		waiting := 0
+		for _, c := range t.convs {
+			if c.Waiting() {
+				waiting++
+			}
+		}
+		meta += fmt.Sprintf(" · %d people", len(t.convs))
+		if waiting > 0 {
+			meta += fmt.Sprintf(", %d waiting", waiting)
+		}
+		meta += " (p: next person) · started by " + th.Author + " " + age(t.c.Now(), th.Created) + " ago"
+	}
+	if link != "" {
+		meta += " · " + link
+	}
+	return meta
 }
 
 // vpView is the conversation as the viewport draws it, drawn again only
@@ -616,13 +764,16 @@ func (t *threadScreen) ShortHelp() []key.Binding {
 	if t.composing {
 		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave}
 	}
+	if t.multiPerson() {
+		return []key.Binding{t.keys.Reply, t.keys.NextPerson, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.Down, t.keys.Up}
+	}
 	return []key.Binding{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.Down, t.keys.Up}
 }
 
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		t.keys.Motion.bindings(),
-		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack},
+		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson},
 		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave},
 	}
 }
