@@ -174,27 +174,33 @@ func TestDemoFunnelTellsTheStoryPerPerson(t *testing.T) {
 		stage        funnel.Stage
 		cause        string // part of the cause of their stage
 		unhappy      bool
+		replies      int // our replies to them (-1: not checked)
 	}{
-		{"Grace Liu", "Price increase: is Pro still worth it?", funnel.Advocate, "You should try Pro for a month", false},
-		{"Will Harper", "Price increase: is Pro still worth it?", funnel.New, "", true},
-		{"Priya Raman", "Introducing Quillstone 4.0", funnel.Trusting, "thanked us", false},
-		{"Hannah Becker", "Introducing Quillstone 4.0", funnel.New, "", true},
-		{"Daniel Okafor", "Introducing Quillstone 4.0", funnel.New, "", false},
-		{"Sofia Alvarez", "Our new pricing, explained", funnel.Converted, "conversion: 84.00 USD (ref 94e27734db-", false},
-		{"Marcus Lindqvist", "Our new pricing, explained", funnel.Trusting, "", false},
-		{"Greg Thompson", "Our new pricing, explained", funnel.New, "", true},
-		{"Lena Fischer", "How we write our changelog", funnel.Advocate, "I highly recommend Quillstone", false},
-		{"Tom Whitaker", "How we write our changelog", funnel.Intent, "Does the 14-day trial need a credit card?", false},
-		{"Olivia Grant", "Show & tell", funnel.Advocate, "Highly recommend it to any small agency", false},
-		{"Ethan Brooks", "Show & tell", funnel.Intent, "starting the trial next month", false},
-		{"Pete Olsen", "Keyboard shortcut list?", funnel.New, "", false},
-		{"Grace Liu", "Keyboard shortcut list?", funnel.New, "", false},
-		{"Rachel Nguyen", "Great for our team, how do we buy?", funnel.Converted, "conversion: 6720.00 USD", false},
-		{"Dr. Helen Park", "Education discount", funnel.Converted, "conversion: 1680.00 USD", false},
+		{"Grace Liu", "Price increase: is Pro still worth it?", funnel.Advocate, "You should try Pro for a month", false, 0},
+		{"Will Harper", "Price increase: is Pro still worth it?", funnel.New, "", true, 1},
+		{"Priya Raman", "Introducing Quillstone 4.0", funnel.Trusting, "thanked us", false, 1},
+		{"Hannah Becker", "Introducing Quillstone 4.0", funnel.New, "", true, 0},
+		{"Daniel Okafor", "Introducing Quillstone 4.0", funnel.New, "", false, 1},
+		{"Sofia Alvarez", "Our new pricing, explained", funnel.Converted, "conversion: 84.00 USD (ref 94e27734db-", false, 1},
+		{"Marcus Lindqvist", "Our new pricing, explained", funnel.Trusting, "", false, 1},
+		{"Greg Thompson", "Our new pricing, explained", funnel.New, "", true, 0},
+		{"Lena Fischer", "How we write our changelog", funnel.Advocate, "I highly recommend Quillstone", false, 0},
+		{"Tom Whitaker", "How we write our changelog", funnel.Intent, "Does the 14-day trial need a credit card?", false, 1},
+		{"Olivia Grant", "Show & tell", funnel.Advocate, "Highly recommend it to any small agency", false, 1},
+		{"Ethan Brooks", "Show & tell", funnel.Intent, "starting the trial next month", false, 0},
+		{"Yuki Tanaka", "Five templates for meeting notes", funnel.Trusting, "thanked us", false, 1},
+		{"Ben Carter", "Five templates for meeting notes", funnel.New, "", false, 0},
+		{"Pete Olsen", "Keyboard shortcut list?", funnel.New, "", false, 0},
+		{"Grace Liu", "Keyboard shortcut list?", funnel.New, "", false, 0},
+		{"Rachel Nguyen", "Great for our team, how do we buy?", funnel.Converted, "conversion: 6720.00 USD", false, -1},
+		{"Dr. Helen Park", "Education discount", funnel.Converted, "conversion: 1680.00 USD", false, -1},
 	} {
 		p := find(tc.name, tc.thread)
 		if p.Stage != tc.stage || !strings.Contains(p.cause, tc.cause) {
 			t.Errorf("%s in %q is at %s (%q), want %s for %q", tc.name, p.Title, p.Stage, p.cause, tc.stage, tc.cause)
+		}
+		if tc.replies >= 0 && p.Replies != tc.replies {
+			t.Errorf("%s in %q: %d replies of ours counted as theirs, want %d", tc.name, p.Title, p.Replies, tc.replies)
 		}
 		if p.Unhappy != tc.unhappy {
 			t.Errorf("%s in %q: unhappy %v, want %v (their latest words: %q)", tc.name, p.Title, p.Unhappy, tc.unhappy, p.words[len(p.words)-1])

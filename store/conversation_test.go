@@ -469,7 +469,8 @@ func TestOpeningNamesThePersonAnswered(t *testing.T) {
 	mustIngest(t, s, result("Blog comments",
 		wpComment("301", "Yuki Tanaka", 1, "The template gallery is empty on Android."),
 		wpComment("302", "Daniel Okafor", 2, "Could we get a side-by-side conflict view?"),
-		wpComment("303", "Maya from Quillstone", 3, "In reply to Daniel Okafor.\nGood idea, Daniel. It is on the roadmap now."),
+		// As the sanitizer renders WordPress's link to the parent comment.
+		wpComment("303", "Maya from Quillstone", 3, "In reply to Daniel Okafor (https://blog.example/p/#comment-302).\n\nGood idea, Daniel. It is on the roadmap now."),
 		wpComment("304", "Maya from Quillstone", 4, "@yuki 4.0.3 fixes the gallery on Android."),
 	), at(5))
 	tid := threadOf(t, s, "301")

@@ -521,6 +521,9 @@ func mentioned(tc *threadConvs, text string) string {
 	var want string
 	if rest, ok := strings.CutPrefix(strings.TrimSpace(text), "In reply to "); ok {
 		name, _, _ := strings.Cut(rest, "\n")
+		// The sanitizer renders WordPress's link to the parent comment
+		// as "Name (https://…#comment-N)."
+		name, _, _ = strings.Cut(name, " (")
 		want = nameKey(strings.TrimSuffix(strings.TrimSpace(name), "."))
 	} else {
 		words := strings.Fields(text)
