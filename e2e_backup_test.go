@@ -47,7 +47,7 @@ func TestE2EBackupWhileTheConsoleRuns(t *testing.T) {
 	// The console still answers keys.
 	s.keys("j")
 	s.keys("Enter")
-	s.waitFor("Stage history")
+	s.waitFor(threadOpen)
 	s.keys("Escape")
 	s.waitFor("WAITING FOR A REPLY")
 	s.keys("q")

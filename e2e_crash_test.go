@@ -59,7 +59,7 @@ func TestE2EDraftSurvivesEveryWayOfDying(t *testing.T) {
 			s := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "--demo")
 			s.waitFor("WAITING FOR A REPLY")
 			s.keys("Enter")
-			s.waitFor("Stage history")
+			s.waitFor(threadOpen)
 			s.keys("r")
 			s.waitFor("ctrl+s copy + record")
 			draft := "Typed just before " + strings.ReplaceAll(tc.name, " ", "_") + ", must survive"

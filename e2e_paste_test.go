@@ -36,7 +36,7 @@ func TestE2EPlainKeyPasteThenHangupKeepsEveryCharacter(t *testing.T) {
 	s := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "--demo")
 	s.waitFor("WAITING FOR A REPLY")
 	s.keys("Enter")
-	s.waitFor("Stage history")
+	s.waitFor(threadOpen)
 	s.keys("r")
 	s.waitFor("ctrl+s copy + record")
 
@@ -84,7 +84,7 @@ func TestE2EPlainKeyPasteThenHangupKeepsEveryCharacter(t *testing.T) {
 	s2 := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "--demo")
 	s2.waitFor("WAITING FOR A REPLY")
 	s2.keys("Enter")
-	s2.waitFor("Stage history")
+	s2.waitFor(threadOpen)
 	s2.keys("r")
 	s2.waitFor("typed after, zq7")
 }

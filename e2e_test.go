@@ -99,7 +99,7 @@ func TestE2EDraftSurvivesKilledSession(t *testing.T) {
 	s.waitFor("WAITING FOR A REPLY")
 	s.keys("j")
 	s.keys("Enter")
-	s.waitFor("Stage history")
+	s.waitFor(threadOpen)
 	s.keys("r")
 	s.waitFor("ctrl+s copy + record")
 	const draft = "Thanks for the report, checking the sync logs now"
@@ -178,3 +178,8 @@ func TestE2EDemoFunnel(t *testing.T) {
 	s.keys("q")
 	s.waitGone()
 }
+
+// threadOpen is on screen exactly when a thread is open: its footer. (The
+// stage history at the end of the pane is not: a thread with several
+// people opens on the newest message of the person addressed.)
+const threadOpen = "esc back"

@@ -144,7 +144,7 @@ func TestE2EEmojiAndCombiningMarksKeepTheirRows(t *testing.T) {
 		}
 
 		s.keys("Enter")
-		scr = s.waitFor("Stage history")
+		scr = s.waitFor(threadOpen)
 		checkWidths(fmt.Sprintf("thread %d", row), scr)
 		lines = strings.Split(scr, "\n")
 		title := strings.TrimRight(lines[1], " ")
