@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 )
@@ -79,19 +78,7 @@ func parentNumber(p discoursePost) int {
 func (d *discourseAPI) setReplies(ctx context.Context, h http.Header, posts []discoursePost, items []Item) {
 	// Ours first: which post our reply answers says whose conversation
 	// it belongs to.
-	order := make([]int, len(posts))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case items[a].Ours == items[b].Ours:
-			return 0
-		case items[a].Ours:
-			return -1
-		}
-		return 1
-	})
+	order := oursFirst(items)
 	lookups := discourseLookups
 	for _, i := range order {
 		p := posts[i]

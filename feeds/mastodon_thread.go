@@ -3,7 +3,6 @@ package feeds
 import (
 	"context"
 	"net/url"
-	"slices"
 	"sync"
 )
 
@@ -79,19 +78,7 @@ func (c *mastodonClient) setRoots(ctx context.Context, token string, statuses []
 		return "", false
 	}
 	// Ours first: the thread our reply is in says whose conversation it is.
-	order := make([]int, len(statuses))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case items[a].Ours == items[b].Ours:
-			return 0
-		case items[a].Ours:
-			return -1
-		}
-		return 1
-	})
+	order := oursFirst(items)
 	lookups := mastodonRootLookups
 	for _, i := range order {
 		s := statuses[i]
