@@ -217,15 +217,21 @@ func exportVia(db, format string, stdout, stderr io.Writer) (code int, ok bool) 
 	return 0, true
 }
 
-// writeExport streams every thread to w as CSV or JSON.
+// writeExport streams every conversation to w as CSV or JSON.
 func writeExport(st *store.Store, format string, w io.Writer) error {
+	return writeBuffered(w, format, func(w io.Writer) error { return writeExportJSON(st, w) },
+		func(w io.Writer) error { return writeExportCSV(st, w) })
+}
+
+// writeBuffered writes through one buffer in format ("json", else CSV),
+// flushing it even when the writer failed, and returns the first error.
+func writeBuffered(w io.Writer, format string, asJSON, asCSV func(io.Writer) error) error {
 	bw := bufio.NewWriter(w)
-	var err error
+	write := asCSV
 	if format == "json" {
-		err = writeExportJSON(st, bw)
-	} else {
-		err = writeExportCSV(st, bw)
+		write = asJSON
 	}
+	err := write(bw)
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}

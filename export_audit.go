@@ -3,7 +3,6 @@ package main
 // parley export --audit: the audit log, who did what and when.
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -46,17 +45,8 @@ func newAuditRecord(a store.AuditEntry) auditRecord {
 
 // writeAudit streams the audit log to w as CSV or JSON, oldest first.
 func writeAudit(st *store.Store, format string, w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	var err error
-	if format == "json" {
-		err = writeAuditJSON(st, bw)
-	} else {
-		err = writeAuditCSV(st, bw)
-	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	return err
+	return writeBuffered(w, format, func(w io.Writer) error { return writeAuditJSON(st, w) },
+		func(w io.Writer) error { return writeAuditCSV(st, w) })
 }
 
 func writeAuditCSV(st *store.Store, w io.Writer) error {
