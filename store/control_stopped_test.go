@@ -78,6 +78,10 @@ func TestRequestBackupToAStoppedServer(t *testing.T) {
 	mustNil(t, s.Close())
 	cmd := startServerProcess(t, db)
 	mustNil(t, cmd.Process.Signal(syscall.SIGSTOP))
+	// SIGSTOP lands when the kernel next schedules it: under load the
+	// server could still accept and start the backup this test means to
+	// find stopped (and then write it on SIGCONT).
+	waitStopped(t, cmd.Process.Pid)
 
 	var told []string
 	target := filepath.Join(t.TempDir(), "copy.db")
@@ -96,5 +100,16 @@ func TestRequestBackupToAStoppedServer(t *testing.T) {
 	mustNil(t, cmd.Process.Signal(syscall.SIGCONT))
 	if _, err := RequestBackup(db, target, time.Minute); err != nil {
 		t.Errorf("after SIGCONT: %v", err)
+	}
+}
+
+// waitStopped waits until the process is stopped (state T).
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !processStopped(pid); {
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d is not stopped 10 s after SIGSTOP", pid)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
