@@ -820,6 +820,9 @@ type convRec struct {
 	manualAt    time.Time
 	manualStage funnel.Stage
 	wonBackAt   time.Time // when WonBack became true
+	// causeStored is false for a record written before the cause fields:
+	// its cause is read from its newest move (fillCause).
+	causeStored bool
 	// stageKey is its stage index entry as stored (derived, not encoded;
 	// nil for a conversation not yet stored).
 	stageKey []byte
@@ -827,10 +830,10 @@ type convRec struct {
 
 // Conversation: Feed Name Started Messages Replies First LastTheirs
 // LastOurs WaitingSince Preview Link Stage StageAt Unhappy Intent Mood
-// WonBack Conversions manualAt manualStage wonBackAt. ThreadID and
-// Contact are the key.
+// WonBack Conversions manualAt manualStage wonBackAt Cause CauseManual
+// CauseWho. ThreadID and Contact are the key.
 func encodeConv(c *convRec) []byte {
-	e := newEncoder(96 + len(c.Feed) + len(c.Name) + len(c.Preview) + len(c.Link))
+	e := newEncoder(96 + len(c.Feed) + len(c.Name) + len(c.Preview) + len(c.Link) + len(c.Cause) + len(c.CauseWho))
 	e.str(c.Feed)
 	e.str(c.Name)
 	e.bool(c.Started)
@@ -852,6 +855,9 @@ func encodeConv(c *convRec) []byte {
 	e.time(c.manualAt)
 	e.int(int(c.manualStage))
 	e.time(c.wonBackAt)
+	e.str(c.Cause)
+	e.bool(c.CauseManual)
+	e.str(c.CauseWho)
 	return e.b
 }
 
@@ -885,6 +891,10 @@ func decodeConv(k []byte, v []byte) (convRec, error) {
 	c.manualAt = d.time()
 	c.manualStage = d.stage()
 	c.wonBackAt = d.time()
+	c.causeStored = len(d.b) > 0
+	c.Cause = d.str()
+	c.CauseManual = d.bool()
+	c.CauseWho = d.str()
 	if err := d.done(); err != nil {
 		return convRec{}, err
 	}

@@ -41,6 +41,14 @@ type Conversation struct {
 	Mood        float64   // compound score of their latest message
 	WonBack     bool      // went from unhappy to positive after our reply
 	Conversions int       // sales attributed to this conversation
+
+	// Cause, CauseManual and CauseWho are those of the move that put the
+	// conversation at Stage (StageMove's Cause, Manual, Who), kept on the
+	// record so lists show why without reading each history. Empty when
+	// it never moved.
+	Cause       string
+	CauseManual bool
+	CauseWho    string
 }
 
 // convRefLen is how much of the contact ID a conversation ref carries.
@@ -196,6 +204,9 @@ func (s *Store) ConversationsInStage(st funnel.Stage) ([]Conversation, error) {
 			if err != nil {
 				return err
 			}
+			if err := fillCause(tx, &rec); err != nil {
+				return err
+			}
 			if err := withTitle(threads, titles, &rec.Conversation); err != nil {
 				return err
 			}
@@ -246,6 +257,9 @@ func (s *Store) ContactConversations(contactID string) ([]Conversation, error) {
 			}
 			rec, err := decodeConv(ck, v)
 			if err != nil {
+				return err
+			}
+			if err := fillCause(tx, &rec); err != nil {
 				return err
 			}
 			if err := withTitle(threads, titles, &rec.Conversation); err != nil {

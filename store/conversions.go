@@ -183,7 +183,7 @@ func convertConv(tx *bolt.Tx, threadID, contact string, c *Conversion) (moved bo
 		if err := putMove(tx, &m); err != nil {
 			return false, "", err
 		}
-		cv.Stage, cv.StageAt = funnel.Converted, m.At
+		cv.moved(&m)
 		moved = true
 	}
 	if err := settleThread(tx, &t, tc, map[string]bool{cv.Contact: true}); err != nil {

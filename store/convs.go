@@ -287,7 +287,7 @@ func analyzeConv(tx *bolt.Tx, an analyzer, c *convRec, msgs []funnel.Message, no
 		if err := putMove(tx, &m); err != nil {
 			return err
 		}
-		c.Stage, c.StageAt = m.To, m.At
+		c.moved(&m)
 	}
 	for _, mv := range res.Moves {
 		if mv.To <= c.Stage || !mv.To.Valid() {
@@ -297,7 +297,7 @@ func analyzeConv(tx *bolt.Tx, an analyzer, c *convRec, msgs []funnel.Message, no
 		if err := putMove(tx, &m); err != nil {
 			return err
 		}
-		c.Stage, c.StageAt = m.To, m.At
+		c.moved(&m)
 	}
 	if res.WonBack && !c.WonBack {
 		// Sticky: a won-back customer who later grumbles was still won

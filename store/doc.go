@@ -144,6 +144,7 @@
 //	conversation: Feed Name Started Messages Replies First LastTheirs LastOurs
 //	            WaitingSince Preview Link Stage StageAt Unhappy Intent Mood
 //	            WonBack Conversions manualAt manualStage wonBackAt (schema 5)
+//	            Cause CauseManual CauseWho (no schema bump: trailing)
 //	reply:      ThreadID Text At Via
 //	            Who Key RemoteID URL                              (schema 3)
 //	            To InReplyTo                                      (schema 5)
@@ -220,6 +221,15 @@
 // re-read with changed rules) moves it back, and SetStage's time
 // (manualAt) hides the messages up to it from later analysis. WonBack
 // never reverts.
+//
+// A conversation's Cause, CauseManual and CauseWho are its newest move's
+// Cause, Manual and Who (empty: never moved), so view 2 lists causes
+// without reading histories. Every move sets them with the stage
+// (convRec.moved: signals, re-reads, SetStage, conversions, the schema 5
+// replay). A record written before they existed has none stored
+// (causeStored false); the listing reads (ConversationsInStage,
+// ConversationsInStageWindow, ContactConversations) then read its newest
+// move (fillCause) until its next save stores them.
 //
 // A contact exists for every (feed, author) that wrote a message that is
 // not ours. contact_threads links a contact to every thread they wrote

@@ -153,7 +153,7 @@ func replayKept(tx *bolt.Tx, env migrateEnv, t *threadRec, c *convRec, msgs []fu
 		if err := putMove(tx, &m); err != nil {
 			return err
 		}
-		c.Stage, c.StageAt = m.To, m.At
+		c.moved(&m)
 		return nil
 	}
 	first := env.analyzer.Analyze(msgs, funnel.State{})

@@ -73,6 +73,32 @@ func putMove(tx *bolt.Tx, m *StageMove) error {
 	return nil
 }
 
+// moved puts c at m's stage, keeping m's cause on the record: every
+// stage change of a conversation goes through here so Cause stays the
+// newest move's.
+func (c *convRec) moved(m *StageMove) {
+	c.Stage, c.StageAt = m.To, m.At
+	c.Cause, c.CauseManual, c.CauseWho = m.Cause, m.Manual, m.Who
+	c.causeStored = true
+}
+
+// fillCause reads the cause of c's newest move when its record predates
+// the cause fields (written before they existed and not moved since).
+func fillCause(tx *bolt.Tx, c *convRec) error {
+	if c.causeStored || c.StageAt.IsZero() {
+		return nil
+	}
+	ms, err := threadMoves(tx, c.ThreadID, c.Contact)
+	if err != nil {
+		return err
+	}
+	if len(ms) > 0 {
+		m := ms[len(ms)-1]
+		c.Cause, c.CauseManual, c.CauseWho = m.Cause, m.Manual, m.Who
+	}
+	return nil
+}
+
 // SetStage moves a conversation's stage by hand (either way), recording
 // who and when: contactID's conversation in the thread, or the starter's
 // when contactID is "". Signals never move it back below a manual move,
@@ -108,7 +134,8 @@ func (s *Store) SetStage(threadID, contactID string, to funnel.Stage, who string
 			Detail: m.From.String() + " -> " + m.To.String()}); err != nil {
 			return err
 		}
-		c.Stage, c.StageAt, c.manualAt, c.manualStage = to, m.At, at, to
+		c.moved(&m)
+		c.manualAt, c.manualStage = at, to
 		if err := settleThread(tx, t, tc, map[string]bool{c.Contact: true}); err != nil {
 			return err
 		}

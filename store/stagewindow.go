@@ -97,6 +97,9 @@ func (s *Store) ConversationsInStageWindow(st funnel.Stage, a StageAnchor, befor
 			if err != nil {
 				return Conversation{}, false, err
 			}
+			if err := fillCause(tx, &rec); err != nil {
+				return Conversation{}, false, err
+			}
 			err = withTitle(threads, titles, &rec.Conversation)
 			return rec.Conversation, err == nil, err
 		}

@@ -199,28 +199,22 @@ type stageConvsMsg struct {
 }
 
 // convRow is a conversation listed in view 2 or 3, with the cause of
-// the move that put it at its stage ("" when it never moved).
+// the move that put it at its stage as lists show it ("" when it never
+// moved).
 type convRow struct {
 	store.Conversation
 	Cause string
 }
 
-// maxCauses bounds the stage histories read for one list: a stage with
-// more conversations lists the rest without their cause.
-const maxCauses = 2000
-
-// withCauses reads, per conversation, the cause of its newest move.
-// TODO(store): one read per conversation until the store carries
-// Conversation.Cause (/work/notes/conv_requests.md).
-func withCauses(b Backend, cs []store.Conversation) []convRow {
+// convRows lists conversations with their causes. The store keeps each
+// conversation's newest move on its record (Conversation.Cause), so
+// this reads nothing: a stage of any size shows every row's cause.
+func convRows(cs []store.Conversation) []convRow {
 	out := make([]convRow, len(cs))
 	for i, c := range cs {
 		out[i].Conversation = c
-		if i >= maxCauses || c.StageAt.IsZero() {
-			continue
-		}
-		if h, err := b.ConversationHistory(bg, c.ThreadID, c.Contact); err == nil && len(h) > 0 {
-			out[i].Cause = moveCause(h[len(h)-1])
+		if !c.StageAt.IsZero() {
+			out[i].Cause = moveCause(store.StageMove{Cause: c.Cause, Manual: c.CauseManual, Who: c.CauseWho})
 		}
 	}
 	return out
@@ -243,7 +237,7 @@ func loadStageConvs(b Backend, gen int, stage funnel.Stage) tea.Cmd {
 		if err != nil {
 			return stageConvsMsg{gen: gen, stage: stage, err: err}
 		}
-		return stageConvsMsg{gen: gen, stage: stage, convs: withCauses(b, cs)}
+		return stageConvsMsg{gen: gen, stage: stage, convs: convRows(cs)}
 	}
 }
 
@@ -275,7 +269,7 @@ func loadContactConvs(b Backend, gen int, id string) tea.Cmd {
 		if err != nil {
 			return contactConvsMsg{gen: gen, contactID: id, err: err}
 		}
-		return contactConvsMsg{gen: gen, contactID: id, convs: withCauses(b, cs)}
+		return contactConvsMsg{gen: gen, contactID: id, convs: convRows(cs)}
 	}
 }
 
