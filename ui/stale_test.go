@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"parley/engine"
 	"parley/events"
 	"parley/feeds"
 	"parley/store"
@@ -152,4 +153,54 @@ func TestThreadNamesTheTeammateWhoSentAReply(t *testing.T) {
 	if strings.Contains(view[anaAt:], "sent by") {
 		t.Errorf("Ana's own reply names a sender:\n%s", view)
 	}
+}
+
+// On a two-way thread the outbox takes the reply: Bob's queued reply
+// refuses Maya's first ctrl+s, and her second queues hers.
+func TestStaleReplyGuardsTheOutbox(t *testing.T) {
+	st := mastodonStore(t)
+	id := threadIDOf(t, st)
+	clock := &teamClock{}
+	clock.after(0)
+	replier := &fakeReplier{}
+	b := engine.New(engine.Config{Store: st, User: "maya",
+		Repliers: map[string]feeds.Replier{mastoFeed: replier}}).Session("maya")
+	app := New(Deps{Backend: noChanges{b}, User: "maya", Now: clock.Now,
+		Feeds: []feeds.Feed{{Name: mastoFeed, Kind: feeds.KindMastodon}}})
+	tm := startApp(t, app, 120, 30)
+	t.Cleanup(func() { tm.Quit() })
+	waitFor(t, tm, "@alice@social.exa")
+	tm.Send(enter)
+	waitFor(t, tm, "does Quillstone export to PDF?")
+	tm.Send(press('r'))
+	waitFor(t, tm, "ctrl+s send to Mastodon")
+	for _, r := range "Yes, File > Export" {
+		tm.Send(press(r))
+	}
+	if _, err := st.As("bob").QueueReply(store.Reply{ThreadID: id, Text: "PDF export is under File.", Via: mastoFeed,
+		Who: "bob", At: testNow.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.after(3 * time.Minute)
+
+	tm.Send(ctrlS)
+	waitFor(t, tm, "bob replied 2m ago: PDF export is under File.", "ctrl+s again to send anyway")
+	if out, err := st.Outbox(id); err != nil || len(out) != 1 || out[0].Who != "bob" {
+		t.Fatalf("the first ctrl+s queued: outbox = %+v, %v", out, err)
+	}
+	if _, _, posted := replier.counts(); posted != 0 {
+		t.Fatalf("the first ctrl+s posted %d replies", posted)
+	}
+	tm.Send(ctrlS)
+	waitFor(t, tm, "Sending your reply to Mastodon")
+	// The engine posts it at once: it is in the outbox or sent.
+	waitUntil(t, "Maya's reply posted", func() bool { _, _, posted := replier.counts(); return posted == 1 })
+	waitUntil(t, "Maya's reply recorded", func() bool {
+		for _, r := range repliesOf(t, st, id) {
+			if r.Who == "maya" && r.Text == "Yes, File > Export" {
+				return true
+			}
+		}
+		return false
+	})
 }
