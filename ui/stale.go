@@ -55,7 +55,7 @@ func (t *threadScreen) staleRefused(r store.Reply) tea.Cmd {
 	return t.saveIfChanged()
 }
 
-// staleLines is the composer's warning: who answered, when, what they
+// staleLine is the composer's warning: who answered, when, what they
 // said, and what ctrl+s does now. Empty without a refusal.
 func (t *threadScreen) staleLine() string {
 	if t.stale == nil || !t.showComposer() {
