@@ -396,7 +396,7 @@ func (a *App) open(id, contactID string, compose bool, from view) tea.Cmd {
 	a.opening = true
 	st := a.c.B
 	return func() tea.Msg {
-		m := loadThread(st, id)().(threadLoadedMsg)
+		m := loadThread(st, id, a.c.Now)().(threadLoadedMsg)
 		return openedMsg{threadLoadedMsg: m, compose: compose, from: from, contact: contactID}
 	}
 }
@@ -553,6 +553,9 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case shutdownTickMsg:
 		return a.shutdownTick()
 	case replyRecordedMsg:
+		if cmd, ok := a.staleRefused(msg.err); ok {
+			return cmd
+		}
 		if msg.err != nil {
 			a.setStatus("Reply NOT recorded (your text is still in the composer): "+msg.err.Error(), true)
 			return nil
@@ -680,7 +683,7 @@ func (a *App) handlePoll(ev *events.PollEvent) tea.Cmd {
 		// start-up costs a few reads, not one each.
 		cmds = append(cmds, a.reloadQueue(), a.refreshView())
 		if a.thread != nil && slices.Contains(res.Threads, a.thread.thread.ID) {
-			cmds = append(cmds, loadThreadContent(a.c.B, a.thread.thread.ID))
+			cmds = append(cmds, loadThreadContent(a.c.B, a.thread.thread.ID, a.c.Now))
 		}
 	}
 	return tea.Batch(cmds...)

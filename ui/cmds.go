@@ -40,14 +40,17 @@ type threadLoadedMsg struct {
 	// convs are the thread's people, one conversation each, first to
 	// write first.
 	convs []store.Conversation
-	err   error
+	// readAt is the clock just before the read: every reply stored
+	// before it is in replies or outbox (the stale-reply guard's Seen).
+	readAt time.Time
+	err    error
 }
 
 // loadThread reads a whole thread and marks it read: opening a thread is
 // reading it.
-func loadThread(b Backend, id string) tea.Cmd {
+func loadThread(b Backend, id string, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
-		msg := threadLoadedMsg{}
+		msg := threadLoadedMsg{readAt: now()}
 		var err error
 		if msg.thread, err = b.Thread(bg, id); err != nil {
 			return threadLoadedMsg{err: err}

@@ -57,6 +57,9 @@ func outboxStatus(e store.OutboxEntry, now time.Time) string {
 func (a *App) handleOutbox(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case replyQueuedMsg:
+		if cmd, ok := a.staleRefused(msg.err); ok {
+			return cmd, true
+		}
 		if msg.err != nil {
 			a.setStatus("Reply NOT sent (your text is still in the composer): "+msg.err.Error(), true)
 			return nil, true
@@ -86,12 +89,14 @@ type threadContentMsg struct {
 	replies  []store.Reply
 	outbox   []store.OutboxEntry
 	convs    []store.Conversation
-	err      error
+	// readAt: as threadLoadedMsg's.
+	readAt time.Time
+	err    error
 }
 
-func loadThreadContent(b Backend, id string) tea.Cmd {
+func loadThreadContent(b Backend, id string, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
-		m := threadContentMsg{}
+		m := threadContentMsg{readAt: now()}
 		var err error
 		if m.thread, err = b.Thread(bg, id); err != nil {
 			return threadContentMsg{err: err}
@@ -121,7 +126,7 @@ func (a *App) handleSend(ev *events.SendEvent) tea.Cmd {
 			a.thread.setOutboxState(e.Key, store.OutboxSending)
 			// The attempt may start before ctrl+s's answer arrives: the
 			// stored outbox shows it either way.
-			return loadThreadContent(a.c.B, e.ThreadID)
+			return loadThreadContent(a.c.B, e.ThreadID, a.c.Now)
 		}
 		return nil
 	}
@@ -147,7 +152,7 @@ func (a *App) handleSend(ev *events.SendEvent) tea.Cmd {
 		a.setStatus("Reply not sent yet: "+e.LastError+" · retrying "+until(a.c.Now(), e.NextTry), true)
 	}
 	if e.ThreadID != "" && a.thread != nil && a.thread.thread.ID == e.ThreadID {
-		cmds = append(cmds, loadThreadContent(a.c.B, e.ThreadID))
+		cmds = append(cmds, loadThreadContent(a.c.B, e.ThreadID, a.c.Now))
 	}
 	return tea.Batch(cmds...)
 }

@@ -59,6 +59,14 @@ type threadScreen struct {
 	// shows it first. newSince marks messages after it as new (zero:
 	// none).
 	seen, newSince time.Time
+	// repliesSeen is the stale-reply guard's Reply.Seen: when this
+	// console last read the thread's replies (stale.go).
+	repliesSeen time.Time
+	// stale is the teammate's reply the last send was refused over (nil:
+	// none); staleRev is the composer revision refused: a second ctrl+s
+	// on that same text sends anyway.
+	stale    *store.Reply
+	staleRev uint64
 	// history is the stage moves, oldest first; historyErr says why it
 	// could not be read.
 	history    []store.StageMove
@@ -101,7 +109,8 @@ type threadScreen struct {
 func newThreadScreen(c *Common, m threadLoadedMsg, contact string, compose bool) (*threadScreen, tea.Cmd) {
 	t := &threadScreen{c: c, keys: c.Keys.Thread, ckeys: c.Keys.Compose,
 		thread: m.thread, messages: m.messages, replies: m.replies, outbox: m.outbox, lastSaved: m.draft,
-		history: m.history, historyErr: m.historyErr, seen: seenAt(m), to: contact}
+		history: m.history, historyErr: m.historyErr, seen: seenAt(m), to: contact,
+		repliesSeen: repliesSeenAt(m.readAt, m.replies, m.outbox)}
 	t.setPeople(m.convs)
 	t.vp = viewport.New()
 	t.vp.SoftWrap = false
@@ -177,6 +186,9 @@ func (t *threadScreen) layout() {
 		t.input.SetWidth(t.width)
 		t.input.SetHeight(t.composerHeight())
 		body -= t.composerHeight() + 1 // + the rule above it
+		if t.stale != nil {
+			body-- // the stale-reply warning (stale.go)
+		}
 	}
 	atBottom := t.vp.AtBottom()
 	t.vp.SetWidth(t.width)
@@ -199,9 +211,11 @@ type entry struct {
 	link   string
 	// state is an outbox reply's progress ("queued", "failed: …"); empty
 	// for messages and sent replies.
-	state   string
-	failed  bool
-	new     bool // arrived since the reply being written was begun
+	state  string
+	failed bool
+	new    bool // arrived since the reply being written was begun
+	// byOther names the teammate who sent our reply ("": this
+	// console's user, or nobody recorded).
 	byOther string
 	// mark: the message is the addressed person's (theirs), or ours to
 	// them; only marked when several people talk in the thread.
@@ -248,9 +262,7 @@ func (t *threadScreen) renderMessages() string {
 		if marking && r.To == t.to {
 			e.mark = markOursToThem
 		}
-		if r.Who != "" && r.Who != t.c.user {
-			e.author = r.Who
-		}
+		t.markSender(&e, r.Who)
 		if r.Key != "" {
 			e.state = "sent"
 		}
@@ -259,6 +271,7 @@ func (t *threadScreen) renderMessages() string {
 	for _, o := range t.outbox {
 		e := entry{at: o.Queued, author: "You", ours: true, via: o.Via, text: o.Text,
 			state: outboxStatus(o, t.c.Now()), failed: o.State == store.OutboxFailed}
+		t.markSender(&e, o.Who)
 		if marking && o.To == t.to {
 			e.mark = markOursToThem
 		}
@@ -315,6 +328,9 @@ func (t *threadScreen) renderEntry(e entry, body lipgloss.Style, now time.Time) 
 			meta += " · replied via " + e.via
 		default:
 			meta += " · us"
+		}
+		if e.byOther != "" {
+			meta += " · sent by " + termText(e.byOther)
 		}
 	}
 	b.WriteString(name + s.MsgMeta.Render("  "+meta))
@@ -545,7 +561,7 @@ func (t *threadScreen) send() tea.Cmd {
 		return emit(statusMsg{text: "Nothing to send: the reply is empty."})
 	}
 	id := t.thread.ID
-	load := loadThreadContent(t.c.B, id)
+	load := loadThreadContent(t.c.B, id, t.c.Now)
 	return func() tea.Msg { return sendCheckMsg{load().(threadContentMsg)} }
 }
 
@@ -594,11 +610,12 @@ func (t *threadScreen) doSend() tea.Cmd {
 		// after the outbox took it (clearComposer marks it saved).
 		t.dirtySince = time.Time{}
 		r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Who: t.c.user,
-			Via: feeds.KindLabel(t.c.feedKinds[t.thread.Feed]), To: t.to, InReplyTo: t.answeredID()}
+			Via: feeds.KindLabel(t.c.feedKinds[t.thread.Feed]), To: t.to, InReplyTo: t.answeredID(),
+			Seen: t.repliesSeen, Force: t.insisting()}
 		return queueReply(t.c.B, r)
 	}
 	r := store.Reply{ThreadID: t.thread.ID, Text: text, At: t.c.Now(), Via: "clipboard", Who: t.c.user,
-		To: t.to, InReplyTo: t.answeredID()}
+		To: t.to, InReplyTo: t.answeredID(), Seen: t.repliesSeen, Force: t.insisting()}
 	// The clipboard write is OSC52: it reaches the SSH client's machine.
 	return tea.Batch(tea.SetClipboard(text), recordReply(t.c.B, r, t.thread.Link))
 }
@@ -628,6 +645,10 @@ func (t *threadScreen) setOutboxState(key string, st store.OutboxState) {
 // stored; the composer, scroll position and seen mark stay.
 func (t *threadScreen) setContent(m threadContentMsg) {
 	t.thread, t.messages, t.replies, t.outbox = m.thread, m.messages, m.replies, m.outbox
+	// What a refresh shows has been seen, a teammate's reply included.
+	if at := repliesSeenAt(m.readAt, m.replies, m.outbox); at.After(t.repliesSeen) {
+		t.repliesSeen = at
+	}
 	t.setPeople(m.convs)
 	t.layout()
 }
@@ -657,6 +678,7 @@ func (t *threadScreen) replied(r store.Reply) {
 }
 
 func (t *threadScreen) clearComposer() {
+	t.stale = nil
 	t.input.Reset()
 	// The store deleted the draft with the reply: nothing to save.
 	t.lastSaved, t.savedRev, t.dirtySince = "", t.input.Rev(), time.Time{}
@@ -698,6 +720,9 @@ func (t *threadScreen) View() string {
 		label = cutCells(label, max(1, t.width-2))
 		b.WriteString(s.Rule.Render("──") + s.Accent.Render(label) + s.Rule.Render(strings.Repeat("─", max(0, t.width-2-lipgloss.Width(label)))))
 		b.WriteByte('\n')
+		if warn := t.staleLine(); warn != "" {
+			b.WriteString(warn + "\n")
+		}
 		b.WriteString(t.input.View())
 	}
 	return b.String()
