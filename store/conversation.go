@@ -185,8 +185,7 @@ func (s *Store) ConversationsInStage(st funnel.Stage) ([]Conversation, error) {
 	}
 	var out []Conversation
 	err := s.view(func(tx *bolt.Tx) error {
-		convs, threads := tx.Bucket(bucketConversations), tx.Bucket(bucketThreads)
-		titles := map[string]string{}
+		list := newConvLister(tx)
 		c := tx.Bucket(bucketStageConvs).Cursor()
 		k, _ := c.Seek([]byte{byte(st) + 1})
 		if k == nil {
@@ -195,22 +194,13 @@ func (s *Store) ConversationsInStage(st funnel.Stage) ([]Conversation, error) {
 			k, _ = c.Prev()
 		}
 		for ; k != nil && k[0] == byte(st); k, _ = c.Prev() {
-			ck := k[1+8:]
-			v := convs.Get(ck)
-			if v == nil {
-				continue
-			}
-			rec, err := decodeConv(ck, v)
+			conv, ok, err := list.read(k[1+8:])
 			if err != nil {
 				return err
 			}
-			if err := fillCause(tx, &rec); err != nil {
-				return err
+			if ok {
+				out = append(out, conv)
 			}
-			if err := withTitle(threads, titles, &rec.Conversation); err != nil {
-				return err
-			}
-			out = append(out, rec.Conversation)
 		}
 		return nil
 	})
@@ -218,6 +208,36 @@ func (s *Store) ConversationsInStage(st funnel.Stage) ([]Conversation, error) {
 		return nil, fmt.Errorf("read conversations in stage %s: %w", st, err)
 	}
 	return out, nil
+}
+
+// convLister reads conversations for the lists (views 2 and 3): each
+// with its cause and its thread's Title, titles read once per thread.
+type convLister struct {
+	tx      *bolt.Tx
+	convs   *bolt.Bucket
+	threads *bolt.Bucket
+	titles  map[string]string
+}
+
+func newConvLister(tx *bolt.Tx) *convLister {
+	return &convLister{tx: tx, convs: tx.Bucket(bucketConversations), threads: tx.Bucket(bucketThreads),
+		titles: map[string]string{}}
+}
+
+// read returns the conversation at key ck; false when there is none.
+func (l *convLister) read(ck []byte) (Conversation, bool, error) {
+	v := l.convs.Get(ck)
+	if v == nil {
+		return Conversation{}, false, nil
+	}
+	rec, err := decodeConv(ck, v)
+	if err == nil {
+		err = fillCause(l.tx, &rec)
+	}
+	if err == nil {
+		err = withTitle(l.threads, l.titles, &rec.Conversation)
+	}
+	return rec.Conversation, err == nil, err
 }
 
 // withTitle fills c.Title from its thread, remembering titles read.
@@ -245,27 +265,17 @@ func (s *Store) ContactConversations(contactID string) ([]Conversation, error) {
 		if _, err := loadContact(tx, contactID); err != nil {
 			return err
 		}
-		convs, threads := tx.Bucket(bucketConversations), tx.Bucket(bucketThreads)
-		titles := map[string]string{}
+		list := newConvLister(tx)
 		prefix := []byte(contactID)
 		c := tx.Bucket(bucketContactThreads).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			ck := convKey(string(k[contactIDLen:]), contactID)
-			v := convs.Get(ck)
-			if v == nil {
-				continue
-			}
-			rec, err := decodeConv(ck, v)
+			conv, ok, err := list.read(convKey(string(k[contactIDLen:]), contactID))
 			if err != nil {
 				return err
 			}
-			if err := fillCause(tx, &rec); err != nil {
-				return err
+			if ok {
+				out = append(out, conv)
 			}
-			if err := withTitle(threads, titles, &rec.Conversation); err != nil {
-				return err
-			}
-			out = append(out, rec.Conversation)
 		}
 		return nil
 	})

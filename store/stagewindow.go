@@ -85,24 +85,8 @@ func (s *Store) ConversationsInStageWindow(st funnel.Stage, a StageAnchor, befor
 			return nil
 		}
 		anchor := bytes.Clone(k)
-		convs, threads := tx.Bucket(bucketConversations), tx.Bucket(bucketThreads)
-		titles := map[string]string{}
-		row := func(k []byte) (Conversation, bool, error) {
-			ck := k[1+8:]
-			v := convs.Get(ck)
-			if v == nil {
-				return Conversation{}, false, nil
-			}
-			rec, err := decodeConv(ck, v)
-			if err != nil {
-				return Conversation{}, false, err
-			}
-			if err := fillCause(tx, &rec); err != nil {
-				return Conversation{}, false, err
-			}
-			err = withTitle(threads, titles, &rec.Conversation)
-			return rec.Conversation, err == nil, err
-		}
+		list := newConvLister(tx)
+		row := func(k []byte) (Conversation, bool, error) { return list.read(k[1+8:]) }
 		var ahead []Conversation
 		back := idx.Cursor()
 		back.Seek(anchor)
