@@ -255,28 +255,46 @@ func writeExportCSV(st *store.Store, w io.Writer) error {
 // writeExportJSON writes one array, an object per line, so a large export
 // streams and still greps well.
 func writeExportJSON(st *store.Store, w io.Writer) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // titles keep their & and <
-	sep := "[\n"
-	err := st.Export(func(r store.ExportRow) error {
-		buf.Reset()
-		buf.WriteString(sep)
-		sep = ",\n"
-		if err := enc.Encode(newExportRecord(r)); err != nil {
-			return err
-		}
-		buf.Truncate(buf.Len() - 1) // Encode's newline; the separator has one
-		_, err := w.Write(buf.Bytes())
-		return err
-	})
-	if err != nil {
+	arr := newJSONArray(w)
+	if err := st.Export(func(r store.ExportRow) error { return arr.add(newExportRecord(r)) }); err != nil {
 		return err
 	}
+	return arr.close()
+}
+
+// jsonArray writes a JSON array an element per line, as they come.
+type jsonArray struct {
+	w   io.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	sep string
+}
+
+func newJSONArray(w io.Writer) *jsonArray {
+	a := &jsonArray{w: w, sep: "[\n"}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetEscapeHTML(false) // titles keep their & and <
+	return a
+}
+
+func (a *jsonArray) add(v any) error {
+	a.buf.Reset()
+	a.buf.WriteString(a.sep)
+	a.sep = ",\n"
+	if err := a.enc.Encode(v); err != nil {
+		return err
+	}
+	a.buf.Truncate(a.buf.Len() - 1) // Encode's newline; the separator has one
+	_, err := a.w.Write(a.buf.Bytes())
+	return err
+}
+
+// close ends the array ("[]" when nothing was added).
+func (a *jsonArray) close() error {
 	end := "\n]\n"
-	if sep == "[\n" {
-		end = "[]\n" // no threads
+	if a.sep == "[\n" {
+		end = "[]\n"
 	}
-	_, err = io.WriteString(w, end)
+	_, err := io.WriteString(a.w, end)
 	return err
 }

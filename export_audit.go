@@ -3,9 +3,7 @@ package main
 // parley export --audit: the audit log, who did what and when.
 
 import (
-	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -66,30 +64,11 @@ func writeAuditCSV(st *store.Store, w io.Writer) error {
 
 // writeAuditJSON writes one array, an object per line, like export.
 func writeAuditJSON(st *store.Store, w io.Writer) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	sep := "[\n"
-	err := st.Audit(func(a store.AuditEntry) error {
-		buf.Reset()
-		buf.WriteString(sep)
-		sep = ",\n"
-		if err := enc.Encode(newAuditRecord(a)); err != nil {
-			return err
-		}
-		buf.Truncate(buf.Len() - 1)
-		_, err := w.Write(buf.Bytes())
-		return err
-	})
-	if err != nil {
+	arr := newJSONArray(w)
+	if err := st.Audit(func(a store.AuditEntry) error { return arr.add(newAuditRecord(a)) }); err != nil {
 		return err
 	}
-	end := "\n]\n"
-	if sep == "[\n" {
-		end = "[]\n"
-	}
-	_, err = io.WriteString(w, end)
-	return err
+	return arr.close()
 }
 
 // auditVia has the running parley write the audit log to stdout; ok is
