@@ -82,6 +82,8 @@ type Engine struct {
 	snoozeT Timer
 	// stopControl stops the control socket (ServeControl).
 	stopControl func()
+	// presence is who views or drafts which thread (presence.go).
+	presence presenceTable
 
 	wg sync.WaitGroup // attempts and background loops, for Close
 }

@@ -28,3 +28,12 @@ func (b *backend) Changes(ctx context.Context) events.ChangeSource {
 	context.AfterFunc(b.ctx, cancel)
 	return b.Session.Changes(ctx)
 }
+
+// teammateNames are whom a console's assign picker offers.
+func (s *Server) teammateNames() []string {
+	names := make([]string, 0, len(s.cfg.Teammates))
+	for _, tm := range s.cfg.Teammates {
+		names = append(names, tm.Name)
+	}
+	return names
+}

@@ -131,8 +131,13 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	ctx, stop := context.WithCancel(sess.Context())
 	b := &backend{Session: s.cfg.Engine.Session(tm.Name), ctx: ctx, events: s.fan.subscribe(ctx, tm.Name)}
+	// A console that ends, however, is no longer on any thread.
+	context.AfterFunc(ctx, b.Session.Leave)
 	deps := s.cfg.UI
 	deps.Backend, deps.User = b, tm.Name
+	if deps.Teammates == nil {
+		deps.Teammates = s.teammateNames()
+	}
 	c := &console{name: tm.Name, app: ui.New(deps), b: b, stop: stop}
 	c.prog = tea.NewProgram(c.app, append(bubbletea.MakeOptions(sess),
 		// The server handles its signals (Shutdown); a console must not

@@ -38,6 +38,7 @@ const (
 	ChangeConversions                     // ImportConversions that stored at least one
 	ChangeReread                          // Reread: every conversation read again (AllThreads)
 	ChangeAssign                          // SetAssignee
+	ChangePresence                        // PublishPresence: not a write (presence.go)
 )
 
 var changeKindNames = [...]string{
@@ -58,6 +59,7 @@ var changeKindNames = [...]string{
 	ChangeConversions:   "conversions",
 	ChangeReread:        "reread",
 	ChangeAssign:        "assign",
+	ChangePresence:      "presence",
 }
 
 func (k ChangeKind) String() string {

@@ -51,6 +51,10 @@ type App struct {
 	showHelp bool
 	// snoozing is the thread whose snooze menu is open.
 	snoozing *store.Thread
+	// assigning is the open assign picker (assign.go); replyWarned, the
+	// thread where r just warned of a teammate's draft (teamkeys.go).
+	assigning   *assignPicker
+	replyWarned string
 	// lastChange is what u undoes.
 	lastChange *threadChangedMsg
 	// pendingOpen drops thread loads the user has already moved away from.
@@ -84,7 +88,7 @@ func New(deps Deps) *App {
 	}
 	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
 		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath,
-		feedKinds: map[string]string{}, user: deps.User}
+		feedKinds: map[string]string{}, user: deps.User, team: teamState{teammates: deps.Teammates}}
 	for _, f := range deps.Feeds {
 		c.feedKinds[f.Name] = f.Kind
 	}
@@ -112,7 +116,7 @@ func welcomeText(s *Styles, configPath string) string {
 
 func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(),
-		loadFeedStates(a.c.B), clockTick(), waitEvent(a.c.B.Events()), a.listen()}
+		loadFeedStates(a.c.B), clockTick(), waitEvent(a.c.B.Events()), a.listen(), loadPresence(a.c.B)}
 	return tea.Batch(cmds...)
 }
 
@@ -188,6 +192,11 @@ func (a *App) quit() tea.Cmd {
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := a.update(msg)
+	return m, tea.Batch(cmd, a.reportPresence())
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.c.Width, a.c.Height = msg.Width, msg.Height
@@ -252,6 +261,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		// Any key closes help; q and esc should not also quit or go back.
 		a.showHelp = false
 		return nil
+	}
+	if cmd, ok := a.teamKey(msg); ok {
+		return cmd
 	}
 	if !a.composing() {
 		switch {
@@ -601,6 +613,10 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		return clockTick()
 	case statusMsg:
 		a.setStatus(msg.text, msg.isErr)
+	case presenceMsg:
+		a.c.setPresence(msg)
+	case assignedMsg:
+		return a.assigned(msg)
 	}
 	return nil
 }
@@ -707,6 +723,9 @@ func (a *App) render() string {
 	}
 	if a.snoozing != nil {
 		body = a.snoozeOverlay(h - 2)
+	}
+	if a.assigning != nil {
+		body = a.assignOverlay(h - 2)
 	}
 	// Pin the body to its lines so the footer never moves.
 	bodyLines := strings.Split(body, "\n")

@@ -69,6 +69,12 @@ type Backend interface {
 	// Assign assigns the thread to teammate to ("" unassigns it), as this
 	// console's user.
 	Assign(ctx context.Context, threadID, to string) error
+	// SetPresence says what this console shows (threadID open, "" none;
+	// drafting: its composer is open or holds text), for the other
+	// consoles; Presence is every console's, this one's included. Both
+	// are memory only; a change arrives on Changes as ChangePresence.
+	SetPresence(ctx context.Context, threadID string, drafting bool) error
+	Presence(ctx context.Context) []events.Presence
 	// RecordReply records a reply sent by hand (copy + paste).
 	RecordReply(ctx context.Context, r store.Reply) error
 	// QueueReply puts a reply to a two-way source in the outbox and has

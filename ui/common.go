@@ -24,6 +24,8 @@ type Deps struct {
 	// User names who makes manual stage moves and sends replies (the
 	// login name).
 	User string
+	// Teammates are the config's teammate names: whom a (assign) offers.
+	Teammates []string
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 }
@@ -49,6 +51,8 @@ type Common struct {
 	// feedKinds maps a feed name to its kind.
 	feedKinds map[string]string
 	user      string
+	// team: teammates and their presence (presence.go).
+	team teamState
 }
 
 // twoWay reports whether replies to feed are sent to its source; any

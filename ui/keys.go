@@ -46,6 +46,8 @@ type QueueKeys struct {
 	Snooze       key.Binding
 	StageForward key.Binding
 	StageBack    key.Binding
+	Assign       key.Binding
+	Unassign     key.Binding
 }
 
 type ThreadKeys struct {
@@ -61,6 +63,8 @@ type ThreadKeys struct {
 	// ones first.
 	NextPerson key.Binding
 	PrevPerson key.Binding
+	Assign     key.Binding
+	Unassign   key.Binding
 }
 
 type ComposeKeys struct {
@@ -80,6 +84,8 @@ type FunnelKeys struct {
 	// In the list: move the selected thread's stage by hand.
 	StageForward key.Binding
 	StageBack    key.Binding
+	// ByTeammate toggles the counts per teammate (who moved what).
+	ByTeammate key.Binding
 }
 
 // ContactsKeys work on the contacts view: the contacts and one contact's
@@ -117,6 +123,8 @@ func DefaultKeyMap() *KeyMap {
 	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open thread"))
 	forward := key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "stage forward"))
 	back := key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "stage back"))
+	assign := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign"))
+	unassign := key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "unassign"))
 	return &KeyMap{
 		Global: GlobalKeys{
 			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -138,6 +146,8 @@ func DefaultKeyMap() *KeyMap {
 			Snooze:       snooze,
 			StageForward: forward,
 			StageBack:    back,
+			Assign:       assign,
+			Unassign:     unassign,
 		},
 		Thread: ThreadKeys{
 			Motion:       motion,
@@ -149,6 +159,8 @@ func DefaultKeyMap() *KeyMap {
 			StageBack:    back,
 			NextPerson:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "next person")),
 			PrevPerson:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "previous person")),
+			Assign:       assign,
+			Unassign:     unassign,
 		},
 		Compose: ComposeKeys{
 			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send or copy+record")),
@@ -163,6 +175,7 @@ func DefaultKeyMap() *KeyMap {
 			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the funnel")),
 			StageForward: forward,
 			StageBack:    back,
+			ByTeammate:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "counts per teammate")),
 		},
 		Contacts: ContactsKeys{
 			Motion:       motion,

@@ -60,6 +60,8 @@ type liveState struct {
 	threads map[string]uint32
 	// refreshes counts the refreshes that read something (tests).
 	refreshes int
+	// presence: a teammate's presence changed (presence.go).
+	presence bool
 }
 
 func kindBit(k store.ChangeKind) uint32 { return 1 << k }
@@ -117,6 +119,12 @@ func (a *App) handleLive(msg tea.Msg) (tea.Cmd, bool) {
 // collect adds a change to the pending refresh.
 func (a *App) collect(c store.Change) {
 	l := &a.live
+	if c.Kind == store.ChangePresence {
+		// Memory only, no list moves: read the table again, and only
+		// for another console's user (this one's is not shown).
+		l.presence = l.presence || c.Who != a.c.user
+		return
+	}
 	if c.Resync || c.AllThreads || c.Kind == store.ChangeResync {
 		l.all = true
 		return
@@ -143,6 +151,10 @@ func (a *App) liveRefresh() tea.Cmd {
 	l.all, l.kinds, l.threads = false, 0, nil
 
 	var cmds []tea.Cmd
+	if l.presence || all {
+		l.presence = false
+		cmds = append(cmds, loadPresence(a.c.B))
+	}
 	loud := all || kinds&^quietKinds != 0
 	onList := !a.threadShown()
 	// A Resync reloads the queue even under a thread: the drafts and

@@ -212,6 +212,9 @@ func (q *queueScreen) columns() (feed, author, preview int) {
 	// marker(2) + mark(1) + sp + feed + sp + author + sp + badge + sp + preview +
 	// sp + draft(1) + sp + age(4) + sp + unread(3)
 	preview = q.width - 2 - 2 - feed - 1 - author - 1 - badgeWidth - 1 - 1 - 1 - 1 - 4 - 1 - 3
+	if q.showAssignee() {
+		preview -= assigneeWidth + 1
+	}
 	return feed, author, max(8, preview)
 }
 
@@ -229,7 +232,7 @@ func (q *queueScreen) View() string {
 	feedW, authorW, previewW := q.columns()
 	var b strings.Builder
 	header := "    " + fit("FEED", feedW) + " " + fit("FROM", authorW) + " " + fit("STAGE", badgeWidth) + " " +
-		fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", max(q.total, len(q.threads))), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
+		q.assigneeCell("WHO") + fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", max(q.total, len(q.threads))), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
 	b.WriteString(s.Muted.Render(fit(header, q.width)))
 	now := q.c.Now()
 	end := min(len(q.threads), q.offset+q.rows())
@@ -252,7 +255,7 @@ func (q *queueScreen) View() string {
 			waiting = t.LastTheirs
 		}
 		who := fit(t.Feed, feedW) + " " + fit(row.name, authorW) + " "
-		rest := " " + fitWithTail(row.preview, row.more, previewW) + " " + draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
+		rest := " " + q.assigneeCell(t.Assignee) + fitWithTail(row.preview, q.c.rowTail(t.ID, row.more), previewW) + " " + draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
 		if i == q.cursor {
 			// Only the row's head (cursor, mark, feed, author) takes the
 			// cursor's background: a move then rewrites about 30 cells of
@@ -279,6 +282,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		q.keys.Motion.bindings(),
 		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack},
+		{q.keys.Assign, q.keys.Unassign},
 	}
 }
 

@@ -690,13 +690,9 @@ func (t *threadScreen) clearComposer() {
 
 func (t *threadScreen) View() string {
 	s := t.c.Styles
-	title := t.thread.Title
-	if title == "" {
-		title = "(untitled)"
-	}
 	meta := t.meta()
 	var b strings.Builder
-	b.WriteString(s.Title.Render(fit(title, t.width)))
+	b.WriteString(t.titleLine())
 	b.WriteByte('\n')
 	b.WriteString(s.Muted.Render(fit(meta, t.width)))
 	b.WriteByte('\n')
@@ -745,6 +741,9 @@ func (t *threadScreen) meta() string {
 		meta += " · started " + age(t.c.Now(), th.Created) + " ago"
 	}
 	meta += " · stage " + stage.String()
+	if th.Assignee != "" {
+		meta += " · assigned to " + termText(th.Assignee)
+	}
 	if unhappy {
 		meta += " · ! unhappy"
 	}
@@ -797,7 +796,9 @@ func (t *threadScreen) ShortHelp() []key.Binding {
 
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		t.keys.Motion.bindings(),
+		// a and A under the motion keys: a column of their own is too
+		// wide for 80 columns.
+		append(t.keys.Motion.bindings(), t.keys.Assign, t.keys.Unassign),
 		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson},
 		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave},
 	}
