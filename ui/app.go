@@ -427,7 +427,7 @@ func (a *App) undo() tea.Cmd {
 		return nil
 	}
 	a.lastChange = nil
-	return changeThread(a.c.B, last.threadID, last.title, action{kind: "undo-" + last.action.kind})
+	return changeThread(a.c.B, last.threadID, last.title, action{kind: "undo-" + last.action.kind, at: last.action.at})
 }
 
 func (a *App) handleSnoozeKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -583,6 +583,10 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		a.setStatus("Reply copied to the clipboard and recorded."+where, false)
 		return a.reloadQueue()
 	case threadChangedMsg:
+		if line, ok := undoRefused(msg); ok {
+			a.setStatus(line, true)
+			return a.reloadQueue()
+		}
 		if msg.err != nil {
 			a.setStatus("Could not change the thread: "+msg.err.Error(), true)
 			return nil

@@ -60,6 +60,11 @@ type Backend interface {
 	MarkRead(ctx context.Context, threadID string) error
 	SaveDraft(ctx context.Context, threadID, text string, now time.Time) error
 	SetDone(ctx context.Context, threadID string, done bool) error
+	// Undo reverts this user's done or snooze (store.AuditDone,
+	// store.AuditSnoozed) made at since or later, in one transaction with
+	// the check that no teammate acted on the thread since (else a
+	// *store.OverriddenError, and nothing changes).
+	Undo(ctx context.Context, threadID, action string, since time.Time) error
 	// Snooze hides a thread until then (zero: back now); the backend
 	// wakes it at its time and says so with an Event (Woke).
 	Snooze(ctx context.Context, threadID string, until time.Time) error

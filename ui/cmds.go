@@ -299,6 +299,9 @@ type threadChangedMsg struct {
 type action struct {
 	kind  string // "done", "snooze", "undo"
 	until time.Time
+	// at is when a done or snooze was asked for: its undo refuses over a
+	// teammate's action since (undo.go).
+	at time.Time
 }
 
 func changeThread(b Backend, id, title string, a action) tea.Cmd {
@@ -306,13 +309,15 @@ func changeThread(b Backend, id, title string, a action) tea.Cmd {
 		var err error
 		switch a.kind {
 		case "done":
+			a.at = time.Now() // the store's clock: the audit log's
 			err = b.SetDone(bg, id, true)
 		case "snooze":
+			a.at = time.Now()
 			err = b.Snooze(bg, id, a.until)
 		case "undo-done":
-			err = b.SetDone(bg, id, false)
+			err = b.Undo(bg, id, store.AuditDone, a.at)
 		case "undo-snooze":
-			err = b.Snooze(bg, id, time.Time{})
+			err = b.Undo(bg, id, store.AuditSnoozed, a.at)
 		}
 		return threadChangedMsg{threadID: id, title: title, action: a, err: err}
 	}
