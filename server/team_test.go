@@ -1,0 +1,151 @@
+package server
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parley/store"
+)
+
+// lineWith is the screen's line holding s ("" none).
+func lineWith(txt, s string) string {
+	for _, l := range strings.Split(txt, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
+
+// openFirst opens the thread under the cursor (the first of titles).
+func openFirst(s *screen) {
+	s.t.Helper()
+	s.press("\r")
+	s.waitFor(5*time.Second, "Stage history")
+}
+
+// Bob's presence shows on Maya's queue within a second, viewing then
+// typing; Maya's r there warns first, her second r composes, and Bob
+// sees her typing in his thread's title line.
+func TestServePresenceAndDraftWarning(t *testing.T) {
+	ts := startServer(t)
+	maya := openScreen(t, ts.addr, ts.hostKey, mayaKey(t))
+	bob := openScreen(t, ts.addr, ts.hostKey, bobKey(t))
+	maya.waitFor(5*time.Second, titles...)
+	bob.waitFor(5*time.Second, titles...)
+
+	openFirst(bob)
+	took := maya.waitUntil("Bob viewing on the first row", time.Second, func(txt string) bool {
+		return strings.Contains(lineWith(txt, titles[0]+", says"), "Bob viewing")
+	})
+	bob.press("r")
+	bob.waitFor(5*time.Second, "copy + record")
+	took2 := maya.waitUntil("Bob typing on the first row", time.Second, func(txt string) bool {
+		return strings.Contains(lineWith(txt, titles[0]+", says"), "Bob typing")
+	})
+	t.Logf("Maya's screen showed Bob viewing after %v, typing after %v", took, took2)
+
+	maya.press("r")
+	maya.waitFor(5*time.Second, "Bob is drafting a reply here — r again to reply anyway")
+	if strings.Contains(maya.text(), "copy + record") {
+		t.Fatal("Maya's first r opened the composer despite Bob's draft")
+	}
+	maya.press("r")
+	maya.waitFor(5*time.Second, "copy + record")
+	bob.waitUntil("Maya typing in Bob's title line", time.Second, func(txt string) bool {
+		return strings.Contains(strings.Split(txt, "\n")[1], "Maya typing")
+	})
+	if strings.Contains(maya.text(), "Maya typing") || strings.Contains(bob.text(), "Bob typing") {
+		t.Error("a console shows its own teammate's presence")
+	}
+}
+
+// Maya assigns the first thread to Bob with the picker: Bob's queue
+// shows it within a second, and the audit log has it as Maya's.
+func TestServeAssignmentReachesTeammate(t *testing.T) {
+	ts := startServer(t)
+	maya := openScreen(t, ts.addr, ts.hostKey, mayaKey(t))
+	bob := openScreen(t, ts.addr, ts.hostKey, bobKey(t))
+	maya.waitFor(5*time.Second, titles...)
+	bob.waitFor(5*time.Second, titles...)
+
+	maya.press("a")
+	maya.waitFor(5*time.Second, "Assign to…", "Maya (me)", "Bob", "Ana")
+	maya.press("bo")
+	maya.press("\r")
+	maya.waitFor(5*time.Second, "Assigned to Bob")
+	took := bob.waitUntil("Bob in the first row's WHO column", time.Second, func(txt string) bool {
+		return strings.Contains(lineWith(txt, titles[0]+", says"), " Bob ")
+	})
+	t.Logf("Bob's screen showed the assignment after %v", took)
+	var got []string
+	if err := ts.st.Audit(func(a store.AuditEntry) error {
+		got = append(got, a.Who+" "+a.Action+" "+a.Detail)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "Maya assigned Bob" {
+		t.Errorf("audit = %q, want Maya assigned Bob", got)
+	}
+}
+
+// Two teammates press ctrl+s on one thread at once: one reply is
+// recorded, and the other is shown it and asked for a second ctrl+s.
+func TestServeSimultaneousSendsOneReplyOneWarning(t *testing.T) {
+	ts := startServer(t)
+	q, err := ts.st.Queue(time.Now())
+	if err != nil || len(q) == 0 || q[0].Title != titles[0] {
+		t.Fatalf("queue = %+v (err %v), want %q first", q, err, titles[0])
+	}
+	first := q[0]
+	maya := openScreen(t, ts.addr, ts.hostKey, mayaKey(t))
+	bob := openScreen(t, ts.addr, ts.hostKey, bobKey(t))
+	maya.waitFor(5*time.Second, titles...)
+	bob.waitFor(5*time.Second, titles...)
+	openFirst(maya)
+	openFirst(bob)
+	maya.press("r")
+	maya.press("From Maya")
+	maya.waitFor(5*time.Second, "From Maya")
+	bob.waitFor(5*time.Second, "Maya typing")
+	bob.press("rr") // warned, then anyway
+	bob.press("From Bob")
+	bob.waitFor(5*time.Second, "From Bob")
+
+	var wg sync.WaitGroup
+	for _, s := range []*screen{maya, bob} {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.press("\x13") }() // ctrl+s
+	}
+	wg.Wait()
+	sent, warned := "Reply copied to the clipboard and recorded", "ctrl+s again to send anyway"
+	outcome := func(s *screen) string {
+		switch txt := s.text(); {
+		case strings.Contains(txt, sent):
+			return "sent"
+		case strings.Contains(txt, warned):
+			return "warned"
+		}
+		return ""
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for outcome(maya) == "" || outcome(bob) == "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 5s: Maya's screen %q, Bob's %q\n%s\n%s", outcome(maya), outcome(bob), maya.text(), bob.text())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if m, b := outcome(maya), outcome(bob); m == b {
+		t.Errorf("Maya's ctrl+s %s and Bob's %s: want one sent and one warned", m, b)
+	}
+	rs, err := ts.st.Replies(first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 {
+		t.Errorf("replies recorded = %+v, want 1", rs)
+	}
+}
