@@ -149,3 +149,39 @@ func TestServeSimultaneousSendsOneReplyOneWarning(t *testing.T) {
 		t.Errorf("replies recorded = %+v, want 1", rs)
 	}
 }
+
+// Read state is per teammate: Maya opening a thread clears its unread
+// count on her queue, not on Bob's.
+func TestServeUnreadPerTeammate(t *testing.T) {
+	ts := startServer(t)
+	maya := openScreen(t, ts.addr, ts.hostKey, mayaKey(t))
+	bob := openScreen(t, ts.addr, ts.hostKey, bobKey(t))
+	maya.waitFor(5*time.Second, titles...)
+	bob.waitFor(5*time.Second, titles...)
+	unread := func(s *screen) string {
+		f := strings.Fields(lineWith(s.text(), titles[0]+", says"))
+		if len(f) == 0 {
+			return ""
+		}
+		return f[len(f)-1] // NEW, else the age
+	}
+	if m, b := unread(maya), unread(bob); m != "1" || b != "1" {
+		t.Fatalf("before anyone read: Maya's row ends %q, Bob's %q; want 1 unread each", m, b)
+	}
+	openFirst(maya)
+	maya.press("\x1b") // esc: back to the queue
+	maya.waitUntil("the queue, Maya's row read", 5*time.Second, func(txt string) bool {
+		return countTitles(txt) == 3 && unread(maya) != "1"
+	})
+	// Maya then takes the thread (a, enter: herself): once Bob's screen
+	// shows that, it has read everything after her read too.
+	maya.press("a")
+	maya.waitFor(5*time.Second, "Maya (me)")
+	maya.press("\r")
+	bob.waitUntil("the thread assigned to Maya", 5*time.Second, func(txt string) bool {
+		return strings.Contains(lineWith(txt, titles[0]+", says"), " Maya ")
+	})
+	if b := unread(bob); b != "1" {
+		t.Errorf("after Maya read the thread, Bob's row ends %q, want 1 unread", b)
+	}
+}

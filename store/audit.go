@@ -58,7 +58,7 @@ func audit(tx *bolt.Tx, e AuditEntry) error {
 	if err := b.Put(k, encodeAudit(&e)); err != nil {
 		return fmt.Errorf("write the audit log: %w", err)
 	}
-	return nil
+	return countTeamAction(tx, e.Who, e.Action)
 }
 
 func encodeAudit(a *AuditEntry) []byte {

@@ -35,6 +35,11 @@ var (
 	bucketWonBack      = []byte("won_back")           // wonBackAt | thread ID | contact ID -> empty
 	bucketContactOrder = []byte("contact_order")      // contacts view order key -> empty
 	bucketThreadsByAge = []byte("threads_by_created") // Created | thread ID -> empty (export order)
+
+	// Schema 8 (reads.go, teamcounts.go): per-teammate read marks and
+	// action counters.
+	bucketReads      = []byte("reads")       // thread ID | who -> newest of theirs read (8 BE)
+	bucketTeamCounts = []byte("team_counts") // who | 0x00 | action -> count (8 BE)
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of
@@ -65,6 +70,8 @@ var allBuckets = [][]byte{
 	bucketWonBack,
 	bucketContactOrder,
 	bucketThreadsByAge,
+	bucketReads,
+	bucketTeamCounts,
 }
 
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte

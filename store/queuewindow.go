@@ -123,6 +123,9 @@ func (s *Store) QueueWindow(now time.Time, a QueueAnchor, before, after int) (Qu
 				w.Drafts[t.ID] = true
 			}
 		}
+		for i := range w.Threads {
+			unreadFor(tx, &w.Threads[i], s.who) // the teammate's own count
+		}
 		return nil
 	})
 	if err != nil {

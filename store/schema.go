@@ -46,6 +46,12 @@ var migrations = []migration{
 	// funnel and contacts views read what fits the screen. An older
 	// parley would write without keeping them, so the version goes up.
 	{name: "funnel counters", run: migrateCounts},
+	// Team state (teamcounts.go, reads.go): per-teammate read marks
+	// (none yet: each teammate reads the shared count until they open
+	// the thread) and per-teammate action counters, counted from the
+	// audit log. An older parley would audit without counting, so the
+	// version goes up.
+	{name: "team reads and counters", run: migrateTeamCounts},
 }
 
 // countQueue sets the queue index's sequence to its number of entries.

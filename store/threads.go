@@ -145,6 +145,7 @@ func (s *Store) Thread(id string) (Thread, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		t, err = loadThread(tx, id)
+		unreadFor(tx, &t.Thread, s.who)
 		return err
 	})
 	if err != nil {
@@ -305,8 +306,12 @@ func threadReplies(tx *bolt.Tx, threadID string) ([]Reply, error) {
 	return out, nil
 }
 
-// MarkRead zeroes the thread's unread count.
+// MarkRead zeroes the thread's unread count; a teammate's handle (As)
+// marks it read for that teammate only (reads.go).
 func (s *Store) MarkRead(threadID string) error {
+	if s.who != "" {
+		return s.markRead(threadID)
+	}
 	return s.updateThread(ChangeRead, "", "mark thread read", threadID, func(_ *bolt.Tx, t *threadRec) error {
 		t.Unread = 0
 		return nil
@@ -473,7 +478,8 @@ func putReply(tx *bolt.Tx, t *threadRec, r *Reply) error {
 	}
 	t.Unread = 0
 	t.ourMsgs++
-	return nil
+	// Replying is reading, for the teammate who replied too.
+	return markReadTx(tx, t.ID, r.Who, t.LastTheirs)
 }
 
 // Stats counts threads and messages. bbolt keeps no counts, so this walks

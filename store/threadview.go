@@ -40,6 +40,7 @@ func (s *Store) ThreadView(threadID string, lastN int) (ThreadView, error) {
 			return err
 		}
 		v = ThreadView{Thread: t.Thread}
+		unreadFor(tx, &v.Thread, s.who)
 		if v.Messages, v.Earlier, err = messagesBefore(tx, threadID, nil, lastN); err != nil {
 			return err
 		}

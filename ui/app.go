@@ -546,6 +546,8 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		}
 	case funnelLoadedMsg, stageConvsMsg:
 		a.funnel.Update(msg)
+	case teamCountsMsg:
+		a.funnel.setTeam(msg)
 	case contactsLoadedMsg, contactConvsMsg:
 		a.contacts.Update(msg)
 	case backMsg:

@@ -37,6 +37,9 @@ type Backend interface {
 
 	// The funnel, contacts and feeds views.
 	Funnel(ctx context.Context, now time.Time) (store.FunnelReport, error)
+	// TeamCounts are each teammate's counts of audited actions (the
+	// funnel view's "who moved what").
+	TeamCounts(ctx context.Context) ([]store.TeamCount, error)
 	// ConversationsInStage lists the people at a stage (one row per
 	// person in a thread), most recently moved first, Title filled.
 	ConversationsInStage(ctx context.Context, stage funnel.Stage) ([]store.Conversation, error)

@@ -36,6 +36,8 @@ type funnelScreen struct {
 	listErr    error
 	listGen    int
 	nav        listNav
+	// team: the counts per teammate, shown instead (funnelteam.go).
+	team teamFunnel
 
 	width, height int
 }
@@ -56,6 +58,9 @@ func (f *funnelScreen) listRows() int { return max(1, f.height-2) }
 func (f *funnelScreen) reload() tea.Cmd {
 	f.gen++
 	cmds := []tea.Cmd{loadFunnel(f.c.B, f.gen, f.c.Now())}
+	if f.team.on {
+		cmds = append(cmds, loadTeamCounts(f.c.B))
+	}
 	if f.listing {
 		cmds = append(cmds, f.loadList())
 	}
@@ -177,6 +182,9 @@ func (f *funnelScreen) updateList(msg tea.KeyPressMsg) tea.Cmd {
 func (f *funnelScreen) View() string {
 	if f.listing {
 		return f.viewList()
+	}
+	if f.team.on {
+		return f.teamView()
 	}
 	s := f.c.Styles
 	switch {
@@ -369,5 +377,5 @@ func (f *funnelScreen) FullHelp() [][]key.Binding {
 	if f.listing {
 		return [][]key.Binding{f.keys.Motion.bindings(), {f.keys.Open, f.keys.Back, f.keys.StageForward, f.keys.StageBack}}
 	}
-	return [][]key.Binding{f.keys.Motion.bindings(), {f.keys.List}}
+	return [][]key.Binding{f.keys.Motion.bindings(), {f.keys.List, f.keys.ByTeammate}}
 }
