@@ -21,7 +21,7 @@
 // order. Thread and contact IDs are always 16 lowercase hex characters.
 //
 //	meta
-//	  "schema_version"        -> uint64 BE (7 = this layout)
+//	  "schema_version"        -> uint64 BE (8 = this layout)
 //	  "rules_version"         -> RulesVersion the stages were read with (16 hex)
 //	messages
 //	  message ID              -> message record (thread ID first)
@@ -94,6 +94,10 @@
 //	threads_by_created           threads oldest first: Export's order (schema 7)
 //	  Created (8 BE) | thread ID (16)
 //	                          -> empty
+//	reads                        per-teammate read marks (schema 8; reads.go)
+//	  thread ID (16) | who    -> newest Published of theirs read (8 BE)
+//	team_counts                  audited actions per teammate (schema 8; teamcounts.go)
+//	  who | 0x00 | action     -> count (8 BE)
 //
 // The schema 7 buckets change in the transaction of the record they
 // follow: saveConv (stage x feed, unhappy, won back, both time indexes),
@@ -281,7 +285,24 @@
 // (Reply.Who, the outbox entry's Who, SetStage's who) else the handle's
 // (As), its Contact the person acted on when there is one. Its Action is
 // one of the Audit* strings. Nothing else writes to the log, nothing
-// deletes from it; its seq is the bucket's NextSequence.
+// deletes from it; its seq is the bucket's NextSequence. The same
+// transaction adds one to team_counts' who | action, so the counters
+// always equal a count of the log (TeamCounts).
+//
+// Undo (undo.go) reverts a handle's own done or snooze: in one
+// transaction it looks in the audit log from the action's time for an
+// entry on the thread by anyone else and, finding one, writes nothing
+// and returns an *OverriddenError naming it; else it writes what
+// SetDone(false) or Snooze(zero) would.
+//
+// Read state: a thread's Unread is the shared count (the local user's
+// ""). MarkRead by a teammate's handle (As) writes only their read mark
+// in reads: the thread's LastTheirs; a reply (putReply) writes its
+// author's. Thread, ThreadView and QueueWindow read with a teammate's
+// handle give their Unread as the number of messages of theirs in
+// thread_msgs published after their mark (at most 100), and the shared
+// count while they have none. A message published before the mark but
+// fetched after it does not count as unread for them.
 //
 // # Our replies fetched back
 //
@@ -402,6 +423,11 @@
 //     contacts and conversions, with progress. Nothing else changes; the
 //     version goes up so an older parley, which would write without
 //     keeping them, refuses the file.
+//  8. team reads and counters (teamcounts.go): creates reads (empty:
+//     everyone reads the shared count until they open a thread) and
+//     team_counts, counted from the audit log. The version goes up so
+//     an older parley, which would audit without counting, refuses the
+//     file.
 //
 // (Schema 2's step now only builds contacts and links: the funnel is
 // read per conversation by step 5, in the same transaction.)
@@ -465,6 +491,12 @@
 //
 // The Change type holds no bbolt type, so another backend (Postgres,
 // through LISTEN/NOTIFY) can publish the same.
+//
+// One kind is no write: ChangePresence (PublishPresence, presence.go)
+// says that a teammate's console (Who) opened, left or started drafting
+// on the Threads listed. The engine keeps presence in memory and
+// publishes it here only so every console hears of it on the feed it
+// already reads; nothing about it is stored.
 //
 // # Control socket
 //

@@ -280,9 +280,10 @@ func (q *queueScreen) ShortHelp() []key.Binding {
 
 func (q *queueScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		q.keys.Motion.bindings(),
+		// a and A under the motion keys: a column of their own is cut
+		// off at 60 columns.
+		append(q.keys.Motion.bindings(), q.keys.Assign, q.keys.Unassign),
 		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack},
-		{q.keys.Assign, q.keys.Unassign},
 	}
 }
 
