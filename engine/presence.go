@@ -17,10 +17,20 @@ type presenceTable struct {
 }
 
 // set records s's presence and says which threads it changed: the one
-// left and the one entered (none when nothing changed).
-func (p *presenceTable) set(s *Session, now events.Presence) []string {
+// left and the one entered (none when nothing changed). After leave, s
+// is gone for good: a report still in flight from its console (the
+// console's last command, run after the session ended) is dropped, so
+// no closed console stays "viewing".
+func (p *presenceTable) set(s *Session, now events.Presence, leave bool) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if s.presenceLeft {
+		return nil
+	}
+	if leave {
+		s.presenceLeft = true
+		now = events.Presence{Who: s.user}
+	}
 	was, had := p.by[s]
 	if now.ThreadID == "" {
 		if !had {
@@ -80,15 +90,19 @@ func (s *Session) SetPresence(_ context.Context, threadID string, drafting bool)
 	if threadID == "" {
 		drafting = false
 	}
-	if threads := s.e.presence.set(s, events.Presence{Who: s.user, ThreadID: threadID, Drafting: drafting}); len(threads) > 0 {
+	s.publishPresence(s.e.presence.set(s, events.Presence{Who: s.user, ThreadID: threadID, Drafting: drafting}, false))
+	return nil
+}
+
+func (s *Session) publishPresence(threads []string) {
+	if len(threads) > 0 {
 		s.e.st.PublishPresence(s.user, threads...)
 	}
-	return nil
 }
 
 // Presence is every open console's presence, this one's included (the
 // console leaves out its own teammate).
 func (s *Session) Presence(context.Context) []events.Presence { return s.e.presence.all() }
 
-// Leave removes this console's presence: its session ended.
-func (s *Session) Leave() { _ = s.SetPresence(context.Background(), "", false) }
+// Leave removes this console's presence for good: its session ended.
+func (s *Session) Leave() { s.publishPresence(s.e.presence.set(s, events.Presence{}, true)) }

@@ -18,6 +18,9 @@ type Session struct {
 	// st is the store as the user (store.As): their drafts, and their
 	// name on the changes their writes publish.
 	st *store.Store
+	// presenceLeft: Leave was called (presence.go; guarded by the
+	// engine's presence table).
+	presenceLeft bool
 }
 
 // Session opens a console's session for user (who makes manual stage

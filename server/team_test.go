@@ -60,6 +60,12 @@ func TestServePresenceAndDraftWarning(t *testing.T) {
 	if strings.Contains(maya.text(), "Maya typing") || strings.Contains(bob.text(), "Bob typing") {
 		t.Error("a console shows its own teammate's presence")
 	}
+	// Bob's connection drops: his presence goes with it.
+	maya.waitFor(time.Second, "Bob typing")
+	bob.client.Close()
+	maya.waitUntil("Bob gone from Maya's title line", 2*time.Second, func(txt string) bool {
+		return !strings.Contains(txt, "Bob typing")
+	})
 }
 
 // Maya assigns the first thread to Bob with the picker: Bob's queue
