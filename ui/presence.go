@@ -85,12 +85,15 @@ type presence struct {
 }
 
 // presenceReporter sends the newest presence, in order: each command
-// sends whatever is newest when it runs, under a lock, so two quick
-// changes (open, then r) can never land reversed.
+// sends whatever is newest when it runs, one command at a time (sending),
+// so two quick changes (open, then r) can never land reversed. Update
+// takes only mu, never waiting on a send.
 type presenceReporter struct {
-	mu         sync.Mutex
-	want, sent presence
-	started    bool
+	mu      sync.Mutex // want, started
+	want    presence
+	started bool
+	sending sync.Mutex // sent, and one send at a time
+	sent    presence
 }
 
 // myPresence is what this console shows now.
@@ -118,11 +121,14 @@ func (a *App) reportPresence() tea.Cmd {
 	}
 	b := a.c.B
 	return func() tea.Msg {
+		r.sending.Lock()
+		defer r.sending.Unlock()
 		r.mu.Lock()
-		defer r.mu.Unlock()
-		if r.want != r.sent {
-			_ = b.SetPresence(bg, r.want.thread, r.want.drafting)
-			r.sent = r.want
+		want := r.want
+		r.mu.Unlock()
+		if want != r.sent {
+			_ = b.SetPresence(bg, want.thread, want.drafting)
+			r.sent = want
 		}
 		return nil
 	}
