@@ -44,7 +44,7 @@ func Features(text string, emit func(bucket uint32)) {
 			return
 		}
 		w := h
-		neg := negations[h] || (tail[0] == 'n' && tail[1] == '\'' && tail[2] == 't')
+		neg := negations[h&(negSlots-1)] == h || (tail[0] == 'n' && tail[1] == '\'' && tail[2] == 't')
 		if negLeft > 0 {
 			w ^= negSalt
 			negLeft--
@@ -72,7 +72,16 @@ func Features(text string, emit func(bucket uint32)) {
 				h = (h ^ '\'') * fnvPrime
 				tail = [3]rune{tail[1], tail[2], '\''}
 			}
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			h = (h ^ uint32(r)) * fnvPrime
+			tail = [3]rune{tail[1], tail[2], r}
+			inWord = true
+		case r >= 'A' && r <= 'Z':
+			r += 'a' - 'A'
+			h = (h ^ uint32(r)) * fnvPrime
+			tail = [3]rune{tail[1], tail[2], r}
+			inWord = true
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			r = unicode.ToLower(r)
 			h = (h ^ uint32(r)) * fnvPrime
 			tail = [3]rune{tail[1], tail[2], r}
@@ -90,15 +99,23 @@ func Features(text string, emit func(bucket uint32)) {
 	endWord()
 }
 
-// negations are the hashes of the words that negate the next few.
-var negations = func() map[uint32]bool {
-	m := map[uint32]bool{}
-	for _, w := range []string{"not", "no", "never", "nothing", "nobody", "none", "nor", "neither",
-		"nowhere", "cannot", "without", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt",
-		"arent", "havent", "hasnt", "couldnt", "shouldnt", "wouldnt", "aint", "hardly", "barely"} {
-		m[hash(w)] = true
+// negSlots is the size of the negations table, a power of two.
+const negSlots = 4096
+
+// negationWords negate the next few words.
+var negationWords = []string{"not", "no", "never", "nothing", "nobody", "none", "nor", "neither",
+	"nowhere", "cannot", "without", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt",
+	"arent", "havent", "hasnt", "couldnt", "shouldnt", "wouldnt", "aint", "hardly", "barely"}
+
+// negations holds the hash of each negation word at the slot of its low
+// bits: one array read per word instead of a map lookup (which was a
+// quarter of the model's time). The words' slots differ (see
+// TestNegationSlotsDiffer).
+var negations = func() (t [negSlots]uint32) {
+	for _, w := range negationWords {
+		t[hash(w)&(negSlots-1)] = hash(w)
 	}
-	return m
+	return t
 }()
 
 // hash is the FNV-1a hash of a lower-case word, as Features hashes words.

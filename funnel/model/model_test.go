@@ -34,6 +34,20 @@ func TestFeaturesReadWordsAsPeopleWriteThem(t *testing.T) {
 	}
 }
 
+func TestNegationSlotsDiffer(t *testing.T) {
+	slot := map[uint32]string{}
+	for _, w := range negationWords {
+		h := hash(w)
+		if other, ok := slot[h&(negSlots-1)]; ok {
+			t.Errorf("%q and %q share a slot: make negations bigger", w, other)
+		}
+		slot[h&(negSlots-1)] = w
+		if h == 0 {
+			t.Errorf("%q hashes to 0, the empty slot", w)
+		}
+	}
+}
+
 func TestFeaturesMarkNegation(t *testing.T) {
 	good := features("good")[0]
 	for text, negated := range map[string]bool{
@@ -49,20 +63,18 @@ func TestFeaturesMarkNegation(t *testing.T) {
 	}
 }
 
-func TestEncodeDecodeKeepsWeights(t *testing.T) {
-	m := &Model{Bias: -1.25, Weights: make([]float32, buckets)}
-	m.Weights[0], m.Weights[7], m.Weights[buckets-1] = 2.5, -0.8, 0.01
-	back, err := Decode(m.Encode())
+func TestQuantisedModelKeepsWeights(t *testing.T) {
+	weights := make([]float32, buckets)
+	one := func(w string) uint32 { return features(w)[0] }
+	weights[one("broken")], weights[one("great")], weights[one("meh")] = 2.5, -0.8, 0.01
+	back, err := Decode(New(-1.25, weights).Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Bias != m.Bias {
-		t.Errorf("bias %v, want %v", back.Bias, m.Bias)
-	}
 	step := 2.5 / 127 // one quantisation step
-	for _, i := range []int{0, 7, buckets - 1, 3} {
-		if d := math.Abs(float64(back.Weights[i] - m.Weights[i])); d > step/2+1e-6 {
-			t.Errorf("weight %d: %v, want %v (within %.4f)", i, back.Weights[i], m.Weights[i], step/2)
+	for text, want := range map[string]float64{"": -1.25, "broken": 1.25, "great": -2.05, "meh": -1.24, "unknown": -1.25} {
+		if got := back.Logit(text); math.Abs(got-want) > step/2+1e-6 {
+			t.Errorf("Logit(%q) = %.4f, want %.4f (within %.4f)", text, got, want, step/2)
 		}
 	}
 	if _, err := Decode(make([]byte, 100)); err == nil {

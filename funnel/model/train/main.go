@@ -25,14 +25,15 @@ import (
 	"parley/funnel/model"
 )
 
-// example is one labelled text, as its features.
+// example is one labelled text and its features.
 type example struct {
+	text  string
 	feats []uint32
 	neg   bool
 }
 
 func featurize(text string, neg bool) example {
-	e := example{neg: neg}
+	e := example{text: text, neg: neg}
 	model.Features(text, func(b uint32) { e.feats = append(e.feats, b) })
 	return e
 }
@@ -79,11 +80,7 @@ func main() {
 		}
 		m := fit(train, *epochs, *l2, *rate)
 		if *out != "" {
-			b := m.Encode()
-			if m, err = model.Decode(b); err != nil { // report what ships: quantised
-				return err
-			}
-			if err := os.WriteFile(*out, b, 0o644); err != nil {
+			if err := os.WriteFile(*out, m.Encode(), 0o644); err != nil {
 				return err
 			}
 		}
@@ -112,7 +109,7 @@ func report(m *model.Model, dev []example) {
 	for _, cut := range []float64{0.5, 0.6, 0.7, 0.8} {
 		var tp, fp, fn int
 		for _, e := range dev {
-			p := prob(m, e.feats) >= cut
+			p := m.Prob(e.text) >= cut
 			switch {
 			case p && e.neg:
 				tp++
@@ -127,20 +124,23 @@ func report(m *model.Model, dev []example) {
 	}
 }
 
-func prob(m *model.Model, feats []uint32) float64 {
-	z := float64(m.Bias)
+func prob(bias float32, weights []float32, feats []uint32) float64 {
+	z := float64(bias)
 	for _, b := range feats {
-		z += float64(m.Weights[b])
+		z += float64(weights[b])
 	}
 	return 1 / (1 + math.Exp(-z))
 }
 
 // fit trains by AdaGrad on the logistic loss, with L2 on the weights an
-// example touches.
+// example touches, and returns the model quantised as it ships.
 func fit(exs []example, epochs int, l2, rate float64) *model.Model {
-	m := &model.Model{Weights: make([]float32, 1<<model.Bits)}
-	g2 := make([]float64, len(m.Weights))
-	var biasG2 float64
+	var (
+		bias    float32
+		weights = make([]float32, 1<<model.Bits)
+		g2      = make([]float64, len(weights))
+		biasG2  float64
+	)
 	rng := rand.New(rand.NewPCG(1, 2))
 	order := rng.Perm(len(exs))
 	for range epochs {
@@ -151,16 +151,16 @@ func fit(exs []example, epochs int, l2, rate float64) *model.Model {
 			if e.neg {
 				y = 1
 			}
-			g := prob(m, e.feats) - y
+			g := prob(bias, weights, e.feats) - y
 			biasG2 += g * g
-			m.Bias -= float32(rate * g / math.Sqrt(biasG2+1e-8))
+			bias -= float32(rate * g / math.Sqrt(biasG2+1e-8))
 			for _, b := range e.feats {
-				w := float64(m.Weights[b])
+				w := float64(weights[b])
 				gb := g + l2*w
 				g2[b] += gb * gb
-				m.Weights[b] = float32(w - rate*gb/math.Sqrt(g2[b]+1e-8))
+				weights[b] = float32(w - rate*gb/math.Sqrt(g2[b]+1e-8))
 			}
 		}
 	}
-	return m
+	return model.New(bias, weights)
 }
