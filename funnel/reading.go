@@ -40,7 +40,9 @@ func (a *Analyzer) Read(text string) *Reading {
 	if len(d.sents) > 0 {
 		r.first = d.sents[0].text
 	}
-	r.unhappy = unhappyVote(r.score, a.modelVote(d))
+	// Below mildNegative the vote is unhappy whatever the model says:
+	// spare it.
+	r.unhappy = r.score <= mildNegative || unhappyVote(r.score, a.modelVote(d))
 	// Analyze quotes the extremes of negative and positive messages only.
 	if r.unhappy {
 		r.negative = a.extremeText(d, -1)

@@ -81,19 +81,21 @@ func TestUnhappyIsTheLatestMessage(t *testing.T) {
 	}
 }
 
-// BenchmarkUnhappyModel is the model's share of BenchmarkAnalyze: the same
-// thread's messages through the model alone. Run both in one go and divide.
-func BenchmarkUnhappyModel(b *testing.B) {
-	var texts []string
+// BenchmarkModelVote is what the model adds to BenchmarkAnalyze: the
+// model's vote (the repair and ends-well checks, then the model) on the
+// same thread's messages, read beforehand. Run both in one go and divide.
+func BenchmarkModelVote(b *testing.B) {
+	a := mustAnalyzer(b, Config{})
+	var docs []*doc
 	for _, m := range benchThread() {
 		if !m.Ours {
-			texts = append(texts, m.Text)
+			docs = append(docs, a.read(m.Text))
 		}
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		for _, t := range texts {
-			UnhappyProb(t)
+		for _, d := range docs {
+			a.modelVote(d)
 		}
 	}
 }
