@@ -1,8 +1,10 @@
 // Package evalset measures how well funnel's signals read real community
 // messages: an embedded, hand-labelled set (testdata/eval.tsv), precision,
-// recall and F1 per signal and for the unhappy flag, and plain VADER's
-// unhappy at the same threshold as the baseline. `go run ./bench funnel`
-// prints the report; TestEvalReport holds the figures.
+// recall and F1 per signal and for the unhappy flag, plain VADER's unhappy
+// at the same threshold as the baseline, and each voter of the flag alone
+// (the rules' score, the trained model). `go run ./bench funnel` prints the
+// report; TestEvalReport holds the figures. The model trained on eval.tsv
+// (never on the hold-outs): its figures there are training figures.
 package evalset
 
 import (
