@@ -22,6 +22,8 @@ func funnelCmd(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	misses := fs.Bool("misses", false, "list every message where a signal disagrees with its label")
 	tweetEval := fs.String("tweeteval", "", "a directory with TweetEval sentiment files (val_text.txt, val_labels.txt, test_…): also score unhappy on them (label 0 = negative)")
+	vaderGT := fs.String("vader-gt", "", "a directory with VADER's *_GroundTruth.txt (hutto_ICWSM_2014): also score unhappy on them")
+	senti4sd := fs.String("senti4sd", "", "a directory with Senti4SD's test1326itemPOLARITY.csv: also score unhappy on it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +51,16 @@ func funnelCmd(args []string, stdout, stderr io.Writer) error {
 	evalset.Run(a, vader, "holdout.tsv", held).Write(stdout, *misses)
 	fmt.Fprintf(stdout, "\nHold-out 2, written at commit 846f5f4 and never looked at message by message:\n\n")
 	evalset.Run(a, vader, "holdout2.tsv", held2).Write(stdout, false)
+	if *vaderGT != "" {
+		if err := ratedReport(stdout, a, vader, *vaderGT); err != nil {
+			return err
+		}
+	}
+	if *senti4sd != "" {
+		if err := senti4sdReport(stdout, a, vader, *senti4sd); err != nil {
+			return err
+		}
+	}
 	if *tweetEval == "" {
 		return nil
 	}

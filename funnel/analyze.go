@@ -75,6 +75,7 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 		awaiting bool // our latest reply has no visible answer yet
 		unhappy  bool // their latest mood was unhappy ...
 		answered bool // ... and we replied since
+		latest   bool // their latest message reads unhappy
 	)
 	for i, m := range msgs {
 		n := i + 1
@@ -85,7 +86,7 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 		}
 		r := a.reading(&msgs[i])
 		score := r.score
-		res.Mood = score
+		res.Mood, latest = score, r.unhappy
 		visible := st.Since.IsZero() || m.At.After(st.Since)
 		sig := func(kind SignalKind, quote string) {
 			res.Signals = append(res.Signals, Signal{Kind: kind, Msg: n, Quote: quote, Score: score})
@@ -109,10 +110,12 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 			reach(Engaged, "answered our reply")
 		}
 
-		positive := score >= PositiveAt
+		// A message the vote calls unhappy is not positive, however its
+		// words lean ("Love how it deletes my drafts").
+		positive := score >= PositiveAt && !r.unhappy
 		wonBack := positive && unhappy && answered
 		switch {
-		case score <= UnhappyAt:
+		case r.unhappy:
 			sig(SignalNegative, shortQuote(r.negative))
 			unhappy, answered = true, false
 		case positive:
@@ -163,7 +166,7 @@ func (a *Analyzer) Analyze(msgs []Message, st State) Result {
 			res.Stage = target
 		}
 	}
-	res.Unhappy = res.Mood <= UnhappyAt
+	res.Unhappy = latest
 	return res
 }
 

@@ -52,9 +52,10 @@ func ParseStage(name string) (Stage, error) {
 }
 
 // Thresholds on VADER's compound score (-1..1), as DESIGN.md defines them.
+// Unhappy is a vote of this score and a trained model (see unhappy.go).
 const (
-	PositiveAt = 0.3  // at or above: positive (trusting, won back)
-	UnhappyAt  = -0.3 // at or below: unhappy
+	PositiveAt = 0.3  // at or above: positive (trusting, won back), unless unhappy
+	UnhappyAt  = -0.3 // at or below: unhappy, unless mild and the model disagrees
 )
 
 // Config is the [funnel] table of the config file.
@@ -137,7 +138,7 @@ const (
 	SignalDialogue SignalKind = "dialogue" // they answered one of our replies
 	SignalPositive SignalKind = "positive" // compound >= PositiveAt
 	SignalThanks   SignalKind = "thanks"   // they thanked us
-	SignalNegative SignalKind = "negative" // compound <= UnhappyAt
+	SignalNegative SignalKind = "negative" // unhappy (see unhappy.go)
 	SignalIntent   SignalKind = "intent"   // a buying signal
 	SignalAdvocacy SignalKind = "advocacy" // they recommend us
 	SignalWonBack  SignalKind = "won back" // positive after being unhappy and answered
@@ -166,7 +167,7 @@ type Result struct {
 	Moves   []Move // forward moves from State.Stage to Stage, in message order
 	Signals []Signal
 	// Mood is the compound score of their latest message (0 when they
-	// wrote none). Unhappy is Mood <= UnhappyAt.
+	// wrote none). Unhappy: that message reads unhappy (see unhappy.go).
 	Mood    float64
 	Unhappy bool
 	// WonBack: after an unhappy message of theirs and a reply from us,

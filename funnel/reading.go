@@ -11,6 +11,8 @@ type Reading struct {
 	by    *Analyzer
 	text  string
 	score float64
+	// unhappy is the vote of score and the trained model (unhappyVote).
+	unhappy bool
 
 	// Sentences as written; Analyze quotes them with shortQuote.
 	first    string // the first sentence (or the text)
@@ -38,8 +40,11 @@ func (a *Analyzer) Read(text string) *Reading {
 	if len(d.sents) > 0 {
 		r.first = d.sents[0].text
 	}
+	// Below mildNegative the vote is unhappy whatever the model says:
+	// spare it.
+	r.unhappy = r.score <= mildNegative || unhappyVote(r.score, a.modelVote(d))
 	// Analyze quotes the extremes of negative and positive messages only.
-	if r.score <= UnhappyAt {
+	if r.unhappy {
 		r.negative = a.extremeText(d, -1)
 	}
 	if r.score >= PositiveAt {

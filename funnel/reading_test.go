@@ -8,7 +8,8 @@ import (
 )
 
 // analyzeReference is Analyze as it was before Reading: each message read
-// when needed, its sentences scored lazily along the way.
+// when needed, its sentences scored lazily along the way. (Unhappy is the
+// vote of the score and the model, as in unhappy.go, since the model came.)
 func (a *Analyzer) analyzeReference(msgs []Message, st State) Result {
 	res := Result{Stage: st.Stage}
 	var (
@@ -16,6 +17,7 @@ func (a *Analyzer) analyzeReference(msgs []Message, st State) Result {
 		awaiting bool // our latest reply has no visible answer yet
 		unhappy  bool // their latest mood was unhappy ...
 		answered bool // ... and we replied since
+		latest   bool // their latest message reads unhappy
 	)
 	for i, m := range msgs {
 		n := i + 1
@@ -26,7 +28,8 @@ func (a *Analyzer) analyzeReference(msgs []Message, st State) Result {
 		}
 		d := a.read(m.Text)
 		score := a.docScore(d)
-		res.Mood = score
+		voted := unhappyVote(score, a.modelVote(d))
+		res.Mood, latest = score, voted
 		visible := st.Since.IsZero() || m.At.After(st.Since)
 		sig := func(kind SignalKind, quote string) {
 			res.Signals = append(res.Signals, Signal{Kind: kind, Msg: n, Quote: quote, Score: score})
@@ -50,10 +53,10 @@ func (a *Analyzer) analyzeReference(msgs []Message, st State) Result {
 			reach(Engaged, "answered our reply")
 		}
 
-		positive := score >= PositiveAt
+		positive := score >= PositiveAt && !voted
 		wonBack := positive && unhappy && answered
 		switch {
-		case score <= UnhappyAt:
+		case voted:
 			sig(SignalNegative, shortQuote(a.extremeText(d, -1)))
 			unhappy, answered = true, false
 		case positive:
@@ -101,7 +104,7 @@ func (a *Analyzer) analyzeReference(msgs []Message, st State) Result {
 			res.Stage = target
 		}
 	}
-	res.Unhappy = res.Mood <= UnhappyAt
+	res.Unhappy = latest
 	return res
 }
 

@@ -36,7 +36,7 @@ type Conversation struct {
 
 	Stage       funnel.Stage
 	StageAt     time.Time // when Stage last changed (zero: never moved)
-	Unhappy     bool      // their latest message is negative (Mood <= funnel.UnhappyAt)
+	Unhappy     bool      // their latest message reads unhappy (funnel's vote: score and model)
 	Intent      bool      // Stage is intent
 	Mood        float64   // compound score of their latest message
 	WonBack     bool      // went from unhappy to positive after our reply

@@ -16,7 +16,7 @@ import (
 // Change it with any change to how funnel reads messages (new idioms,
 // patterns, thresholds): every database re-reads its conversations on its
 // next start.
-const analyzerRevision = "funnel-2026-12-02.signals"
+const analyzerRevision = "funnel-2026-12-02.model"
 
 // RulesVersion names the funnel rules an analyzer applies: a hash of the
 // analyzer revision and of its effective pattern lists (not track_link,

@@ -1,8 +1,10 @@
 // Package evalset measures how well funnel's signals read real community
 // messages: an embedded, hand-labelled set (testdata/eval.tsv), precision,
-// recall and F1 per signal and for the unhappy flag, and plain VADER's
-// unhappy at the same threshold as the baseline. `go run ./bench funnel`
-// prints the report; TestEvalReport holds the figures.
+// recall and F1 per signal and for the unhappy flag, plain VADER's unhappy
+// at the same threshold as the baseline, and each voter of the flag alone
+// (the rules' score, the trained model). `go run ./bench funnel` prints the
+// report; TestEvalReport holds the figures. The model trained on eval.tsv
+// (never on the hold-outs): its figures there are training figures.
 package evalset
 
 import (
@@ -147,7 +149,10 @@ type Report struct {
 	Signals map[funnel.SignalKind]Score
 	Unhappy Score // Result.Unhappy of the message alone
 	VADER   Score // plain VADER (govader) compound <= funnel.UnhappyAt
-	Misses  []Miss
+	// The two voters of Unhappy alone: the rules' score (VADER, corrected)
+	// <= funnel.UnhappyAt, and the trained model's probability >= 0.5.
+	Rules, Model Score
+	Misses       []Miss
 }
 
 // Run reads every case as the first message of a thread, as a new
@@ -178,6 +183,8 @@ func Run(a *funnel.Analyzer, vader func(string) float64, name string, cases []Ca
 		}
 		r.Unhappy.Add(res.Unhappy, c.Unhappy)
 		r.VADER.Add(vader(c.Text) <= funnel.UnhappyAt, c.Unhappy)
+		r.Rules.Add(a.Sentiment(c.Text) <= funnel.UnhappyAt, c.Unhappy)
+		r.Model.Add(funnel.UnhappyProb(c.Text) >= 0.5, c.Unhappy)
 		if len(wrong) > 0 {
 			r.Misses = append(r.Misses, Miss{Case: c, Got: got, Mood: res.Mood, Wrong: wrong})
 		}
@@ -199,6 +206,8 @@ func (r Report) Write(w interface{ Write([]byte) (int, error) }, misses bool) {
 	}
 	row("**unhappy** (parley)", r.Unhappy)
 	row(fmt.Sprintf("unhappy, plain VADER <= %.1f (baseline)", funnel.UnhappyAt), r.VADER)
+	row(fmt.Sprintf("unhappy, rules alone (score <= %.1f)", funnel.UnhappyAt), r.Rules)
+	row("unhappy, model alone (p >= 0.5)", r.Model)
 	if !misses {
 		return
 	}
@@ -206,6 +215,19 @@ func (r Report) Write(w interface{ Write([]byte) (int, error) }, misses bool) {
 	for _, m := range r.Misses {
 		p("  line %d %v mood %+.2f: %q\n", m.Line, m.Wrong, m.Mood, m.Text)
 	}
+}
+
+// Voters scores, against outside labels (truth[i]: text i is clearly
+// negative), plain VADER, each voter of parley's unhappy flag alone (the
+// rules' score, the model) and the flag.
+func Voters(a *funnel.Analyzer, vader func(string) float64, texts []string, truth []bool) (plain, rules, model, parley Score) {
+	for i, t := range texts {
+		plain.Add(vader(t) <= funnel.UnhappyAt, truth[i])
+		rules.Add(a.Sentiment(t) <= funnel.UnhappyAt, truth[i])
+		model.Add(funnel.UnhappyProb(t) >= 0.5, truth[i])
+		parley.Add(a.Analyze([]funnel.Message{{Text: t}}, funnel.State{}).Unhappy, truth[i])
+	}
+	return plain, rules, model, parley
 }
 
 // Unhappy scores the unhappy flag of parley and of plain VADER against

@@ -124,6 +124,34 @@ func TestEvalReport(t *testing.T) {
 	}
 }
 
+// TestVoteBeatsRulesOnHoldOuts: on the hold-outs (which the model never
+// trained on), the vote of the rules and the model is at least as precise
+// as the rules alone and finds more. (Figures at the model's arrival:
+// hold-out 1 rules P 0.960 F1 0.857, vote P 0.962 F1 0.877; hold-out 2
+// rules P 0.923 F1 0.649, vote P 1.000 F1 0.667.)
+func TestVoteBeatsRulesOnHoldOuts(t *testing.T) {
+	a, err := funnel.NewAnalyzer(funnel.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := govader.NewSentimentIntensityAnalyzer()
+	vader := func(s string) float64 { return v.PolarityScores(s).Compound }
+	for name, load := range map[string]func() ([]Case, error){"holdout.tsv": HoldOut, "holdout2.tsv": HoldOut2} {
+		cases, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Run(a, vader, name, cases)
+		if r.Unhappy.Precision() < r.Rules.Precision() || r.Unhappy.F1() <= r.Rules.F1() {
+			t.Errorf("%s: vote P %.3f F1 %.3f, rules alone P %.3f F1 %.3f: want no less precise and a higher F1",
+				name, r.Unhappy.Precision(), r.Unhappy.F1(), r.Rules.Precision(), r.Rules.F1())
+		}
+		if r.Model.TP+r.Model.FP == 0 {
+			t.Errorf("%s: the model alone found nothing", name)
+		}
+	}
+}
+
 // BenchmarkAnalyzeEvalSet reads the whole set, one Analyze per message, as
 // an ingest of new conversations does: the cost of the rules on real text.
 func BenchmarkAnalyzeEvalSet(b *testing.B) {
