@@ -26,6 +26,7 @@ import (
 	"parley/engine"
 	"parley/feeds"
 	"parley/funnel"
+	"parley/pacer"
 	"parley/server"
 	"parley/store"
 	"parley/ui"
@@ -405,7 +406,8 @@ func console(opts options, stderr io.Writer) int {
 		TrackLink: cfg.Funnel.TrackLink, User: user})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
-	p := tea.NewProgram(app, tea.WithoutSignalHandler())
+	// Paced: an idle console does not wake (package pacer).
+	p := pacer.NewProgram(app, nil, tea.WithoutSignalHandler())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
