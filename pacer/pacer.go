@@ -8,10 +8,11 @@
 // stops at 1 a second, and a frame then waits up to a second; the
 // renderer interface is unexported), so the pacer drives the library's
 // own ticker: it runs at the program's frame rate from the moment a
-// message arrives until the screen has been quiet for a few frames, and
-// is stopped in between. A stopped ticker wakes no one (Go 1.23 timers),
+// message arrives until the screen has been quiet for a second, and is
+// stopped in between. A stopped ticker wakes no one (Go 1.23 timers),
 // so an idle console costs nothing, and a key still reaches the screen
-// within one frame interval of its Update.
+// within one frame interval of its Update (the first after idle within
+// wakeTick of it).
 //
 // The ticker is a private field, reached by reflection; if a Bubble Tea
 // upgrade renames it, the pacer does nothing (the program runs as the
@@ -35,10 +36,19 @@ import (
 // rate the ticker runs at while it runs.
 const frameInterval = time.Second / 60
 
-// quietFrames is how many frame intervals without a message or a new
-// view the ticker keeps running: the frame drawn after the last Update is
-// flushed on the next tick, so one would do; a few leave margin.
-const quietFrames = 3
+// quiet is how long the ticker keeps running after the last message or
+// view: the frame drawn after the last Update is flushed on the next
+// tick, so one interval would do; a second keeps it running through
+// typing and moving (a restart costs the next key up to an interval).
+const quiet = time.Second
+
+// wakeTick is the ticker's period for wakeWindow after it restarts, so
+// the first frame after idle is flushed as soon as its Update is done
+// instead of a whole interval later.
+const (
+	wakeTick   = 2 * time.Millisecond
+	wakeWindow = frameInterval / 2
+)
 
 // Filter is a tea.WithFilter function.
 type Filter func(tea.Model, tea.Msg) tea.Msg
@@ -47,7 +57,11 @@ type Filter func(tea.Model, tea.Msg) tea.Msg
 // (nil for none) runs on every message, as tea.WithFilter would; it
 // replaces any filter in opts.
 func NewProgram(model tea.Model, filter Filter, opts ...tea.ProgramOption) *tea.Program {
-	p := newPacer(frameInterval, quietFrames*frameInterval)
+	return newProgram(model, filter, quiet, opts...)
+}
+
+func newProgram(model tea.Model, filter Filter, quiet time.Duration, opts ...tea.ProgramOption) *tea.Program {
+	p := newPacer(frameInterval, quiet)
 	prog := tea.NewProgram(&pacedModel{inner: model, p: p}, append(opts, tea.WithFilter(p.filter(filter)))...)
 	p.prog = prog
 	return prog
@@ -99,11 +113,21 @@ func (p *pacer) active() {
 	}
 	p.last = time.Now()
 	if !p.running {
-		p.ticker.Reset(p.interval)
+		p.ticker.Reset(wakeTick)
 		p.running = true
+		time.AfterFunc(wakeWindow, p.settle)
 	}
 	if p.check == nil {
 		p.check = time.AfterFunc(p.quiet, p.stopIfQuiet)
+	}
+}
+
+// settle puts a restarted ticker back to the frame rate.
+func (p *pacer) settle() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.running {
+		p.ticker.Reset(p.interval)
 	}
 }
 

@@ -65,7 +65,8 @@ func start(t *testing.T) (*tea.Program, *pacer, *syncBuffer) {
 		}
 		return msg
 	}
-	prog := NewProgram(&counter{}, seen, tea.WithInput(nil), tea.WithOutput(out), tea.WithWindowSize(40, 5), tea.WithoutSignalHandler())
+	// A short quiet period, so the test sees the ticker stop soon.
+	prog := newProgram(&counter{}, seen, 50*time.Millisecond, tea.WithInput(nil), tea.WithOutput(out), tea.WithWindowSize(40, 5), tea.WithoutSignalHandler())
 	done := make(chan error, 1)
 	go func() { _, err := prog.Run(); done <- err }()
 	t.Cleanup(func() {
