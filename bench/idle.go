@@ -102,6 +102,11 @@ func cpuTicks(pid int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return statTicks(pid, data)
+}
+
+// statTicks is utime+stime from a /proc/PID/stat line.
+func statTicks(pid int, data []byte) (int64, error) {
 	// The fields after the command name, which may hold spaces: state is
 	// the first, utime the 12th, stime the 13th.
 	i := strings.LastIndexByte(string(data), ')')
