@@ -194,14 +194,18 @@ func TestE2ETeamLocalAttachAsSecondUnixUser(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	maya.keys("q")
-	maya.waitFor("Pane is dead (status 0,") // the pane shows how it ended
+	waitExit(t, maya, 0)
 
-	other := startTmuxKept(t, as(stranger, sharedBin)...)
-	scr := other.waitFor("parley exited 1")
-	flat := strings.Join(strings.Fields(scr), " ")
+	// Its stderr also goes to a file: the terminal wraps the long line.
+	other := startTmuxKept(t, as(stranger, sharedBin+" 2>/home/"+stranger+"/err.txt")...)
+	waitExit(t, other, 1)
+	msg, err := os.ReadFile("/home/" + stranger + "/err.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"you (" + stranger + ") are not a teammate here", "can add you", "unix_user = \"" + stranger + "\""} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("the non-teammate reads no %q:\n%s", want, scr)
+		if !strings.Contains(string(msg), want) {
+			t.Errorf("the non-teammate reads no %q: %q", want, msg)
 		}
 	}
 	if err := srv.stop(t); err != nil {
@@ -223,4 +227,18 @@ func startTmuxKept(t *testing.T, args ...string) *tmuxSession {
 	s.tmux("-f", conf, "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30", strings.Join(args, " "))
 	t.Cleanup(func() { exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
 	return s
+}
+
+// waitExit waits for the command in a kept pane to exit with code: the
+// pane shows the echo, or tmux's own line written over it.
+func waitExit(t *testing.T, s *tmuxSession, code int) {
+	t.Helper()
+	echo, dead := fmt.Sprintf("parley exited %d", code), fmt.Sprintf("Pane is dead (status %d,", code)
+	deadline := time.Now().Add(15 * time.Second)
+	for scr := s.screen(); !strings.Contains(scr, echo) && !strings.Contains(scr, dead); scr = s.screen() {
+		if time.Now().After(deadline) {
+			t.Fatalf("parley did not exit %d:\n%s", code, scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
