@@ -24,7 +24,8 @@ const attachUsage = `Usage: parley attach DIR
 
 Open your console on the team's parley serve running on this machine,
 like tmux attach. DIR is the team directory the server was started with
-(parley serve --team-dir DIR). The server knows you by your unix login:
+(parley serve --team-dir DIR); plain parley finds it by itself when it is
+/run/parley or $PARLEY_TEAM_DIR. The server knows you by your unix login:
 a [[teammate]] with unix_user = "you" in its config. Anyone else is told
 who can add them.
 `
@@ -35,14 +36,21 @@ func attachCmd(_ options, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	if err := attach(args[0], os.Stdin, os.Stdout, stderr); err != nil {
-		var exit *gossh.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitStatus()
-		}
-		fmt.Fprintf(stderr, "parley attach: %v\n", err)
-		return 1
+		return attachFailed("parley attach", err, stderr)
 	}
 	return 0
+}
+
+// attachFailed is the exit code of an attach that ended with err: the
+// console's own exit status, or 1 with the reason (a refusal says who
+// may add you).
+func attachFailed(prefix string, err error, stderr io.Writer) int {
+	var exit *gossh.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitStatus()
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+	return 1
 }
 
 func attach(dir string, in, out *os.File, stderr io.Writer) error {

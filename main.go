@@ -26,6 +26,7 @@ import (
 	"parley/engine"
 	"parley/feeds"
 	"parley/funnel"
+	"parley/pacer"
 	"parley/server"
 	"parley/store"
 	"parley/ui"
@@ -34,7 +35,9 @@ import (
 const usage = `parley: one keyboard-driven queue for every conversation about your product.
 
 Usage:
-  parley [flags]                     open the console on your config and database
+  parley [flags]                     open the console on your config and database; when
+                                     the team's parley serve runs on this machine
+                                     (/run/parley, $PARLEY_TEAM_DIR), attach to it instead
   parley --demo                      open the console on built-in sample feeds (no network,
                                      no config; uses its own demo.db, never your database)
   parley fetch [flags]               poll every configured feed once, print a line per feed,
@@ -238,6 +241,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	slog.SetDefault(logger)
 
 	if cmd == "" {
+		// A team server running on this machine: attach to it.
+		if code, ok := attachTeam(opts, dbSet, stderr); ok {
+			return code
+		}
 		return console(opts, stderr)
 	}
 	return c.run(opts, rest, stdout, stderr)
@@ -405,7 +412,8 @@ func console(opts options, stderr io.Writer) int {
 		TrackLink: cfg.Funnel.TrackLink, User: user, Teammates: teammateNames(cfg.Teammates)})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
-	p := tea.NewProgram(app, tea.WithoutSignalHandler())
+	// Paced: an idle console does not wake (package pacer).
+	p := pacer.NewProgram(app, nil, tea.WithoutSignalHandler())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)

@@ -48,8 +48,10 @@ There is no shell, no command, no file transfer and no forwarding.
   --listen ADDR       where to listen (default %s: this machine only;
                       0.0.0.0:2222 for the network)
   --team-dir DIR      also serve teammates logged in on this machine: they
-                      run parley attach DIR and are known by their login
-                      (unix_user). DIR is created 0750; its socket is 0660
+                      run parley (it finds DIR when it is /run/parley or
+                      $PARLEY_TEAM_DIR) or parley attach DIR, and are known
+                      by their login (unix_user). DIR is created 0750, its
+                      socket 0660, both of --team-group
   --team-group GROUP  the group that may enter DIR (the teammates' group)
 
 Host key: %s
@@ -151,6 +153,12 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		go func() { served <- srv.ServeLocal(local) }()
+		// So a plain parley on this database attaches (teamfind.go).
+		unrecord, err := recordTeamDir(opts.db, opts.teamDir)
+		if err != nil {
+			slog.Warn("plain parley will not find this server by itself", "err", err)
+		}
+		defer unrecord()
 	}
 	fmt.Fprintln(stderr, serveBanner(ln.Addr().String(), hostKey.PublicKey(), cfg.Teammates, opts.teamDir, opts.log))
 	slog.Info("parley serve started", "listen", ln.Addr().String(), "teammates", len(cfg.Teammates), "db", absPath(opts.db))

@@ -26,6 +26,8 @@ const usage = `Usage:
   go run ./bench gen-feeds [flags] write N feeds x M items (and -serve them on loopback)
   go run ./bench gen-db [flags]    build the big parley database and newsboat's cache
   go run ./bench funnel [flags]    precision and recall of the funnel's signals on a labelled set
+  go run ./bench idle [flags]      CPU an idle console costs, local and over SSH (parley serve)
+  go run ./bench serve-load [flags] N teammates working over SSH on one parley serve: latency, RSS, CPU
 
 Progress goes to stderr. Run from the repository root; 'go run ./bench CMD -h'
 lists a command's flags.
@@ -54,6 +56,10 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = genDBCmd(ctx, args, stderr, log)
 	case "funnel":
 		err = funnelCmd(args, stdout, stderr)
+	case "idle":
+		err = idleCmd(ctx, args, stdout, stderr, log)
+	case "serve-load":
+		err = serveLoadCmd(ctx, args, stdout, stderr, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -109,10 +109,20 @@ func ListenLocal(dir string) (net.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The team group connects (connecting needs write permission).
+	// The team group connects (connecting needs write permission): the
+	// socket is the directory's group's, which PrepareTeamDir made the
+	// team's (a new file gets the server's own group).
 	if err := os.Chmod(path, 0o660); err != nil {
 		l.Close()
 		return nil, err
+	}
+	if fi, err := os.Stat(dir); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			if err := os.Chown(path, -1, int(st.Gid)); err != nil {
+				l.Close()
+				return nil, fmt.Errorf("give the socket to the team group: %w", err)
+			}
+		}
 	}
 	return l, nil
 }

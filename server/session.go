@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"parley/engine"
+	"parley/pacer"
 	"parley/ui"
 )
 
@@ -139,12 +140,13 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		deps.Teammates = s.teammateNames()
 	}
 	c := &console{name: tm.Name, app: ui.New(deps), b: b, stop: stop}
-	c.prog = tea.NewProgram(c.app, append(bubbletea.MakeOptions(sess),
+	// Paced, so an idle console does not wake the server (package
+	// pacer); consoleFilter replaces MakeOptions' filter, doing what it
+	// did too.
+	c.prog = pacer.NewProgram(c.app, consoleFilter, append(bubbletea.MakeOptions(sess),
 		// The server handles its signals (Shutdown); a console must not
 		// quit on the server's SIGINT without saving.
 		tea.WithoutSignalHandler(),
-		// Replaces MakeOptions' filter, doing what it did too.
-		tea.WithFilter(consoleFilter),
 		// Last, replacing the session as input: a session that ends
 		// (connection dropped, terminal closed) saves and quits like a
 		// console on SIGHUP.
