@@ -180,7 +180,7 @@ func (t *threadScreen) composerHeight() int {
 }
 
 func (t *threadScreen) layout() {
-	header := 3 // title, meta, rule
+	header := 3 + len(t.linkRows()) // title, meta, the link, rule
 	body := t.height - header
 	if t.showComposer() {
 		t.input.SetWidth(t.width)
@@ -492,6 +492,12 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: 1})
 	case key.Matches(msg, t.keys.StageBack):
 		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: -1})
+	case key.Matches(msg, t.keys.OpenLink):
+		return t.c.openLink(t.link())
+	case key.Matches(msg, t.keys.CopyLink):
+		return copyLink(t.link())
+	case key.Matches(msg, t.keys.MarkUnread):
+		return markUnread(t.c.B, t.thread.ID, t.thread.Title)
 	case key.Matches(msg, t.keys.NextPerson):
 		t.nextPerson(1)
 	case key.Matches(msg, t.keys.PrevPerson):
@@ -698,8 +704,11 @@ func (t *threadScreen) View() string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render(fit(title, t.width)))
 	b.WriteByte('\n')
-	b.WriteString(s.Muted.Render(fit(meta, t.width)))
+	b.WriteString(t.metaLine(meta))
 	b.WriteByte('\n')
+	for _, row := range t.linkRows() {
+		b.WriteString(row + "\n")
+	}
 	b.WriteString(s.Rule.Render(strings.Repeat("─", t.width)))
 	b.WriteByte('\n')
 	b.WriteString(t.vpView())
@@ -769,9 +778,7 @@ func (t *threadScreen) meta() string {
 		}
 		meta += " (p: next person) · started by " + th.Author + " " + age(t.c.Now(), th.Created) + " ago"
 	}
-	if link != "" {
-		meta += " · " + link
-	}
+	_ = link // on rows of its own, whole (linkRows)
 	return meta
 }
 
@@ -798,7 +805,8 @@ func (t *threadScreen) ShortHelp() []key.Binding {
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		t.keys.Motion.bindings(),
-		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson},
-		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave},
+		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson,
+			t.keys.OpenLink, t.keys.CopyLink, t.keys.MarkUnread},
+		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Template, t.ckeys.Leave},
 	}
 }
