@@ -79,8 +79,9 @@ type App struct {
 	live liveState
 	// breached is the header's SLA count; breachSeq drops stale counts (sla.go).
 	breached  store.Breached
-	breachSeq int // notify: live arrivals that ring and notify (notify.go).
-	notify    notifyState
+	breachSeq int
+	// notify: live arrivals that ring and notify (notify.go).
+	notify notifyState
 }
 
 // New builds the console on deps.Backend.
