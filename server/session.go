@@ -133,6 +133,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	b := &backend{Session: s.cfg.Engine.Session(tm.Name), ctx: ctx, events: s.fan.subscribe(ctx, tm.Name)}
 	deps := s.cfg.UI
 	deps.Backend, deps.User = b, tm.Name
+	deps.Remote = true // o copies: a browser would open on the server
 	c := &console{name: tm.Name, app: ui.New(deps), b: b, stop: stop}
 	c.prog = tea.NewProgram(c.app, append(bubbletea.MakeOptions(sess),
 		// The server handles its signals (Shutdown); a console must not

@@ -91,7 +91,8 @@ func New(deps Deps) *App {
 	}
 	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
 		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath,
-		feedKinds: map[string]string{}, user: deps.User, remote: deps.Remote, sla: deps.SLA}
+		feedKinds: map[string]string{}, user: deps.User, remote: deps.Remote, sla: deps.SLA,
+		templates: deps.Templates, templateDir: deps.TemplateDir, templateProblems: deps.TemplateProblems}
 	for _, f := range deps.Feeds {
 		c.feedKinds[f.Name] = f.Kind
 	}

@@ -34,6 +34,8 @@ type Deps struct {
 	Notify           feeds.Notify
 	Templates        []feeds.Template
 	TemplateProblems []string
+	// TemplateDir is the templates folder (where ctrl+t says to add some).
+	TemplateDir string
 	// Remote: the console runs for a user elsewhere (a `parley serve`
 	// session), so o copies a link instead of opening a browser here.
 	Remote bool
@@ -66,6 +68,11 @@ type Common struct {
 	env    termEnv
 	remote bool
 	sla    feeds.SLA
+	// templates are the saved replies, templateDir the folder read for
+	// them, templateProblems what was wrong there (templates.go).
+	templates        []feeds.Template
+	templateDir      string
+	templateProblems []string
 }
 
 // twoWay reports whether replies to feed are sent to its source; any

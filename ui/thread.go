@@ -90,6 +90,9 @@ type threadScreen struct {
 	}
 	input     *textBox
 	composing bool
+	// picker is the saved-reply picker, open over the conversation
+	// (templates.go); nil when closed.
+	picker *templatePicker
 
 	// Autosave state (drafts.go): lastSaved is what the store holds, as
 	// written by save savedSeq; savedRev is the composer revision last
@@ -519,8 +522,13 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (t *threadScreen) updateCompose(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyPressMsg); ok && t.picker != nil {
+		return t.updatePicker(km)
+	}
 	if km, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
+		case key.Matches(km, t.ckeys.Template):
+			return t.openPicker()
 		case key.Matches(km, t.ckeys.Leave):
 			t.composing = false
 			t.input.Blur()
@@ -549,14 +557,8 @@ func (t *threadScreen) insertTrackLink() tea.Cmd {
 		}
 		return emit(statusMsg{text: `No track_link configured: add track_link = "https://shop.example.com/?ref={thread}" under [funnel] in ` + where})
 	}
-	// The ref names the conversation (this thread, this person), so an
-	// imported sale credits the person addressed.
-	ref := t.thread.Ref()
-	if t.to != "" {
-		ref = store.ConversationRef(t.thread.ID, t.to)
-	}
 	rev, wasEmpty := t.input.Rev(), t.input.Empty()
-	t.input.InsertString(funnel.TrackLink(t.c.trackLink, ref))
+	t.input.InsertString(funnel.TrackLink(t.c.trackLink, t.ref()))
 	return t.edited(rev, wasEmpty)
 }
 
@@ -711,7 +713,11 @@ func (t *threadScreen) View() string {
 	}
 	b.WriteString(s.Rule.Render(strings.Repeat("─", t.width)))
 	b.WriteByte('\n')
-	b.WriteString(t.vpView())
+	if t.picker != nil {
+		b.WriteString(t.pickerView(t.vp.Height()))
+	} else {
+		b.WriteString(t.vpView())
+	}
 	if t.showComposer() {
 		b.WriteByte('\n')
 		label := " draft (r to continue) "
@@ -793,8 +799,12 @@ func (t *threadScreen) vpView() string {
 }
 
 func (t *threadScreen) ShortHelp() []key.Binding {
+	if t.picker != nil {
+		pk := t.c.Keys.Picker
+		return []key.Binding{pk.Insert, pk.Up, pk.Down, pk.Cancel}
+	}
 	if t.composing {
-		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave}
+		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Template, t.ckeys.Leave}
 	}
 	if t.multiPerson() {
 		return []key.Binding{t.keys.Reply, t.keys.NextPerson, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.Down, t.keys.Up}
