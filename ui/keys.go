@@ -165,7 +165,7 @@ func DefaultKeyMap() *KeyMap {
 			OpenLink:     openLink,
 			CopyLink:     copyLink,
 			MarkUnread:   unread,
-			Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "select (e s > < a apply to all)")),
+			Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "select rows")),
 			Unselect:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear selection")),
 			Assign:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign to me")),
 		},

@@ -285,9 +285,9 @@ func (q *queueScreen) ShortHelp() []key.Binding {
 
 func (q *queueScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		q.keys.Motion.bindings(),
-		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack},
-		{q.keys.OpenLink, q.keys.CopyLink, q.keys.MarkUnread, q.keys.Select, q.keys.Unselect, q.keys.Assign},
+		append(q.keys.Motion.bindings(), q.keys.Select, q.keys.Unselect, q.keys.Assign),
+		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack,
+			q.keys.OpenLink, q.keys.CopyLink, q.keys.MarkUnread},
 	}
 }
 

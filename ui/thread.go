@@ -522,8 +522,17 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (t *threadScreen) updateCompose(msg tea.Msg) tea.Cmd {
-	if km, ok := msg.(tea.KeyPressMsg); ok && t.picker != nil {
-		return t.updatePicker(km)
+	if t.picker != nil {
+		switch m := msg.(type) {
+		case tea.KeyPressMsg:
+			return t.updatePicker(m)
+		case tea.PasteMsg:
+			// A paste filters the picker; it must not land in the draft
+			// behind it.
+			t.picker.filter = append(t.picker.filter, []rune(strings.ReplaceAll(m.Content, "\n", " "))...)
+			t.picker.refilter()
+			return nil
+		}
 	}
 	if km, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
@@ -814,9 +823,8 @@ func (t *threadScreen) ShortHelp() []key.Binding {
 
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		t.keys.Motion.bindings(),
-		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson,
-			t.keys.OpenLink, t.keys.CopyLink, t.keys.MarkUnread},
+		append(t.keys.Motion.bindings(), t.keys.OpenLink, t.keys.CopyLink, t.keys.MarkUnread),
+		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson},
 		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Template, t.ckeys.Leave},
 	}
 }

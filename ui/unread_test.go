@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -11,23 +12,30 @@ import (
 // the unread count that opening it had cleared.
 func TestUInThreadMarksItUnread(t *testing.T) {
 	st := testStore(t)
-	tm := startApp(t, newTestApp(st), 100, 24)
-	waitFor(t, tm, "Alice Chen")
-	tm.Send(enter)
-	waitFor(t, tm, "meeting notes")
-	q, _ := st.Queue(testNow)
-	if th, _ := st.Thread(q[0].ID); th.Unread != 0 {
+	app := newTestApp(st)
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	settle(t, app, app.reloadQueue())
+	_, cmd := app.Update(enter)
+	settle(t, app, cmd)
+	if app.thread == nil || app.thread.thread.Author != "Alice Chen" {
+		t.Fatal("enter did not open Alice's thread")
+	}
+	id := app.thread.thread.ID
+	if th, _ := st.Thread(id); th.Unread != 0 {
 		t.Fatalf("opening did not mark it read: %d", th.Unread)
 	}
-	tm.Send(press('U'))
-	waitFor(t, tm, "Marked unread")
-	tm.Send(esc)
-	final := finalApp(t, tm)
-	if th, _ := st.Thread(q[0].ID); th.Unread != 1 {
+	_, cmd = app.Update(press('U'))
+	settle(t, app, cmd)
+	if !strings.HasPrefix(app.status, "Marked unread") {
+		t.Errorf("status = %q", app.status)
+	}
+	_, cmd = app.Update(esc)
+	settle(t, app, cmd)
+	if th, _ := st.Thread(id); th.Unread != 1 {
 		t.Errorf("Unread = %d after U, want 1", th.Unread)
 	}
 	row := ""
-	for _, line := range strings.Split(ansi.Strip(final.render()), "\n") {
+	for _, line := range strings.Split(ansi.Strip(app.render()), "\n") {
 		if strings.Contains(line, "Alice Chen") {
 			row = line
 		}
