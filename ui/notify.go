@@ -66,6 +66,8 @@ type notifyState struct {
 	clock func() time.Time
 	// sent counts notifications sent (tests).
 	sent int
+	// hinted: the tmux passthrough hint was shown.
+	hinted bool
 }
 
 type (
@@ -145,7 +147,14 @@ func (a *App) arrived(m arrivalsMsg) tea.Cmd {
 	for _, ar := range m.arrivals {
 		n.seen[ar.threadID] = ar.at
 	}
-	a.setStatus(arrivalText(m.arrivals), false)
+	status := arrivalText(m.arrivals)
+	if a.c.env.tmux && n.cfg.Desktop && !n.hinted {
+		// Once: tmux drops the desktop notification unless told to pass
+		// it on, and nothing tells parley whether it is.
+		n.hinted = true
+		status = arrivalHead(m.arrivals) + " · in tmux, desktop notifications need `set -g allow-passthrough on`"
+	}
+	a.setStatus(status, false)
 	n.held = append(n.held, m.arrivals...)
 	now := n.clock()
 	if wait := n.last.Add(notifyEvery).Sub(now); !n.last.IsZero() && wait > 0 {
@@ -176,19 +185,8 @@ func (a *App) flushNotify() tea.Cmd {
 // Blog comments: Sync lost my notes" or "3 new: Alice Chen (unhappy),
 // Bob (intent), Carol".
 func arrivalText(as []arrival) string {
-	who := func(ar arrival) string {
-		s := plainText(ar.name)
-		if s == "" {
-			s = "someone"
-		}
-		if ar.why != "" {
-			s += " (" + ar.why + ")"
-		}
-		return s
-	}
 	if len(as) == 1 {
-		ar := as[0]
-		return fmt.Sprintf("New: %s in %s: %s", who(ar), plainText(ar.feed), plainText(firstLine(ar.preview)))
+		return arrivalHead(as) + ": " + plainText(firstLine(as[0].preview))
 	}
 	names := make([]string, 0, 3)
 	for i, ar := range as {
@@ -196,9 +194,29 @@ func arrivalText(as []arrival) string {
 			names = append(names, "…")
 			break
 		}
-		names = append(names, who(ar))
+		names = append(names, arrivalWho(ar))
 	}
 	return fmt.Sprintf("%d new: %s", len(as), strings.Join(names, ", "))
+}
+
+// arrivalHead is one arrival without its words: "New: Alice Chen
+// (unhappy) in Blog comments"; several: arrivalText.
+func arrivalHead(as []arrival) string {
+	if len(as) != 1 {
+		return arrivalText(as)
+	}
+	return fmt.Sprintf("New: %s in %s", arrivalWho(as[0]), plainText(as[0].feed))
+}
+
+func arrivalWho(ar arrival) string {
+	s := plainText(ar.name)
+	if s == "" {
+		s = "someone"
+	}
+	if ar.why != "" {
+		s += " (" + ar.why + ")"
+	}
+	return s
 }
 
 func firstLine(s string) string {

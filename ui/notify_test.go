@@ -90,6 +90,26 @@ func TestLiveUnhappyMessageNotifies(t *testing.T) {
 	}
 }
 
+// In tmux the first arrival's status line says how to let the desktop
+// notification through.
+func TestNotifyInTmuxHintsAtPassthroughOnce(t *testing.T) {
+	st := testStore(t)
+	app, sub := notifyApp(t, st, feeds.DefaultNotify, map[string]string{"TMUX": "/tmp/tmux-1/default,1,0"})
+	clock := testNow
+	app.notify.clock = func() time.Time { clock = clock.Add(time.Minute); return clock } // no rate limit wait
+	for i, who := range []string{"Zed Angry", "Yan Cross"} {
+		byAnotherWriter(t, func() error {
+			_, err := st.Ingest(newThreadItem(fmt.Sprint("z", i), who, "This is terrible, I hate it, the worst bug ever.", testNow.Add(time.Minute)), testNow)
+			return err
+		})
+		pump(t, app, sub)
+		hint := strings.Contains(app.status, "set -g allow-passthrough on")
+		if !strings.HasPrefix(app.status, "New: "+who+" (unhappy) in Forum") || hint != (i == 0) {
+			t.Errorf("arrival %d: status = %q, want the tmux hint only the first time", i, app.status)
+		}
+	}
+}
+
 // [notify] off sends nothing; intent only skips unhappy.
 func TestNotifyConfigChoosesWhatNotifies(t *testing.T) {
 	st := testStore(t)
