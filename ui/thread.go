@@ -754,15 +754,13 @@ func (t *threadScreen) View() string {
 
 // meta is the line under the title: the feed, the person addressed and
 // their stage, flags and sales; with several people, how many and how
-// to switch, and who started the thread.
+// to switch, and who started the thread. The link (link) is drawn after
+// it by metaLine.
 func (t *threadScreen) meta() string {
 	th := t.thread
-	name, stage, unhappy, wonBack, conversions, link := th.Author, th.Stage, th.Unhappy, th.WonBack, th.Conversions, th.Link
+	name, stage, unhappy, wonBack, conversions := th.Author, th.Stage, th.Unhappy, th.WonBack, th.Conversions
 	if c, ok := t.person(); ok {
 		name, stage, unhappy, wonBack, conversions = c.Name, c.Stage, c.Unhappy, c.WonBack, c.Conversions
-		if c.Link != "" {
-			link = c.Link
-		}
 	}
 	meta := th.Feed + " · " + name
 	if !t.multiPerson() {
@@ -793,7 +791,8 @@ func (t *threadScreen) meta() string {
 		}
 		meta += " (p: next person) · started by " + th.Author + " " + age(t.c.Now(), th.Created) + " ago"
 	}
-	_ = link // on rows of its own, whole (linkRows)
+	// The link follows on this line when it fits whole, else on rows of
+	// its own (metaLine, linkRows).
 	return meta
 }
 
