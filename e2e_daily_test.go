@@ -34,7 +34,22 @@ func dailyRSS(t *testing.T, path string, items [][4]string) {
 // nothing.
 func TestE2ENotificationAndHyperlinkBytes(t *testing.T) {
 	bin := buildParley(t)
+	// A VTE terminal (GNOME Terminal) speaks OSC 777 instead of OSC 9.
+	for _, tc := range []struct {
+		name, env, seq string
+	}{
+		{"osc9", "", "\x1b\x1b]9;New: Zed Angry (unhappy) in Blog: This is terrible"},
+		{"osc777", "VTE_VERSION=7600", "\x1b\x1b]777;notify;parley;New: Zed Angry (unhappy) in Blog: This is terrible"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { e2eNotify(t, bin, tc.env, tc.seq) })
+	}
+}
+
+func e2eNotify(t *testing.T, bin, extraEnv, seq string) {
 	env := isolatedEnv(t)
+	if extraEnv != "" {
+		env = append(env, extraEnv)
+	}
 	home := strings.TrimPrefix(env[0], "HOME=")
 	feedPath := filepath.Join(home, "blog.xml")
 	old := [4]string{"Olga Old", "This is terrible, I hate it, awful.", "https://blog.example/p/old#c1", time.Now().Add(-48 * time.Hour).Format(time.RFC1123Z)}
@@ -60,7 +75,7 @@ func TestE2ENotificationAndHyperlinkBytes(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("Post Zed Angry")
 	var out []byte
-	want := []string{"\a\x1bPtmux;\x1b\x1b]9;New: Zed Angry (unhappy) in Blog: This is terrible", "\x1b]8;id="}
+	want := []string{"\a\x1bPtmux;" + seq, "\x1b]8;id="}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		out, _ = os.ReadFile(pipe)
