@@ -140,6 +140,11 @@ func rowLink(t store.Thread) string {
 // bulk applies kind to threads, one after the other, in one command.
 func (a *App) bulk(kind string, threads []store.Thread, until time.Time) tea.Cmd {
 	b, now, me := a.c.B, a.c.Now(), a.c.user
+	if kind == bulkAssign && me == "" {
+		// Assign(id, "") would unassign them.
+		a.setStatus("Cannot assign to you: this console has no user name.", true)
+		return nil
+	}
 	threads = slices.Clone(threads)
 	return func() tea.Msg {
 		m := bulkMsg{kind: kind, until: until, to: me}
