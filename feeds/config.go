@@ -40,6 +40,11 @@ type Config struct {
 	// Teammates are the [[teammate]] tables: who may open a console on
 	// `parley serve` (config_teammate.go).
 	Teammates []Teammate
+	// SLA, Notify and Templates are [sla], [notify] and [[template]]
+	// (config_sla.go, config_notify.go, template.go).
+	SLA       SLA
+	Notify    Notify
+	Templates []Template
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -72,6 +77,9 @@ type rawConfig struct {
 	} `toml:"fetch"`
 	Funnel    rawFunnel     `toml:"funnel"`
 	Teammates []rawTeammate `toml:"teammate"`
+	SLA       rawSLA        `toml:"sla"`
+	Notify    rawNotify     `toml:"notify"`
+	Templates []rawTemplate `toml:"template"`
 }
 
 // rawFunnel is the [funnel] table.
@@ -187,13 +195,17 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			return Config{}, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
 				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)}
 		}
+		if err := dailyUnknownKey(path, text, k); err != nil {
+			return Config{}, err
+		}
 		if k[0] == "teammate" {
 			return Config{}, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "teammate", k[1], -1),
 				Msg: fmt.Sprintf("unknown key %q in [[teammate]] (expected one of: %s)", k[1], teammateKeys)}
 		}
 		return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s)",
-				k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"))}
+			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s)",
+				k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"),
+				strings.ReplaceAll(slaKeys, ", ", "/"), strings.ReplaceAll(notifyKeys, ", ", "/"), strings.ReplaceAll(templateKeys, ", ", "/"))}
 	}
 
 	for i, o := range raw.Ours {
@@ -247,6 +259,15 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	}
 	cfg.Funnel = fc
 	if cfg.Teammates, err = parseTeammates(path, text, raw.Teammates); err != nil {
+		return Config{}, err
+	}
+	if cfg.SLA, err = parseSLA(path, text, raw.SLA); err != nil {
+		return Config{}, err
+	}
+	if cfg.Notify, err = parseNotify(path, text, raw.Notify, md); err != nil {
+		return Config{}, err
+	}
+	if cfg.Templates, err = parseTemplates(path, text, raw.Templates); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil

@@ -139,6 +139,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if deps.Teammates == nil {
 		deps.Teammates = s.teammateNames()
 	}
+	deps.Remote = true // o copies: a browser would open on the server
 	c := &console{name: tm.Name, app: ui.New(deps), b: b, stop: stop}
 	// Paced, so an idle console does not wake the server (package
 	// pacer); consoleFilter replaces MakeOptions' filter, doing what it

@@ -55,6 +55,8 @@ type App struct {
 	// thread where r just warned of a teammate's draft (teamkeys.go).
 	assigning   *assignPicker
 	replyWarned string
+	// bulkSnooze: the snooze menu is for the selected rows (bulk.go).
+	bulkSnooze bool
 	// lastChange is what u undoes.
 	lastChange *threadChangedMsg
 	// pendingOpen drops thread loads the user has already moved away from.
@@ -79,6 +81,11 @@ type App struct {
 	frames frameCache
 	// live: changes waiting to be shown (live.go).
 	live liveState
+	// breached is the header's SLA count; breachSeq drops stale counts (sla.go).
+	breached  store.Breached
+	breachSeq int
+	// notify: live arrivals that ring and notify (notify.go).
+	notify notifyState
 }
 
 // New builds the console on deps.Backend.
@@ -88,7 +95,9 @@ func New(deps Deps) *App {
 	}
 	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
 		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath,
-		feedKinds: map[string]string{}, user: deps.User, team: teamState{teammates: deps.Teammates}}
+		feedKinds: map[string]string{}, user: deps.User, team: teamState{teammates: deps.Teammates},
+		remote: deps.Remote, sla: deps.SLA,
+		templates: deps.Templates, templateDir: deps.TemplateDir, templateProblems: deps.TemplateProblems}
 	for _, f := range deps.Feeds {
 		c.feedKinds[f.Name] = f.Kind
 	}
@@ -102,6 +111,7 @@ func New(deps Deps) *App {
 	a.feedsV = newFeedsScreen(c, deps.Feeds, func() string { return a.spin.View() })
 	a.funnel = newFunnelScreen(c)
 	a.contacts = newContactsScreen(c)
+	a.notify = notifyState{cfg: deps.Notify, since: deps.Now(), clock: time.Now}
 	a.resize()
 	return a
 }
@@ -292,6 +302,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	if a.view == viewQueue && !a.threadShown() {
+		if cmd, ok := a.handleQueueExtra(msg); ok {
+			return cmd
+		}
 		qk := a.c.Keys.Queue
 		t, ok := a.queue.selected()
 		switch {
@@ -447,12 +460,16 @@ func (a *App) handleSnoozeKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		until = nextMorning(now, days)
 	case key.Matches(msg, sk.Cancel):
-		a.snoozing = nil
+		a.snoozing, a.bulkSnooze = nil, false
 		return nil
 	default:
 		return nil
 	}
 	a.snoozing = nil
+	if a.bulkSnooze {
+		a.bulkSnooze = false
+		return a.bulk(bulkSnooze, a.queue.pickedThreads(), until)
+	}
 	return changeThread(a.c.B, t.ID, t.Title, action{kind: "snooze", until: until})
 }
 
@@ -510,6 +527,9 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 			a.setStatus("Could not read the queue: "+msg.err.Error(), true)
 		}
 		a.queue.setWindow(msg)
+		if msg.reload {
+			again = tea.Batch(again, a.countBreached())
+		}
 		return again
 	case openedMsg:
 		if msg.thread.ID != a.pendingOpen && msg.err == nil {
@@ -616,13 +636,27 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 			a.feedsV.setStates(msg.states)
 		}
 	case clockMsg:
-		return clockTick()
+		return tea.Batch(clockTick(), a.countBreached())
+	case breachedMsg:
+		a.breachedCounted(msg)
 	case statusMsg:
 		a.setStatus(msg.text, msg.isErr)
 	case presenceMsg:
 		a.c.setPresence(msg)
 	case assignedMsg:
 		return a.assigned(msg)
+	case bulkMsg:
+		return a.bulkDone(msg)
+	case linkMsg:
+		a.setStatus(msg.text, msg.isErr)
+	case arrivalsMsg:
+		return a.arrived(msg)
+	case notifyFlushMsg:
+		return a.flushNotify()
+	case unreadMsg:
+		return a.unreadDone(msg)
+	case tea.EnvMsg:
+		a.c.env = newTermEnv(msg.Getenv)
 	}
 	return nil
 }
@@ -763,6 +797,7 @@ func (a *App) header() string {
 	if a.deps.Demo {
 		right = s.Warn.Render("demo") + " "
 	}
+	right = a.breachedBadge() + right
 	if n := len(a.fetching); n > 0 {
 		right = s.Accent.Render(a.spin.View()) + s.Muted.Render(fmt.Sprintf(" fetching %d ", n)) + right
 	}

@@ -23,6 +23,9 @@ type Backend interface {
 	Queue(ctx context.Context, now time.Time) ([]store.Thread, error)
 	QueueLen(ctx context.Context, now time.Time) (int, error)
 	QueueWindow(ctx context.Context, now time.Time, at store.QueueAnchor, before, after int) (store.QueueWindow, error)
+	// QueueBreached counts the queued threads waiting since cutoff or
+	// longer (the SLA header), reading about limit entries at most.
+	QueueBreached(ctx context.Context, cutoff time.Time, limit int) (store.Breached, error)
 	Thread(ctx context.Context, id string) (store.Thread, error)
 	Messages(ctx context.Context, threadID string) ([]store.Message, error)
 	Replies(ctx context.Context, threadID string) ([]store.Reply, error)
@@ -61,6 +64,9 @@ type Backend interface {
 
 	// What the user does to a thread.
 	MarkRead(ctx context.Context, threadID string) error
+	// MarkUnread shows the thread unread again (U), audited as this
+	// console's user.
+	MarkUnread(ctx context.Context, threadID string) error
 	SaveDraft(ctx context.Context, threadID, text string, now time.Time) error
 	SetDone(ctx context.Context, threadID string, done bool) error
 	// Undo reverts this user's done or snooze (store.AuditDone,

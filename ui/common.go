@@ -28,6 +28,19 @@ type Deps struct {
 	Teammates []string
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
+	// SLA colours waiting ages and counts breaches (sla.go); Notify says
+	// which live messages notify and how (notify.go); Templates are the
+	// saved replies of ctrl+t, TemplateProblems what was wrong with the
+	// templates folder (templates.go).
+	SLA              feeds.SLA
+	Notify           feeds.Notify
+	Templates        []feeds.Template
+	TemplateProblems []string
+	// TemplateDir is the templates folder (where ctrl+t says to add some).
+	TemplateDir string
+	// Remote: the console runs for a user elsewhere (a `parley serve`
+	// session), so o copies a link instead of opening a browser here.
+	Remote bool
 }
 
 // Common is the context every screen shares. Screens keep a pointer, so a
@@ -53,6 +66,17 @@ type Common struct {
 	user      string
 	// team: teammates and their presence (presence.go).
 	team teamState
+	// env is the terminal's environment as the program reports it
+	// (tea.EnvMsg: over SSH, the session's), read by links.go and
+	// notify.go; remote is Deps.Remote.
+	env    termEnv
+	remote bool
+	sla    feeds.SLA
+	// templates are the saved replies, templateDir the folder read for
+	// them, templateProblems what was wrong there (templates.go).
+	templates        []feeds.Template
+	templateDir      string
+	templateProblems []string
 }
 
 // twoWay reports whether replies to feed are sent to its source; any

@@ -10,6 +10,7 @@ type KeyMap struct {
 	Thread   ThreadKeys
 	Compose  ComposeKeys
 	Snooze   SnoozeKeys
+	Picker   PickerKeys
 	Funnel   FunnelKeys
 	Contacts ContactsKeys
 }
@@ -48,6 +49,12 @@ type QueueKeys struct {
 	StageBack    key.Binding
 	Assign       key.Binding
 	Unassign     key.Binding
+	// Links (links.go), unread (unread.go) and selection (bulk.go).
+	OpenLink   key.Binding
+	CopyLink   key.Binding
+	MarkUnread key.Binding
+	Select     key.Binding
+	Unselect   key.Binding
 }
 
 type ThreadKeys struct {
@@ -65,13 +72,26 @@ type ThreadKeys struct {
 	PrevPerson key.Binding
 	Assign     key.Binding
 	Unassign   key.Binding
+	OpenLink   key.Binding
+	CopyLink   key.Binding
+	MarkUnread key.Binding
 }
 
 type ComposeKeys struct {
 	Send      key.Binding
 	Editor    key.Binding
 	TrackLink key.Binding
+	Template  key.Binding
 	Leave     key.Binding
+}
+
+// PickerKeys work in the saved-reply picker (templates.go); anything
+// else typed filters it.
+type PickerKeys struct {
+	Up     key.Binding
+	Down   key.Binding
+	Insert key.Binding
+	Cancel key.Binding
 }
 
 // FunnelKeys work on the funnel view: its stage rows and the list of a
@@ -125,6 +145,9 @@ func DefaultKeyMap() *KeyMap {
 	back := key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "stage back"))
 	assign := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign"))
 	unassign := key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "unassign"))
+	openLink := key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open link"))
+	copyLink := key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy link"))
+	unread := key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "mark unread"))
 	return &KeyMap{
 		Global: GlobalKeys{
 			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -148,6 +171,11 @@ func DefaultKeyMap() *KeyMap {
 			StageBack:    back,
 			Assign:       assign,
 			Unassign:     unassign,
+			OpenLink:     openLink,
+			CopyLink:     copyLink,
+			MarkUnread:   unread,
+			Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "select rows")),
+			Unselect:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear selection")),
 		},
 		Thread: ThreadKeys{
 			Motion:       motion,
@@ -161,11 +189,15 @@ func DefaultKeyMap() *KeyMap {
 			PrevPerson:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "previous person")),
 			Assign:       assign,
 			Unassign:     unassign,
+			OpenLink:     openLink,
+			CopyLink:     copyLink,
+			MarkUnread:   unread,
 		},
 		Compose: ComposeKeys{
 			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send or copy+record")),
 			Editor:    key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
 			TrackLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "insert tracked link")),
+			Template:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "insert saved reply")),
 			Leave:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (draft kept)")),
 		},
 		Funnel: FunnelKeys{
@@ -184,6 +216,12 @@ func DefaultKeyMap() *KeyMap {
 			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to contacts")),
 			StageForward: forward,
 			StageBack:    back,
+		},
+		Picker: PickerKeys{
+			Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "previous")),
+			Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "next")),
+			Insert: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "insert at the cursor")),
+			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		},
 		Snooze: SnoozeKeys{
 			Hour:     key.NewBinding(key.WithKeys("1", "h"), key.WithHelp("1", "1 hour")),

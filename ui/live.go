@@ -103,6 +103,7 @@ func (a *App) handleLive(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		a.collect(msg.change)
+		a.noteIngest(msg.change)
 		var tick tea.Cmd
 		if !a.live.armed {
 			a.live.armed = true
@@ -111,7 +112,7 @@ func (a *App) handleLive(msg tea.Msg) (tea.Cmd, bool) {
 		return tea.Batch(a.listen(), tick), true
 	case liveTickMsg:
 		a.live.armed = false
-		return a.liveRefresh(), true
+		return tea.Batch(a.liveRefresh(), a.checkArrivals()), true
 	}
 	return nil, false
 }

@@ -41,6 +41,8 @@ type queueScreen struct {
 	moving bool
 	// welcome replaces the empty list when nothing is configured.
 	welcome string
+	// picked are the selected rows by thread ID (bulk.go).
+	picked map[string]store.Thread
 }
 
 // queueWindowMsg is a window of the queue read for the queue screen.
@@ -232,7 +234,7 @@ func (q *queueScreen) View() string {
 	feedW, authorW, previewW := q.columns()
 	var b strings.Builder
 	header := "    " + fit("FEED", feedW) + " " + fit("FROM", authorW) + " " + fit("STAGE", badgeWidth) + " " +
-		q.assigneeCell("WHO") + fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", max(q.total, len(q.threads))), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
+		q.assigneeCell("WHO") + fit(q.headline(), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
 	b.WriteString(s.Muted.Render(fit(header, q.width)))
 	now := q.c.Now()
 	end := min(len(q.threads), q.offset+q.rows())
@@ -242,6 +244,9 @@ func (q *queueScreen) View() string {
 		marker, draft, unread := "  ", " ", "   "
 		if i == q.cursor {
 			marker = "› "
+		}
+		if _, on := q.picked[t.ID]; on {
+			marker = marker[:len(marker)-1] + "✓" // beside the cursor: both show
 		}
 		if q.drafts[t.ID] {
 			draft = "✎"
@@ -255,7 +260,7 @@ func (q *queueScreen) View() string {
 			waiting = t.LastTheirs
 		}
 		who := fit(t.Feed, feedW) + " " + fit(row.name, authorW) + " "
-		rest := " " + q.assigneeCell(t.Assignee) + fitWithTail(row.preview, q.c.rowTail(t.ID, row.more), previewW) + " " + draft + " " + fmt.Sprintf("%4s", age(now, waiting)) + " "
+		rest := " " + q.assigneeCell(t.Assignee) + fitWithTail(row.preview, q.c.rowTail(t.ID, row.more), previewW) + " " + draft + " " + q.c.slaAge(now, waiting) + " "
 		if i == q.cursor {
 			// Only the row's head (cursor, mark, feed, author) takes the
 			// cursor's background: a move then rewrites about 30 cells of
@@ -275,6 +280,9 @@ func (q *queueScreen) View() string {
 }
 
 func (q *queueScreen) ShortHelp() []key.Binding {
+	if len(q.picked) > 0 {
+		return []key.Binding{q.keys.Select, q.keys.Done, q.keys.Snooze, q.keys.StageForward, q.keys.StageBack, q.keys.Assign, q.keys.Unselect}
+	}
 	return []key.Binding{q.keys.Down, q.keys.Up, q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.StageForward, q.keys.StageBack}
 }
 
@@ -282,8 +290,9 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		// a and A under the motion keys: a column of their own is cut
 		// off at 60 columns.
-		append(q.keys.Motion.bindings(), q.keys.Assign, q.keys.Unassign),
-		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack},
+		append(q.keys.Motion.bindings(), q.keys.Select, q.keys.Unselect, q.keys.Assign, q.keys.Unassign),
+		{q.keys.Open, q.keys.Reply, q.keys.Done, q.keys.Snooze, q.keys.Undo, q.keys.StageForward, q.keys.StageBack,
+			q.keys.OpenLink, q.keys.CopyLink, q.keys.MarkUnread},
 	}
 }
 

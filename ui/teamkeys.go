@@ -31,6 +31,9 @@ func (a *App) teamKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case a.threadShown():
 		t, ok = a.thread.thread, true
 		reply, assign, unasg = a.c.Keys.Thread.Reply, a.c.Keys.Thread.Assign, a.c.Keys.Thread.Unassign
+	case a.view == viewQueue && len(a.queue.picked) > 0:
+		// With rows selected, the queue's keys act on all of them (bulk.go).
+		return nil, false
 	case a.view == viewQueue:
 		t, ok = a.queue.selected()
 		reply, assign, unasg = a.c.Keys.Queue.Reply, a.c.Keys.Queue.Assign, a.c.Keys.Queue.Unassign

@@ -90,6 +90,9 @@ type threadScreen struct {
 	}
 	input     *textBox
 	composing bool
+	// picker is the saved-reply picker, open over the conversation
+	// (templates.go); nil when closed.
+	picker *templatePicker
 
 	// Autosave state (drafts.go): lastSaved is what the store holds, as
 	// written by save savedSeq; savedRev is the composer revision last
@@ -180,7 +183,7 @@ func (t *threadScreen) composerHeight() int {
 }
 
 func (t *threadScreen) layout() {
-	header := 3 // title, meta, rule
+	header := 3 + len(t.linkRows()) // title, meta, the link, rule
 	body := t.height - header
 	if t.showComposer() {
 		t.input.SetWidth(t.width)
@@ -492,6 +495,12 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: 1})
 	case key.Matches(msg, t.keys.StageBack):
 		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: -1})
+	case key.Matches(msg, t.keys.OpenLink):
+		return t.c.openLink(t.link())
+	case key.Matches(msg, t.keys.CopyLink):
+		return copyLink(t.link())
+	case key.Matches(msg, t.keys.MarkUnread):
+		return markUnread(t.c.B, t.thread.ID, t.thread.Title)
 	case key.Matches(msg, t.keys.NextPerson):
 		t.nextPerson(1)
 	case key.Matches(msg, t.keys.PrevPerson):
@@ -513,8 +522,22 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (t *threadScreen) updateCompose(msg tea.Msg) tea.Cmd {
+	if t.picker != nil {
+		switch m := msg.(type) {
+		case tea.KeyPressMsg:
+			return t.updatePicker(m)
+		case tea.PasteMsg:
+			// A paste filters the picker; it must not land in the draft
+			// behind it.
+			t.picker.filter = append(t.picker.filter, []rune(strings.ReplaceAll(m.Content, "\n", " "))...)
+			t.picker.refilter()
+			return nil
+		}
+	}
 	if km, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
+		case key.Matches(km, t.ckeys.Template):
+			return t.openPicker()
 		case key.Matches(km, t.ckeys.Leave):
 			t.composing = false
 			t.input.Blur()
@@ -543,14 +566,8 @@ func (t *threadScreen) insertTrackLink() tea.Cmd {
 		}
 		return emit(statusMsg{text: `No track_link configured: add track_link = "https://shop.example.com/?ref={thread}" under [funnel] in ` + where})
 	}
-	// The ref names the conversation (this thread, this person), so an
-	// imported sale credits the person addressed.
-	ref := t.thread.Ref()
-	if t.to != "" {
-		ref = store.ConversationRef(t.thread.ID, t.to)
-	}
 	rev, wasEmpty := t.input.Rev(), t.input.Empty()
-	t.input.InsertString(funnel.TrackLink(t.c.trackLink, ref))
+	t.input.InsertString(funnel.TrackLink(t.c.trackLink, t.ref()))
 	return t.edited(rev, wasEmpty)
 }
 
@@ -694,11 +711,18 @@ func (t *threadScreen) View() string {
 	var b strings.Builder
 	b.WriteString(t.titleLine())
 	b.WriteByte('\n')
-	b.WriteString(s.Muted.Render(fit(meta, t.width)))
+	b.WriteString(t.metaLine(meta))
 	b.WriteByte('\n')
+	for _, row := range t.linkRows() {
+		b.WriteString(row + "\n")
+	}
 	b.WriteString(s.Rule.Render(strings.Repeat("─", t.width)))
 	b.WriteByte('\n')
-	b.WriteString(t.vpView())
+	if t.picker != nil {
+		b.WriteString(t.pickerView(t.vp.Height()))
+	} else {
+		b.WriteString(t.vpView())
+	}
 	if t.showComposer() {
 		b.WriteByte('\n')
 		label := " draft (r to continue) "
@@ -726,15 +750,13 @@ func (t *threadScreen) View() string {
 
 // meta is the line under the title: the feed, the person addressed and
 // their stage, flags and sales; with several people, how many and how
-// to switch, and who started the thread.
+// to switch, and who started the thread. The link (link) is drawn after
+// it by metaLine.
 func (t *threadScreen) meta() string {
 	th := t.thread
-	name, stage, unhappy, wonBack, conversions, link := th.Author, th.Stage, th.Unhappy, th.WonBack, th.Conversions, th.Link
+	name, stage, unhappy, wonBack, conversions := th.Author, th.Stage, th.Unhappy, th.WonBack, th.Conversions
 	if c, ok := t.person(); ok {
 		name, stage, unhappy, wonBack, conversions = c.Name, c.Stage, c.Unhappy, c.WonBack, c.Conversions
-		if c.Link != "" {
-			link = c.Link
-		}
 	}
 	meta := th.Feed + " · " + name
 	if !t.multiPerson() {
@@ -768,9 +790,8 @@ func (t *threadScreen) meta() string {
 		}
 		meta += " (p: next person) · started by " + th.Author + " " + age(t.c.Now(), th.Created) + " ago"
 	}
-	if link != "" {
-		meta += " · " + link
-	}
+	// The link follows on this line when it fits whole, else on rows of
+	// its own (metaLine, linkRows).
 	return meta
 }
 
@@ -785,8 +806,12 @@ func (t *threadScreen) vpView() string {
 }
 
 func (t *threadScreen) ShortHelp() []key.Binding {
+	if t.picker != nil {
+		pk := t.c.Keys.Picker
+		return []key.Binding{pk.Insert, pk.Up, pk.Down, pk.Cancel}
+	}
 	if t.composing {
-		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave}
+		return []key.Binding{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Template, t.ckeys.Leave}
 	}
 	if t.multiPerson() {
 		return []key.Binding{t.keys.Reply, t.keys.NextPerson, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.Down, t.keys.Up}
@@ -796,10 +821,8 @@ func (t *threadScreen) ShortHelp() []key.Binding {
 
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		// a and A under the motion keys: a column of their own is too
-		// wide for 80 columns.
-		append(t.keys.Motion.bindings(), t.keys.Assign, t.keys.Unassign),
+		append(t.keys.Motion.bindings(), t.keys.Assign, t.keys.Unassign, t.keys.OpenLink, t.keys.CopyLink, t.keys.MarkUnread),
 		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson},
-		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave},
+		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Template, t.ckeys.Leave},
 	}
 }
