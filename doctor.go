@@ -11,6 +11,7 @@ import (
 
 	"parley/feeds"
 	"parley/store"
+	"parley/ui"
 )
 
 const doctorUsage = `Usage: parley doctor [--config PATH] [--db PATH]
@@ -88,6 +89,9 @@ func (d *doctor) config(opts options) {
 	case err != nil:
 		d.bad("config: %v", err)
 		return
+	}
+	for _, err := range ui.ApplyKeys(ui.DefaultKeyMap(), cfg.Path, cfg.Keys) {
+		d.bad("config: %v", err)
 	}
 	d.ok("config: %s (%d %s)", cfg.Path, len(cfg.Feeds), map[bool]string{true: "feed", false: "feeds"}[len(cfg.Feeds) == 1])
 	d.private(cfg.Path, 0o077, "config")

@@ -54,6 +54,9 @@ Usage:
                                      over SSH with their keys ([[teammate]] in the config)
   parley attach DIR                  open your console on the team's parley serve on
                                      this machine (its --team-dir)
+  parley keys                        list the console's actions and keys ([keys] rebinds)
+  parley import-opml FILE            add the feeds of an OPML file to the config
+  parley completion bash|zsh|fish    print a shell completion script
 
 Flags (everywhere):
   --config PATH   config file (default %s)
@@ -103,6 +106,7 @@ var commands = map[string]command{
 	// serve's usage names its defaults, filled in by run.
 	"serve":  {serveUsage, serveCmd},
 	"attach": {attachUsage, attachCmd},
+	"keys":   {keysUsage, keysCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
@@ -385,6 +389,9 @@ func console(opts options, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	if !checkKeys(cfg, stderr, "parley") {
+		return 1
+	}
 	if opts.demo {
 		// Local files: ingest before the first frame so the demo opens
 		// full, with a few threads already converted.
@@ -402,7 +409,7 @@ func console(opts options, stderr io.Writer) int {
 	eng.Start(ctx)
 	defer eng.Close() // before st.Close: what it was storing is stored
 	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: user})
+		TrackLink: cfg.Funnel.TrackLink, User: user, Keys: cfg.Keys})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())

@@ -81,6 +81,9 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)
 		return 1
 	}
+	if !checkKeys(cfg, stderr, "parley serve") {
+		return 1
+	}
 	if opts.group != "" && opts.teamDir == "" {
 		fmt.Fprintln(stderr, "parley serve: --team-group names the group of --team-dir: give both (see parley serve --help)")
 		return 2
@@ -135,7 +138,7 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	defer eng.Close() // after the consoles, before st.Close
 
 	srv, err := server.New(server.Config{Engine: eng, Teammates: cfg.Teammates, HostKey: hostKey,
-		UI: ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink}})
+		UI: ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink, Keys: cfg.Keys}})
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -40,6 +41,9 @@ type Config struct {
 	// Teammates are the [[teammate]] tables: who may open a console on
 	// `parley serve` (config_teammate.go).
 	Teammates []Teammate
+	// Keys are the [keys] rebindings in file order (config_keys.go); the
+	// ui checks the action names.
+	Keys []KeyBinding
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -70,8 +74,9 @@ type rawConfig struct {
 		MaxConcurrent int    `toml:"max_concurrent"`
 		MaxItems      int    `toml:"max_items"`
 	} `toml:"fetch"`
-	Funnel    rawFunnel     `toml:"funnel"`
-	Teammates []rawTeammate `toml:"teammate"`
+	Funnel    rawFunnel      `toml:"funnel"`
+	Teammates []rawTeammate  `toml:"teammate"`
+	Keys      map[string]any `toml:"keys"`
 }
 
 // rawFunnel is the [funnel] table.
@@ -176,7 +181,10 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		return Config{}, &ConfigError{Path: path, Line: lineOfError(err), Msg: typeErrorMsg(err)}
 	}
 	text := string(data)
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+	// [keys] is read whole by parseKeys; the decoder counts its dotted
+	// keys as undecoded.
+	undecoded := slices.DeleteFunc(md.Undecoded(), func(k toml.Key) bool { return k[0] == "keys" })
+	if len(undecoded) > 0 {
 		k := undecoded[0]
 		name := k[len(k)-1]
 		if k[0] == "feed" && secretKeys[name] {
@@ -247,6 +255,9 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	}
 	cfg.Funnel = fc
 	if cfg.Teammates, err = parseTeammates(path, text, raw.Teammates); err != nil {
+		return Config{}, err
+	}
+	if cfg.Keys, err = parseKeys(path, text, raw.Keys, md); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -354,6 +365,8 @@ func typeErrorMsg(err error) string {
 		return fmt.Sprintf("%s must be an array of strings (expected e.g. %s)", key, funnelExample(strings.TrimPrefix(key, "funnel.")))
 	case "funnel.track_link":
 		return fmt.Sprintf("%s must be a string (expected e.g. %s)", key, funnelExample("track_link"))
+	case "keys":
+		return "keys must be a table (expected a [keys] section with lines such as " + keysExample + ")"
 	case "teammate":
 		return `teammate must be a list of tables (expected [[teammate]] with name = "Maya", and ssh_keys or unix_user)`
 	case "teammate.ssh_keys":

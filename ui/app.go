@@ -82,7 +82,9 @@ func New(deps Deps) *App {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
+	keys := DefaultKeyMap()
+	ApplyKeys(keys, deps.ConfigPath, deps.Keys)
+	c := &Common{Styles: NewStyles(true), Keys: keys, B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
 		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath,
 		feedKinds: map[string]string{}, user: deps.User}
 	for _, f := range deps.Feeds {

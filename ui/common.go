@@ -24,6 +24,9 @@ type Deps struct {
 	// User names who makes manual stage moves and sends replies (the
 	// login name).
 	User string
+	// Keys are the config's [keys] rebindings; main reports their
+	// mistakes (ui.ApplyKeys) before the console starts.
+	Keys []feeds.KeyBinding
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 }
