@@ -41,7 +41,7 @@ Usage:
                                      exit non-zero if every feed failed (for cron)
   parley export [--format csv|json]  print every conversation (a person in a thread) with
                                      its stage, contact, feed, activity and conversions
-                                     (default csv)
+                                     (default csv); --format opml: the feeds, as OPML
   parley conversions import FILE     attribute sales (CSV or JSON lines of ref, amount,
                                      currency, time) to the person whose tracked-link ref
                                      it is (ctrl+l inserts it while you answer them)
@@ -83,7 +83,7 @@ a usage error (also: the running console uses another config than
 `
 
 // Commands that later versions add; named here so a user gets a clear answer.
-var notYet = map[string]bool{"import-opml": true}
+var notYet = map[string]bool{}
 
 // command is one subcommand: its help text and what it runs. args are the
 // arguments left after the flags (which may come anywhere after the name).
@@ -104,9 +104,10 @@ var commands = map[string]command{
 	"doctor":      {doctorUsage, doctorCmd},
 	"backup":      {backupUsage, backupCmd},
 	// serve's usage names its defaults, filled in by run.
-	"serve":  {serveUsage, serveCmd},
-	"attach": {attachUsage, attachCmd},
-	"keys":   {keysUsage, keysCmd},
+	"serve":       {serveUsage, serveCmd},
+	"attach":      {attachUsage, attachCmd},
+	"keys":        {keysUsage, keysCmd},
+	"import-opml": {importOPMLUsage, importOPMLCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
