@@ -108,6 +108,7 @@ var commands = map[string]command{
 	"attach":      {attachUsage, attachCmd},
 	"keys":        {keysUsage, keysCmd},
 	"import-opml": {importOPMLUsage, importOPMLCmd},
+	"completion":  {completionUsage, completionCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
