@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,6 +134,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	b := &backend{Session: s.cfg.Engine.Session(tm.Name), ctx: ctx, events: s.fan.subscribe(ctx, tm.Name)}
 	deps := s.cfg.UI
 	deps.Backend, deps.User = b, tm.Name
+	// The teammate's terminal, not the server's, decides whether a copy
+	// (OSC 52) can arrive: TMUX and TERM_PROGRAM come with the session.
+	deps.Getenv = sessionEnv(sess.Environ())
 	c := &console{name: tm.Name, app: ui.New(deps), b: b, stop: stop}
 	c.prog = tea.NewProgram(c.app, append(bubbletea.MakeOptions(sess),
 		// The server handles its signals (Shutdown); a console must not
@@ -249,4 +253,17 @@ func (c refusingChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		}
 	}()
 	return ch, out, nil
+}
+
+// sessionEnv looks names up in an SSH session's environment (what the
+// client sent with SendEnv/SetEnv; often nothing, which reads as "").
+func sessionEnv(environ []string) func(string) string {
+	return func(name string) string {
+		for _, kv := range environ {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+				return v
+			}
+		}
+		return ""
+	}
 }

@@ -49,6 +49,9 @@ type App struct {
 
 	view     view
 	showHelp bool
+	// helpScroll is the first line of the help overlay shown when it is
+	// taller than the window.
+	helpScroll int
 	// snoozing is the thread whose snooze menu is open.
 	snoozing *store.Thread
 	// lastChange is what u undoes.
@@ -75,6 +78,10 @@ type App struct {
 	frames frameCache
 	// live: changes waiting to be shown (live.go).
 	live liveState
+	// round tallies what R fetched (fetchround.go); nil: none asked.
+	round *fetchRound
+	// clipNote says why a copy may not reach the clipboard (clipboard.go).
+	clipNote string
 }
 
 // New builds the console on deps.Backend.
@@ -114,7 +121,7 @@ func welcomeText(s *Styles, configPath string) string {
 
 func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(),
-		loadFeedStates(a.c.B), clockTick(), waitEvent(a.c.B.Events()), a.listen()}
+		loadFeedStates(a.c.B), clockTick(), waitEvent(a.c.B.Events()), a.listen(), checkClipboard(clipboardEnv(a.deps))}
 	return tea.Batch(cmds...)
 }
 
@@ -251,8 +258,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.handleSnoozeKey(msg)
 	}
 	if a.showHelp {
-		// Any key closes help; q and esc should not also quit or go back.
-		a.showHelp = false
+		a.helpKey(msg) // helpoverlay.go
 		return nil
 	}
 	if !a.composing() {
@@ -357,6 +363,7 @@ func (a *App) fetchAll() tea.Cmd {
 		return nil
 	}
 	a.setStatus("Fetching all feeds…", false)
+	a.round = newFetchRound(a.deps.Feeds)
 	return nil
 }
 
@@ -570,7 +577,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		if msg.link != "" {
 			where = " Paste it at " + msg.link
 		}
-		a.setStatus("Reply copied to the clipboard and recorded."+where, false)
+		a.setStatus(a.withClipNote("Reply copied to the clipboard and recorded."+where), false)
 		return a.reloadQueue()
 	case threadChangedMsg:
 		if msg.err != nil {
@@ -603,6 +610,10 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		return clockTick()
 	case statusMsg:
 		a.setStatus(msg.text, msg.isErr)
+	case clipboardCheckedMsg:
+		a.clipNote = msg.note
+	case copiedMsg:
+		a.setStatus(a.withClipNote(msg.what), false)
 	}
 	return nil
 }
@@ -679,6 +690,7 @@ func (a *App) handlePoll(ev *events.PollEvent) tea.Cmd {
 	if ev.StoreErr != nil {
 		a.setStatus(fmt.Sprintf("Could not store items of %q: %v", ev.Feed, ev.StoreErr), true)
 	}
+	a.countFetch(ev)
 	cmds = append(cmds, loadFeedStates(a.c.B))
 	if res := ev.Stored; res.New > 0 {
 		// Reloads coalesce (reloadQueue), so a burst of results at
@@ -773,24 +785,6 @@ func (a *App) footer() string {
 	sep := h.Styles.ShortSeparator.Inline(true).Render(h.ShortSeparator)
 	h.SetWidth(max(1, a.c.Width-lipgloss.Width(tail)-lipgloss.Width(sep)))
 	return fit(h.ShortHelpView(a.active().ShortHelp())+sep+tail, a.c.Width)
-}
-
-func (a *App) helpOverlay(height int) string {
-	screenKeys := a.active().FullHelp()
-	g := a.c.Keys.Global
-	// Inside the box: border and padding take 4 cells.
-	h := a.help
-	h.SetWidth(0)
-	keys := h.FullHelpView(append(screenKeys, g.bindings()))
-	if lipgloss.Width(keys) > a.c.Width-4 {
-		// Too wide for one row of columns: the global keys go under the
-		// screen's, in two short columns, so nothing is cut off.
-		h.SetWidth(max(1, a.c.Width-4))
-		keys = h.FullHelpView(screenKeys) + "\n\n" +
-			h.FullHelpView([][]key.Binding{{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, {g.FetchAll, g.Help, g.Quit, g.ForceQuit}})
-	}
-	box := a.c.Styles.Overlay.Render(a.c.Styles.Title.Render("Keys") + "\n\n" + keys + "\n\n" + a.c.Styles.Muted.Render("any key closes this"))
-	return lipgloss.Place(a.c.Width, height, lipgloss.Center, lipgloss.Center, box)
 }
 
 func (a *App) snoozeOverlay(height int) string {

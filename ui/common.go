@@ -27,6 +27,9 @@ type Deps struct {
 	// Keys are the config's [keys] rebindings; main reports their
 	// mistakes (ui.ApplyKeys) before the console starts.
 	Keys []feeds.KeyBinding
+	// Getenv reads the terminal's environment (TMUX, TERM_PROGRAM) for a
+	// remote session; nil: this process's, and tmux is asked directly.
+	Getenv func(string) string
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 }

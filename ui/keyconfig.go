@@ -39,7 +39,7 @@ const allScreens = "all"
 
 // modalScreens take the keyboard for themselves: the global keys do not
 // apply there (except force_quit), so they cannot conflict with them.
-var modalScreens = map[string]bool{"compose": true, "snooze": true}
+var modalScreens = map[string]bool{"compose": true, "snooze": true, "help": true}
 
 var bindingType = reflect.TypeFor[key.Binding]()
 

@@ -12,6 +12,14 @@ type KeyMap struct {
 	Snooze   SnoozeKeys
 	Funnel   FunnelKeys
 	Contacts ContactsKeys
+	Help     HelpKeys
+}
+
+// HelpKeys scroll the ? overlay when it is taller than the window; any
+// other key closes it.
+type HelpKeys struct {
+	Down key.Binding
+	Up   key.Binding
 }
 
 // GlobalKeys work on every screen (outside compose, where letters are text).
@@ -61,6 +69,9 @@ type ThreadKeys struct {
 	// ones first.
 	NextPerson key.Binding
 	PrevPerson key.Binding
+	// Copy copies our last recorded reply to the person addressed (again),
+	// else the thread's link (clipboard.go).
+	Copy key.Binding
 }
 
 type ComposeKeys struct {
@@ -149,6 +160,7 @@ func DefaultKeyMap() *KeyMap {
 			StageBack:    back,
 			NextPerson:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "next person")),
 			PrevPerson:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "previous person")),
+			Copy:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy reply or link")),
 		},
 		Compose: ComposeKeys{
 			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send or copy+record")),
@@ -171,6 +183,10 @@ func DefaultKeyMap() *KeyMap {
 			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to contacts")),
 			StageForward: forward,
 			StageBack:    back,
+		},
+		Help: HelpKeys{
+			Down: key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j", "scroll down")),
+			Up:   key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("k", "scroll up")),
 		},
 		Snooze: SnoozeKeys{
 			Hour:     key.NewBinding(key.WithKeys("1", "h"), key.WithHelp("1", "1 hour")),

@@ -496,6 +496,8 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 		t.nextPerson(1)
 	case key.Matches(msg, t.keys.PrevPerson):
 		t.nextPerson(-1)
+	case key.Matches(msg, t.keys.Copy):
+		return t.copyInThread()
 	case key.Matches(msg, t.keys.Down):
 		t.vp.ScrollDown(1)
 	case key.Matches(msg, t.keys.Up):
@@ -798,7 +800,7 @@ func (t *threadScreen) ShortHelp() []key.Binding {
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		t.keys.Motion.bindings(),
-		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson},
+		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson, t.keys.Copy},
 		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Leave},
 	}
 }
