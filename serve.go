@@ -138,7 +138,7 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	defer eng.Close() // after the consoles, before st.Close
 
 	srv, err := server.New(server.Config{Engine: eng, Teammates: cfg.Teammates, HostKey: hostKey,
-		UI: ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink, Keys: cfg.Keys}})
+		UI: ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink, Keys: cfg.Keys, NoMouse: cfg.NoMouse}})
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)

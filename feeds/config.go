@@ -44,6 +44,9 @@ type Config struct {
 	// Keys are the [keys] rebindings in file order (config_keys.go); the
 	// ui checks the action names.
 	Keys []KeyBinding
+	// NoMouse is [ui] mouse = false: the console leaves the mouse to the
+	// terminal.
+	NoMouse bool
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -77,6 +80,9 @@ type rawConfig struct {
 	Funnel    rawFunnel      `toml:"funnel"`
 	Teammates []rawTeammate  `toml:"teammate"`
 	Keys      map[string]any `toml:"keys"`
+	UI        struct {
+		Mouse *bool `toml:"mouse"`
+	} `toml:"ui"`
 }
 
 // rawFunnel is the [funnel] table.
@@ -209,7 +215,7 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, "ours", -1), Msg: err.Error()}
 		}
 	}
-	cfg := Config{Path: path, Ours: raw.Ours}
+	cfg := Config{Path: path, Ours: raw.Ours, NoMouse: raw.UI.Mouse != nil && !*raw.UI.Mouse}
 	seen := map[string]int{}
 	for i, rf := range raw.Feeds {
 		errAt := func(key, msg string, args ...any) error {
@@ -365,6 +371,8 @@ func typeErrorMsg(err error) string {
 		return fmt.Sprintf("%s must be an array of strings (expected e.g. %s)", key, funnelExample(strings.TrimPrefix(key, "funnel.")))
 	case "funnel.track_link":
 		return fmt.Sprintf("%s must be a string (expected e.g. %s)", key, funnelExample("track_link"))
+	case "ui.mouse":
+		return "ui.mouse must be true or false (expected e.g. [ui] mouse = false to leave the mouse to the terminal)"
 	case "keys":
 		return "keys must be a table (expected a [keys] section with lines such as " + keysExample + ")"
 	case "teammate":

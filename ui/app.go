@@ -231,6 +231,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, tea.Batch(cmd, a.typed())
 		}
 		return a, nil
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		return a, a.handleMouse(msg) // mouse.go
 	case repaintMsg:
 		a.frames.armed = false
 		return a, nil
@@ -707,6 +709,11 @@ func (a *App) View() tea.View {
 	v := tea.NewView(a.frame())
 	v.AltScreen = true
 	v.WindowTitle = "parley"
+	if !a.deps.NoMouse {
+		// Cell motion: clicks and the wheel, not every move (no redraws
+		// while the pointer crosses the window).
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	return v
 }
 

@@ -30,6 +30,9 @@ type Deps struct {
 	// Getenv reads the terminal's environment (TMUX, TERM_PROGRAM) for a
 	// remote session; nil: this process's, and tmux is asked directly.
 	Getenv func(string) string
+	// NoMouse turns mouse reporting off ([ui] mouse = false), leaving
+	// the mouse to the terminal (mouse.go).
+	NoMouse bool
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 }

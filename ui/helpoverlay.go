@@ -73,7 +73,11 @@ func (a *App) legend(width int) string {
 	}
 	stageLine := s.Title.Render("Stages") + " " + strings.Join(stages, " → ")
 	wrap := lipgloss.NewStyle().Width(width)
-	return wrap.Render(marks) + "\n" + wrap.Render(stageLine)
+	legend := wrap.Render(marks) + "\n" + wrap.Render(stageLine)
+	if !a.deps.NoMouse {
+		legend += "\n" + wrap.Render(s.Title.Render("Mouse")+"  "+mouseHelp)
+	}
+	return legend
 }
 
 // keyColumns lays the groups of keys out as columns, as many side by side
