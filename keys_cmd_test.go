@@ -38,3 +38,12 @@ func TestConsoleRefusesKeyMistakesWithLines(t *testing.T) {
 		t.Errorf("parley keys on a bad [keys]: exit %d, %q", code, errOut)
 	}
 }
+
+func TestDoctorReportsKeyMistakes(t *testing.T) {
+	home := privateEnv(t)
+	cfg := writeConfig(t, "ours = [\"Sam\"]\n[keys]\n\"queue.dnoe\" = \"x\"\n")
+	code, out, errOut := runCLI("doctor", "--config", cfg, "--db", filepath.Join(home, "p.db"))
+	if code == 0 || !strings.Contains(out+errOut, cfg+`:3: [keys] unknown action "queue.dnoe"`) {
+		t.Errorf("doctor: exit %d\n%s%s", code, out, errOut)
+	}
+}
