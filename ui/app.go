@@ -579,7 +579,13 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		if msg.link != "" {
 			where = " Paste it at " + msg.link
 		}
-		a.setStatus(a.withClipNote("Reply copied to the clipboard and recorded."+where), false)
+		// The note comes before the link: the link is in the thread's
+		// header too, the note nowhere else.
+		copied := "Reply copied to the clipboard and recorded."
+		if a.clipNote != "" {
+			copied = a.withClipNote("Reply recorded and copied")
+		}
+		a.setStatus(copied+where, false)
 		return a.reloadQueue()
 	case threadChangedMsg:
 		if msg.err != nil {

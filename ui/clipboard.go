@@ -24,8 +24,8 @@ type clipboardCheckedMsg struct{ note string }
 
 // Notes for terminals that drop OSC 52. Short: they follow a status.
 const (
-	tmuxClipNote = "tmux drops it unless: tmux set -g set-clipboard on (then y in the thread copies it again)"
-	noOSC52Note  = "this terminal ignores clipboard requests (OSC 52): select the text with shift+drag instead"
+	tmuxClipNote = "if tmux drops it: tmux set -g set-clipboard on, then y"
+	noOSC52Note  = "this terminal ignores OSC 52 copies: select the text with shift+drag"
 )
 
 // checkClipboard looks at the terminal's environment. tmux's default
@@ -72,12 +72,12 @@ func clipboardEnv(deps Deps) (func(string) string, func() (string, error)) {
 }
 
 // withClipNote adds the clipboard note to a status that says something
-// was copied.
+// was copied: "Link copied (if tmux drops it: …)".
 func (a *App) withClipNote(status string) string {
 	if a.clipNote == "" {
-		return status
+		return status + "."
 	}
-	return status + " " + a.clipNote + "."
+	return status + " (" + a.clipNote + ")."
 }
 
 // copiedMsg says y copied something in the thread.
@@ -110,7 +110,7 @@ func lastReplyTo(replies []store.Reply, to string) (store.Reply, bool) {
 // else the thread's link.
 func (t *threadScreen) copyInThread() tea.Cmd {
 	if r, ok := lastReplyTo(t.replies, t.to); ok {
-		return tea.Batch(tea.SetClipboard(r.Text), emit(copiedMsg{what: "Your reply of " + r.At.Local().Format("Jan 2 15:04") + " copied to the clipboard."}))
+		return tea.Batch(tea.SetClipboard(r.Text), emit(copiedMsg{what: "Your reply of " + r.At.Local().Format("Jan 2 15:04") + " copied"}))
 	}
 	if t.thread.Link != "" {
 		return tea.Batch(tea.SetClipboard(t.thread.Link), emit(copiedMsg{what: "Link copied: " + t.thread.Link}))

@@ -77,6 +77,7 @@ func (a *App) legend(width int) string {
 	if !a.deps.NoMouse {
 		legend += "\n" + wrap.Render(s.Title.Render("Mouse")+"  "+mouseHelp)
 	}
+	legend += "\n" + wrap.Render(s.Title.Render("Rebind")+" [keys] in the config, e.g. \"queue.done\" = [\"e\", \"x\"]; parley keys lists the actions")
 	return legend
 }
 

@@ -128,7 +128,7 @@ func TestRecordedReplyCopiesAgainWithY(t *testing.T) {
 	tm.Type(reply)
 	tm.Send(ctrlS)
 	osc52 := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(reply))
-	waitFor(t, tm, osc52, "recorded", "set -g set-clipboard on")
+	waitFor(t, tm, osc52, "Reply recorded and copied (if tmux drops it: tmux set -g set-clipboard on, then y). Paste it at")
 	tm.Send(press('y'))
 	waitFor(t, tm, osc52, "Your reply of")
 	if err := tm.Quit(); err != nil {
