@@ -365,7 +365,7 @@ func (a *App) fetchAll() tea.Cmd {
 		return nil
 	}
 	a.setStatus("Fetching all feeds…", false)
-	a.round = newFetchRound(a.deps.Feeds)
+	a.round = newFetchRound(a.deps.Feeds, time.Now())
 	return nil
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"parley/events"
 	"parley/feeds"
@@ -13,6 +14,10 @@ import (
 // Every configured feed reports once: the poller starts the idle ones
 // and the busy ones finish anyway.
 type fetchRound struct {
+	// asked is when R was pressed (wall clock, as the fetcher's): a
+	// result of a fetch that ended before it is news from earlier that
+	// was still on its way to the screen, not an answer to R.
+	asked    time.Time
 	pending  map[string]bool
 	feeds    int
 	newItems int
@@ -20,8 +25,8 @@ type fetchRound struct {
 	failed   []string
 }
 
-func newFetchRound(list []feeds.Feed) *fetchRound {
-	r := &fetchRound{pending: map[string]bool{}}
+func newFetchRound(list []feeds.Feed, asked time.Time) *fetchRound {
+	r := &fetchRound{pending: map[string]bool{}, asked: asked}
 	for _, f := range list {
 		r.pending[f.Name] = true
 	}
@@ -32,6 +37,9 @@ func newFetchRound(list []feeds.Feed) *fetchRound {
 // add counts one feed's result; done when every feed has reported.
 func (r *fetchRound) add(ev *events.PollEvent) (done bool) {
 	if !r.pending[ev.Feed] {
+		return false
+	}
+	if res := ev.Result; !res.Started.IsZero() && res.Started.Add(res.Duration).Before(r.asked) {
 		return false
 	}
 	delete(r.pending, ev.Feed)

@@ -53,15 +53,19 @@ func TestFetchAllEndsWithWhatHappened(t *testing.T) {
 }
 
 func TestFetchRoundSummary(t *testing.T) {
-	r := newFetchRound([]feeds.Feed{{Name: "A"}, {Name: "B"}, {Name: "C"}})
-	ok := &feeds.Result{}
-	bad := &feeds.Result{Err: errors.New("boom")}
+	asked := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	r := newFetchRound([]feeds.Feed{{Name: "A"}, {Name: "B"}, {Name: "C"}}, asked)
+	ok := &feeds.Result{Started: asked.Add(time.Second), Duration: time.Second}
+	// Started before R and still running when it was pressed: it answers R.
+	bad := &feeds.Result{Err: errors.New("boom"), Started: asked.Add(-time.Second), Duration: 2 * time.Second}
+	// Ended before R, shown after it: earlier news, not counted.
+	earlier := &feeds.Result{Started: asked.Add(-2 * time.Second), Duration: time.Second}
 	for _, ev := range []struct {
 		name string
 		res  *feeds.Result
 		new  int
 		done bool
-	}{{"A", ok, 0, false}, {"Z", ok, 9, false}, {"B", bad, 0, false}, {"C", ok, 0, true}} {
+	}{{"A", ok, 0, false}, {"Z", ok, 9, false}, {"C", earlier, 5, false}, {"B", bad, 0, false}, {"C", ok, 0, true}} {
 		pe := pollEvent(ev.name, ev.res, ev.new)
 		if got := r.add(pe); got != ev.done {
 			t.Errorf("%s: done = %v", ev.name, got)
