@@ -90,10 +90,13 @@ func (d *doctor) config(opts options) {
 		d.bad("config: %v", err)
 		return
 	}
-	for _, err := range ui.ApplyKeys(ui.DefaultKeyMap(), cfg.Path, cfg.Keys) {
+	keyErrs := ui.ApplyKeys(ui.DefaultKeyMap(), cfg.Path, cfg.Keys)
+	for _, err := range keyErrs {
 		d.bad("config: %v", err)
 	}
-	d.ok("config: %s (%d %s)", cfg.Path, len(cfg.Feeds), map[bool]string{true: "feed", false: "feeds"}[len(cfg.Feeds) == 1])
+	if len(keyErrs) == 0 {
+		d.ok("config: %s (%d %s)", cfg.Path, len(cfg.Feeds), map[bool]string{true: "feed", false: "feeds"}[len(cfg.Feeds) == 1])
+	}
 	d.private(cfg.Path, 0o077, "config")
 	for _, f := range cfg.Feeds {
 		if f.Secret.IsZero() {
