@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"parley/feeds"
 )
@@ -101,5 +102,41 @@ func TestMouseModeFollowsTheConfig(t *testing.T) {
 	}
 	if _, err := feeds.ParseConfig("c.toml", []byte("[ui]\nmouse = \"no\"\n")); err == nil || !strings.Contains(err.Error(), "ui.mouse must be true or false") {
 		t.Errorf("mouse = \"no\": %v", err)
+	}
+}
+
+func TestMouseClickInContactsAndFunnel(t *testing.T) {
+	app := newTestApp(testStore(t))
+	tm := startApp(t, app, 100, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('3'))
+	waitFor(t, tm, "Carol Diaz")
+	final := finalApp(t, tm)
+	final.view = viewContacts
+	lines := func() []string { return strings.Split(final.active().View(), "\n") }
+	found := 0
+	for i, l := range lines() {
+		if strings.Contains(l, "Carol Diaz") && !strings.HasPrefix(ansi.Strip(l), "›") {
+			found++
+			final.clickRow(i)
+			if c, ok := final.contacts.selectedContact(); !ok || c.Name != "Carol Diaz" {
+				t.Errorf("click on Carol's contact row selected %+v", c)
+			}
+		}
+	}
+	final.view = viewFunnel
+	final.funnel.setReport(sampleReport())
+	for i, l := range lines() {
+		if strings.Contains(l, "advocate") && !strings.Contains(l, "STAGE") {
+			found++
+			final.clickRow(i)
+			if final.funnel.stage != 5 {
+				t.Errorf("click on the advocate row: stage %d", final.funnel.stage)
+			}
+			break
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d of the 2 rows to click", found)
 	}
 }
