@@ -11,6 +11,7 @@ import (
 
 	"parley/feeds"
 	"parley/store"
+	"parley/ui"
 )
 
 const doctorUsage = `Usage: parley doctor [--config PATH] [--db PATH]
@@ -89,7 +90,13 @@ func (d *doctor) config(opts options) {
 		d.bad("config: %v", err)
 		return
 	}
-	d.ok("config: %s (%d %s)", cfg.Path, len(cfg.Feeds), map[bool]string{true: "feed", false: "feeds"}[len(cfg.Feeds) == 1])
+	keyErrs := ui.ApplyKeys(ui.DefaultKeyMap(), cfg.Path, cfg.Keys)
+	for _, err := range keyErrs {
+		d.bad("config: %v", err)
+	}
+	if len(keyErrs) == 0 {
+		d.ok("config: %s (%d %s)", cfg.Path, len(cfg.Feeds), map[bool]string{true: "feed", false: "feeds"}[len(cfg.Feeds) == 1])
+	}
 	d.private(cfg.Path, 0o077, "config")
 	for _, f := range cfg.Feeds {
 		if f.Secret.IsZero() {

@@ -18,7 +18,7 @@ import (
 	"parley/store"
 )
 
-const exportUsage = `Usage: parley export [--audit] [--format csv|json] [--config PATH] [--db PATH] [--demo]
+const exportUsage = `Usage: parley export [--audit] [--format csv|json|opml] [--config PATH] [--db PATH] [--demo]
 
 Print every conversation to stdout, one row per person in a thread,
 threads oldest first:
@@ -46,6 +46,8 @@ threads oldest first:
   --format json   one JSON array of objects with the same keys: counts are
                   numbers, unhappy and won_back true/false, revenue a string,
                   a time that is not known null
+  --format opml   the configured feeds instead, as an OPML 2.0 subscription
+                  list for another feed reader (parley import-opml reads it)
 
 With --audit, print the audit log instead: every action (a reply
 recorded, queued, sent or refused; done, undone; snooze; stage move;
@@ -163,8 +165,11 @@ func exportCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		return unexpectedArg(stderr, "export", args[0])
 	}
 	format := strings.ToLower(opts.format)
+	if format == "opml" && !opts.audit {
+		return exportOPML(opts, stdout, stderr)
+	}
 	if format != "csv" && format != "json" {
-		fmt.Fprintf(stderr, "parley export: --format %q is not supported (expected csv or json)\n", opts.format)
+		fmt.Fprintf(stderr, "parley export: --format %q is not supported (expected csv or json; opml for the feeds, not with --audit)\n", opts.format)
 		return 2
 	}
 	via := func() (int, bool) { return exportVia(opts.db, format, stdout, stderr) }

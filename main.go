@@ -44,7 +44,7 @@ Usage:
                                      exit non-zero if every feed failed (for cron)
   parley export [--format csv|json]  print every conversation (a person in a thread) with
                                      its stage, contact, feed, activity and conversions
-                                     (default csv)
+                                     (default csv); --format opml: the feeds, as OPML
   parley conversions import FILE     attribute sales (CSV or JSON lines of ref, amount,
                                      currency, time) to the person whose tracked-link ref
                                      it is (ctrl+l inserts it while you answer them)
@@ -57,6 +57,9 @@ Usage:
                                      over SSH with their keys ([[teammate]] in the config)
   parley attach DIR                  open your console on the team's parley serve on
                                      this machine (its --team-dir)
+  parley keys                        list the console's actions and keys ([keys] rebinds)
+  parley import-opml FILE            add the feeds of an OPML file to the config
+  parley completion bash|zsh|fish    print a shell completion script
 
 Flags (everywhere):
   --config PATH   config file (default %s)
@@ -83,7 +86,7 @@ a usage error (also: the running console uses another config than
 `
 
 // Commands that later versions add; named here so a user gets a clear answer.
-var notYet = map[string]bool{"import-opml": true}
+var notYet = map[string]bool{}
 
 // command is one subcommand: its help text and what it runs. args are the
 // arguments left after the flags (which may come anywhere after the name).
@@ -104,8 +107,11 @@ var commands = map[string]command{
 	"doctor":      {doctorUsage, doctorCmd},
 	"backup":      {backupUsage, backupCmd},
 	// serve's usage names its defaults, filled in by run.
-	"serve":  {serveUsage, serveCmd},
-	"attach": {attachUsage, attachCmd},
+	"serve":       {serveUsage, serveCmd},
+	"attach":      {attachUsage, attachCmd},
+	"keys":        {keysUsage, keysCmd},
+	"import-opml": {importOPMLUsage, importOPMLCmd},
+	"completion":  {completionUsage, completionCmd},
 }
 
 func unexpectedArg(stderr io.Writer, cmd, arg string) int {
@@ -392,6 +398,9 @@ func console(opts options, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	if !checkKeys(cfg, stderr, "parley") {
+		return 1
+	}
 	if opts.demo {
 		// Local files: ingest before the first frame so the demo opens
 		// full, with a few threads already converted.
@@ -409,7 +418,7 @@ func console(opts options, stderr io.Writer) int {
 	eng.Start(ctx)
 	defer eng.Close() // before st.Close: what it was storing is stored
 	app := ui.New(withDaily(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: user, Teammates: teammateNames(cfg.Teammates)}, cfg))
+		TrackLink: cfg.Funnel.TrackLink, User: user, Teammates: teammateNames(cfg.Teammates), Keys: cfg.Keys, NoMouse: cfg.NoMouse}, cfg))
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	// Paced: an idle console does not wake (package pacer).

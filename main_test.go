@@ -191,8 +191,8 @@ func TestUnknownAndUnbuiltCommands(t *testing.T) {
 	if code, _, errOut := runCLI("frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("unknown: exit %d %q", code, errOut)
 	}
-	if code, _, errOut := runCLI("import-opml"); code != 2 || !strings.Contains(errOut, "not available") {
-		t.Errorf("import-opml: exit %d %q", code, errOut)
+	if code, _, errOut := runCLI("import-opml"); code != 2 || !strings.Contains(errOut, "give one OPML file") {
+		t.Errorf("import-opml without a file: exit %d %q", code, errOut)
 	}
 	for _, cmd := range []string{"export", "conversions", "serve"} {
 		if _, _, errOut := runCLI(cmd, "--help"); strings.Contains(errOut, "not available") {

@@ -83,6 +83,9 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)
 		return 1
 	}
+	if !checkKeys(cfg, stderr, "parley serve") {
+		return 1
+	}
 	if opts.group != "" && opts.teamDir == "" {
 		fmt.Fprintln(stderr, "parley serve: --team-group names the group of --team-dir: give both (see parley serve --help)")
 		return 2
@@ -137,7 +140,7 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	defer eng.Close() // after the consoles, before st.Close
 
 	srv, err := server.New(server.Config{Engine: eng, Teammates: cfg.Teammates, HostKey: hostKey,
-		UI: withDaily(ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink}, cfg)})
+		UI: withDaily(ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink, Keys: cfg.Keys, NoMouse: cfg.NoMouse}, cfg)})
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -45,6 +46,12 @@ type Config struct {
 	SLA       SLA
 	Notify    Notify
 	Templates []Template
+	// Keys are the [keys] rebindings in file order (config_keys.go); the
+	// ui checks the action names.
+	Keys []KeyBinding
+	// NoMouse is [ui] mouse = false: the console leaves the mouse to the
+	// terminal.
+	NoMouse bool
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -75,11 +82,15 @@ type rawConfig struct {
 		MaxConcurrent int    `toml:"max_concurrent"`
 		MaxItems      int    `toml:"max_items"`
 	} `toml:"fetch"`
-	Funnel    rawFunnel     `toml:"funnel"`
-	Teammates []rawTeammate `toml:"teammate"`
-	SLA       rawSLA        `toml:"sla"`
-	Notify    rawNotify     `toml:"notify"`
-	Templates []rawTemplate `toml:"template"`
+	Funnel    rawFunnel      `toml:"funnel"`
+	Teammates []rawTeammate  `toml:"teammate"`
+	SLA       rawSLA         `toml:"sla"`
+	Notify    rawNotify      `toml:"notify"`
+	Templates []rawTemplate  `toml:"template"`
+	Keys      map[string]any `toml:"keys"`
+	UI        struct {
+		Mouse *bool `toml:"mouse"`
+	} `toml:"ui"`
 }
 
 // rawFunnel is the [funnel] table.
@@ -184,7 +195,10 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		return Config{}, &ConfigError{Path: path, Line: lineOfError(err), Msg: typeErrorMsg(err)}
 	}
 	text := string(data)
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+	// [keys] is read whole by parseKeys; the decoder counts its dotted
+	// keys as undecoded.
+	undecoded := slices.DeleteFunc(md.Undecoded(), func(k toml.Key) bool { return k[0] == "keys" })
+	if len(undecoded) > 0 {
 		k := undecoded[0]
 		name := k[len(k)-1]
 		if k[0] == "feed" && secretKeys[name] {
@@ -213,7 +227,7 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, "ours", -1), Msg: err.Error()}
 		}
 	}
-	cfg := Config{Path: path, Ours: raw.Ours}
+	cfg := Config{Path: path, Ours: raw.Ours, NoMouse: raw.UI.Mouse != nil && !*raw.UI.Mouse}
 	seen := map[string]int{}
 	for i, rf := range raw.Feeds {
 		errAt := func(key, msg string, args ...any) error {
@@ -268,6 +282,9 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		return Config{}, err
 	}
 	if cfg.Templates, err = parseTemplates(path, text, raw.Templates); err != nil {
+		return Config{}, err
+	}
+	if cfg.Keys, err = parseKeys(path, text, raw.Keys, md); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -375,6 +392,10 @@ func typeErrorMsg(err error) string {
 		return fmt.Sprintf("%s must be an array of strings (expected e.g. %s)", key, funnelExample(strings.TrimPrefix(key, "funnel.")))
 	case "funnel.track_link":
 		return fmt.Sprintf("%s must be a string (expected e.g. %s)", key, funnelExample("track_link"))
+	case "ui.mouse":
+		return "ui.mouse must be true or false (expected e.g. [ui] mouse = false to leave the mouse to the terminal)"
+	case "keys":
+		return "keys must be a table (expected a [keys] section with lines such as " + keysExample + ")"
 	case "teammate":
 		return `teammate must be a list of tables (expected [[teammate]] with name = "Maya", and ssh_keys or unix_user)`
 	case "teammate.ssh_keys":

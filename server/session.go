@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -140,6 +141,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		deps.Teammates = s.teammateNames()
 	}
 	deps.Remote = true // o copies: a browser would open on the server
+	// The teammate's terminal, not the server's, decides whether a copy
+	// (OSC 52) can arrive: TMUX and TERM_PROGRAM come with the session.
+	deps.Getenv = sessionEnv(sess.Environ())
 	c := &console{name: tm.Name, app: ui.New(deps), b: b, stop: stop}
 	// Paced, so an idle console does not wake the server (package
 	// pacer); consoleFilter replaces MakeOptions' filter, doing what it
@@ -257,4 +261,17 @@ func (c refusingChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		}
 	}()
 	return ch, out, nil
+}
+
+// sessionEnv looks names up in an SSH session's environment (what the
+// client sent with SendEnv/SetEnv; often nothing, which reads as "").
+func sessionEnv(environ []string) func(string) string {
+	return func(name string) string {
+		for _, kv := range environ {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+				return v
+			}
+		}
+		return ""
+	}
 }

@@ -49,6 +49,9 @@ type App struct {
 
 	view     view
 	showHelp bool
+	// helpScroll is the first line of the help overlay shown when it is
+	// taller than the window.
+	helpScroll int
 	// snoozing is the thread whose snooze menu is open.
 	snoozing *store.Thread
 	// assigning is the open assign picker (assign.go); replyWarned, the
@@ -86,6 +89,10 @@ type App struct {
 	breachSeq int
 	// notify: live arrivals that ring and notify (notify.go).
 	notify notifyState
+	// round tallies what R fetched (fetchround.go); nil: none asked.
+	round *fetchRound
+	// clipNote says why a copy may not reach the clipboard (clipboard.go).
+	clipNote string
 }
 
 // New builds the console on deps.Backend.
@@ -93,7 +100,9 @@ func New(deps Deps) *App {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
+	keys := DefaultKeyMap()
+	ApplyKeys(keys, deps.ConfigPath, deps.Keys)
+	c := &Common{Styles: NewStyles(true), Keys: keys, B: deps.Backend, Now: deps.Now, Width: 80, Height: 24,
 		unsaved: map[string]string{}, trackLink: deps.TrackLink, configPath: deps.ConfigPath,
 		feedKinds: map[string]string{}, user: deps.User, team: teamState{teammates: deps.Teammates},
 		remote: deps.Remote, sla: deps.SLA,
@@ -126,7 +135,7 @@ func welcomeText(s *Styles, configPath string) string {
 
 func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, a.reloadQueue(),
-		loadFeedStates(a.c.B), clockTick(), waitEvent(a.c.B.Events()), a.listen(), loadPresence(a.c.B)}
+		loadFeedStates(a.c.B), clockTick(), waitEvent(a.c.B.Events()), a.listen(), loadPresence(a.c.B), checkClipboard(clipboardEnv(a.deps))}
 	return tea.Batch(cmds...)
 }
 
@@ -241,6 +250,8 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, tea.Batch(cmd, a.typed())
 		}
 		return a, nil
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		return a, a.handleMouse(msg) // mouse.go
 	case repaintMsg:
 		a.frames.armed = false
 		return a, nil
@@ -268,8 +279,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.handleSnoozeKey(msg)
 	}
 	if a.showHelp {
-		// Any key closes help; q and esc should not also quit or go back.
-		a.showHelp = false
+		a.helpKey(msg) // helpoverlay.go
 		return nil
 	}
 	if cmd, ok := a.teamKey(msg); ok {
@@ -380,6 +390,7 @@ func (a *App) fetchAll() tea.Cmd {
 		return nil
 	}
 	a.setStatus("Fetching all feeds…", false)
+	a.round = newFetchRound(a.deps.Feeds, time.Now())
 	return nil
 }
 
@@ -602,7 +613,13 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		if msg.link != "" {
 			where = " Paste it at " + msg.link
 		}
-		a.setStatus("Reply copied to the clipboard and recorded."+where, false)
+		// The note comes before the link: the link is in the thread's
+		// header too, the note nowhere else.
+		copied := "Reply copied to the clipboard and recorded."
+		if a.clipNote != "" {
+			copied = a.withClipNote("Reply recorded and copied")
+		}
+		a.setStatus(copied+where, false)
 		return a.reloadQueue()
 	case threadChangedMsg:
 		if line, ok := undoRefused(msg); ok {
@@ -657,6 +674,10 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		return a.unreadDone(msg)
 	case tea.EnvMsg:
 		a.c.env = newTermEnv(msg.Getenv)
+	case clipboardCheckedMsg:
+		a.clipNote = msg.note
+	case copiedMsg:
+		a.setStatus(a.withClipNote(msg.what), false)
 	}
 	return nil
 }
@@ -733,6 +754,7 @@ func (a *App) handlePoll(ev *events.PollEvent) tea.Cmd {
 	if ev.StoreErr != nil {
 		a.setStatus(fmt.Sprintf("Could not store items of %q: %v", ev.Feed, ev.StoreErr), true)
 	}
+	a.countFetch(ev)
 	cmds = append(cmds, loadFeedStates(a.c.B))
 	if res := ev.Stored; res.New > 0 {
 		// Reloads coalesce (reloadQueue), so a burst of results at
@@ -749,6 +771,11 @@ func (a *App) View() tea.View {
 	v := tea.NewView(a.frame())
 	v.AltScreen = true
 	v.WindowTitle = "parley"
+	if !a.deps.NoMouse {
+		// Cell motion: clicks and the wheel, not every move (no redraws
+		// while the pointer crosses the window).
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	return v
 }
 
@@ -831,24 +858,6 @@ func (a *App) footer() string {
 	sep := h.Styles.ShortSeparator.Inline(true).Render(h.ShortSeparator)
 	h.SetWidth(max(1, a.c.Width-lipgloss.Width(tail)-lipgloss.Width(sep)))
 	return fit(h.ShortHelpView(a.active().ShortHelp())+sep+tail, a.c.Width)
-}
-
-func (a *App) helpOverlay(height int) string {
-	screenKeys := a.active().FullHelp()
-	g := a.c.Keys.Global
-	// Inside the box: border and padding take 4 cells.
-	h := a.help
-	h.SetWidth(0)
-	keys := h.FullHelpView(append(screenKeys, g.bindings()))
-	if lipgloss.Width(keys) > a.c.Width-4 {
-		// Too wide for one row of columns: the global keys go under the
-		// screen's, in two short columns, so nothing is cut off.
-		h.SetWidth(max(1, a.c.Width-4))
-		keys = h.FullHelpView(screenKeys) + "\n\n" +
-			h.FullHelpView([][]key.Binding{{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, {g.FetchAll, g.Help, g.Quit, g.ForceQuit}})
-	}
-	box := a.c.Styles.Overlay.Render(a.c.Styles.Title.Render("Keys") + "\n\n" + keys + "\n\n" + a.c.Styles.Muted.Render("any key closes this"))
-	return lipgloss.Place(a.c.Width, height, lipgloss.Center, lipgloss.Center, box)
 }
 
 func (a *App) snoozeOverlay(height int) string {

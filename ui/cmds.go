@@ -393,7 +393,11 @@ func writeEditorFile(threadID, text string) tea.Cmd {
 		if err != nil {
 			return editorFileMsg{threadID: threadID, err: err}
 		}
-		_, err = f.WriteString(text)
+		// No trailing newline: an editor that appends (or a script's >>)
+		// then continues the reply's last line instead of starting one the
+		// user did not type; readEditorFile strips the newline editors add
+		// on save, so a file opened and saved unchanged gives the same text.
+		_, err = f.WriteString(editorText(text))
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -418,7 +422,11 @@ func readEditorFile(m editorDoneMsg) tea.Cmd {
 			return editedMsg{threadID: m.threadID, err: fmt.Errorf("editor: %w", m.err)}
 		}
 		b, err := os.ReadFile(m.path)
-		// Editors end files with a newline the user did not type.
-		return editedMsg{threadID: m.threadID, text: strings.TrimRight(string(b), "\n"), err: err}
+		return editedMsg{threadID: m.threadID, text: editorText(string(b)), err: err}
 	}
 }
+
+// editorText is a draft as it goes to and comes back from $EDITOR: without
+// the line endings at its end (LF or CRLF), which are no part of a reply,
+// so both directions agree.
+func editorText(s string) string { return strings.TrimRight(s, "\r\n") }

@@ -26,6 +26,15 @@ type Deps struct {
 	User string
 	// Teammates are the config's teammate names: whom a (assign) offers.
 	Teammates []string
+	// Keys are the config's [keys] rebindings; main reports their
+	// mistakes (ui.ApplyKeys) before the console starts.
+	Keys []feeds.KeyBinding
+	// Getenv reads the terminal's environment (TMUX, TERM_PROGRAM) for a
+	// remote session; nil: this process's, and tmux is asked directly.
+	Getenv func(string) string
+	// NoMouse turns mouse reporting off ([ui] mouse = false), leaving
+	// the mouse to the terminal (mouse.go).
+	NoMouse bool
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 	// SLA colours waiting ages and counts breaches (sla.go); Notify says

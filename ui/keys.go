@@ -13,6 +13,14 @@ type KeyMap struct {
 	Picker   PickerKeys
 	Funnel   FunnelKeys
 	Contacts ContactsKeys
+	Help     HelpKeys
+}
+
+// HelpKeys scroll the ? overlay when it is taller than the window; any
+// other key closes it.
+type HelpKeys struct {
+	Down key.Binding
+	Up   key.Binding
 }
 
 // GlobalKeys work on every screen (outside compose, where letters are text).
@@ -73,8 +81,10 @@ type ThreadKeys struct {
 	Assign     key.Binding
 	Unassign   key.Binding
 	OpenLink   key.Binding
-	CopyLink   key.Binding
 	MarkUnread key.Binding
+	// Copy copies our last recorded reply to the person addressed (again),
+	// else the thread's link (clipboard.go).
+	Copy key.Binding
 }
 
 type ComposeKeys struct {
@@ -190,8 +200,8 @@ func DefaultKeyMap() *KeyMap {
 			Assign:       assign,
 			Unassign:     unassign,
 			OpenLink:     openLink,
-			CopyLink:     copyLink,
 			MarkUnread:   unread,
+			Copy:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy reply or link")),
 		},
 		Compose: ComposeKeys{
 			Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send or copy+record")),
@@ -222,6 +232,10 @@ func DefaultKeyMap() *KeyMap {
 			Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "next")),
 			Insert: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "insert at the cursor")),
 			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		},
+		Help: HelpKeys{
+			Down: key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j", "scroll down")),
+			Up:   key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("k", "scroll up")),
 		},
 		Snooze: SnoozeKeys{
 			Hour:     key.NewBinding(key.WithKeys("1", "h"), key.WithHelp("1", "1 hour")),

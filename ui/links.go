@@ -95,7 +95,8 @@ func copyLink(link string) tea.Cmd {
 	if l == "" {
 		return emit(statusMsg{text: "This thread has no web link to copy."})
 	}
-	return tea.Batch(tea.SetClipboard(l), emit(linkMsg{text: "Link copied to the clipboard (OSC 52): " + l}))
+	// copiedMsg: the status adds why the copy may not arrive (clipboard.go).
+	return tea.Batch(tea.SetClipboard(l), emit(copiedMsg{what: "Link copied: " + l}))
 }
 
 // browserWait is how long o waits for the browser command to fail: an

@@ -66,16 +66,19 @@ func (s *Styles) StageStyle(st funnel.Stage) lipgloss.Style {
 // NewStyles builds the palette for a light or dark terminal background.
 func NewStyles(isDark bool) *Styles {
 	ld := lipgloss.LightDark(isDark)
+	// Every text colour reads at WCAG AA (4.5:1) and every border at 3:1
+	// on the lightest dark theme (Nord #2e3440) and the darkest light one
+	// (#eeeeee): TestEveryStyleMeetsWCAGContrast.
 	var (
 		fg      = ld(lipgloss.Color("#1c1c1c"), lipgloss.Color("#e4e4e4"))
-		muted   = ld(lipgloss.Color("#6c6c6c"), lipgloss.Color("#8a8a8a"))
+		muted   = ld(lipgloss.Color("#5f5f5f"), lipgloss.Color("#a8a8a8"))
 		accent  = ld(lipgloss.Color("#5f00d7"), lipgloss.Color("#af87ff"))
 		ours    = ld(lipgloss.Color("#005f87"), lipgloss.Color("#5fafd7"))
-		errC    = ld(lipgloss.Color("#af0000"), lipgloss.Color("#ff5f5f"))
+		errC    = ld(lipgloss.Color("#af0000"), lipgloss.Color("#ff8787"))
 		warn    = ld(lipgloss.Color("#875f00"), lipgloss.Color("#ffaf00"))
 		ok      = ld(lipgloss.Color("#005f00"), lipgloss.Color("#5fd75f"))
 		selBg   = ld(lipgloss.Color("#dadada"), lipgloss.Color("#3a3a3a"))
-		border  = ld(lipgloss.Color("#bcbcbc"), lipgloss.Color("#585858"))
+		border  = ld(lipgloss.Color("#808080"), lipgloss.Color("#808080"))
 		badgeFg = ld(lipgloss.Color("#ffffff"), lipgloss.Color("#1c1c1c"))
 	)
 	base := lipgloss.NewStyle().Foreground(fg)
@@ -118,7 +121,7 @@ func NewStyles(isDark bool) *Styles {
 	}
 	s.marks = map[string]string{"!": s.Unhappy.Render("!"), "$": s.IntentMk.Render("$"), "+": s.Positive.Render("+")}
 
-	s.Help = help.DefaultStyles(isDark)
-	s.TextArea = textarea.DefaultStyles(isDark)
+	s.Help = helpStyles(s)
+	s.TextArea = textAreaStyles(s, selBg)
 	return s
 }

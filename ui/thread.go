@@ -497,14 +497,14 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: -1})
 	case key.Matches(msg, t.keys.OpenLink):
 		return t.c.openLink(t.link())
-	case key.Matches(msg, t.keys.CopyLink):
-		return copyLink(t.link())
 	case key.Matches(msg, t.keys.MarkUnread):
 		return markUnread(t.c.B, t.thread.ID, t.thread.Title)
 	case key.Matches(msg, t.keys.NextPerson):
 		t.nextPerson(1)
 	case key.Matches(msg, t.keys.PrevPerson):
 		t.nextPerson(-1)
+	case key.Matches(msg, t.keys.Copy):
+		return t.copyInThread()
 	case key.Matches(msg, t.keys.Down):
 		t.vp.ScrollDown(1)
 	case key.Matches(msg, t.keys.Up):
@@ -821,7 +821,7 @@ func (t *threadScreen) ShortHelp() []key.Binding {
 
 func (t *threadScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		append(t.keys.Motion.bindings(), t.keys.Assign, t.keys.Unassign, t.keys.OpenLink, t.keys.CopyLink, t.keys.MarkUnread),
+		append(t.keys.Motion.bindings(), t.keys.Assign, t.keys.Unassign, t.keys.OpenLink, t.keys.Copy, t.keys.MarkUnread),
 		{t.keys.Reply, t.keys.Back, t.keys.Done, t.keys.Snooze, t.keys.StageForward, t.keys.StageBack, t.keys.NextPerson, t.keys.PrevPerson},
 		{t.ckeys.Send, t.ckeys.Editor, t.ckeys.TrackLink, t.ckeys.Template, t.ckeys.Leave},
 	}
