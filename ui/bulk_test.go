@@ -3,11 +3,13 @@ package ui
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"parley/funnel"
 	"parley/store"
@@ -30,15 +32,20 @@ func queueIDs(t *testing.T, st *store.Store) []string {
 // one status line for all.
 func TestBulkSelectThenDone(t *testing.T) {
 	st := testStore(t)
-	tm := startApp(t, newTestApp(st), 100, 24)
+	probe := &pickedProbe{App: newTestApp(st)}
+	tm := teatest.NewTestModel(t, probe, teatest.WithInitialTermSize(100, 24))
 	waitFor(t, tm, "Alice Chen", "Carol Diaz")
 	tm.Send(press(' ')) // Alice, cursor to Bob
 	tm.Send(press('j')) // skip Bob
 	tm.Send(press(' ')) // Carol
-	waitFor(t, tm, "2 SELECTED")
+	// "1 SELECTED" becomes "2 SELECTED" by rewriting one cell, so the
+	// test waits on the selection the console holds, not on output.
+	teatest.WaitFor(t, tm.Output(), func([]byte) bool { return probe.picked.Load() == 2 },
+		teatest.WithDuration(5*time.Second))
 	tm.Send(press('e'))
 	waitFor(t, tm, "Done: 2 threads")
-	final := finalApp(t, tm)
+	tm.Send(press('q'))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*pickedProbe).App
 	if got := queueIDs(t, st); !slices.Equal(got, []string{"Bob Okafor"}) {
 		t.Errorf("queue after bulk done = %q, want only Bob", got)
 	}
@@ -142,4 +149,17 @@ func TestBulkSnoozeStageAndAssign(t *testing.T) {
 			t.Errorf("thread %d snoozed %v, want %v", i, got, snoozed)
 		}
 	}
+}
+
+// pickedProbe publishes how many queue rows are selected after each
+// update, for waits the renderer draws as a one-cell diff.
+type pickedProbe struct {
+	*App
+	picked atomic.Int64
+}
+
+func (p *pickedProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.App.Update(msg)
+	p.picked.Store(int64(len(p.App.queue.picked)))
+	return p, cmd
 }

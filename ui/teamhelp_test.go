@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"parley/engine"
 )
 
@@ -27,7 +25,7 @@ func TestHelpListsTeamKeys(t *testing.T) {
 	} {
 		c.to()
 		hit(t, app, press('?'))
-		view := ansi.Strip(app.render())
+		view := wholeHelp(app)
 		for _, w := range c.want {
 			if !strings.Contains(strings.Join(strings.Fields(view), " "), w) {
 				t.Errorf("%s help lacks %q:\n%s", c.name, w, view)
