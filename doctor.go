@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"parley/feeds"
@@ -41,8 +40,10 @@ func doctorCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 	d := doctor{out: stdout}
 	d.config(opts)
+	d.dataDir(opts.db)
 	d.database(opts)
 	d.socket(opts)
+	d.logFile(opts.log)
 	if d.problems > 0 {
 		fmt.Fprintf(stdout, "\n%d %s to fix.\n", d.problems, map[bool]string{true: "problem", false: "problems"}[d.problems == 1])
 		return 1
@@ -113,7 +114,6 @@ func (d *doctor) database(opts options) {
 		d.note("database: none yet at %s (created on first start)", path)
 		return
 	}
-	d.private(filepath.Dir(path), 0o077, "database directory")
 	d.private(path, 0o077, "database")
 	// A running console holds the database: it runs the check itself.
 	res, err := store.RequestCheck(path)
