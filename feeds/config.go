@@ -51,6 +51,8 @@ type ConfigError struct {
 	Path string
 	Line int // 0 when unknown
 	Msg  string
+	// wrongType marks a value of the wrong type (config_types.go).
+	wrongType bool
 }
 
 func (e *ConfigError) Error() string {

@@ -79,6 +79,7 @@ func TestParseConfigTypeMismatchesSayWhatIsExpected(t *testing.T) {
 	}{
 		{"one ours name", "ours = \"Sam (Acme)\"\n", 1, []string{`ours = ["Sam (Acme)"]`}},
 		{"[feed] with single brackets", "[feed]\nname = \"a\"\nurl = \"https://a.example/f\"\n", 1, []string{"feed must be a list of tables", "[[feed]]", "double brackets"}},
+		// One mistake, not also "missing url" for the value dropped.
 		{"url a number", "[[feed]]\nurl = 42\n", 2, []string{"feed 1: url must be a string", "it is the number 42"}},
 		{"categories a string", "[[feed]]\nkind = \"discourse\"\nurl = \"https://f.example\"\napi_key_env = \"K\"\napi_username = \"m\"\ncategories = \"support\"\n", 6,
 			[]string{"feed 1: categories must be an array of strings", `categories = ["support", "feedback"]`}},
@@ -95,6 +96,9 @@ func TestParseConfigTypeMismatchesSayWhatIsExpected(t *testing.T) {
 			}
 			if strings.Contains(msg, "incompatible types") {
 				t.Errorf("the decoder's words: %q", msg)
+			}
+			if strings.Contains(msg, "mistakes") {
+				t.Errorf("one mistake reported as several: %q", msg)
 			}
 		})
 	}

@@ -71,6 +71,16 @@ func (p *configProblems) err() error {
 	list := slices.Clone(p.list)
 	slices.SortStableFunc(list, func(a, b *ConfigError) int { return cmp.Compare(a.Line, b.Line) })
 	list = slices.CompactFunc(list, func(a, b *ConfigError) bool { return a.Line == b.Line && a.Msg == b.Msg })
+	// A value of the wrong type is dropped before the other checks, which
+	// may then find it missing ("missing url" after "url must be a
+	// string"): on its line, the type is the one mistake to report.
+	typed := map[int]bool{}
+	for _, ce := range list {
+		if ce.wrongType && ce.Line > 0 {
+			typed[ce.Line] = true
+		}
+	}
+	list = slices.DeleteFunc(list, func(ce *ConfigError) bool { return typed[ce.Line] && !ce.wrongType })
 	switch len(list) {
 	case 0:
 		return nil

@@ -80,7 +80,7 @@ func checkTypes(path, text string, doc map[string]any) []*ConfigError {
 		}
 		v := doc[key]
 		if !hasShape(v, want) {
-			errs = append(errs, &ConfigError{Path: path, Line: topKeyLine(text, key), Msg: typeMsg(key, "", v, want, false)})
+			errs = append(errs, &ConfigError{Path: path, Line: topKeyLine(text, key), Msg: typeMsg(key, "", v, want, false), wrongType: true})
 			delete(doc, key)
 			continue
 		}
@@ -114,7 +114,7 @@ func checkSection(path, text, section string, n int, t map[string]any, shapes ma
 			line = findArrayTableKeyLine(text, section, key, n)
 			prefix = fmt.Sprintf("%s %d: ", section, n+1)
 		}
-		errs = append(errs, &ConfigError{Path: path, Line: line, Msg: prefix + typeMsg(section+"."+key, key, t[key], want, n >= 0)})
+		errs = append(errs, &ConfigError{Path: path, Line: line, Msg: prefix + typeMsg(section+"."+key, key, t[key], want, n >= 0), wrongType: true})
 		delete(t, key)
 	}
 	return errs
