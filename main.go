@@ -147,6 +147,9 @@ type options struct {
 func (o options) demoDir() string { return filepath.Join(o.dataDir, "demo-feeds") }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == ttyGuardArg {
+		os.Exit(runTTYGuard()) // ttyguard_unix.go
+	}
 	stop := startProfile()
 	code := run(os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -450,6 +453,8 @@ func console(opts options, stderr io.Writer) int {
 		}
 	}()
 
+	guard := startTTYGuard(opts.log)
+	defer guard.release() // every return below is a clean end
 	_, runErr := p.Run()
 	runErr = runFailure(runErr, weKilled.Load())
 	for id, text := range app.PendingDrafts() {
