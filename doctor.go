@@ -195,18 +195,27 @@ func (d *doctor) checked(path string, res store.CheckResult) {
 		return
 	case !res.UpToDate:
 		d.ok("database: %s is consistent (%d records; an older layout, upgraded when parley next starts)", path, res.Report.Keys)
+		d.metaNote(res.Report)
 		return
 	case res.StatsErr != "":
 		d.bad("database: %s", res.StatsErr)
 		return
 	}
 	d.ok("database: %s is consistent (%d threads, %d messages)", path, res.Threads, res.Messages)
+	d.metaNote(res.Report)
 	switch {
 	case res.PendingErr != "":
 		d.bad("outbox: %s", res.PendingErr)
 	case res.Pending > 0:
 		d.note("outbox: %d %s waiting to be sent (they go out when the console runs)", res.Pending,
 			map[bool]string{true: "reply", false: "replies"}[res.Pending == 1])
+	}
+}
+
+// metaNote says why a sound file may lack the newest changes.
+func (d *doctor) metaNote(rep store.FileReport) {
+	if rep.MetaNote != "" {
+		d.note("database: %s", rep.MetaNote)
 	}
 }
 
