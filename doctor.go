@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"parley/feeds"
@@ -42,8 +41,10 @@ func doctorCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 	d := doctor{out: stdout}
 	d.config(opts)
+	d.dataDir(opts.db)
 	d.database(opts)
 	d.socket(opts)
+	d.logFile(opts.log)
 	if d.problems > 0 {
 		fmt.Fprintf(stdout, "\n%d %s to fix.\n", d.problems, map[bool]string{true: "problem", false: "problems"}[d.problems == 1])
 		return 1
@@ -120,7 +121,6 @@ func (d *doctor) database(opts options) {
 		d.note("database: none yet at %s (created on first start)", path)
 		return
 	}
-	d.private(filepath.Dir(path), 0o077, "database directory")
 	d.private(path, 0o077, "database")
 	// A running console holds the database: it runs the check itself.
 	res, err := store.RequestCheck(path)
@@ -202,18 +202,27 @@ func (d *doctor) checked(path string, res store.CheckResult) {
 		return
 	case !res.UpToDate:
 		d.ok("database: %s is consistent (%d records; an older layout, upgraded when parley next starts)", path, res.Report.Keys)
+		d.metaNote(res.Report)
 		return
 	case res.StatsErr != "":
 		d.bad("database: %s", res.StatsErr)
 		return
 	}
 	d.ok("database: %s is consistent (%d threads, %d messages)", path, res.Threads, res.Messages)
+	d.metaNote(res.Report)
 	switch {
 	case res.PendingErr != "":
 		d.bad("outbox: %s", res.PendingErr)
 	case res.Pending > 0:
 		d.note("outbox: %d %s waiting to be sent (they go out when the console runs)", res.Pending,
 			map[bool]string{true: "reply", false: "replies"}[res.Pending == 1])
+	}
+}
+
+// metaNote says why a sound file may lack the newest changes.
+func (d *doctor) metaNote(rep store.FileReport) {
+	if rep.MetaNote != "" {
+		d.note("database: %s", rep.MetaNote)
 	}
 }
 

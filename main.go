@@ -66,6 +66,7 @@ Flags (everywhere):
   --db PATH       database file (default %s)
   --demo          use the built-in demo feeds and demo.db (not with --db)
   -h, --help      this help; 'parley CMD --help' explains CMD
+  --version       which parley this is (version, commit)
 
 Files:
   log   %s
@@ -155,6 +156,9 @@ type options struct {
 func (o options) demoDir() string { return filepath.Join(o.dataDir, "demo-feeds") }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == ttyGuardArg {
+		os.Exit(runTTYGuard()) // ttyguard_unix.go
+	}
 	stop := startProfile()
 	code := run(os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -174,14 +178,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fs
 	}
 	root := flags("parley", fmt.Sprintf(usage, def.config, def.db, def.log))
+	version := root.Bool("version", false, "print the version")
 	if err := root.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	dbSet := false // --db given, even with the default path
-	seen := func(f *flag.Flag) { dbSet = dbSet || f.Name == "db" }
+	if *version {
+		return printVersion(stdout)
+	}
+	dbSet, configSet := false, false // --db, --config given, even with the default path
+	seen := func(f *flag.Flag) {
+		dbSet = dbSet || f.Name == "db"
+		configSet = configSet || f.Name == "config"
+	}
 	root.Visit(seen)
 	rest := root.Args()
 	cmd := ""
@@ -234,6 +245,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if opts.demo {
 		opts.db = filepath.Join(filepath.Dir(def.db), "demo.db")
+	}
+	if configSet && !opts.demo {
+		if err := namedConfigExists(opts.config, def.config); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", strings.TrimSpace("parley "+cmd), err)
+			return 1
+		}
 	}
 
 	logger, closeLog, err := openLog(opts.log)
@@ -453,6 +470,8 @@ func console(opts options, stderr io.Writer) int {
 		}
 	}()
 
+	guard := startTTYGuard(opts.log)
+	defer guard.release() // every return below is a clean end
 	_, runErr := p.Run()
 	runErr = runFailure(runErr, weKilled.Load())
 	for id, text := range app.PendingDrafts() {

@@ -372,6 +372,11 @@ func TestBackupAgainstAStoppedConsole(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
+	// SIGSTOP lands when the kernel next schedules the helper: under load
+	// it could still accept and start the backup this test means to find
+	// stopped (and then write the copy on SIGCONT, so the retry below
+	// finds its file taken).
+	waitProcessStopped(t, cmd.Process.Pid)
 
 	target := filepath.Join(t.TempDir(), "copy.db")
 	start := time.Now()
@@ -391,6 +396,24 @@ func TestBackupAgainstAStoppedConsole(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGCONT)
 	if code, _, errOut := runCLI("backup", target, "--db", db); code != 0 {
 		t.Fatalf("after SIGCONT: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// waitProcessStopped waits until /proc says pid is stopped (state T).
+func waitProcessStopped(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// pid (comm) state ...: comm may hold spaces and parentheses.
+		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'T' {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d is not stopped 10 s after SIGSTOP", pid)
+		}
 	}
 }
 

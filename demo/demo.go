@@ -53,8 +53,10 @@ const (
 	// three threads that bought, one per feed.
 	ConversionsFile = "conversions.csv"
 	// MoreConversionsFile is written next to the demo feeds by Write for
-	// the user to try `parley conversions import --demo`: two new sales,
-	// one already imported, one whose ref matches no thread.
+	// the user to try `parley conversions import --demo`: two new sales
+	// and one already imported, so the import succeeds as the README
+	// promises. (A file with a ref that matches no thread is in the root
+	// package's testdata.)
 	MoreConversionsFile = "more-conversions.csv"
 )
 

@@ -62,6 +62,7 @@ func (w *writer) run() {
 		}
 		outs, errs := w.st.IngestPrepared(ps, w.now())
 		for i, j := range group {
+			logStoreFailure(j.p.Feed, errs[i])
 			j.report(outs[i], errs[i])
 		}
 	}
@@ -71,6 +72,7 @@ func (w *writer) run() {
 // the writer once it is committed (or failed). After close, report gets
 // errClosed at once.
 func (w *writer) submit(r feeds.Result, report func(store.IngestResult, error)) {
+	logFetchFailure(r)
 	p := w.st.Prepare(r)
 	w.mu.RLock()
 	defer w.mu.RUnlock()

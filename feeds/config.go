@@ -62,6 +62,8 @@ type ConfigError struct {
 	Path string
 	Line int // 0 when unknown
 	Msg  string
+	// wrongType marks a value of the wrong type (config_types.go).
+	wrongType bool
 }
 
 func (e *ConfigError) Error() string {
@@ -174,14 +176,19 @@ func readConfig(path string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(fh, maxConfigBytes+1))
 }
 
-// ParseConfig checks config text; path is only used in messages.
+// ParseConfig checks config text; path is only used in messages. It
+// reports every mistake it finds (ConfigErrors, in line order), or the
+// one (a *ConfigError); only a syntax error or an oversized file stops it
+// at once.
 func ParseConfig(path string, data []byte) (Config, error) {
 	if err := checkConfigShape(path, data); err != nil {
 		return Config{}, err
 	}
-	var raw rawConfig
-	md, err := toml.Decode(string(data), &raw)
-	if err != nil {
+	text := string(data)
+	// Plain maps first: a syntax error stops here; a value of the wrong
+	// type does not (config_types.go).
+	var doc map[string]any
+	if _, err := toml.Decode(text, &doc); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			line := pe.Position.Line
@@ -192,39 +199,28 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			}
 			return Config{}, &ConfigError{Path: path, Line: line, Msg: "not valid TOML: " + pe.Message}
 		}
-		return Config{}, &ConfigError{Path: path, Line: lineOfError(err), Msg: typeErrorMsg(err)}
+		return Config{}, &ConfigError{Path: path, Line: lineOfError(err), Msg: strings.TrimPrefix(err.Error(), "toml: ")}
 	}
-	text := string(data)
-	// [keys] is read whole by parseKeys; the decoder counts its dotted
-	// keys as undecoded.
-	undecoded := slices.DeleteFunc(md.Undecoded(), func(k toml.Key) bool { return k[0] == "keys" })
-	if len(undecoded) > 0 {
-		k := undecoded[0]
-		name := k[len(k)-1]
-		if k[0] == "feed" && secretKeys[name] {
-			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-				Msg: fmt.Sprintf("%s: secrets do not go in the config file (expected token_env = \"VAR\" or token_file = \"/path/0600-file\"; for discourse api_key_env / api_key_file)", name)}
-		}
-		if k[0] == "funnel" {
-			return Config{}, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
-				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)}
-		}
-		if err := dailyUnknownKey(path, text, k); err != nil {
-			return Config{}, err
-		}
-		if k[0] == "teammate" {
-			return Config{}, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "teammate", k[1], -1),
-				Msg: fmt.Sprintf("unknown key %q in [[teammate]] (expected one of: %s)", k[1], teammateKeys)}
-		}
-		return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s)",
-				k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"),
-				strings.ReplaceAll(slaKeys, ", ", "/"), strings.ReplaceAll(notifyKeys, ", ", "/"), strings.ReplaceAll(templateKeys, ", ", "/"))}
+	p := &configProblems{path: path}
+	for _, ce := range checkTypes(path, text, doc) {
+		p.add(ce)
 	}
+	// What is left has the right types: decode it into its structs.
+	var clean strings.Builder
+	if err := toml.NewEncoder(&clean).Encode(doc); err != nil {
+		return Config{}, &ConfigError{Path: path, Msg: "cannot read the file: " + err.Error()}
+	}
+	var raw rawConfig
+	md, err := toml.Decode(clean.String(), &raw)
+	if err != nil {
+		// checkTypes checked every key rawConfig has; say so if one slipped.
+		return Config{}, p.errWith(&ConfigError{Path: path, Msg: strings.TrimPrefix(err.Error(), "toml: ")})
+	}
+	p.add(unknownKeys(path, text, md)...)
 
 	for i, o := range raw.Ours {
 		if err := checkPlain(fmt.Sprintf("ours entry %d", i+1), o); err != nil {
-			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, "ours", -1), Msg: err.Error()}
+			p.add(&ConfigError{Path: path, Line: findKeyLine(text, "ours", -1), Msg: err.Error()})
 		}
 	}
 	cfg := Config{Path: path, Ours: raw.Ours, NoMouse: raw.UI.Mouse != nil && !*raw.UI.Mouse}
@@ -233,12 +229,14 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		errAt := func(key, msg string, args ...any) error {
 			return &ConfigError{Path: path, Line: findKeyLine(text, key, i), Msg: fmt.Sprintf("feed %d: ", i+1) + fmt.Sprintf(msg, args...)}
 		}
-		f, err := parseFeed(rf, errAt)
-		if err != nil {
-			return Config{}, err
+		f, errs := parseFeed(rf, errAt)
+		if len(errs) > 0 {
+			p.add(errs...)
+			continue
 		}
 		if j, dup := seen[f.Name]; dup {
-			return Config{}, errAt("name", "name %q is already used by feed %d (names must be unique)", f.Name, j+1)
+			p.add(errAt("name", "name %q is already used by feed %d (names must be unique)", f.Name, j+1))
+			continue
 		}
 		seen[f.Name] = i
 		cfg.Feeds = append(cfg.Feeds, f)
@@ -248,8 +246,8 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	if fo.Timeout != "" {
 		d, err := time.ParseDuration(fo.Timeout)
 		if err != nil || d <= 0 {
-			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, "timeout", -1),
-				Msg: fmt.Sprintf("fetch.timeout = %q is not a positive duration (expected e.g. \"15s\")", fo.Timeout)}
+			p.add(&ConfigError{Path: path, Line: findTableKeyLine(text, "fetch", "timeout"),
+				Msg: fmt.Sprintf("fetch.timeout = %q is not a positive duration (expected e.g. \"15s\")", fo.Timeout)})
 		}
 		cfg.Fetch.Timeout = d
 	}
@@ -258,8 +256,8 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		v   int64
 	}{{"max_bytes", fo.MaxBytes}, {"per_host", int64(fo.PerHost)}, {"max_concurrent", int64(fo.MaxConcurrent)}, {"max_items", int64(fo.MaxItems)}} {
 		if c.v < 0 {
-			return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, c.key, -1),
-				Msg: fmt.Sprintf("fetch.%s = %d (expected a positive number)", c.key, c.v)}
+			p.add(&ConfigError{Path: path, Line: findTableKeyLine(text, "fetch", c.key),
+				Msg: fmt.Sprintf("fetch.%s = %d (expected a positive number)", c.key, c.v)})
 		}
 	}
 	cfg.Fetch.MaxBytes = fo.MaxBytes
@@ -267,34 +265,72 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	cfg.Fetch.MaxConcurrent = fo.MaxConcurrent
 	cfg.Fetch.MaxItems = fo.MaxItems
 
-	fc, err := parseFunnel(path, text, raw.Funnel, md)
-	if err != nil {
-		return Config{}, err
-	}
+	fc, errs := parseFunnel(path, text, raw.Funnel, md)
+	p.add(errs...)
 	cfg.Funnel = fc
-	if cfg.Teammates, err = parseTeammates(path, text, raw.Teammates); err != nil {
-		return Config{}, err
-	}
+	var terrs []error
+	cfg.Teammates, terrs = parseTeammates(path, text, raw.Teammates)
+	p.add(terrs...)
 	if cfg.SLA, err = parseSLA(path, text, raw.SLA); err != nil {
-		return Config{}, err
+		p.add(err)
 	}
 	if cfg.Notify, err = parseNotify(path, text, raw.Notify, md); err != nil {
-		return Config{}, err
+		p.add(err)
 	}
 	if cfg.Templates, err = parseTemplates(path, text, raw.Templates); err != nil {
-		return Config{}, err
+		p.add(err)
 	}
 	if cfg.Keys, err = parseKeys(path, text, raw.Keys, md); err != nil {
+		p.add(err)
+	}
+	if err := p.err(); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
 }
 
+// unknownKeys reports every key of the file that parley does not know,
+// once per key (not again for the keys inside an unknown table).
+func unknownKeys(path, text string, md toml.MetaData) []error {
+	var errs []error
+	var reported []toml.Key
+	for _, k := range md.Undecoded() {
+		if k[0] == "keys" {
+			continue // [keys] is read whole by parseKeys
+		}
+		if slices.ContainsFunc(reported, func(r toml.Key) bool { return len(k) >= len(r) && slices.Equal(k[:len(r)], r) }) {
+			continue
+		}
+		reported = append(reported, k)
+		name := k[len(k)-1]
+		switch {
+		case k[0] == "feed" && secretKeys[name]:
+			errs = append(errs, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
+				Msg: fmt.Sprintf("%s: secrets do not go in the config file (expected token_env = \"VAR\" or token_file = \"/path/0600-file\"; for discourse api_key_env / api_key_file)", name)})
+		case k[0] == "funnel" && len(k) > 1:
+			errs = append(errs, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
+				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)})
+		case dailyUnknownKey(path, text, k) != nil:
+			errs = append(errs, dailyUnknownKey(path, text, k))
+		case k[0] == "teammate" && len(k) > 1:
+			errs = append(errs, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "teammate", k[1], -1),
+				Msg: fmt.Sprintf("unknown key %q in [[teammate]] (expected one of: %s)", k[1], teammateKeys)})
+		default:
+			errs = append(errs, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
+				Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s, [keys], [ui] mouse)",
+					k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"),
+					strings.ReplaceAll(slaKeys, ", ", "/"), strings.ReplaceAll(notifyKeys, ", ", "/"), strings.ReplaceAll(templateKeys, ", ", "/"))})
+		}
+	}
+	return errs
+}
+
 // parseFunnel checks the [funnel] table and compiles it once with
 // funnel.NewAnalyzer, so a pattern the analyzer rejects is a config error
 // here rather than a surprise when the console starts.
-func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Config, error) {
+func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Config, []error) {
 	var fc funnel.Config
+	var errs []error
 	lists := []struct {
 		key  string
 		raw  []string
@@ -311,12 +347,14 @@ func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Conf
 		out := make([]string, 0, len(l.raw)) // set, even to []: replaces the defaults
 		for i, p := range l.raw {
 			if err := checkPlain(fmt.Sprintf("funnel.%s entry %d", l.key, i+1), p); err != nil {
-				return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", l.key), Msg: err.Error()}
+				errs = append(errs, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", l.key), Msg: err.Error()})
+				continue
 			}
 			p = strings.TrimSpace(p)
 			if p == "" {
-				return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", l.key),
-					Msg: fmt.Sprintf("funnel.%s: entry %d is empty (expected words to look for, e.g. %s)", l.key, i+1, funnelExample(l.key))}
+				errs = append(errs, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", l.key),
+					Msg: fmt.Sprintf("funnel.%s: entry %d is empty (expected words to look for, e.g. %s)", l.key, i+1, funnelExample(l.key))})
+				continue
 			}
 			out = append(out, p)
 		}
@@ -329,8 +367,11 @@ func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Conf
 			err = checkTrackLink(fc.TrackLink)
 		}
 		if err != nil {
-			return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", "track_link"), Msg: err.Error()}
+			errs = append(errs, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", "track_link"), Msg: err.Error()})
 		}
+	}
+	if len(errs) > 0 {
+		return fc, errs // the analyzer would only repeat them
 	}
 	if _, err := funnel.NewAnalyzer(fc); err != nil {
 		// Point at the list's own line when the analyzer names it.
@@ -338,7 +379,7 @@ func parseFunnel(path, text string, rf rawFunnel, md toml.MetaData) (funnel.Conf
 		if pe, ok := errors.AsType[*funnel.PatternError](err); ok {
 			key = pe.List
 		}
-		return fc, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", key), Msg: err.Error()}
+		return fc, []error{&ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", key), Msg: err.Error()}}
 	}
 	return fc, nil
 }
@@ -373,37 +414,6 @@ func checkTrackLink(link string) error {
 		return fmt.Errorf("funnel.track_link %q is not an absolute http(s) URL %s", link, expected)
 	}
 	return nil
-}
-
-var lastKeyRE = regexp.MustCompile(`last key "([^"]+)"`)
-
-// typeErrorMsg rewords the toml package's type mismatch for the keys
-// whose shape a user is most likely to get wrong, and passes the rest on.
-func typeErrorMsg(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "toml: ")
-	m := lastKeyRE.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
-	}
-	switch key := m[1]; key {
-	case "funnel":
-		return "funnel must be a table (expected a [funnel] section with " + funnelKeys + ")"
-	case "funnel.intent", "funnel.advocacy", "funnel.competitors":
-		return fmt.Sprintf("%s must be an array of strings (expected e.g. %s)", key, funnelExample(strings.TrimPrefix(key, "funnel.")))
-	case "funnel.track_link":
-		return fmt.Sprintf("%s must be a string (expected e.g. %s)", key, funnelExample("track_link"))
-	case "ui.mouse":
-		return "ui.mouse must be true or false (expected e.g. [ui] mouse = false to leave the mouse to the terminal)"
-	case "keys":
-		return "keys must be a table (expected a [keys] section with lines such as " + keysExample + ")"
-	case "teammate":
-		return `teammate must be a list of tables (expected [[teammate]] with name = "Maya", and ssh_keys or unix_user)`
-	case "teammate.ssh_keys":
-		return `teammate.ssh_keys must be an array of strings (expected e.g. ssh_keys = ["ssh-ed25519 AAAA… maya@laptop"])`
-	case "teammate.name", "teammate.unix_user":
-		return fmt.Sprintf(`%s must be a string (expected e.g. %s = "maya")`, key, strings.TrimPrefix(key, "teammate."))
-	}
-	return msg
 }
 
 // checkPlain rejects a config string that must not reach a terminal: a

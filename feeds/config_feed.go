@@ -12,8 +12,11 @@ import (
 )
 
 // parseFeed checks one [[feed]] table for its kind. errAt builds a
-// ConfigError on the line of a key in this table.
-func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed, error) {
+// ConfigError on the line of a key in this table. It reports what it can
+// of the table's mistakes: each independent one (strings, keys of another
+// kind, every), and the first that the checks after it depend on.
+func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed, []error) {
+	var errs []error
 	// Every string first: most are shown in the console (the name on every
 	// row, or the URL, query or hashtag a default name is made of).
 	type field struct{ key, label, value string } // label: how the message names it
@@ -29,7 +32,7 @@ func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed
 	}
 	for _, f := range plain {
 		if err := checkPlain(f.label, f.value); err != nil {
-			return Feed{}, errAt(f.key, "%v", err)
+			errs = append(errs, errAt(f.key, "%v", err))
 		}
 	}
 
@@ -39,7 +42,7 @@ func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed
 	}
 	allowed, ok := feedKeys[kind]
 	if !ok {
-		return Feed{}, errAt("kind", "kind %q is not supported (expected one of: %s)", rf.Kind, strings.Join(Kinds, ", "))
+		return Feed{}, append(errs, errAt("kind", "kind %q is not supported (expected one of: %s)", rf.Kind, strings.Join(Kinds, ", ")))
 	}
 	// A key that belongs to another kind is a mistake worth naming.
 	set := map[string]bool{
@@ -49,7 +52,7 @@ func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed
 	}
 	for _, k := range slices.Sorted(maps.Keys(set)) {
 		if set[k] && !slices.Contains(allowed, k) {
-			return Feed{}, errAt(k, "%s is not used by kind = %q (it accepts: name, every, kind, %s)", k, kind, strings.Join(allowed, ", "))
+			errs = append(errs, errAt(k, "%s is not used by kind = %q (it accepts: name, every, kind, %s)", k, kind, strings.Join(allowed, ", ")))
 		}
 	}
 
@@ -70,13 +73,14 @@ func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed
 	}
 	if rf.Every != "" {
 		d, err := time.ParseDuration(rf.Every)
-		if err != nil {
-			return Feed{}, errAt("every", "every = %q is not a duration (expected e.g. \"5m\", \"1h\")", rf.Every)
+		switch {
+		case err != nil:
+			errs = append(errs, errAt("every", "every = %q is not a duration (expected e.g. \"5m\", \"1h\")", rf.Every))
+		case d < minEvery:
+			errs = append(errs, errAt("every", "every = %q is too often (expected at least 1m)", rf.Every))
+		default:
+			f.Every = d
 		}
-		if d < minEvery {
-			return Feed{}, errAt("every", "every = %q is too often (expected at least 1m)", rf.Every)
-		}
-		f.Every = d
 	}
 
 	secret := func(envKey, fileKey, envVal, fileVal, example string) error {
@@ -103,10 +107,10 @@ func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed
 	switch kind {
 	case KindFeed:
 		if f.URL == "" {
-			return Feed{}, errAt("url", "missing url (expected url = \"https://…\" or a local file path)")
+			return Feed{}, append(errs, errAt("url", "missing url (expected url = \"https://…\" or a local file path)"))
 		}
 		if err := checkFeedURL(f.URL); err != nil {
-			return Feed{}, errAt("url", "%v", err)
+			return Feed{}, append(errs, errAt("url", "%v", err))
 		}
 	case KindMastodon:
 		server, key := strings.TrimSpace(rf.Server), "server"
@@ -114,52 +118,52 @@ func parseFeed(rf rawFeed, errAt func(key, msg string, args ...any) error) (Feed
 			server, key = f.URL, "url"
 		}
 		if server == "" {
-			return Feed{}, errAt("kind", "kind = \"mastodon\" needs server = \"https://mastodon.example\" (your account's server)")
+			return Feed{}, append(errs, errAt("kind", "kind = \"mastodon\" needs server = \"https://mastodon.example\" (your account's server)"))
 		}
 		if f.URL, err = baseURL(key, server, "Mastodon server"); err != nil {
-			return Feed{}, err
+			return Feed{}, append(errs, err)
 		}
 		if err := secret("token_env", "token_file", rf.TokenEnv, rf.TokenFile, "PARLEY_MASTODON_TOKEN"); err != nil {
-			return Feed{}, err
+			return Feed{}, append(errs, err)
 		}
 	case KindDiscourse:
 		if f.URL == "" {
-			return Feed{}, errAt("kind", "kind = \"discourse\" needs url = \"https://forum.example\" (the forum's base URL)")
+			return Feed{}, append(errs, errAt("kind", "kind = \"discourse\" needs url = \"https://forum.example\" (the forum's base URL)"))
 		}
 		if f.URL, err = baseURL("url", f.URL, "forum's base URL"); err != nil {
-			return Feed{}, err
+			return Feed{}, append(errs, err)
 		}
 		if err := secret("api_key_env", "api_key_file", rf.APIKeyEnv, rf.APIKeyFile, "PARLEY_DISCOURSE_KEY"); err != nil {
-			return Feed{}, err
+			return Feed{}, append(errs, err)
 		}
 		if f.APIUsername == "" {
-			return Feed{}, errAt("kind", "kind = \"discourse\" needs api_username = \"…\" (the forum user parley posts as)")
+			return Feed{}, append(errs, errAt("kind", "kind = \"discourse\" needs api_username = \"…\" (the forum user parley posts as)"))
 		}
 	case KindReddit:
 		switch {
 		case f.Subreddit == "" && f.Query == "":
-			return Feed{}, errAt("kind", "kind = \"reddit\" needs subreddit = \"name\" or query = \"words to search\"")
+			return Feed{}, append(errs, errAt("kind", "kind = \"reddit\" needs subreddit = \"name\" or query = \"words to search\""))
 		case f.Subreddit != "" && f.Query != "":
-			return Feed{}, errAt("query", "set subreddit or query, not both (a query limited to a subreddit: two feeds, or search the subreddit's name)")
+			return Feed{}, append(errs, errAt("query", "set subreddit or query, not both (a query limited to a subreddit: two feeds, or search the subreddit's name)"))
 		}
 		if strings.ContainsAny(f.Subreddit, "/ ?#&") {
-			return Feed{}, errAt("subreddit", "subreddit = %q is not a subreddit name (expected e.g. \"golang\")", rf.Subreddit)
+			return Feed{}, append(errs, errAt("subreddit", "subreddit = %q is not a subreddit name (expected e.g. \"golang\")", rf.Subreddit))
 		}
 		if f.URL, err = baseURL("url", cmp.Or(f.URL, defaultRedditURL), "Reddit base URL"); err != nil {
-			return Feed{}, err
+			return Feed{}, append(errs, err)
 		}
 	case KindHN:
 		if f.Query == "" {
-			return Feed{}, errAt("kind", "kind = \"hn\" needs query = \"words to search\" (e.g. your product's name)")
+			return Feed{}, append(errs, errAt("kind", "kind = \"hn\" needs query = \"words to search\" (e.g. your product's name)"))
 		}
 		if f.URL, err = baseURL("url", cmp.Or(f.URL, defaultHNURL), "Algolia HN API base URL"); err != nil {
-			return Feed{}, err
+			return Feed{}, append(errs, err)
 		}
 	}
 	if f.Name == "" {
 		f.Name = defaultFeedName(f)
 	}
-	return f, nil
+	return f, errs
 }
 
 // defaultFeedName names a feed the config left unnamed.

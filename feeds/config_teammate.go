@@ -41,9 +41,12 @@ const maxTeammateName = 40
 // unixUserRE is the portable login name (useradd's default rule).
 var unixUserRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
 
-// parseTeammates checks every [[teammate]] table.
-func parseTeammates(path, text string, raws []rawTeammate) ([]Teammate, error) {
+// parseTeammates checks every [[teammate]] table and reports each
+// mistake. Every table is in the list it returns, even one with a
+// mistake, so that an index names the same teammate in both.
+func parseTeammates(path, text string, raws []rawTeammate) ([]Teammate, []error) {
 	var out []Teammate
+	var errs []error
 	names := map[string]int{} // lower-cased name -> teammate index
 	users := map[string]int{}
 	keys := map[string]int{} // marshalled key -> teammate index
@@ -53,27 +56,30 @@ func parseTeammates(path, text string, raws []rawTeammate) ([]Teammate, error) {
 				Msg: fmt.Sprintf("teammate %d: ", i+1) + fmt.Sprintf(msg, args...)}
 		}
 		tm := Teammate{Name: strings.TrimSpace(rt.Name), UnixUser: rt.UnixUser}
+		nameErr := len(errs)
 		switch {
 		case tm.Name == "":
-			return nil, errAt("name", `has no name (expected name = "Maya": shown to the others and recorded on every action)`)
+			errs = append(errs, errAt("name", `has no name (expected name = "Maya": shown to the others and recorded on every action)`))
 		case len([]rune(tm.Name)) > maxTeammateName:
-			return nil, errAt("name", "name %q is longer than %d characters", tm.Name, maxTeammateName)
+			errs = append(errs, errAt("name", "name %q is longer than %d characters", tm.Name, maxTeammateName))
 		}
 		if err := checkPlain("name", tm.Name); err != nil {
-			return nil, errAt("name", "%v", err)
+			errs = append(errs, errAt("name", "%v", err))
 		}
-		if j, dup := names[strings.ToLower(tm.Name)]; dup {
-			return nil, errAt("name", "name %q is already teammate %d's (names must be unique, ignoring case)", tm.Name, j+1)
+		if len(errs) == nameErr {
+			if j, dup := names[strings.ToLower(tm.Name)]; dup {
+				errs = append(errs, errAt("name", "name %q is already teammate %d's (names must be unique, ignoring case)", tm.Name, j+1))
+			}
+			names[strings.ToLower(tm.Name)] = i
 		}
-		names[strings.ToLower(tm.Name)] = i
 		if tm.UnixUser != "" {
 			if !unixUserRE.MatchString(tm.UnixUser) {
-				return nil, errAt("unix_user", "unix_user = %q is not a login name (expected lower-case letters, digits, _ or -, as in /etc/passwd)", tm.UnixUser)
+				errs = append(errs, errAt("unix_user", "unix_user = %q is not a login name (expected lower-case letters, digits, _ or -, as in /etc/passwd)", tm.UnixUser))
+			} else if j, dup := users[tm.UnixUser]; dup {
+				errs = append(errs, errAt("unix_user", "unix_user %q is already teammate %d's (%s): one login is one teammate", tm.UnixUser, j+1, out[j].Name))
+			} else {
+				users[tm.UnixUser] = i
 			}
-			if j, dup := users[tm.UnixUser]; dup {
-				return nil, errAt("unix_user", "unix_user %q is already teammate %d's (%s): one login is one teammate", tm.UnixUser, j+1, out[j].Name)
-			}
-			users[tm.UnixUser] = i
 		}
 		for k, line := range rt.SSHKeys {
 			keyAt := func(msg string, args ...any) error {
@@ -82,7 +88,8 @@ func parseTeammates(path, text string, raws []rawTeammate) ([]Teammate, error) {
 			}
 			pk, comment, err := parseAuthorizedKey(line)
 			if err != nil {
-				return nil, keyAt("%v", err)
+				errs = append(errs, keyAt("%v", err))
+				continue
 			}
 			id := string(pk.Marshal())
 			if j, dup := keys[id]; dup {
@@ -90,7 +97,8 @@ func parseTeammates(path, text string, raws []rawTeammate) ([]Teammate, error) {
 				if j < len(out) {
 					who = out[j].Name
 				}
-				return nil, keyAt("this key is already %s's: one key is one teammate (give each person their own key)", who)
+				errs = append(errs, keyAt("this key is already %s's: one key is one teammate (give each person their own key)", who))
+				continue
 			}
 			keys[id] = i
 			tm.SSHKeys = append(tm.SSHKeys, pk)
@@ -98,7 +106,7 @@ func parseTeammates(path, text string, raws []rawTeammate) ([]Teammate, error) {
 		}
 		out = append(out, tm)
 	}
-	return out, nil
+	return out, errs
 }
 
 // parseAuthorizedKey reads one authorized_keys line: a key with an

@@ -109,7 +109,8 @@ func TestParseConfigErrorsNameLineAndExpectation(t *testing.T) {
 		{"unsupported kind", "[[feed]]\nkind = \"twitter\"\nurl = \"https://m.example\"\n", 2, []string{"twitter", "not supported", "mastodon, discourse"}},
 		{"mastodon without token", "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\n", 2, []string{"needs a token", "token_env", "token_file"}},
 		{"mastodon without server", "[[feed]]\nkind = \"mastodon\"\ntoken_env = \"T\"\n", 2, []string{"needs server"}},
-		{"token in config", "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\ntoken = \"abc\"\n", 4, []string{"secrets do not go in the config", "token_env"}},
+		// Two mistakes, in line order: no token_env or token_file (line 2), and the token itself (line 4).
+		{"token in config", "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\ntoken = \"abc\"\n", 2, []string{"needs a token", ":4: token: secrets do not go in the config", "token_env"}},
 		{"both token sources", "[[feed]]\nkind = \"mastodon\"\nserver = \"https://m.example\"\ntoken_env = \"T\"\ntoken_file = \"/t\"\n", 5, []string{"not both"}},
 		{"discourse without username", "[[feed]]\nkind = \"discourse\"\nurl = \"https://f.example\"\napi_key_env = \"K\"\n", 2, []string{"api_username"}},
 		{"key of another kind", "[[feed]]\nurl = \"https://b.example/feed\"\nhashtag = \"x\"\n", 3, []string{"hashtag is not used by kind = \"feed\""}},

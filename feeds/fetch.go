@@ -143,7 +143,8 @@ func (e *HTTPStatusError) Error() string {
 
 // Fetch fetches and parses one feed. It never panics on bad input and always
 // returns a Result for feed: on failure Err says what went wrong in words
-// meant for the user and State is st unchanged.
+// meant for the user and State is st unchanged. Err does not name the
+// feed: it is always shown beside the feed's name (Result.Feed).
 //
 // On success, dates more than maxFuture after the fetch become the fetch
 // time (the queue is ordered by date, and a feed dated 2999 would sit on
@@ -165,14 +166,14 @@ func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (re
 		if p := recover(); p != nil {
 			slog.Error("fetch panicked", "feed", feed.Name, "panic", p, "stack", string(debug.Stack()))
 			res.Items, res.State = nil, st
-			res.Err = fmt.Errorf("fetch %q: internal error while reading this feed (%v); details in the log", feed.Name, p)
+			res.Err = fmt.Errorf("internal error while reading this feed (%v); details in the log", p)
 		}
 	}()
 
 	if apiKind(feed.Kind) {
 		items, err := f.fetchSource(ctx, feed)
 		if err != nil {
-			res.Err = fmt.Errorf("fetch %q: %w", feed.Name, err)
+			res.Err = err
 			return res
 		}
 		res.Items = items
@@ -181,7 +182,7 @@ func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (re
 
 	body, state, notModified, err := f.load(ctx, feed, st)
 	if err != nil {
-		res.Err = fmt.Errorf("fetch %q: %w", feed.Name, err)
+		res.Err = err
 		return res
 	}
 	if notModified {
@@ -197,7 +198,7 @@ func (f *Fetcher) Fetch(ctx context.Context, feed Feed, st ConditionalState) (re
 			// printed, logged and stored.
 			err = notAFeedFile(path, body, err)
 		}
-		res.Err = fmt.Errorf("parse %q: %w", feed.Name, err)
+		res.Err = fmt.Errorf("parse: %w", err)
 		return res
 	}
 	res.Items, res.State = items, state

@@ -115,19 +115,19 @@ func TestFetchHNErrors(t *testing.T) {
 				w.Header().Set("Retry-After", "60")
 				w.WriteHeader(http.StatusTooManyRequests)
 			},
-			want:   `fetch "HN: quillstone": search: server answered 429 Too Many Requests (asks to retry after 1m0s)`,
+			want:   `search: server answered 429 Too Many Requests (asks to retry after 1m0s)`,
 			status: 429, retryAfter: time.Minute,
 		},
 		{
 			name:    "Algolia rejects the request",
 			handler: fixtureStatus(t, "hn/error.json", http.StatusBadRequest),
-			want:    `fetch "HN: quillstone": search: server answered 400 Bad Request`,
+			want:    `search: server answered 400 Bad Request`,
 			status:  400,
 		},
 		{
 			name:    "HTML instead of JSON",
 			handler: fixtureStatus(t, "reddit/blocked.html", http.StatusOK),
-			want:    `fetch "HN: quillstone": search: answer is HTML, not JSON`,
+			want:    `search: answer is HTML, not JSON`,
 		},
 	}
 	for _, tt := range tests {

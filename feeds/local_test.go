@@ -97,8 +97,8 @@ func TestFetchLocalRefusesWhatIsNotARegularFile(t *testing.T) {
 			if r.Err == nil || !strings.Contains(r.Err.Error(), tt.want) || !strings.Contains(r.Err.Error(), "regular file") {
 				t.Fatalf("error = %v, want one saying %q", r.Err, tt.want)
 			}
-			if !strings.HasPrefix(r.Err.Error(), `fetch "Local": `) {
-				t.Errorf("error %q does not name the feed", r.Err)
+			if r.Feed != "Local" || strings.Contains(r.Err.Error(), `"Local"`) {
+				t.Errorf("feed %q, error %q: the result names the feed, its error does not repeat the name", r.Feed, r.Err)
 			}
 		})
 	}
@@ -266,7 +266,7 @@ func TestFetchLocalNotAFeedNeverQuotesTheFile(t *testing.T) {
 			if strings.Contains(msg, token) || strings.Contains(msg, token[:8]) || strings.Contains(msg, "API_TOKEN") {
 				t.Errorf("the error quotes the file: %q", msg)
 			}
-			if want := `parse "Oops": ` + path + " is not an RSS, Atom or JSON feed " + tt.want; msg != want {
+			if want := `parse: ` + path + " is not an RSS, Atom or JSON feed " + tt.want; msg != want {
 				t.Errorf("error = %q\n      want %q", msg, want)
 			}
 		})

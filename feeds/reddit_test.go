@@ -378,7 +378,7 @@ func TestFetchRedditThroughFetcher(t *testing.T) {
 	if !errors.As(res.Err, &se) || se.StatusCode != 429 || se.RetryAfter != 2*time.Minute {
 		t.Fatalf("Fetch error = %v, want an HTTPStatusError 429 asking for 2m", res.Err)
 	}
-	if !strings.HasPrefix(res.Err.Error(), `fetch "r/notetaking": rate-limited by Reddit`) || res.Items != nil {
+	if !strings.HasPrefix(res.Err.Error(), `rate-limited by Reddit`) || res.Items != nil {
 		t.Errorf("Fetch error = %q (items %v)", res.Err, res.Items)
 	}
 }

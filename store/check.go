@@ -68,6 +68,7 @@ func walkAll(path string, f *os.File) (FileReport, error) {
 	w := d.walker()
 	w.walk()
 	rep.Pages, rep.Buckets, rep.Keys, rep.Problems = w.Pages, w.Buckets, w.Keys, w.problems
+	rep.MetaNote = metaNote(f, d.meta)
 	return rep, w.err()
 }
 

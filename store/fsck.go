@@ -16,6 +16,9 @@ var errLockTimeout = errors.New("lock timeout")
 type FileReport struct {
 	Pages, Buckets, Keys int
 	Problems             []string // at most 20; empty when the file is sound
+	// MetaNote says one header page is invalid and bbolt uses the other
+	// (metanote.go); "" when both are valid.
+	MetaNote string `json:",omitempty"`
 }
 
 // CheckFile checks the database at path without writing to it: every

@@ -128,7 +128,7 @@ func New(deps Deps) *App {
 func welcomeText(s *Styles, configPath string) string {
 	return s.Title.Render("Welcome to parley.") + "\n\n" +
 		"No feeds are configured yet. Add one to\n  " + s.Accent.Render(configPath) + "\n\n" +
-		s.Muted.Render("  [[feed]]\n  name  = \"Blog comments\"\n  url   = \"https://example.com/comments/feed/\"\n  every = \"5m\"\n\n  ours = [\"Your Name\"]   # authors that are you, so your replies count") + "\n\n" +
+		s.Muted.Render(welcomeConfig) + "\n\n" +
 		"then start parley again. To look around first, run " + s.Accent.Render("parley --demo") + ".\n" +
 		"Press ? for keys, q to quit."
 }
