@@ -1,0 +1,143 @@
+package filter
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// words maps each word of the threads' text to the slots of the threads
+// that hold it (ascending). Prefix lookups go through a sorted list of
+// the words, rebuilt lazily after new words arrive.
+type words struct {
+	postings map[string][]int32
+	list     []string
+	listed   bool
+}
+
+func newWords() words { return words{postings: map[string][]int32{}} }
+
+// maxWord keeps a run of letters (a pasted hash, a URL) from costing
+// memory for something nobody types.
+const maxWord = 32
+
+// add records the words of text for slot.
+func (w *words) add(text []byte, slot int32) {
+	start := -1
+	for i := 0; i <= len(text); {
+		r, size := rune(0), 1
+		if i < len(text) {
+			r, size = utf8.DecodeRune(text[i:])
+		}
+		isWord := i < len(text) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		switch {
+		case isWord && start < 0:
+			start = i
+		case !isWord && start >= 0:
+			if i-start <= maxWord {
+				w.addWord(text[start:i], slot)
+			}
+			start = -1
+		}
+		i += size
+	}
+}
+
+func (w *words) addWord(b []byte, slot int32) {
+	word := lowerASCII(b)
+	p, ok := w.postings[word]
+	if !ok {
+		w.listed = false
+		w.postings[strings.Clone(word)] = []int32{slot}
+		return
+	}
+	// Built in slot order, the common case appends; a thread updated later
+	// inserts in place.
+	if n := len(p); p[n-1] == slot {
+		return
+	} else if p[n-1] < slot {
+		w.postings[word] = append(p, slot)
+		return
+	}
+	if i, found := slices.BinarySearch(p, slot); !found {
+		w.postings[word] = slices.Insert(p, i, slot)
+	}
+}
+
+// lowerASCII lower-cases b; the map lookup with string(b) of the common
+// all-lower-case word does not allocate.
+func lowerASCII(b []byte) string {
+	for _, c := range b {
+		if c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(string(b))
+		}
+	}
+	return string(b)
+}
+
+// minPrefix: a word this long or longer also finds the words it begins
+// ("refund" finds "refunds"); shorter ones match whole words only, so
+// typing the first letter does not union half the index.
+const minPrefix = 2
+
+// phrase is the bitmap of the threads holding all of ws, the last one as
+// a prefix.
+func (w *words) phrase(ws []string, n int) []uint64 {
+	var out []uint64
+	for i, word := range ws {
+		hits := w.lookup(word, i == len(ws)-1, n)
+		if out == nil {
+			out = hits
+			continue
+		}
+		for j := range out {
+			out[j] &= hits[j]
+		}
+	}
+	if out == nil {
+		out = make([]uint64, (n+63)/64)
+	}
+	return out
+}
+
+func (w *words) lookup(word string, prefix bool, n int) []uint64 {
+	bits := make([]uint64, (n+63)/64)
+	set := func(p []int32) {
+		for _, s := range p {
+			bits[s/64] |= 1 << (s % 64)
+		}
+	}
+	if !prefix || len(word) < minPrefix {
+		set(w.postings[word])
+		return bits
+	}
+	if !w.listed {
+		// Only under the index's read lock: sorting here would race.
+		// The index sorts the list in prepare, under its write lock.
+		for k, p := range w.postings {
+			if strings.HasPrefix(k, word) {
+				set(p)
+			}
+		}
+		return bits
+	}
+	i, _ := slices.BinarySearch(w.list, word)
+	for ; i < len(w.list) && strings.HasPrefix(w.list[i], word); i++ {
+		set(w.postings[w.list[i]])
+	}
+	return bits
+}
+
+// prepare sorts the word list; the caller holds the index's write lock.
+func (w *words) prepare() {
+	if w.listed {
+		return
+	}
+	w.list = w.list[:0]
+	for k := range w.postings {
+		w.list = append(w.list, k)
+	}
+	slices.Sort(w.list)
+	w.listed = true
+}
