@@ -217,4 +217,3 @@ func formatAge(d time.Duration) string {
 	}
 	return strconv.Itoa(int(d/time.Hour)) + "h"
 }
-
