@@ -40,6 +40,8 @@ type Config struct {
 	// Teammates are the [[teammate]] tables: who may open a console on
 	// `parley serve` (config_teammate.go).
 	Teammates []Teammate
+	// Views are the [[view]] tables: saved filters (config_view.go).
+	Views []View
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -72,6 +74,7 @@ type rawConfig struct {
 	} `toml:"fetch"`
 	Funnel    rawFunnel     `toml:"funnel"`
 	Teammates []rawTeammate `toml:"teammate"`
+	Views     []rawView     `toml:"view"`
 }
 
 // rawFunnel is the [funnel] table.
@@ -191,6 +194,10 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			return Config{}, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "teammate", k[1], -1),
 				Msg: fmt.Sprintf("unknown key %q in [[teammate]] (expected one of: %s)", k[1], teammateKeys)}
 		}
+		if k[0] == "view" {
+			return Config{}, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "view", k[1], -1),
+				Msg: fmt.Sprintf("unknown key %q in [[view]] (expected one of: %s)", k[1], viewKeys)}
+		}
 		return Config{}, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
 			Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s)",
 				k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"))}
@@ -247,6 +254,9 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	}
 	cfg.Funnel = fc
 	if cfg.Teammates, err = parseTeammates(path, text, raw.Teammates); err != nil {
+		return Config{}, err
+	}
+	if cfg.Views, err = parseViews(path, text, raw.Views); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil

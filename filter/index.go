@@ -7,8 +7,33 @@ import (
 	"sync"
 	"time"
 
-	"parley/store"
+	"parley/funnel"
 )
+
+// Row is what the index is given of a thread (the engine fills it from
+// store.FilterRow; this package imports no store, so the config can
+// check saved views with Parse).
+type Row struct {
+	ID, Feed, Author string
+	Stage            funnel.Stage // the furthest person's
+	People           []Person
+	// Texts are the title and every message's text; read during Put only.
+	Texts [][]byte
+	// The queue's facts: the Waiter's mark ranks it.
+	WaiterUnhappy, WaiterIntent bool
+	WaitingPeople               int
+	Unhappy, Done               bool
+	Unread                      int
+	Assignee                    string
+	WaitingSince, SnoozedUntil  time.Time
+	LastActivity                time.Time
+}
+
+// Person is one conversation of a thread.
+type Person struct {
+	Name  string
+	Stage funnel.Stage
+}
 
 // Index is every thread reduced to what a query tests: a few bytes of
 // facts, its people's names and a word index of its text. Built once
@@ -62,14 +87,14 @@ func (ix *Index) Len() int {
 // Put adds a thread or replaces what the index knows of it. Its words
 // only accumulate: a thread's messages are never deleted, and a title
 // that changed still finds it by the old words, harmlessly.
-func (ix *Index) Put(r store.FilterRow) {
+func (ix *Index) Put(r Row) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.put(r)
 }
 
-func (ix *Index) put(r store.FilterRow) {
-	t := r.Thread
+func (ix *Index) put(r Row) {
+	t := r
 	s, ok := ix.slot[t.ID]
 	if !ok {
 		s = int32(len(ix.entries))
@@ -91,9 +116,9 @@ func (ix *Index) put(r store.FilterRow) {
 	}
 	e.names = strings.Join(names, "\x00")
 	switch {
-	case t.Waiter.Unhappy:
+	case t.WaiterUnhappy:
 		e.rank = 0
-	case t.Waiter.Intent:
+	case t.WaiterIntent:
 		e.rank = 1
 	default:
 		e.rank = 2
@@ -104,7 +129,7 @@ func (ix *Index) put(r store.FilterRow) {
 	e.unread = int32(t.Unread)
 	e.assignee = t.Assignee
 	e.waitingSince = nanos(t.WaitingSince)
-	e.lastActivity = max(nanos(t.LastTheirs), nanos(t.LastOurs), nanos(t.Created))
+	e.lastActivity = nanos(t.LastActivity)
 	e.snoozedUntil = nanos(t.SnoozedUntil)
 	for _, text := range r.Texts {
 		ix.words.add(text, s)

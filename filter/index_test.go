@@ -6,13 +6,12 @@ import (
 	"time"
 
 	"parley/funnel"
-	"parley/store"
-)
+	)
 
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func row(id, feed, title string, people []store.FilterPerson, texts ...string) store.FilterRow {
-	r := store.FilterRow{Thread: store.Thread{ID: id, Feed: feed, Title: title}, People: people}
+func row(id, feed, title string, people []Person, texts ...string) Row {
+	r := Row{ID: id, Feed: feed, People: people}
 	r.Texts = append(r.Texts, []byte(title))
 	for _, t := range texts {
 		r.Texts = append(r.Texts, []byte(t))
@@ -22,18 +21,18 @@ func row(id, feed, title string, people []store.FilterPerson, texts ...string) s
 
 func testIndex() *Index {
 	ix := NewIndex()
-	a := row("a", "Blog comments", "Sync lost my notes", []store.FilterPerson{{Name: "Alice Chen", Stage: funnel.New}}, "I want a refund now.")
-	a.Thread.Unhappy, a.Thread.Waiter.Unhappy, a.Thread.WaitingPeople, a.Thread.Unread = true, true, 1, 2
-	a.Thread.WaitingSince, a.Thread.LastTheirs = now.Add(-3*time.Hour), now.Add(-3*time.Hour)
-	b := row("b", "Forum", "Team plan pricing", []store.FilterPerson{{Name: "Bob Okafor", Stage: funnel.Intent}, {Name: "Dan", Stage: funnel.Engaged}}, "How much is the team plan?")
-	b.Thread.Stage, b.Thread.Waiter.Intent, b.Thread.WaitingPeople, b.Thread.Assignee = funnel.Intent, true, 2, "sam"
-	b.Thread.WaitingSince, b.Thread.LastTheirs = now.Add(-2*time.Hour), now.Add(-2*time.Hour)
-	c := row("c", "Reviews", "Love the editor", []store.FilterPerson{{Name: "Carol Diaz"}}, "The new editor is lovely.")
-	c.Thread.Done, c.Thread.WaitingPeople, c.Thread.LastTheirs = true, 1, now.Add(-10*24*time.Hour)
-	d := row("d", "Forum", "Plans for Linux", []store.FilterPerson{{Name: "Erin"}}, "Any plans for a Linux version?")
-	d.Thread.WaitingPeople, d.Thread.SnoozedUntil = 1, now.Add(time.Hour)
-	d.Thread.WaitingSince, d.Thread.LastTheirs = now.Add(-5*time.Hour), now.Add(-5*time.Hour)
-	for _, r := range []store.FilterRow{c, b, a, d} {
+	a := row("a", "Blog comments", "Sync lost my notes", []Person{{Name: "Alice Chen", Stage: funnel.New}}, "I want a refund now.")
+	a.Unhappy, a.WaiterUnhappy, a.WaitingPeople, a.Unread = true, true, 1, 2
+	a.WaitingSince, a.LastActivity = now.Add(-3*time.Hour), now.Add(-3*time.Hour)
+	b := row("b", "Forum", "Team plan pricing", []Person{{Name: "Bob Okafor", Stage: funnel.Intent}, {Name: "Dan", Stage: funnel.Engaged}}, "How much is the team plan?")
+	b.Stage, b.WaiterIntent, b.WaitingPeople, b.Assignee = funnel.Intent, true, 2, "sam"
+	b.WaitingSince, b.LastActivity = now.Add(-2*time.Hour), now.Add(-2*time.Hour)
+	c := row("c", "Reviews", "Love the editor", []Person{{Name: "Carol Diaz"}}, "The new editor is lovely.")
+	c.Done, c.WaitingPeople, c.LastActivity = true, 1, now.Add(-10*24*time.Hour)
+	d := row("d", "Forum", "Plans for Linux", []Person{{Name: "Erin"}}, "Any plans for a Linux version?")
+	d.WaitingPeople, d.SnoozedUntil = 1, now.Add(time.Hour)
+	d.WaitingSince, d.LastActivity = now.Add(-5*time.Hour), now.Add(-5*time.Hour)
+	for _, r := range []Row{c, b, a, d} {
 		ix.Put(r)
 	}
 	return ix
@@ -94,9 +93,9 @@ func TestIndexMatches(t *testing.T) {
 func TestIndexPutUpdates(t *testing.T) {
 	ix := testIndex()
 	// Carol's thread is reopened and she writes about a refund.
-	c := row("c", "Reviews", "Love the editor", []store.FilterPerson{{Name: "Carol Diaz"}}, "The new editor is lovely.", "Actually I want a refund.")
-	c.Thread.WaitingPeople, c.Thread.Unhappy, c.Thread.Waiter.Unhappy = 1, true, true
-	c.Thread.WaitingSince, c.Thread.LastTheirs = now.Add(-4*time.Hour), now.Add(-time.Minute)
+	c := row("c", "Reviews", "Love the editor", []Person{{Name: "Carol Diaz"}}, "The new editor is lovely.", "Actually I want a refund.")
+	c.WaitingPeople, c.Unhappy, c.WaiterUnhappy = 1, true, true
+	c.WaitingSince, c.LastActivity = now.Add(-4*time.Hour), now.Add(-time.Minute)
 	ix.Put(c)
 	if got := ids(t, ix, "refund", Env{Now: now, Queue: true}); !slices.Equal(got, []string{"c", "a"}) {
 		t.Errorf("refund after update = %v, want [c a] (c waits longer)", got)
@@ -110,9 +109,9 @@ func TestResultWindow(t *testing.T) {
 	ix := NewIndex()
 	for i := range 10 {
 		r := row(string(rune('a'+i)), "F", "t", nil)
-		r.Thread.WaitingPeople, r.Thread.WaitingSince = 1, now.Add(time.Duration(i)*time.Minute)
+		r.WaitingPeople, r.WaitingSince = 1, now.Add(time.Duration(i)*time.Minute)
 		if i%2 == 1 {
-			r.Thread.Unread = 1
+			r.Unread = 1
 		}
 		ix.Put(r)
 	}
