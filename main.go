@@ -402,7 +402,7 @@ func console(opts options, stderr io.Writer) int {
 	eng.Start(ctx)
 	defer eng.Close() // before st.Close: what it was storing is stored
 	app := ui.New(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: user})
+		TrackLink: cfg.Funnel.TrackLink, User: user, Views: cfg.Views})
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	p := tea.NewProgram(app, tea.WithoutSignalHandler())

@@ -135,7 +135,7 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	defer eng.Close() // after the consoles, before st.Close
 
 	srv, err := server.New(server.Config{Engine: eng, Teammates: cfg.Teammates, HostKey: hostKey,
-		UI: ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink}})
+		UI: ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink, Views: cfg.Views}})
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)

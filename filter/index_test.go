@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"parley/funnel"
-	)
+)
 
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 

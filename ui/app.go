@@ -16,6 +16,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"parley/events"
+	"parley/filter"
 	"parley/store"
 )
 
@@ -51,8 +52,10 @@ type App struct {
 	showHelp bool
 	// snoozing is the thread whose snooze menu is open.
 	snoozing *store.Thread
-	// lastChange is what u undoes.
-	lastChange *threadChangedMsg
+	// undos are this session's actions, for u (undo.go).
+	undos undoStack
+	// filt is the / line (filter.go).
+	filt filterLine
 	// pendingOpen drops thread loads the user has already moved away from.
 	pendingOpen string
 	// opening: a thread load is in flight. Keys typed meanwhile wait in
@@ -88,7 +91,8 @@ func New(deps Deps) *App {
 	for _, f := range deps.Feeds {
 		c.feedKinds[f.Name] = f.Kind
 	}
-	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}}
+	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}, filt: newFilterLine(deps.Views)}
+	c.Keys.Global.nameViews(viewNamesOf(deps.Views))
 	a.help.Styles = c.Styles.Help
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	a.queue = newQueueScreen(c)
@@ -174,6 +178,8 @@ func (a *App) refreshView() tea.Cmd {
 		return a.funnel.reload()
 	case viewContacts:
 		return a.contacts.reload()
+	case viewFeeds:
+		return loadFeedCounts(a.c.B, a.c.Now())
 	}
 	return nil
 }
@@ -245,6 +251,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, g.ForceQuit) {
 		return a.quit()
 	}
+	if a.filt.editing {
+		return a.filterKey(msg)
+	}
 	if a.snoozing != nil {
 		return a.handleSnoozeKey(msg)
 	}
@@ -265,7 +274,16 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.enterView()
 		case key.Matches(msg, g.Queue):
 			a.view = viewQueue
+			if !a.queue.filter.Empty() {
+				// 1 is the whole queue; a saved view is 5 to 9.
+				a.filt.input.SetValue("")
+				return a.applyFilter(filter.Query{})
+			}
 			return a.enterView()
+		case key.Matches(msg, g.Filter) && a.filterable():
+			return a.startFilter()
+		case key.Matches(msg, a.c.Keys.Queue.Undo) && !a.threadShown():
+			return a.undo()
 		case key.Matches(msg, g.Funnel):
 			a.view = viewFunnel
 			return a.enterView()
@@ -277,6 +295,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.enterView()
 		case key.Matches(msg, g.FetchAll):
 			return tea.Batch(a.fetchAll(), a.refreshView())
+		}
+		if v, ok := a.savedView(msg); ok {
+			return a.showFilter(v.Filter)
 		}
 	}
 	if a.view == viewQueue && !a.threadShown() {
@@ -294,12 +315,10 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, qk.StageBack) && ok:
 			return a.stageStep(t.ID, t.Waiter.Contact, -1)
 		case key.Matches(msg, qk.Done) && ok:
-			return changeThread(a.c.B, t.ID, t.Title, action{kind: "done"})
+			return a.doneOrReopen(t)
 		case key.Matches(msg, qk.Snooze) && ok:
 			a.snoozing = &t
 			return nil
-		case key.Matches(msg, qk.Undo):
-			return a.undo()
 		}
 	}
 	// The conversation lists of the funnel and contacts views take > and
@@ -336,7 +355,7 @@ func (a *App) composing() bool {
 func (a *App) enterView() tea.Cmd {
 	switch a.view {
 	case viewFeeds:
-		return loadFeedStates(a.c.B)
+		return tea.Batch(loadFeedStates(a.c.B), loadFeedCounts(a.c.B, a.c.Now()))
 	case viewQueue:
 		return a.reloadQueue()
 	}
@@ -408,16 +427,6 @@ type openedMsg struct {
 	contact string
 }
 
-func (a *App) undo() tea.Cmd {
-	last := a.lastChange
-	if last == nil {
-		a.setStatus("Nothing to undo.", false)
-		return nil
-	}
-	a.lastChange = nil
-	return changeThread(a.c.B, last.threadID, last.title, action{kind: "undo-" + last.action.kind})
-}
-
 func (a *App) handleSnoozeKey(msg tea.KeyPressMsg) tea.Cmd {
 	sk := a.c.Keys.Snooze
 	t := *a.snoozing
@@ -484,6 +493,9 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	if cmd, ok := a.handleLive(msg); ok {
 		return cmd
 	}
+	if cmd, ok := a.handleFilter(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case queueWindowMsg:
 		var again tea.Cmd
@@ -539,7 +551,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case backMsg:
 		return a.closeThread()
 	case doneMsg:
-		return changeThread(a.c.B, msg.thread.ID, msg.thread.Title, action{kind: "done"})
+		return a.doneOrReopen(msg.thread)
 	case snoozeAskMsg:
 		t := msg.thread
 		a.snoozing = &t
@@ -571,26 +583,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		a.setStatus("Reply copied to the clipboard and recorded."+where, false)
 		return a.reloadQueue()
 	case threadChangedMsg:
-		if msg.err != nil {
-			a.setStatus("Could not change the thread: "+msg.err.Error(), true)
-			return nil
-		}
-		switch msg.action.kind {
-		case "done":
-			a.setStatus(fmt.Sprintf("Done: %q (u to undo)", msg.title), false)
-		case "snooze":
-			a.setStatus(fmt.Sprintf("Snoozed until %s: %q (u to undo)", msg.action.until.Format("Mon 15:04"), msg.title), false)
-		default:
-			a.setStatus(fmt.Sprintf("Back in the queue: %q", msg.title), false)
-		}
-		if msg.action.kind == "done" || msg.action.kind == "snooze" {
-			m := msg
-			a.lastChange = &m
-			if a.thread != nil && a.thread.thread.ID == msg.threadID {
-				return a.closeThread()
-			}
-		}
-		return a.reloadQueue()
+		return a.threadChanged(msg)
 	case engineMsg:
 		return a.handleEvent(events.Event(msg))
 	case feedStatesMsg:
@@ -616,6 +609,10 @@ func (a *App) stageMoved(msg stageMovedMsg) tea.Cmd {
 	case msg.atEnd:
 		a.setStatus(fmt.Sprintf("%s in %q is at %s, the first stage: it can't move back further.", termText(msg.name), msg.title, msg.stage), false)
 		return nil
+	}
+	if !msg.undo {
+		m := msg
+		a.undos.push(undoEntry{move: &m})
 	}
 	by := ""
 	if msg.move.Who != "" {
@@ -727,17 +724,19 @@ func (a *App) header() string {
 	s := a.c.Styles
 	var tabs []string
 	for i, name := range viewNames {
-		if view(i) == a.view {
+		if view(i) == a.view && (a.view != viewQueue || a.viewTab() < 0) {
 			tabs = append(tabs, s.ActiveTab.Render(name))
 		} else {
 			tabs = append(tabs, s.Tab.Render(name))
 		}
 	}
+	tabs = append(tabs, a.viewTabs()...)
 	left := s.Title.Render("parley") + " " + strings.Join(tabs, "")
 	right := ""
 	if a.deps.Demo {
 		right = s.Warn.Render("demo") + " "
 	}
+	right = a.filterBadge() + right
 	if n := len(a.fetching); n > 0 {
 		right = s.Accent.Render(a.spin.View()) + s.Muted.Render(fmt.Sprintf(" fetching %d ", n)) + right
 	}
@@ -750,6 +749,9 @@ func (a *App) header() string {
 
 func (a *App) footer() string {
 	s := a.c.Styles
+	if a.filt.editing {
+		return a.filterFooter()
+	}
 	if a.status != "" {
 		st := s.Muted
 		if a.statusErr {
@@ -785,7 +787,7 @@ func (a *App) helpOverlay(height int) string {
 		// screen's, in two short columns, so nothing is cut off.
 		h.SetWidth(max(1, a.c.Width-4))
 		keys = h.FullHelpView(screenKeys) + "\n\n" +
-			h.FullHelpView([][]key.Binding{{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, {g.FetchAll, g.Help, g.Quit, g.ForceQuit}})
+			h.FullHelpView([][]key.Binding{append([]key.Binding{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, g.Views[:]...), {g.Filter, g.FetchAll, g.Help, g.Quit, g.ForceQuit}})
 	}
 	box := a.c.Styles.Overlay.Render(a.c.Styles.Title.Render("Keys") + "\n\n" + keys + "\n\n" + a.c.Styles.Muted.Render("any key closes this"))
 	return lipgloss.Place(a.c.Width, height, lipgloss.Center, lipgloss.Center, box)

@@ -123,6 +123,8 @@ type stageMovedMsg struct {
 	stage funnel.Stage
 	delta int
 	err   error
+	// undo: the move undoes an earlier one (u), and is not itself undone.
+	undo bool
 }
 
 // moveStage moves one person's conversation in a thread one stage
@@ -297,7 +299,7 @@ type threadChangedMsg struct {
 }
 
 type action struct {
-	kind  string // "done", "snooze", "undo"
+	kind  string // "done", "snooze", "reopen", "undo-" + one of them
 	until time.Time
 }
 
@@ -313,6 +315,10 @@ func changeThread(b Backend, id, title string, a action) tea.Cmd {
 			err = b.SetDone(bg, id, false)
 		case "undo-snooze":
 			err = b.Snooze(bg, id, time.Time{})
+		case "reopen":
+			err = b.SetDone(bg, id, false)
+		case "undo-reopen":
+			err = b.SetDone(bg, id, true)
 		}
 		return threadChangedMsg{threadID: id, title: title, action: a, err: err}
 	}

@@ -24,6 +24,8 @@ type Deps struct {
 	// User names who makes manual stage moves and sends replies (the
 	// login name).
 	User string
+	// Views are the config's saved filters, keys 5 to 9 (filter.go).
+	Views []feeds.View
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 }

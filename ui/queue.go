@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"parley/filter"
 	"parley/funnel"
 	"parley/store"
 )
@@ -41,6 +42,8 @@ type queueScreen struct {
 	moving bool
 	// welcome replaces the empty list when nothing is configured.
 	welcome string
+	// filter is the / filter shown (empty: the whole queue; filter.go).
+	filter filter.Query
 }
 
 // queueWindowMsg is a window of the queue read for the queue screen.
@@ -75,13 +78,19 @@ func (q *queueScreen) windowSpan() (before, after int) {
 // read asks for the window around a; the newest read wins.
 func (q *queueScreen) read(a store.QueueAnchor, jump, reload bool) tea.Cmd {
 	q.seq++
-	seq, b, now := q.seq, q.c.B, q.c.Now()
+	seq, b, now, fq := q.seq, q.c.B, q.c.Now(), q.filter
 	before, after := q.windowSpan()
 	if a.End {
 		before = before + after
 	}
 	return func() tea.Msg {
-		w, err := b.QueueWindow(bg, now, a, before, after)
+		var w store.QueueWindow
+		var err error
+		if fq.Empty() {
+			w, err = b.QueueWindow(bg, now, a, before, after)
+		} else {
+			w, err = filteredWindow(b, fq, now, a, before, after)
+		}
 		return queueWindowMsg{seq: seq, jump: jump, reload: reload, win: w, err: err}
 	}
 }
@@ -223,13 +232,16 @@ func (q *queueScreen) View() string {
 	if !q.loaded {
 		return s.Muted.Render("Loading the queue…")
 	}
+	if len(q.threads) == 0 && !q.filter.Empty() {
+		return s.Muted.Render(filterHint(q.filter))
+	}
 	if len(q.threads) == 0 {
 		return s.Muted.Render("Nothing is waiting for a reply. New messages appear here as feeds are polled (R: fetch now, 4: feeds).")
 	}
 	feedW, authorW, previewW := q.columns()
 	var b strings.Builder
 	header := "    " + fit("FEED", feedW) + " " + fit("FROM", authorW) + " " + fit("STAGE", badgeWidth) + " " +
-		fit(fmt.Sprintf("WAITING FOR A REPLY (%d)", max(q.total, len(q.threads))), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
+		fit(fmt.Sprintf("%s (%d)", q.listTitle(), max(q.total, len(q.threads))), previewW) + "   " + fit("AGE", 4) + " " + fit("NEW", 3)
 	b.WriteString(s.Muted.Render(fit(header, q.width)))
 	now := q.c.Now()
 	end := min(len(q.threads), q.offset+q.rows())

@@ -696,7 +696,12 @@ func (t *threadScreen) View() string {
 	}
 	meta := t.meta()
 	var b strings.Builder
-	b.WriteString(s.Title.Render(fit(title, t.width)))
+	if state := threadState(t.thread, t.c.Now()); state != "" {
+		// Done or snoozed first: a long title is what gets cut.
+		b.WriteString(s.Warn.Render(state+" · ") + s.Title.Render(fit(title, max(1, t.width-lipgloss.Width(state)-3))))
+	} else {
+		b.WriteString(s.Title.Render(fit(title, t.width)))
+	}
 	b.WriteByte('\n')
 	b.WriteString(s.Muted.Render(fit(meta, t.width)))
 	b.WriteByte('\n')
