@@ -38,11 +38,20 @@ var benchSentences = []string{
 func openFilterDB(b *testing.B) *store.Store {
 	b.Helper()
 	filterDB.once.Do(func() {
-		filterDB.dir, filterDB.err = os.MkdirTemp("", "parley-bench-")
-		if filterDB.err != nil {
-			return
+		// PARLEY_BENCH_KEEP names a private directory to keep the
+		// database in between runs (it takes minutes to build).
+		keep := os.Getenv("PARLEY_BENCH_KEEP")
+		dir := keep
+		if dir == "" {
+			dir, filterDB.err = os.MkdirTemp("", "parley-bench-")
+			if filterDB.err != nil {
+				return
+			}
+			filterDB.dir = dir
 		}
-		st, err := store.Open(filepath.Join(filterDB.dir, "parley.db"), store.Options{NoSync: true, Ours: []string{"support"}})
+		path := filepath.Join(dir, "filter100k.db")
+		_, statErr := os.Stat(path)
+		st, err := store.Open(path, store.Options{NoSync: true, Ours: []string{"support"}})
 		if err != nil {
 			filterDB.err = err
 			return
@@ -50,6 +59,9 @@ func openFilterDB(b *testing.B) *store.Store {
 		filterDB.st = st
 		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		filterDB.now = base.Add(90 * 24 * time.Hour)
+		if keep != "" && statErr == nil {
+			return // built by an earlier run
+		}
 		const batch = 10_000
 		for start := 0; start < filterThreads; start += batch {
 			byFeed := map[string][]feeds.Item{}

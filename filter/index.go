@@ -203,16 +203,29 @@ type Env struct {
 
 // Result is a query's matching threads, in list order.
 type Result struct {
-	ids []string
-	pos []int32 // their places in the index's order, ascending
-	ix  *Index
+	slots []int32 // in list order
+	pos   []int32 // their places in the index's order, ascending
+	ix    *Index
 }
 
 // Len is how many threads matched.
-func (r Result) Len() int { return len(r.ids) }
+func (r Result) Len() int { return len(r.slots) }
 
 // IDs are the matching threads' IDs, in list order.
-func (r Result) IDs() []string { return r.ids }
+func (r Result) IDs() []string { return r.idsOf(r.slots) }
+
+func (r Result) idsOf(slots []int32) []string {
+	if len(slots) == 0 {
+		return nil
+	}
+	r.ix.mu.RLock()
+	defer r.ix.mu.RUnlock()
+	out := make([]string, len(slots))
+	for i, s := range slots {
+		out[i] = r.ix.entries[s].id
+	}
+	return out
+}
 
 // Match evaluates q against every thread. It decodes nothing: each
 // term is a test of an entry's fields, the feed terms resolve to a set of
@@ -230,7 +243,7 @@ func (ix *Index) Match(q Query, env Env) Result {
 	for i, s := range ix.order {
 		e := &ix.entries[s]
 		if m.match(e, s) {
-			res.ids = append(res.ids, e.id)
+			res.slots = append(res.slots, s)
 			res.pos = append(res.pos, int32(i))
 		}
 	}
@@ -251,23 +264,23 @@ type Window struct {
 // the head, end the tail.
 func (r Result) Window(anchor string, end bool, before, after int) Window {
 	before, after = max(before, 0), max(after, 1)
-	w := Window{At: -1, Total: len(r.ids)}
-	if len(r.ids) == 0 {
+	w := Window{At: -1, Total: len(r.slots)}
+	if len(r.slots) == 0 {
 		w.First, w.Last = true, true
 		return w
 	}
 	at := 0
 	switch {
 	case end:
-		at = len(r.ids) - 1
+		at = len(r.slots) - 1
 		after = 1
 	case anchor != "":
 		at = r.place(anchor)
 	}
-	lo, hi := max(0, at-before), min(len(r.ids), at+after)
-	w.IDs = r.ids[lo:hi]
+	lo, hi := max(0, at-before), min(len(r.slots), at+after)
+	w.IDs = r.idsOf(r.slots[lo:hi])
 	w.At = at - lo
-	w.First, w.Last = lo == 0, hi == len(r.ids)
+	w.First, w.Last = lo == 0, hi == len(r.slots)
 	return w
 }
 
@@ -285,7 +298,7 @@ func (r Result) place(id string) int {
 		return 0
 	}
 	i, _ := slices.BinarySearch(r.pos, p)
-	return min(i, len(r.ids)-1)
+	return min(i, len(r.slots)-1)
 }
 
 // FeedCount is one feed's line in view 4.

@@ -219,6 +219,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmd, a.typed())
 	case tea.PasteMsg:
 		a.stop.input++
+		if a.filt.editing {
+			return a, a.filterEdit(msg)
+		}
 		if a.opening {
 			a.holdTypeahead(msg)
 			return a, nil

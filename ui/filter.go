@@ -53,7 +53,16 @@ func (a *App) startFilter() tea.Cmd {
 	a.filt.err = ""
 	a.filt.input.SetValue(a.queue.filter.Source)
 	a.filt.input.CursorEnd()
-	return a.filt.input.Focus()
+	return tea.Batch(a.filt.input.Focus(), warmFilter(a.c.B, a.c.Now()))
+}
+
+// warmFilter has the backend build its index while the user types the
+// first letters (the first use reads every thread once).
+func warmFilter(b Backend, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		_, _ = b.FeedCounts(bg, now)
+		return nil
+	}
 }
 
 // filterKey handles a key while the line is open.
@@ -78,6 +87,12 @@ func (a *App) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return a.applyFilter(q)
 	}
+	return a.filterEdit(msg)
+}
+
+// filterEdit passes a key or a paste to the line; a change starts the
+// pause after which it applies.
+func (a *App) filterEdit(msg tea.Msg) tea.Cmd {
 	before := a.filt.input.Value()
 	var cmd tea.Cmd
 	a.filt.input, cmd = a.filt.input.Update(msg)
