@@ -23,8 +23,8 @@ func benchIndex(n int) *Index {
 		at := base.Add(time.Duration(i) * 90 * 24 * time.Hour / time.Duration(n))
 		text := benchSentences[i%len(benchSentences)] + " " + benchSentences[(i/7)%len(benchSentences)] + fmt.Sprintf(" order %d", i)
 		ix.Put(Row{ID: fmt.Sprintf("%016x", i), Feed: fmt.Sprintf("feed%02d", i%20), Stage: funnel.Stage(i % 6),
-			People: []Person{{Name: fmt.Sprintf("user%d", i%25_000), Stage: funnel.Stage(i % 6)}},
-			Texts:  [][]byte{[]byte(fmt.Sprintf("Question %d", i)), []byte(text)},
+			People:        []Person{{Name: fmt.Sprintf("user%d", i%25_000), Stage: funnel.Stage(i % 6)}},
+			Texts:         [][]byte{[]byte(fmt.Sprintf("Question %d", i)), []byte(text)},
 			WaitingPeople: 1 - i%10/9, WaiterIntent: i%6 == 3, WaitingSince: at, LastActivity: at, Unread: i % 3})
 	}
 	return ix

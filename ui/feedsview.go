@@ -31,9 +31,9 @@ type feedsScreen struct {
 	// read; filter.go loads them on entering the view).
 	counts map[string]filter.FeedCount
 	cursor int
-	offset   int
-	width    int
-	height   int
+	offset int
+	width  int
+	height int
 }
 
 func newFeedsScreen(c *Common, list []feeds.Feed, spinner func() string) *feedsScreen {
