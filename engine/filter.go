@@ -138,3 +138,14 @@ func (s *Session) FeedCounts(_ context.Context, now time.Time) (map[string]filte
 	}
 	return ix.FeedCounts(now), nil
 }
+
+// FilterThreads tells, for each thread of ids, whether it matches q (all
+// threads, not only the queue's): the funnel's and contacts' lists,
+// which hold their rows already, keep the ones that match.
+func (s *Session) FilterThreads(_ context.Context, q filter.Query, now time.Time, ids []string) ([]bool, error) {
+	ix, err := s.e.filters()
+	if err != nil {
+		return nil, err
+	}
+	return ix.Test(q, filter.Env{Now: now, User: s.user}, ids), nil
+}

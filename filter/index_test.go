@@ -145,3 +145,32 @@ func TestFeedCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchPersonAndTest(t *testing.T) {
+	q, _ := Parse("from:ali -feed:forum stage:new since:1d")
+	alice := PersonFacts{Feed: "Blog comments", Name: "Alice Chen", Stage: funnel.New, LastSeen: now.Add(-time.Hour)}
+	if !q.MatchPerson(alice, now) {
+		t.Error("Alice does not match")
+	}
+	for _, p := range []PersonFacts{
+		{Feed: "Forum", Name: "Alice Chen", LastSeen: now},
+		{Feed: "Blog", Name: "Bob", LastSeen: now},
+		{Feed: "Blog", Name: "Alice", Stage: funnel.Intent, LastSeen: now},
+		{Feed: "Blog", Name: "Alice", LastSeen: now.Add(-48 * time.Hour)},
+	} {
+		if q.MatchPerson(p, now) {
+			t.Errorf("%+v matches %q", p, q.Source)
+		}
+	}
+	if q.PersonTerms() != nil {
+		t.Error("person terms refused")
+	}
+	if text, _ := Parse("refund"); text.PersonTerms() == nil {
+		t.Error("text accepted for people")
+	}
+	ix := testIndex()
+	pq, _ := Parse("plan -is:done")
+	if got := ix.Test(pq, Env{Now: now}, []string{"c", "b", "zz", "d"}); !slices.Equal(got, []bool{false, true, false, true}) {
+		t.Errorf("Test = %v", got)
+	}
+}

@@ -58,6 +58,9 @@ type Backend interface {
 	// feed (view 4) from the same index.
 	FilterWindow(ctx context.Context, q filter.Query, now time.Time, at store.QueueAnchor, before, after int) (store.QueueWindow, error)
 	FeedCounts(ctx context.Context, now time.Time) (map[string]filter.FeedCount, error)
+	// FilterThreads tells which of ids match q (every thread, not only
+	// the queue's), for the lists that hold their rows already.
+	FilterThreads(ctx context.Context, q filter.Query, now time.Time, ids []string) ([]bool, error)
 
 	// The people of a thread: one conversation each, first to write
 	// first; and one person's stage moves, oldest first.

@@ -201,6 +201,8 @@ type stageConvsMsg struct {
 	stage funnel.Stage
 	convs []convRow
 	err   error
+	// filtered: the view's filter was applied (filterlists.go).
+	filtered bool
 }
 
 // convRow is a conversation listed in view 2 or 3, with the cause of
@@ -250,6 +252,8 @@ type contactsLoadedMsg struct {
 	gen      int
 	contacts []store.Contact
 	err      error
+	// filtered: the view's filter was applied (filterlists.go).
+	filtered bool
 }
 
 func loadContacts(b Backend, gen int) tea.Cmd {
@@ -266,6 +270,7 @@ type contactConvsMsg struct {
 	contactID string
 	convs     []convRow
 	err       error
+	filtered  bool // the view's filter was applied (filterlists.go)
 }
 
 func loadContactConvs(b Backend, gen int, id string) tea.Cmd {

@@ -40,18 +40,17 @@ func newFilterLine(views []feeds.View) filterLine {
 	return filterLine{input: in, views: views}
 }
 
-// filterable reports whether / applies where the user is: the queue's
-// list (the funnel and contacts lists have their own windows; see the
-// report in the branch notes).
+// filterable reports whether / applies where the user is: the queue, a
+// funnel stage's list, the contacts or one contact's conversations.
 func (a *App) filterable() bool {
-	return !a.threadShown() && a.view == viewQueue
+	return a.filterTarget() != nil
 }
 
 // startFilter opens the line on the filter shown, to edit it.
 func (a *App) startFilter() tea.Cmd {
 	a.filt.editing = true
 	a.filt.err = ""
-	a.filt.input.SetValue(a.queue.filter.Source)
+	a.filt.input.SetValue(a.filterTarget().Source)
 	a.filt.input.CursorEnd()
 	return tea.Batch(a.filt.input.Focus(), warmFilter(a.c.B, a.c.Now()))
 }
@@ -118,11 +117,22 @@ func (a *App) filterPaused(msg filterTickMsg) tea.Cmd {
 	return a.applyFilter(q)
 }
 
-// applyFilter shows the queue filtered by q (empty: the whole queue),
-// from its head.
+// applyFilter shows the list on screen filtered by q (empty: all of
+// it); the queue from its head.
 func (a *App) applyFilter(q filter.Query) tea.Cmd {
-	if q.Source == a.queue.filter.Source {
+	target := a.filterTarget()
+	if target == nil || q.Source == target.Source {
 		return nil
+	}
+	if a.view != viewQueue {
+		cmd, err := a.setListFilter(q)
+		if err != nil {
+			a.filt.err = err.Error()
+			if !a.filt.editing {
+				a.setStatus("Filter not applied: "+err.Error(), true)
+			}
+		}
+		return cmd
 	}
 	a.queue.filter = q
 	return a.queue.read(store.QueueAnchor{}, true, false)
@@ -147,6 +157,8 @@ func (a *App) handleFilter(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case filterTickMsg:
 		return a.filterPaused(msg), true
+	case stageConvsMsg, contactConvsMsg, contactsLoadedMsg:
+		return a.filterLists(msg)
 	case filterFeedMsg:
 		return a.showFilter("feed:" + filter.Quote(msg.feed)), true
 	case feedCountsMsg:
@@ -195,10 +207,11 @@ func (a *App) filterFooter() string {
 
 // filterBadge is the header's note of the active filter.
 func (a *App) filterBadge() string {
-	f := a.queue.filter
-	if f.Empty() || a.view != viewQueue {
+	target := a.filterTarget()
+	if target == nil || target.Empty() {
 		return ""
 	}
+	f := *target
 	return a.c.Styles.Accent.Render("/ "+cutCells(f.Source, max(8, a.c.Width/3))) + " "
 }
 

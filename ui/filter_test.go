@@ -243,3 +243,43 @@ func TestFeedsViewCountsAndEnterFiltersTheQueue(t *testing.T) {
 		t.Errorf("view 4 lacks the counts:\n%s", feedsView)
 	}
 }
+
+func TestFilterFunnelStageList(t *testing.T) {
+	app := newTestApp(testStore(t))
+	tm := startApp(t, app, 140, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('2'))
+	waitFor(t, tm, "Funnel · 3 conversations")
+	tm.Send(enter) // new: Alice and Carol
+	waitFor(t, tm, "2 conversations · enter: open")
+	tm.Send(press('/'))
+	tm.Send(tea.PasteMsg{Content: "-from:alice editor"})
+	tm.Send(enter)
+	waitFor(t, tm, "/ -from:alice editor")
+	tm.Send(press('j'))
+	final := finalApp(t, tm)
+	if len(final.funnel.list) != 1 || final.funnel.list[0].Name != "Carol Diaz" {
+		t.Errorf("filtered stage list %+v, want Carol alone", final.funnel.list)
+	}
+}
+
+func TestFilterContacts(t *testing.T) {
+	app := newTestApp(testStore(t))
+	tm := startApp(t, app, 140, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('3'))
+	waitFor(t, tm, "Carol Diaz")
+	tm.Send(press('/'))
+	tm.Send(tea.PasteMsg{Content: "refund"})
+	waitFor(t, tm, "contacts are people: only feed:")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace}) // "refun": still text
+	tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	tm.Send(tea.PasteMsg{Content: "stage:intent"})
+	tm.Send(enter)
+	waitFor(t, tm, "/ stage:intent")
+	tm.Send(press('j'))
+	final := finalApp(t, tm)
+	if len(final.contacts.contacts) != 1 || final.contacts.contacts[0].Name != "Bob Okafor" {
+		t.Errorf("filtered contacts %+v, want Bob alone", final.contacts.contacts)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"parley/filter"
 	"parley/funnel"
 	"parley/store"
 )
@@ -36,6 +37,8 @@ type funnelScreen struct {
 	listErr    error
 	listGen    int
 	nav        listNav
+	// filter is the / filter of the stage lists (filterlists.go).
+	filter filter.Query
 
 	width, height int
 }
