@@ -18,7 +18,15 @@ type filterIndex struct {
 	mu  sync.Mutex
 	ix  *filter.Index
 	sub *store.Subscription
+	// tending: a goroutine drains the changes now and then (tend), so a
+	// day of polling between two uses of / does not overflow the
+	// subscription and cost a rebuild.
+	tending bool
 }
+
+// filterTendEvery is how often the index takes in the changes while
+// nobody queries it.
+const filterTendEvery = 10 * time.Second
 
 // filterChangeBuffer: more changes than this between two queries means
 // reading everything again (a Resync), which a bulk import may well do.
@@ -75,7 +83,27 @@ func (f *filterIndex) build(e *Engine) (*filter.Index, error) {
 		return nil, err
 	}
 	f.ix = ix
+	if !f.tending {
+		f.tending = true
+		go e.tendFilters()
+	}
 	return ix, nil
+}
+
+// tendFilters drains the change feed into the index until the engine
+// closes. It drains as a query does (under the index's lock), so a query
+// never runs between a change being read and being applied.
+func (e *Engine) tendFilters() {
+	t := time.NewTicker(filterTendEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.life.Done():
+			return
+		case <-t.C:
+			_, _ = e.filters() // an error shows at the next query
+		}
+	}
 }
 
 func putRows(st *store.Store, ix *filter.Index, ids []string) error {
