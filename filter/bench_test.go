@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -56,4 +57,22 @@ func BenchmarkMatch100k(b *testing.B) {
 		}
 		ix.Match(q, env).Window("", false, 40, 60)
 	}
+}
+
+// BenchmarkIndexBuild100k puts 100k threads; heap-MB is what the index
+// keeps (live heap after a GC, less before).
+func BenchmarkIndexBuild100k(b *testing.B) {
+	b.ReportAllocs()
+	var ix *Index
+	var before, after runtime.MemStats
+	for b.Loop() {
+		ix = nil
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ix = benchIndex(100_000)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MB")
+	runtime.KeepAlive(ix)
 }

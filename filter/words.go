@@ -11,12 +11,13 @@ import (
 // that hold it (ascending). Prefix lookups go through a sorted list of
 // the words, rebuilt lazily after new words arrive.
 type words struct {
-	postings map[string][]int32
+	postings map[string]*[]int32
 	list     []string
 	listed   bool
+	scratch  []byte // lower-casing without allocating
 }
 
-func newWords() words { return words{postings: map[string][]int32{}} }
+func newWords() words { return words{postings: map[string]*[]int32{}} }
 
 // maxWord keeps a run of letters (a pasted hash, a URL) from costing
 // memory for something nobody types.
@@ -28,9 +29,13 @@ func (w *words) add(text []byte, slot int32) {
 	for i := 0; i <= len(text); {
 		r, size := rune(0), 1
 		if i < len(text) {
-			r, size = utf8.DecodeRune(text[i:])
+			if c := text[i]; c < utf8.RuneSelf {
+				r = rune(c)
+			} else {
+				r, size = utf8.DecodeRune(text[i:])
+			}
 		}
-		isWord := i < len(text) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		isWord := i < len(text) && isWordRune(r)
 		switch {
 		case isWord && start < 0:
 			start = i
@@ -44,36 +49,55 @@ func (w *words) add(text []byte, slot int32) {
 	}
 }
 
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// addWord adds slot to the word's postings. The lookups use string(b),
+// which does not allocate; only a new word is copied.
 func (w *words) addWord(b []byte, slot int32) {
-	word := lowerASCII(b)
-	p, ok := w.postings[word]
+	b = w.lower(b)
+	p, ok := w.postings[string(b)]
 	if !ok {
 		w.listed = false
-		w.postings[strings.Clone(word)] = []int32{slot}
+		w.postings[string(b)] = &[]int32{slot}
 		return
 	}
 	// Built in slot order, the common case appends; a thread updated later
 	// inserts in place.
-	if n := len(p); p[n-1] == slot {
-		return
-	} else if p[n-1] < slot {
-		w.postings[word] = append(p, slot)
-		return
-	}
-	if i, found := slices.BinarySearch(p, slot); !found {
-		w.postings[word] = slices.Insert(p, i, slot)
+	switch n := len(*p); {
+	case (*p)[n-1] == slot:
+	case (*p)[n-1] < slot:
+		*p = append(*p, slot)
+	default:
+		if i, found := slices.BinarySearch(*p, slot); !found {
+			*p = slices.Insert(*p, i, slot)
+		}
 	}
 }
 
-// lowerASCII lower-cases b; the map lookup with string(b) of the common
-// all-lower-case word does not allocate.
-func lowerASCII(b []byte) string {
+// lower lower-cases b, in scratch when it is ASCII.
+func (w *words) lower(b []byte) []byte {
+	upper := false
 	for _, c := range b {
-		if c >= 0x80 || ('A' <= c && c <= 'Z') {
-			return strings.ToLower(string(b))
+		if c >= utf8.RuneSelf {
+			return []byte(strings.ToLower(string(b)))
+		}
+		upper = upper || ('A' <= c && c <= 'Z')
+	}
+	if !upper {
+		return b
+	}
+	w.scratch = append(w.scratch[:0], b...)
+	for i, c := range w.scratch {
+		if 'A' <= c && c <= 'Z' {
+			w.scratch[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
+	return w.scratch
 }
 
 // minPrefix: a word this long or longer also finds the words it begins
@@ -103,8 +127,11 @@ func (w *words) phrase(ws []string, n int) []uint64 {
 
 func (w *words) lookup(word string, prefix bool, n int) []uint64 {
 	bits := make([]uint64, (n+63)/64)
-	set := func(p []int32) {
-		for _, s := range p {
+	set := func(p *[]int32) {
+		if p == nil {
+			return
+		}
+		for _, s := range *p {
 			bits[s/64] |= 1 << (s % 64)
 		}
 	}
