@@ -102,6 +102,10 @@ func term(name, value string) (Term, error) {
 		}
 		return Term{Kind: Stage, Stage: st}, nil
 	case "is":
+		if strings.EqualFold(value, "unreplied") {
+			// DESIGN.md's example: nobody has answered them yet.
+			return Term{Kind: Is, Flag: Waiting}, nil
+		}
 		for i, n := range flagNames {
 			if strings.EqualFold(value, n) {
 				return Term{Kind: Is, Flag: Flag(i)}, nil

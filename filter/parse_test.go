@@ -23,6 +23,7 @@ func TestParseTerms(t *testing.T) {
 		{`"team plan" -is:done`, `"team plan" -is:done`},
 		{"since:7d since:12h since:2w", "since:1w since:12h since:2w"},
 		{"e-mail", `"e mail"`},
+		{"is:unreplied", "is:waiting"}, // DESIGN.md's name for it
 		{"- refund", "refund"},    // a lone dash is not a negation
 		{`"team pl`, `"team pl"`}, // still typing the phrase
 		{"!!!", ""},
