@@ -268,9 +268,9 @@ func filteredWindow(b Backend, q filter.Query, now time.Time, at store.QueueAnch
 // listTitle heads the queue's preview column.
 func (q *queueScreen) listTitle() string {
 	switch {
-	case q.filter.Empty():
+	case q.shown.Empty():
 		return "WAITING FOR A REPLY"
-	case q.filter.Wants(filter.Done) || q.filter.Wants(filter.Snoozed):
+	case q.shown.Wants(filter.Done) || q.shown.Wants(filter.Snoozed):
 		return "MATCHING"
 	}
 	return "WAITING, MATCHING"

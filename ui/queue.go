@@ -42,8 +42,9 @@ type queueScreen struct {
 	moving bool
 	// welcome replaces the empty list when nothing is configured.
 	welcome string
-	// filter is the / filter shown (empty: the whole queue; filter.go).
-	filter filter.Query
+	// filter is the / filter asked for (empty: the whole queue;
+	// filter.go); shown is the one the rows on screen were read with.
+	filter, shown filter.Query
 }
 
 // queueWindowMsg is a window of the queue read for the queue screen.
@@ -57,6 +58,7 @@ type queueWindowMsg struct {
 	reload bool
 	win    store.QueueWindow
 	err    error
+	filter filter.Query // what the window was read with
 }
 
 func newQueueScreen(c *Common) *queueScreen {
@@ -91,7 +93,7 @@ func (q *queueScreen) read(a store.QueueAnchor, jump, reload bool) tea.Cmd {
 		} else {
 			w, err = filteredWindow(b, fq, now, a, before, after)
 		}
-		return queueWindowMsg{seq: seq, jump: jump, reload: reload, win: w, err: err}
+		return queueWindowMsg{seq: seq, jump: jump, reload: reload, win: w, err: err, filter: fq}
 	}
 }
 
@@ -127,6 +129,7 @@ func (q *queueScreen) setWindow(m queueWindowMsg) {
 		}
 	}
 	q.threads, q.drafts, q.total, q.first, q.last, q.loaded = w.Threads, w.Drafts, w.Total, w.First, w.Last, true
+	q.shown = m.filter
 	if q.drafts == nil {
 		q.drafts = map[string]bool{}
 	}
@@ -232,8 +235,8 @@ func (q *queueScreen) View() string {
 	if !q.loaded {
 		return s.Muted.Render("Loading the queue…")
 	}
-	if len(q.threads) == 0 && !q.filter.Empty() {
-		return s.Muted.Render(filterHint(q.filter))
+	if len(q.threads) == 0 && !q.shown.Empty() {
+		return s.Muted.Render(filterHint(q.shown))
 	}
 	if len(q.threads) == 0 {
 		return s.Muted.Render("Nothing is waiting for a reply. New messages appear here as feeds are polled (R: fetch now, 4: feeds).")
