@@ -283,3 +283,24 @@ func TestFilterContacts(t *testing.T) {
 		t.Errorf("filtered contacts %+v, want Bob alone", final.contacts.contacts)
 	}
 }
+
+func TestReopenFromTheDoneList(t *testing.T) {
+	st := testStore(t)
+	app := newTestApp(st)
+	tm := startApp(t, app, 120, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('e'))
+	waitFor(t, tm, "Done:")
+	tm.Send(press('/'))
+	tm.Send(tea.PasteMsg{Content: "is:done"})
+	tm.Send(enter)
+	waitFor(t, tm, "MATCHING (1)")
+	tm.Send(press('e')) // on the row: reopen, no need to open it
+	waitFor(t, tm, "Reopened:")
+	tm.Send(press('u')) // undo the reopen: done again
+	waitFor(t, tm, "Done again:")
+	finalApp(t, tm)
+	if !threadOf(t, st, "Alice Chen").Done {
+		t.Error("u after a reopen did not make the thread done again")
+	}
+}
