@@ -24,8 +24,8 @@ func TestParseTerms(t *testing.T) {
 		{"since:7d since:12h since:2w", "since:1w since:12h since:2w"},
 		{"e-mail", `"e mail"`},
 		{"is:unreplied", "is:waiting"}, // DESIGN.md's name for it
-		{"- refund", "refund"},    // a lone dash is not a negation
-		{`"team pl`, `"team pl"`}, // still typing the phrase
+		{"- refund", "refund"},         // a lone dash is not a negation
+		{`"team pl`, `"team pl"`},      // still typing the phrase
 		{"!!!", ""},
 		{"-is:snoozed is:mine is:assigned is:unhappy", "-is:snoozed is:mine is:assigned is:unhappy"},
 	}
