@@ -20,6 +20,7 @@ type PersonFacts struct {
 // MatchPerson tests the terms about a person: feed:, from:, stage:,
 // is:unhappy and since:. Other terms are about threads and pass here (a
 // conversation row's thread is tested in the index; see PersonTerms).
+// feed: here is a plain "contains": a person knows only their own feed.
 func (q Query) MatchPerson(p PersonFacts, now time.Time) bool {
 	feed, name := strings.ToLower(p.Feed), strings.ToLower(p.Name)
 	for _, t := range q.Terms {

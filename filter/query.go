@@ -9,8 +9,11 @@
 // is:unhappy|waiting|snoozed|done|assigned|mine|unread, feed:NAME and
 // from:NAME (case-insensitive; a feed named exactly wins over ones that
 // contain it), since:N(h|d|w) (activity within), and free text over the
-// titles and messages (words match by prefix; a quoted phrase matches its
-// words in a row). Values with spaces are quoted: feed:"Blog comments".
+// titles and messages: a word matches the words it begins ("refund"
+// finds "refunds"; one letter matches only itself), and a quoted phrase
+// matches a thread holding all its words (their order is not checked: the
+// index keeps words, not positions). Values with spaces are quoted:
+// feed:"Blog comments". is:unreplied is is:waiting.
 package filter
 
 import (
