@@ -178,6 +178,7 @@ func cpuTime() time.Duration {
 func BenchmarkFilterIndexBuild100k(b *testing.B) {
 	st := openFilterDB(b)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		ix := filter.NewIndex()
 		if err := putRows(st, ix, nil); err != nil || ix.Len() != filterThreads {
