@@ -47,6 +47,9 @@ func parseViews(path, text string, raws []rawView) ([]View, error) {
 		if err := checkPlain("name", v.Name); err != nil {
 			return nil, errAt("name", "%v", err)
 		}
+		if err := checkPlain("filter", v.Filter); err != nil {
+			return nil, errAt("filter", "%v", err) // shown in the header as written
+		}
 		if j, dup := names[strings.ToLower(v.Name)]; dup {
 			return nil, errAt("name", "name %q is already view %d's", v.Name, j+1)
 		}

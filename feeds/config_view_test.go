@@ -29,6 +29,7 @@ func TestConfigViewErrors(t *testing.T) {
 		want       string
 	}{
 		{"bad filter", "[[view]]\nname = \"Hot\"\nfilter = \"stage:hot is:waiting\"\n", 3, `view 1: filter "stage:hot is:waiting": unknown term stage:hot — stages are new, engaged`},
+		{"control character", "[[view]]\nname = \"x\"\nfilter = \"is:done \\u001b[2J\"\n", 3, "control character U+001B"},
 		{"no name", "[[view]]\nfilter = \"is:unread\"\n", 1, "view 1: has no name"},
 		{"no filter", "[[view]]\nname = \"x\"\n", 1, "view 1: has no filter"},
 		{"same name", "[[view]]\nname = \"X\"\nfilter = \"is:done\"\n[[view]]\nname = \"x\"\nfilter = \"is:unread\"\n", 5, `view 2: name "x" is already view 1's`},
