@@ -200,7 +200,7 @@ func (a *App) filterFooter() string {
 	a.filt.input.SetWidth(max(10, a.c.Width-4))
 	line := s.Accent.Render("/ ") + a.filt.input.View()
 	if a.filt.err != "" {
-		return fit(s.Accent.Render("/ ")+a.filt.input.Value()+"  "+s.Error.Render(a.filt.err), a.c.Width)
+		return fit(s.Accent.Render("/ ")+termText(a.filt.input.Value())+"  "+s.Error.Render(termText(a.filt.err)), a.c.Width)
 	}
 	return fit(line, a.c.Width)
 }
@@ -212,7 +212,7 @@ func (a *App) filterBadge() string {
 		return ""
 	}
 	f := *target
-	return a.c.Styles.Accent.Render("/ "+cutCells(f.Source, max(8, a.c.Width/3))) + " "
+	return a.c.Styles.Accent.Render("/ "+cutCells(termText(f.Source), max(8, a.c.Width/3))) + " "
 }
 
 // filterHint is the queue's empty text under a filter.
