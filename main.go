@@ -435,7 +435,8 @@ func console(opts options, stderr io.Writer) int {
 	eng.Start(ctx)
 	defer eng.Close() // before st.Close: what it was storing is stored
 	app := ui.New(withDaily(ui.Deps{Backend: eng.Session(user), Feeds: cfg.Feeds, ConfigPath: cfg.Path, Demo: opts.demo,
-		TrackLink: cfg.Funnel.TrackLink, User: user, Teammates: teammateNames(cfg.Teammates), Keys: cfg.Keys, NoMouse: cfg.NoMouse}, cfg))
+		TrackLink: cfg.Funnel.TrackLink, User: user, Teammates: teammateNames(cfg.Teammates), Keys: cfg.Keys, NoMouse: cfg.NoMouse,
+		Views: cfg.Views}, cfg))
 	// Our own signal handling: Bubble Tea's quits without a last Update,
 	// and SIGHUP (a dropped SSH session) must save the draft too.
 	// Paced: an idle console does not wake (package pacer).

@@ -140,7 +140,8 @@ func serveCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	defer eng.Close() // after the consoles, before st.Close
 
 	srv, err := server.New(server.Config{Engine: eng, Teammates: cfg.Teammates, HostKey: hostKey,
-		UI: withDaily(ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink, Keys: cfg.Keys, NoMouse: cfg.NoMouse}, cfg)})
+		UI: withDaily(ui.Deps{Feeds: cfg.Feeds, ConfigPath: cfg.Path, TrackLink: cfg.Funnel.TrackLink, Keys: cfg.Keys, NoMouse: cfg.NoMouse,
+			Views: cfg.Views}, cfg)})
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "parley serve: %v\n", err)

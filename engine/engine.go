@@ -78,6 +78,8 @@ type Engine struct {
 	sending map[string]bool
 	// retries are the timers of failed sends waiting for NextTry.
 	retries map[string]Timer
+	// filterIdx is the filter index (filter.go), built on first use.
+	filterIdx filterIndex
 	// snoozeT wakes the next snoozed thread.
 	snoozeT Timer
 	// stopControl stops the control socket (ServeControl).

@@ -52,6 +52,8 @@ type Config struct {
 	// NoMouse is [ui] mouse = false: the console leaves the mouse to the
 	// terminal.
 	NoMouse bool
+	// Views are the [[view]] tables: saved filters (config_view.go).
+	Views []View
 }
 
 // ErrNoConfig is returned (wrapped) when the config file does not exist.
@@ -93,6 +95,7 @@ type rawConfig struct {
 	UI        struct {
 		Mouse *bool `toml:"mouse"`
 	} `toml:"ui"`
+	Views []rawView `toml:"view"`
 }
 
 // rawFunnel is the [funnel] table.
@@ -283,6 +286,9 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	if cfg.Keys, err = parseKeys(path, text, raw.Keys, md); err != nil {
 		p.add(err)
 	}
+	if cfg.Views, err = parseViews(path, text, raw.Views); err != nil {
+		p.add(err)
+	}
 	if err := p.err(); err != nil {
 		return Config{}, err
 	}
@@ -310,6 +316,9 @@ func unknownKeys(path, text string, md toml.MetaData) []error {
 		case k[0] == "funnel" && len(k) > 1:
 			errs = append(errs, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
 				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)})
+		case k[0] == "view" && len(k) > 1:
+			errs = append(errs, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "view", k[1], -1),
+				Msg: fmt.Sprintf("unknown key %q in [[view]] (expected one of: %s)", k[1], viewKeys)})
 		case dailyUnknownKey(path, text, k) != nil:
 			errs = append(errs, dailyUnknownKey(path, text, k))
 		case k[0] == "teammate" && len(k) > 1:
@@ -317,9 +326,9 @@ func unknownKeys(path, text string, md toml.MetaData) []error {
 				Msg: fmt.Sprintf("unknown key %q in [[teammate]] (expected one of: %s)", k[1], teammateKeys)})
 		default:
 			errs = append(errs, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-				Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s, [keys], [ui] mouse)",
+				Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s, [[view]] %s, [keys], [ui] mouse)",
 					k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"),
-					strings.ReplaceAll(slaKeys, ", ", "/"), strings.ReplaceAll(notifyKeys, ", ", "/"), strings.ReplaceAll(templateKeys, ", ", "/"))})
+					strings.ReplaceAll(slaKeys, ", ", "/"), strings.ReplaceAll(notifyKeys, ", ", "/"), strings.ReplaceAll(templateKeys, ", ", "/"), strings.ReplaceAll(viewKeys, ", ", "/"))})
 		}
 	}
 	return errs

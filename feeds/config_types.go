@@ -27,7 +27,7 @@ const (
 
 var topShapes = map[string]valueShape{
 	"ours": shapeStrings, "feed": shapeTables, "fetch": shapeTable, "funnel": shapeTable, "teammate": shapeTables,
-	"sla": shapeTable, "notify": shapeTable, "template": shapeTables, "keys": shapeTable, "ui": shapeTable,
+	"sla": shapeTable, "notify": shapeTable, "template": shapeTables, "keys": shapeTable, "ui": shapeTable, "view": shapeTables,
 }
 
 var sectionShapes = map[string]map[string]valueShape{
@@ -46,6 +46,7 @@ var sectionShapes = map[string]map[string]valueShape{
 	"notify":   {"on": shapeStrings, "bell": shapeBool, "desktop": shapeBool},
 	"template": {"name": shapeString, "body": shapeString},
 	"ui":       {"mouse": shapeBool},
+	"view":     {"name": shapeString, "filter": shapeString},
 	// [keys] values are a key or a list of keys: parseKeys checks them.
 }
 
@@ -82,6 +83,8 @@ var keyExamples = map[string]string{
 	"template.name":        `name = "Thanks"`,
 	"template.body":        `body = "Hi {first_name}, thanks for …"`,
 	"ui.mouse":             `mouse = false`,
+	"view.name":            `name = "Hot leads"`,
+	"view.filter":          `filter = "stage:intent is:waiting"`,
 }
 
 // checkTypes reports every known key of doc whose value has the wrong

@@ -16,6 +16,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"parley/events"
+	"parley/filter"
 	"parley/store"
 )
 
@@ -60,8 +61,10 @@ type App struct {
 	replyWarned string
 	// bulkSnooze: the snooze menu is for the selected rows (bulk.go).
 	bulkSnooze bool
-	// lastChange is what u undoes.
-	lastChange *threadChangedMsg
+	// undos are this session's actions, for u (undo.go).
+	undos undoStack
+	// filt is the / line (filter.go).
+	filt filterLine
 	// pendingOpen drops thread loads the user has already moved away from.
 	pendingOpen string
 	// opening: a thread load is in flight. Keys typed meanwhile wait in
@@ -110,7 +113,8 @@ func New(deps Deps) *App {
 	for _, f := range deps.Feeds {
 		c.feedKinds[f.Name] = f.Kind
 	}
-	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}}
+	a := &App{deps: deps, c: c, help: help.New(), fetching: map[string]bool{}, filt: newFilterLine(deps.Views)}
+	c.Keys.Global.nameViews(viewNamesOf(deps.Views))
 	a.help.Styles = c.Styles.Help
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	a.queue = newQueueScreen(c)
@@ -197,6 +201,8 @@ func (a *App) refreshView() tea.Cmd {
 		return a.funnel.reload()
 	case viewContacts:
 		return a.contacts.reload()
+	case viewFeeds:
+		return loadFeedCounts(a.c.B, a.c.Now())
 	}
 	return nil
 }
@@ -241,6 +247,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmd, a.typed())
 	case tea.PasteMsg:
 		a.stop.input++
+		if a.filt.editing {
+			return a, a.filterEdit(msg)
+		}
 		if a.opening {
 			a.holdTypeahead(msg)
 			return a, nil
@@ -275,6 +284,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, g.ForceQuit) {
 		return a.quit()
 	}
+	if a.filt.editing {
+		return a.filterKey(msg)
+	}
 	if a.snoozing != nil {
 		return a.handleSnoozeKey(msg)
 	}
@@ -297,7 +309,16 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.enterView()
 		case key.Matches(msg, g.Queue):
 			a.view = viewQueue
+			if !a.queue.filter.Empty() {
+				// 1 is the whole queue; a saved view is 5 to 9.
+				a.filt.input.SetValue("")
+				return a.applyFilter(filter.Query{})
+			}
 			return a.enterView()
+		case key.Matches(msg, g.Filter) && a.filterable():
+			return a.startFilter()
+		case key.Matches(msg, a.c.Keys.Queue.Undo) && !a.threadShown():
+			return a.undo()
 		case key.Matches(msg, g.Funnel):
 			a.view = viewFunnel
 			return a.enterView()
@@ -309,6 +330,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.enterView()
 		case key.Matches(msg, g.FetchAll):
 			return tea.Batch(a.fetchAll(), a.refreshView())
+		}
+		if v, ok := a.savedView(msg); ok {
+			return a.showFilter(v.Filter)
 		}
 	}
 	if a.view == viewQueue && !a.threadShown() {
@@ -329,12 +353,10 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, qk.StageBack) && ok:
 			return a.stageStep(t.ID, t.Waiter.Contact, -1)
 		case key.Matches(msg, qk.Done) && ok:
-			return changeThread(a.c.B, t.ID, t.Title, action{kind: "done"})
+			return a.doneOrReopen(t)
 		case key.Matches(msg, qk.Snooze) && ok:
 			a.snoozing = &t
 			return nil
-		case key.Matches(msg, qk.Undo):
-			return a.undo()
 		}
 	}
 	// The conversation lists of the funnel and contacts views take > and
@@ -371,7 +393,7 @@ func (a *App) composing() bool {
 func (a *App) enterView() tea.Cmd {
 	switch a.view {
 	case viewFeeds:
-		return loadFeedStates(a.c.B)
+		return tea.Batch(loadFeedStates(a.c.B), loadFeedCounts(a.c.B, a.c.Now()))
 	case viewQueue:
 		return a.reloadQueue()
 	}
@@ -444,16 +466,6 @@ type openedMsg struct {
 	contact string
 }
 
-func (a *App) undo() tea.Cmd {
-	last := a.lastChange
-	if last == nil {
-		a.setStatus("Nothing to undo.", false)
-		return nil
-	}
-	a.lastChange = nil
-	return changeThread(a.c.B, last.threadID, last.title, action{kind: "undo-" + last.action.kind, at: last.action.at})
-}
-
 func (a *App) handleSnoozeKey(msg tea.KeyPressMsg) tea.Cmd {
 	sk := a.c.Keys.Snooze
 	t := *a.snoozing
@@ -524,6 +536,9 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	if cmd, ok := a.handleLive(msg); ok {
 		return cmd
 	}
+	if cmd, ok := a.handleFilter(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case queueWindowMsg:
 		var again tea.Cmd
@@ -584,7 +599,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case backMsg:
 		return a.closeThread()
 	case doneMsg:
-		return changeThread(a.c.B, msg.thread.ID, msg.thread.Title, action{kind: "done"})
+		return a.doneOrReopen(msg.thread)
 	case snoozeAskMsg:
 		t := msg.thread
 		a.snoozing = &t
@@ -622,30 +637,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		a.setStatus(copied+where, false)
 		return a.reloadQueue()
 	case threadChangedMsg:
-		if line, ok := undoRefused(msg); ok {
-			a.setStatus(line, true)
-			return a.reloadQueue()
-		}
-		if msg.err != nil {
-			a.setStatus("Could not change the thread: "+msg.err.Error(), true)
-			return nil
-		}
-		switch msg.action.kind {
-		case "done":
-			a.setStatus(fmt.Sprintf("Done: %q (u to undo)", msg.title), false)
-		case "snooze":
-			a.setStatus(fmt.Sprintf("Snoozed until %s: %q (u to undo)", msg.action.until.Format("Mon 15:04"), msg.title), false)
-		default:
-			a.setStatus(fmt.Sprintf("Back in the queue: %q", msg.title), false)
-		}
-		if msg.action.kind == "done" || msg.action.kind == "snooze" {
-			m := msg
-			a.lastChange = &m
-			if a.thread != nil && a.thread.thread.ID == msg.threadID {
-				return a.closeThread()
-			}
-		}
-		return a.reloadQueue()
+		return a.threadChanged(msg)
 	case engineMsg:
 		return a.handleEvent(events.Event(msg))
 	case feedStatesMsg:
@@ -693,6 +685,10 @@ func (a *App) stageMoved(msg stageMovedMsg) tea.Cmd {
 	case msg.atEnd:
 		a.setStatus(fmt.Sprintf("%s in %q is at %s, the first stage: it can't move back further.", termText(msg.name), msg.title, msg.stage), false)
 		return nil
+	}
+	if !msg.undo {
+		m := msg
+		a.undos.push(undoEntry{move: &m})
 	}
 	by := ""
 	if msg.move.Who != "" {
@@ -813,18 +809,19 @@ func (a *App) header() string {
 	s := a.c.Styles
 	var tabs []string
 	for i, name := range viewNames {
-		if view(i) == a.view {
+		if view(i) == a.view && (a.view != viewQueue || a.viewTab() < 0) {
 			tabs = append(tabs, s.ActiveTab.Render(name))
 		} else {
 			tabs = append(tabs, s.Tab.Render(name))
 		}
 	}
+	tabs = append(tabs, a.viewTabs()...)
 	left := s.Title.Render("parley") + " " + strings.Join(tabs, "")
 	right := ""
 	if a.deps.Demo {
 		right = s.Warn.Render("demo") + " "
 	}
-	right = a.breachedBadge() + right
+	right = a.breachedBadge() + a.filterBadge() + right
 	if n := len(a.fetching); n > 0 {
 		right = s.Accent.Render(a.spin.View()) + s.Muted.Render(fmt.Sprintf(" fetching %d ", n)) + right
 	}
@@ -837,6 +834,9 @@ func (a *App) header() string {
 
 func (a *App) footer() string {
 	s := a.c.Styles
+	if a.filt.editing {
+		return a.filterFooter()
+	}
 	if a.status != "" {
 		st := s.Muted
 		if a.statusErr {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"parley/events"
+	"parley/filter"
 	"parley/funnel"
 	"parley/store"
 )
@@ -56,6 +57,16 @@ type Backend interface {
 	// threads and feeds, newest activity first, Title filled.
 	ContactConversations(ctx context.Context, contactID string) ([]store.Conversation, error)
 	FeedStates(ctx context.Context) ([]store.FeedState, error)
+	// FilterWindow is a window of the threads matching q, in the queue's
+	// order (the queue's threads unless q asks for is:done or
+	// is:snoozed), answered from an index: no keystroke decodes every
+	// thread. FeedCounts counts waiting threads and unread messages per
+	// feed (view 4) from the same index.
+	FilterWindow(ctx context.Context, q filter.Query, now time.Time, at store.QueueAnchor, before, after int) (store.QueueWindow, error)
+	FeedCounts(ctx context.Context, now time.Time) (map[string]filter.FeedCount, error)
+	// FilterThreads tells which of ids match q (every thread, not only
+	// the queue's), for the lists that hold their rows already.
+	FilterThreads(ctx context.Context, q filter.Query, now time.Time, ids []string) ([]bool, error)
 
 	// The people of a thread: one conversation each, first to write
 	// first; and one person's stage moves, oldest first.

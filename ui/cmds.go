@@ -123,6 +123,8 @@ type stageMovedMsg struct {
 	stage funnel.Stage
 	delta int
 	err   error
+	// undo: the move undoes an earlier one (u), and is not itself undone.
+	undo bool
 }
 
 // moveStage moves one person's conversation in a thread one stage
@@ -199,6 +201,8 @@ type stageConvsMsg struct {
 	stage funnel.Stage
 	convs []convRow
 	err   error
+	// filtered: the view's filter was applied (filterlists.go).
+	filtered bool
 }
 
 // convRow is a conversation listed in view 2 or 3, with the cause of
@@ -248,6 +252,8 @@ type contactsLoadedMsg struct {
 	gen      int
 	contacts []store.Contact
 	err      error
+	// filtered: the view's filter was applied (filterlists.go).
+	filtered bool
 }
 
 func loadContacts(b Backend, gen int) tea.Cmd {
@@ -264,6 +270,7 @@ type contactConvsMsg struct {
 	contactID string
 	convs     []convRow
 	err       error
+	filtered  bool // the view's filter was applied (filterlists.go)
 }
 
 func loadContactConvs(b Backend, gen int, id string) tea.Cmd {
@@ -297,7 +304,7 @@ type threadChangedMsg struct {
 }
 
 type action struct {
-	kind  string // "done", "snooze", "undo"
+	kind  string // "done", "snooze", "reopen", "undo-" + one of them
 	until time.Time
 	// at is when a done or snooze was asked for: its undo refuses over a
 	// teammate's action since (undo.go).
@@ -318,6 +325,11 @@ func changeThread(b Backend, id, title string, a action) tea.Cmd {
 			err = b.Undo(bg, id, store.AuditDone, a.at)
 		case "undo-snooze":
 			err = b.Undo(bg, id, store.AuditSnoozed, a.at)
+		case "reopen":
+			a.at = time.Now()
+			err = b.SetDone(bg, id, false)
+		case "undo-reopen":
+			err = b.SetDone(bg, id, true)
 		}
 		return threadChangedMsg{threadID: id, title: title, action: a, err: err}
 	}

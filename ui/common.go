@@ -35,6 +35,8 @@ type Deps struct {
 	// NoMouse turns mouse reporting off ([ui] mouse = false), leaving
 	// the mouse to the terminal (mouse.go).
 	NoMouse bool
+	// Views are the config's saved filters, keys 5 to 9 (filter.go).
+	Views []feeds.View
 	// Now is the clock; nil means time.Now. Tests pin it for stable output.
 	Now func() time.Time
 	// SLA colours waiting ages and counts breaches (sla.go); Notify says

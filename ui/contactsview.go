@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"parley/filter"
 	"parley/store"
 )
 
@@ -32,6 +33,9 @@ type contactsScreen struct {
 	thErr    error
 	thGen    int
 	thNav    listNav
+	// filter and thFilter are the / filters of the contacts and of one
+	// contact's conversations (filterlists.go).
+	filter, thFilter filter.Query
 
 	width, height int
 }

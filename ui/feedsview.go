@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"parley/feeds"
+	"parley/filter"
 	"parley/store"
 )
 
@@ -16,7 +17,7 @@ import (
 // fetched, how many items it brought, when it is polled next, its last error.
 type feedsScreen struct {
 	c        *Common
-	keys     Motion
+	keys     FeedsKeys
 	feeds    []feeds.Feed
 	states   map[string]store.FeedState
 	fetching map[string]bool
@@ -26,14 +27,17 @@ type feedsScreen struct {
 	// their state in the store is older than that poll (or absent).
 	unstored map[string]storeFailure
 	spinner  func() string
-	cursor   int
-	offset   int
-	width    int
-	height   int
+	// counts are waiting threads and unread messages per feed (nil until
+	// read; filter.go loads them on entering the view).
+	counts map[string]filter.FeedCount
+	cursor int
+	offset int
+	width  int
+	height int
 }
 
 func newFeedsScreen(c *Common, list []feeds.Feed, spinner func() string) *feedsScreen {
-	return &feedsScreen{c: c, keys: c.Keys.Queue.Motion, feeds: list, spinner: spinner,
+	return &feedsScreen{c: c, keys: c.Keys.Feeds, feeds: list, spinner: spinner,
 		states: map[string]store.FeedState{}, fetching: map[string]bool{}, next: map[string]time.Time{}, failures: map[string]int{},
 		unstored: map[string]storeFailure{}}
 }
@@ -69,6 +73,8 @@ func (f *feedsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return f, nil
 	}
 	switch {
+	case key.Matches(km, f.keys.Queue) && f.cursor < len(f.feeds):
+		return f, emit(filterFeedMsg{feed: f.feeds[f.cursor].Name})
 	case key.Matches(km, f.keys.Down):
 		f.cursor++
 	case key.Matches(km, f.keys.Up):
@@ -101,9 +107,9 @@ func (f *feedsScreen) View() string {
 		return s.Muted.Render("No feeds configured.")
 	}
 	now := f.c.Now()
-	nameW := clampInt(f.width-2-2-8-10-10-4, 12, 40)
+	nameW := clampInt(f.width-2-2-8-10-10-4-16, 12, 40)
 	var b strings.Builder
-	b.WriteString(s.Muted.Render(fit("    "+fit("FEED", nameW)+" "+fmt.Sprintf("%8s %10s %10s", "ITEMS", "FETCHED", "NEXT"), f.width)))
+	b.WriteString(s.Muted.Render(fit("    "+fit("FEED", nameW)+" "+fmt.Sprintf("%7s %7s %8s %10s %10s", "WAITING", "UNREAD", "ITEMS", "FETCHED", "NEXT"), f.width)))
 	end := min(len(f.feeds), f.offset+f.visible())
 	for i := f.offset; i < end; i++ {
 		fd := f.feeds[i]
@@ -135,7 +141,7 @@ func (f *feedsScreen) View() string {
 		if !st.LastFetch.IsZero() {
 			fetched = age(now, st.LastFetch) + " ago"
 		}
-		b.WriteString("\n" + cursor + mark + " " + fit(fd.Name, nameW) + " " +
+		b.WriteString("\n" + cursor + mark + " " + fit(fd.Name, nameW) + " " + f.countCells(fd.Name) + " " +
 			fmt.Sprintf("%8d %10s %10s", st.Items, fetched, until(now, f.next[fd.Name])))
 		detail := fd.URL
 		if fd.Kind != "" && fd.Kind != feeds.KindFeed {
@@ -159,9 +165,18 @@ func (f *feedsScreen) View() string {
 }
 
 func (f *feedsScreen) ShortHelp() []key.Binding {
-	return []key.Binding{f.keys.Down, f.keys.Up, f.c.Keys.Global.FetchAll}
+	return []key.Binding{f.keys.Down, f.keys.Up, f.keys.Queue, f.c.Keys.Global.FetchAll}
 }
 
 func (f *feedsScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{f.keys.bindings()}
+	return [][]key.Binding{f.keys.bindings(), {f.keys.Queue}}
+}
+
+// countCells is a feed's WAITING and UNREAD columns ("…" until counted).
+func (f *feedsScreen) countCells(feed string) string {
+	if f.counts == nil {
+		return fmt.Sprintf("%7s %7s", "…", "…")
+	}
+	c := f.counts[feed]
+	return fmt.Sprintf("%7d %7d", c.Waiting, c.Unread)
 }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"parley/filter"
 	"parley/funnel"
 	"parley/store"
 )
@@ -38,6 +39,8 @@ type funnelScreen struct {
 	nav        listNav
 	// team: the counts per teammate, shown instead (funnelteam.go).
 	team teamFunnel
+	// filter is the / filter of the stage lists (filterlists.go).
+	filter filter.Query
 
 	width, height int
 }

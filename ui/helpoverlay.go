@@ -36,7 +36,8 @@ func (a *App) helpOverlay(height int) string {
 	inner := max(1, a.c.Width-4) // border and padding take 4 cells
 	g := a.c.Keys.Global
 	groups := append(a.active().FullHelp(),
-		[]key.Binding{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, []key.Binding{g.FetchAll, g.Help, g.Quit, g.ForceQuit})
+		append([]key.Binding{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, g.Views[:]...),
+		[]key.Binding{g.Filter, g.FetchAll, g.Help, g.Quit, g.ForceQuit})
 	body := strings.Split(a.keyColumns(groups, inner)+"\n\n"+a.legend(inner), "\n")
 
 	// Title and closing line stay; the lines between scroll.

@@ -14,6 +14,7 @@ type KeyMap struct {
 	Funnel   FunnelKeys
 	Contacts ContactsKeys
 	Help     HelpKeys
+	Feeds    FeedsKeys
 }
 
 // HelpKeys scroll the ? overlay when it is taller than the window; any
@@ -34,6 +35,11 @@ type GlobalKeys struct {
 	Contacts  key.Binding
 	Feeds     key.Binding
 	FetchAll  key.Binding
+	// Filter opens the / line in the queue (filter.go).
+	Filter key.Binding
+	// Views open the config's saved views, 5 to 9; the ones the config
+	// does not fill are disabled (and so not in help).
+	Views [5]key.Binding
 }
 
 // Motion keys are shared by every list-like screen.
@@ -130,6 +136,12 @@ type ContactsKeys struct {
 	StageBack    key.Binding
 }
 
+// FeedsKeys work on the feeds view.
+type FeedsKeys struct {
+	Motion
+	Queue key.Binding // the queue filtered to the feed
+}
+
 type SnoozeKeys struct {
 	Hour     key.Binding
 	Tomorrow key.Binding
@@ -169,13 +181,15 @@ func DefaultKeyMap() *KeyMap {
 			Contacts:  key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "contacts")),
 			Feeds:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "feeds")),
 			FetchAll:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "fetch all now")),
+			Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter (esc clears)")),
+			Views:     savedViewKeys(),
 		},
 		Queue: QueueKeys{
 			Motion:       motion,
 			Open:         open,
 			Reply:        reply,
 			Done:         done,
-			Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo done/snooze")),
+			Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo (done, snooze, stage; again for older)")),
 			Snooze:       snooze,
 			StageForward: forward,
 			StageBack:    back,
@@ -237,6 +251,10 @@ func DefaultKeyMap() *KeyMap {
 			Down: key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j", "scroll down")),
 			Up:   key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("k", "scroll up")),
 		},
+		Feeds: FeedsKeys{
+			Motion: motion,
+			Queue:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "its threads in the queue")),
+		},
 		Snooze: SnoozeKeys{
 			Hour:     key.NewBinding(key.WithKeys("1", "h"), key.WithHelp("1", "1 hour")),
 			Tomorrow: key.NewBinding(key.WithKeys("2", "t"), key.WithHelp("2", "tomorrow 9:00")),
@@ -251,5 +269,27 @@ func (m Motion) bindings() []key.Binding {
 }
 
 func (g GlobalKeys) bindings() []key.Binding {
-	return []key.Binding{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds, g.FetchAll, g.Help, g.Quit, g.ForceQuit}
+	return append([]key.Binding{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, append(g.Views[:],
+		g.Filter, g.FetchAll, g.Help, g.Quit, g.ForceQuit)...)
+}
+
+// savedViewKeys are 5 to 9, disabled until the config names views
+// (nameViews).
+func savedViewKeys() [5]key.Binding {
+	var out [5]key.Binding
+	for i := range out {
+		k := string(rune('5' + i))
+		out[i] = key.NewBinding(key.WithKeys(k), key.WithHelp(k, "saved view"), key.WithDisabled())
+	}
+	return out
+}
+
+// nameViews enables a key per saved view, its help the view's name.
+func (g *GlobalKeys) nameViews(names []string) {
+	for i := range g.Views {
+		if i < len(names) {
+			g.Views[i].SetEnabled(true)
+			g.Views[i].SetHelp(g.Views[i].Help().Key, names[i])
+		}
+	}
 }

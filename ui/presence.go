@@ -141,12 +141,17 @@ func (t *threadScreen) titleLine() string {
 	if title == "" {
 		title = "(untitled)"
 	}
+	// Done or snoozed first (threadstate.go): a long title is what gets cut.
+	state := threadState(t.thread, t.c.Now())
+	if state != "" {
+		state = s.Warn.Render(state + " · ")
+	}
 	who := t.c.presenceText(t.thread.ID)
 	if who == "" {
-		return s.Title.Render(fit(title, t.width))
+		return state + s.Title.Render(fit(title, max(1, t.width-lipgloss.Width(state))))
 	}
 	who = cutCells(who, max(1, t.width/2))
-	left := s.Title.Render(fit(title, max(1, t.width-lipgloss.Width(who)-2)))
+	left := state + s.Title.Render(fit(title, max(1, t.width-lipgloss.Width(state)-lipgloss.Width(who)-2)))
 	gap := max(1, t.width-lipgloss.Width(left)-lipgloss.Width(who))
 	return left + strings.Repeat(" ", gap) + s.Warn.Render(who)
 }

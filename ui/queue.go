@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"parley/filter"
 	"parley/funnel"
 	"parley/store"
 )
@@ -43,6 +44,9 @@ type queueScreen struct {
 	welcome string
 	// picked are the selected rows by thread ID (bulk.go).
 	picked map[string]store.Thread
+	// filter is the / filter asked for (empty: the whole queue;
+	// filter.go); shown is the one the rows on screen were read with.
+	filter, shown filter.Query
 }
 
 // queueWindowMsg is a window of the queue read for the queue screen.
@@ -56,6 +60,7 @@ type queueWindowMsg struct {
 	reload bool
 	win    store.QueueWindow
 	err    error
+	filter filter.Query // what the window was read with
 }
 
 func newQueueScreen(c *Common) *queueScreen {
@@ -77,14 +82,20 @@ func (q *queueScreen) windowSpan() (before, after int) {
 // read asks for the window around a; the newest read wins.
 func (q *queueScreen) read(a store.QueueAnchor, jump, reload bool) tea.Cmd {
 	q.seq++
-	seq, b, now := q.seq, q.c.B, q.c.Now()
+	seq, b, now, fq := q.seq, q.c.B, q.c.Now(), q.filter
 	before, after := q.windowSpan()
 	if a.End {
 		before = before + after
 	}
 	return func() tea.Msg {
-		w, err := b.QueueWindow(bg, now, a, before, after)
-		return queueWindowMsg{seq: seq, jump: jump, reload: reload, win: w, err: err}
+		var w store.QueueWindow
+		var err error
+		if fq.Empty() {
+			w, err = b.QueueWindow(bg, now, a, before, after)
+		} else {
+			w, err = filteredWindow(b, fq, now, a, before, after)
+		}
+		return queueWindowMsg{seq: seq, jump: jump, reload: reload, win: w, err: err, filter: fq}
 	}
 }
 
@@ -120,6 +131,7 @@ func (q *queueScreen) setWindow(m queueWindowMsg) {
 		}
 	}
 	q.threads, q.drafts, q.total, q.first, q.last, q.loaded = w.Threads, w.Drafts, w.Total, w.First, w.Last, true
+	q.shown = m.filter
 	if q.drafts == nil {
 		q.drafts = map[string]bool{}
 	}
@@ -227,6 +239,9 @@ func (q *queueScreen) View() string {
 	}
 	if !q.loaded {
 		return s.Muted.Render("Loading the queue…")
+	}
+	if len(q.threads) == 0 && !q.shown.Empty() {
+		return s.Muted.Render(filterHint(q.shown))
 	}
 	if len(q.threads) == 0 {
 		return s.Muted.Render("Nothing is waiting for a reply. New messages appear here as feeds are polled (R: fetch now, 4: feeds).")

@@ -36,7 +36,7 @@ func (c *Common) slaAge(now, waiting time.Time) string {
 
 // headline is the queue's column title: its length, and the selection.
 func (q *queueScreen) headline() string {
-	h := fmt.Sprintf("WAITING FOR A REPLY (%d)", max(q.total, len(q.threads)))
+	h := fmt.Sprintf("%s (%d)", q.listTitle(), max(q.total, len(q.threads)))
 	if n := len(q.picked); n > 0 {
 		h += fmt.Sprintf(" · %d SELECTED", n)
 	}

@@ -1,0 +1,87 @@
+package engine
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"parley/feeds"
+	"parley/filter"
+	"parley/store"
+)
+
+func query(t *testing.T, s string) filter.Query {
+	t.Helper()
+	q, err := filter.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func windowAuthors(t *testing.T, s *Session, q string) []string {
+	t.Helper()
+	w, err := s.FilterWindow(context.Background(), query(t, q), testNow, store.QueueAnchor{}, 10, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, th := range w.Threads {
+		out = append(out, th.Author)
+	}
+	return out
+}
+
+// The index follows every write made after it was built: a query sees
+// each write that committed before it, with no wait.
+func TestFilterWindowFollowsWrites(t *testing.T) {
+	st := testStore(t)
+	e := New(Config{Store: st, User: "maya"})
+	s := e.Session("maya")
+	ingest := func(items ...feeds.Item) {
+		t.Helper()
+		if _, err := st.Ingest(feeds.Result{Feed: "Forum", Items: items}, testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ingest(feeds.Item{ID: "1", Feed: "Forum", Author: "Ann", Title: "Export", Text: "How do I export to CSV?", Published: testNow.Add(-time.Hour)})
+	if got := windowAuthors(t, s, "csv"); len(got) != 1 || got[0] != "Ann" {
+		t.Fatalf("csv = %v", got)
+	}
+	// Written after the build: new words, a new thread, done, assigned.
+	ingest(feeds.Item{ID: "2", Feed: "Forum", Author: "Ben", Title: "Refund", Text: "I want a refund.", Published: testNow.Add(-time.Minute)},
+		feeds.Item{ID: "3", Feed: "Forum", Author: "Ann", Text: "Also: the CSV lacks dates, refund me", InReplyTo: "1", Published: testNow})
+	if got := windowAuthors(t, s, "refund"); len(got) != 2 {
+		t.Fatalf("refund after ingest = %v, want Ann's and Ben's", got)
+	}
+	ben := windowThread(t, s, "from:ben")
+	if err := s.SetDone(context.Background(), ben, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := windowAuthors(t, s, "refund"); len(got) != 1 || got[0] != "Ann" {
+		t.Errorf("refund after done = %v, want Ann alone (the queue)", got)
+	}
+	if got := windowAuthors(t, s, "is:done"); len(got) != 1 || got[0] != "Ben" {
+		t.Errorf("is:done = %v, want Ben", got)
+	}
+	ann := windowThread(t, s, "from:ann")
+	if err := s.Assign(context.Background(), ann, "maya"); err != nil {
+		t.Fatal(err)
+	}
+	if got := windowAuthors(t, s, "is:mine"); len(got) != 1 || got[0] != "Ann" {
+		t.Errorf("is:mine = %v", got)
+	}
+	counts, err := s.FeedCounts(context.Background(), testNow)
+	if err != nil || counts["Forum"].Waiting != 1 {
+		t.Errorf("Forum counts %+v, %v: want 1 waiting", counts["Forum"], err)
+	}
+}
+
+func windowThread(t *testing.T, s *Session, q string) string {
+	t.Helper()
+	w, err := s.FilterWindow(context.Background(), query(t, q), testNow, store.QueueAnchor{}, 0, 1)
+	if err != nil || len(w.Threads) != 1 {
+		t.Fatalf("%s: %d threads, %v", q, len(w.Threads), err)
+	}
+	return w.Threads[0].ID
+}
