@@ -83,8 +83,19 @@ func commentText(i int) string {
 func BenchmarkIngest10k(b *testing.B) { benchIngest10k(b, 1) }
 
 // BenchmarkIngest10kBatch is how parley fetch stores a cold fetch: results
-// in batches of 50 per transaction.
-func BenchmarkIngest10kBatch(b *testing.B) { benchIngest10k(b, 50) }
+// in batches of 50 per transaction; "unsummed" is the baseline, with
+// each counter written at every change and bbolt's default map
+// (countbatch.go, mmap.go off), "summed" as parley runs.
+func BenchmarkIngest10kBatch(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		name := map[bool]string{false: "unsummed", true: "summed"}[on]
+		b.Run(name, func(b *testing.B) {
+			defer func(c, m bool) { sumCountsPerTx, sizeMmapFromFile = c, m }(sumCountsPerTx, sizeMmapFromFile)
+			sumCountsPerTx, sizeMmapFromFile = on, on
+			benchIngest10k(b, 50)
+		})
+	}
+}
 
 func benchIngest10k(b *testing.B, batch int) {
 	const feedsN, perFeed = 100, 100

@@ -132,6 +132,9 @@ func Open(path string, o Options) (*Store, error) {
 			// The hashmap freelist stays fast as the file fragments; the
 			// array one degrades with many free pages.
 			FreelistType: bolt.FreelistMapType,
+			// Mapped ahead of the file's growth: fewer remaps, each of
+			// which waits for every reader (mmap.go).
+			InitialMmapSize: initialMmapSize(path),
 			OpenFile:     boltOpenFile(o.MustExist), // no links, no other user's file
 		})
 		return err
