@@ -135,7 +135,7 @@ func Open(path string, o Options) (*Store, error) {
 			// Mapped ahead of the file's growth: fewer remaps, each of
 			// which waits for every reader (mmap.go).
 			InitialMmapSize: initialMmapSize(path),
-			OpenFile:     boltOpenFile(o.MustExist), // no links, no other user's file
+			OpenFile:        boltOpenFile(o.MustExist), // no links, no other user's file
 		})
 		return err
 	})
