@@ -177,6 +177,12 @@ func Open(path string, o Options) (*Store, error) {
 			return nil, err
 		}
 	}
+	if !db.IsReadOnly() {
+		if err := guardOpen(path, func() error { return ensureTeamCounts(db) }); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
 	s := newStore(db, path, an)
 	s.SetOurs(o.Ours)
 	// The lock is ours: a socket left by a parley that died can go.
