@@ -20,9 +20,11 @@ import (
 // equal figures show a move costs the same however long the list is.
 func BenchmarkListMove(b *testing.B) {
 	for _, n := range []int{1_000, 100_000} {
-		st := benchPeopleStore(b, n)
-		c := &Common{B: backendOf(st, ""), Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: func() time.Time { return testNow }}
+		common := func(b *testing.B) *Common {
+			return &Common{B: backendOf(benchPeopleStore(b, n), ""), Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: func() time.Time { return testNow }}
+		}
 		b.Run(fmt.Sprintf("stage/rows=%d", n), func(b *testing.B) {
+			c := common(b)
 			f := newFunnelScreen(c)
 			f.SetSize(80, 22)
 			// enter on the first stage (new): everyone is there.
@@ -33,6 +35,7 @@ func BenchmarkListMove(b *testing.B) {
 			benchMoves(b, f, func() bool { return f.list.last && f.list.nav.cursor == len(f.list.items)-1 })
 		})
 		b.Run(fmt.Sprintf("contacts/rows=%d", n), func(b *testing.B) {
+			c := common(b)
 			v := newContactsScreen(c)
 			v.SetSize(80, 22)
 			run(v, v.reload())
