@@ -32,7 +32,7 @@ var viewSteps = []struct {
 	{"view 3 (contacts)", "3", regexp.MustCompile(`(?m)CONTACTS \(\d+\)[\s\S]*^› `)},
 	{"view 4 (feeds)", "4", regexp.MustCompile(`(?m)FEED\s+ITEMS\s+FETCHED[\s\S]*^› `)},
 	{"view 1 (queue)", "1", regexp.MustCompile(`(?m)WAITING FOR A REPLY \(\d+\)[\s\S]*^› `)},
-	{"open a thread (enter in the queue)", "Enter", regexp.MustCompile(`Stage history`)},
+	{"open a thread (enter in the queue)", "Enter", regexp.MustCompile(`r reply • (p next person • )?esc back`)},
 }
 
 // viewFrames measures each view's first frame in the running console t,
