@@ -43,7 +43,7 @@ func updateSummed(db *bolt.DB, fn func(*bolt.Tx) error) error {
 	})
 }
 
-// add sums delta into the transaction's pending counters; false when the
+// sumCount adds delta to the transaction's pending sum; false when the
 // transaction has none (write it directly).
 func sumCount(b *bolt.Bucket, key []byte, delta int64) bool {
 	p, ok := pendingCounts.Load(b.Tx())
