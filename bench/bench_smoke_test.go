@@ -70,6 +70,20 @@ func TestSmoke(t *testing.T) {
 	if len(res.KeysParley.J) != cfg.Keys || res.KeysParley.J[0] <= 0 || res.KeysParley.Enter <= 0 {
 		t.Errorf("keys: parley wrote %+v, want bytes for every j and for enter", res.KeysParley)
 	}
+	timed := 0
+	for _, s := range viewSteps {
+		if s.want != nil {
+			timed++
+		}
+	}
+	if len(res.Views) != timed || res.ViewsMem.Peak <= 0 {
+		t.Errorf("views: %d frames timed of %d, peak RSS %d; want every view and the memory after them", len(res.Views), timed, res.ViewsMem.Peak)
+	}
+	for _, v := range res.Views {
+		if v.Time <= 0 {
+			t.Errorf("views: %s has no time", v.Name)
+		}
+	}
 	if withNB {
 		if len(res.IngestNewsboat) != 1 || res.IngestNewsboat[0].Wall <= 0 || len(res.IngestNewsboatThreads) != 1 {
 			t.Errorf("ingest: newsboat figures %+v / %+v", res.IngestNewsboat, res.IngestNewsboatThreads)
@@ -87,7 +101,8 @@ func TestSmoke(t *testing.T) {
 	var out bytes.Buffer
 	res.table(&out, cfg)
 	table := out.String()
-	for _, want := range []string{"1 ingest 3 feeds x 5 items", "2 start-up", "3 peak RSS at start-up", "4 bytes to the terminal per j"} {
+	for _, want := range []string{"1 ingest 3 feeds x 5 items", "2 start-up", "3 peak RSS at start-up", "4 bytes to the terminal per j",
+		"view 2 (funnel): key to frame", "view 3 (contacts): key to frame", "peak RSS after every view"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}

@@ -105,6 +105,12 @@ func defaultWork() string {
 
 // Default sizes are the issue's: 500 x 50 ingest, 100k threads with 500k
 // messages for start-up.
+// The 1M-message database (-million): 200k threads of 5 messages.
+var (
+	millionDims    = dims{1000, 200}
+	millionReplies = 4
+)
+
 func ingestSet(d dims) corpus {
 	return corpus{Name: "ingest", Feeds: d.a, Items: d.b, PerPost: 5, Span: 30 * 24 * time.Hour}
 }
@@ -136,6 +142,7 @@ func runCmd(ctx context.Context, command string, args []string, stdout, stderr i
 	fs.Var(&ingest, "ingest", "scenario 1: feeds x items")
 	fs.Var(&big, "big", "scenarios 2-4: feeds x threads per feed (100k threads by default)")
 	replies := fs.Int("replies", 4, "replies per thread in parley's big database (newsboat gets the first item of each thread)")
+	million := fs.Bool("million", false, "the 1M-message database: -big 1000x200 -replies 4 (200k threads)")
 	fs.IntVar(&cfg.Runs, "runs", 3, "runs of each quick measurement; the median is reported (newsboat's slow ones run once)")
 	fs.IntVar(&cfg.Keys, "keys", 5, "j presses measured")
 	fs.DurationVar(&cfg.Quiet, "quiet", 300*time.Millisecond, "output is settled after this long without a byte")
@@ -162,6 +169,9 @@ func runCmd(ctx context.Context, command string, args []string, stdout, stderr i
 			fmt.Fprintf(stderr, "-only: %q is not ingest or startup\n", s)
 			return errUsage
 		}
+	}
+	if *million {
+		big, *replies = millionDims, millionReplies
 	}
 	if cfg.Runs < 1 || cfg.Keys < 1 || *replies < 0 {
 		fmt.Fprintln(stderr, "-runs and -keys must be at least 1, -replies at least 0")
@@ -222,12 +232,16 @@ func genDBCmd(ctx context.Context, args []string, stderr io.Writer, log logf) er
 	big := dims{500, 200}
 	fs.Var(&big, "big", "feeds x threads per feed")
 	replies := fs.Int("replies", 4, "replies per thread (parley only)")
+	million := fs.Bool("million", false, "the 1M-message database: -big 1000x200 -replies 4 (200k threads)")
 	work := fs.String("work", defaultWork(), "where to keep them")
 	force := fs.Bool("force", false, "rebuild even if built")
 	withNB := fs.Bool("newsboat", true, "also build newsboat's cache (newsboat -x reload of the same threads' first items)")
 	install := fs.Bool("install", true, "apt-get install newsboat if it is missing")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *million {
+		big, *replies = millionDims, millionReplies
 	}
 	d := bigSet(big, max(0, *replies))
 	path, st, err := ensureParleyDB(ctx, d, *work, *force, log)

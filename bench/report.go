@@ -201,6 +201,9 @@ func (r *results) table(w io.Writer, cfg config) {
 	if r.QueueMove > 0 {
 		rows = append(rows, row{"j/k Update+View at 100k threads (BenchmarkQueueMove)", fmtDur(r.QueueMove), "n/a", "", "< 1 ms", verdict(r.QueueMove < time.Millisecond)})
 	}
+	r.viewRows(func(scenario, parley, target, met string) {
+		rows = append(rows, row{scenario, parley, "n/a", "", target, met})
+	})
 	fmt.Fprintln(w, "| scenario | parley | newsboat | newsboat ÷ parley | target | |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---|---|")
 	for _, x := range rows {
@@ -255,8 +258,8 @@ func (r *results) details(w io.Writer, cfg config) {
 	if r.Analyze > 0 {
 		fmt.Fprintf(w, "- `sqlite3 cache.db ANALYZE` took %s\n", fmtDur(r.Analyze))
 	}
-	if r.QueueMoveLine != "" {
-		fmt.Fprintf(w, "- `%s`\n", r.QueueMoveLine)
+	for _, b := range r.GoBenches {
+		fmt.Fprintf(w, "- `%s`\n", b.Line)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "- note: %s\n", n)

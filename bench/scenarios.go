@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -66,6 +65,10 @@ type results struct {
 
 	QueueMove     time.Duration // BenchmarkQueueMove at 100k: Update+View of one j
 	QueueMoveLine string
+
+	Views     []viewFrame // each view's first frame, after the start-up (views.go)
+	ViewsMem  memory      // peak RSS once every view was shown
+	GoBenches []goBench   // the ui benchmarks' 100k lines (views.go)
 }
 
 func (r *results) note(format string, args ...any) {
@@ -127,7 +130,7 @@ func runAll(ctx context.Context, cfg config, root string, log logf) (*results, e
 		}
 	}
 	if cfg.GoBench {
-		if err := h.queueMove(ctx); err != nil {
+		if err := h.goBenches(ctx); err != nil {
 			return res, err
 		}
 	}
@@ -284,7 +287,11 @@ func (h *harness) startup(ctx context.Context) error {
 		if i == 0 {
 			keys = &h.res.KeysParley
 		}
-		r, err := h.tui(ctx, "parley", dir, parleyRows, h.cfg.ParleyStart, keys, h.parley, "--config", cfgPath, "--db", runDB)
+		var then func(*term) error
+		if i == 0 {
+			then = func(t *term) error { return h.viewFrames(ctx, t) }
+		}
+		r, err := h.tui(ctx, "parley", dir, parleyRows, h.cfg.ParleyStart, keys, then, h.parley, "--config", cfgPath, "--db", runDB)
 		if err != nil {
 			return err
 		}
@@ -308,7 +315,7 @@ func (h *harness) startup(ctx context.Context) error {
 	nbArgs := func(dir string) []string {
 		return []string{h.nb.bin, "-u", urls, "-c", filepath.Join(dir, "cache.db"), "-C", filepath.Join(dir, "config")}
 	}
-	r, err := h.tui(ctx, "newsboat (cache as built)", dir, newsboatRows, h.cfg.NewsboatStart, nil, nbArgs(dir)...)
+	r, err := h.tui(ctx, "newsboat (cache as built)", dir, newsboatRows, h.cfg.NewsboatStart, nil, nil, nbArgs(dir)...)
 	if err != nil {
 		return err
 	}
@@ -332,7 +339,7 @@ func (h *harness) startup(ctx context.Context) error {
 		if i == 0 {
 			keys = &h.res.KeysNewsboat
 		}
-		r, err := h.tui(ctx, "newsboat (after ANALYZE)", dir, newsboatRows, h.cfg.NewsboatStart, keys, nbArgs(dir)...)
+		r, err := h.tui(ctx, "newsboat (after ANALYZE)", dir, newsboatRows, h.cfg.NewsboatStart, keys, nil, nbArgs(dir)...)
 		if err != nil {
 			return err
 		}
@@ -343,8 +350,9 @@ func (h *harness) startup(ctx context.Context) error {
 
 // tui starts argv in tmux at the configured size, times exec to the first
 // screen matching rows, reads the peak memory once the output settles and,
-// with keys, measures the bytes of j presses and of one enter.
-func (h *harness) tui(ctx context.Context, label, dir string, rows *regexp.Regexp, limit time.Duration, keys *keyCost, argv ...string) (tuiRun, error) {
+// with keys, measures the bytes of j presses and of one enter; then, when
+// given, runs more measurements in the same console.
+func (h *harness) tui(ctx context.Context, label, dir string, rows *regexp.Regexp, limit time.Duration, keys *keyCost, then func(*term) error, argv ...string) (tuiRun, error) {
 	syscall.Sync() // no earlier writes flushing while this one is timed
 	t, err := startTerm(ctx, h.cfg.W, h.cfg.H, isolatedEnv(filepath.Join(dir, "home")), argv)
 	if err != nil {
@@ -391,36 +399,10 @@ func (h *harness) tui(ctx context.Context, label, dir string, rows *regexp.Regex
 		return r, fmt.Errorf("%s: enter: %w", label, err)
 	}
 	h.log("  %s: bytes per j %v, enter %d", label, keys.J, keys.Enter)
+	if then != nil {
+		return r, then(t)
+	}
 	return r, nil
-}
-
-// queueMove runs the ui package's BenchmarkQueueMove for the j/k target:
-// the harness cannot see one Update+View from outside the process.
-func (h *harness) queueMove(ctx context.Context) error {
-	h.log("go test -bench BenchmarkQueueMove ./ui/")
-	r, out, err := timed(ctx, os.Environ(), h.root, "go", "test", "-run", "^$", "-bench", "^BenchmarkQueueMove$", "-benchtime", "200x", "./ui/")
-	_ = r
-	if err != nil {
-		return err
-	}
-	for line := range strings.Lines(out) {
-		if !strings.Contains(line, "threads=100000") {
-			continue
-		}
-		f := strings.Fields(line)
-		for i := 1; i < len(f); i++ {
-			if f[i] == "ns/op" {
-				ns, err := strconv.ParseFloat(f[i-1], 64)
-				if err == nil {
-					h.res.QueueMove = time.Duration(ns)
-					h.res.QueueMoveLine = strings.TrimSpace(line)
-					return nil
-				}
-			}
-		}
-	}
-	h.res.note("BenchmarkQueueMove printed no threads=100000 line:\n%s", tail(out, 1000))
-	return nil
 }
 
 // newsboatCopy makes a scratch dir named name holding a fresh copy of

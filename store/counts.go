@@ -43,21 +43,15 @@ var (
 )
 
 // addCount adds delta to the uint64 counter at key (creating or deleting
-// it). A nil bucket (a migration before schema 7 runs the write paths)
-// counts nothing: schema 7 builds the counters afresh.
+// it): summed over the transaction when it has a pending sum
+// (countbatch.go), else at once. A nil bucket (a migration before schema
+// 7 runs the write paths) counts nothing: schema 7 builds the counters
+// afresh.
 func addCount(b *bolt.Bucket, key []byte, delta int64) error {
-	if b == nil || delta == 0 {
+	if b == nil || delta == 0 || sumCount(b, key, delta) {
 		return nil
 	}
-	var n int64
-	if v := b.Get(key); len(v) >= 8 {
-		n = int64(binary.BigEndian.Uint64(v))
-	}
-	n += delta
-	if n <= 0 {
-		return b.Delete(key)
-	}
-	return b.Put(key, binary.BigEndian.AppendUint64(nil, uint64(n)))
+	return writeCount(b, key, delta)
 }
 
 func stageFeedKey(st funnel.Stage, feed string) []byte {

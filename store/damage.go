@@ -75,7 +75,7 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {
-	return s.guard(func() error { return s.db.Update(fn) })
+	return s.guard(func() error { return updateSummed(s.db, fn) })
 }
 
 // guard runs fn, which calls into bbolt on this goroutine, so that a

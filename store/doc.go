@@ -82,6 +82,9 @@
 //	  't' | feed              -> threads in the feed (8 BE)
 //	  'c' | feed | 0x00 | currency
 //	                          -> conversions (8 BE) | cents (8 BE, int64)
+//	  'M' | stage (1) | who   -> manual moves into the stage by who (8 BE)
+//	  'R' | who               -> replies by who (8 BE)
+//	  'T'                     -> 1: 'M' and 'R' are built (funnelteam.go)
 //	conv_firsts                  conversations by First (schema 7)
 //	  First (8 BE) | thread ID (16) | contact ID (16)
 //	                          -> empty
@@ -104,7 +107,9 @@
 // saveThread (a new thread's feed; threads_by_created, which moves when
 // an earlier message arriving late moves Created back), rollupContacts (people, contact
 // order), ImportConversions (a new sale under its thread's feed). A
-// counter at zero is deleted. Funnel reads only them and three time
+// counter at zero is deleted. A write transaction sums its deltas and
+// writes each counter once at its end (countbatch.go). putMove and
+// putReply keep 'M' and 'R'. Funnel reads only them and three time
 // ranges. Tests check them after every change against a recount by
 // migrateCounts (checkCounts in helpers).
 //

@@ -11,6 +11,9 @@ import (
 // They are rebuilt from nothing: earlier steps of the same upgrade may
 // have written some through the write paths.
 func migrateCounts(tx *bolt.Tx, env migrateEnv) error {
+	if p, ok := pendingCounts.Load(tx); ok {
+		clear(p.(*countSums).deltas) // rebuilt below: sums made before are in the records
+	}
 	for _, name := range [][]byte{bucketFunnelCounts, bucketConvFirsts, bucketWonBack, bucketContactOrder, bucketThreadsByAge} {
 		if tx.Bucket(name) != nil {
 			if err := tx.DeleteBucket(name); err != nil {
@@ -96,6 +99,9 @@ func migrateCounts(tx *bolt.Tx, env migrateEnv) error {
 	}
 	if cerr != nil {
 		return cerr
+	}
+	if err := buildTeamCounts(tx); err != nil {
+		return err
 	}
 	if env.progress != nil {
 		env.progress(total, total)

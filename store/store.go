@@ -132,7 +132,10 @@ func Open(path string, o Options) (*Store, error) {
 			// The hashmap freelist stays fast as the file fragments; the
 			// array one degrades with many free pages.
 			FreelistType: bolt.FreelistMapType,
-			OpenFile:     boltOpenFile(o.MustExist), // no links, no other user's file
+			// Mapped ahead of the file's growth: fewer remaps, each of
+			// which waits for every reader (mmap.go).
+			InitialMmapSize: initialMmapSize(path),
+			OpenFile:        boltOpenFile(o.MustExist), // no links, no other user's file
 		})
 		return err
 	})
@@ -170,6 +173,12 @@ func Open(path string, o Options) (*Store, error) {
 		if err := guardOpen(path, func() error {
 			return db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) })
 		}); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
+	if !db.IsReadOnly() {
+		if err := guardOpen(path, func() error { return ensureTeamCounts(db) }); err != nil {
 			_ = db.Close()
 			return nil, err
 		}

@@ -452,9 +452,9 @@ func (a *App) replayTypeahead() tea.Cmd {
 func (a *App) open(id, contactID string, compose bool, from view) tea.Cmd {
 	a.pendingOpen = id
 	a.opening = true
-	st := a.c.B
+	st, lastN := a.c.B, threadFits(a.c.Height)
 	return func() tea.Msg {
-		m := loadThread(st, id, a.c.Now)().(threadLoadedMsg)
+		m := loadThread(st, id, a.c.Now, lastN)().(threadLoadedMsg)
 		return openedMsg{threadLoadedMsg: m, compose: compose, from: from, contact: contactID}
 	}
 }
@@ -590,11 +590,11 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 		if msg.err == nil && a.thread != nil && a.thread.thread.ID == msg.thread.ID {
 			a.thread.setInfo(msg)
 		}
-	case funnelLoadedMsg, stageConvsMsg:
+	case funnelLoadedMsg, windowMsg[convRow]:
 		a.funnel.Update(msg)
 	case teamCountsMsg:
 		a.funnel.setTeam(msg)
-	case contactsLoadedMsg, contactConvsMsg:
+	case windowMsg[store.Contact], contactConvsMsg:
 		a.contacts.Update(msg)
 	case backMsg:
 		return a.closeThread()
@@ -603,7 +603,7 @@ func (a *App) handleResult(msg tea.Msg) tea.Cmd {
 	case snoozeAskMsg:
 		t := msg.thread
 		a.snoozing = &t
-	case draftTickMsg, editorFileMsg, editorDoneMsg, editedMsg, sendCheckMsg:
+	case draftTickMsg, editorFileMsg, editorDoneMsg, editedMsg, sendCheckMsg, earlierMsg:
 		if a.thread != nil {
 			_, cmd := a.thread.Update(msg)
 			return cmd
@@ -757,7 +757,7 @@ func (a *App) handlePoll(ev *events.PollEvent) tea.Cmd {
 		// start-up costs a few reads, not one each.
 		cmds = append(cmds, a.reloadQueue(), a.refreshView())
 		if a.thread != nil && slices.Contains(res.Threads, a.thread.thread.ID) {
-			cmds = append(cmds, loadThreadContent(a.c.B, a.thread.thread.ID, a.c.Now))
+			cmds = append(cmds, a.thread.contentCmd())
 		}
 	}
 	return tea.Batch(cmds...)

@@ -30,15 +30,15 @@ func TestListedCauseIsTheNewestMoves(t *testing.T) {
 	conv := cs[0]
 	shown := func(stage funnel.Stage) (inStage, byContact string) {
 		t.Helper()
-		m := loadStageConvs(be, 1, stage)().(stageConvsMsg)
-		if m.err != nil || len(m.convs) != 1 {
-			t.Fatalf("stage %s list: %d rows, %v", stage, len(m.convs), m.err)
+		m := loadStageWindow(be, stage, windowReq[convRow]{after: 10})().(windowMsg[convRow])
+		if m.err != nil || len(m.items) != 1 {
+			t.Fatalf("stage %s list: %d rows, %v", stage, len(m.items), m.err)
 		}
 		p := loadContactConvs(be, 1, conv.Contact)().(contactConvsMsg)
 		if p.err != nil || len(p.convs) != 1 {
 			t.Fatalf("contact list: %d rows, %v", len(p.convs), p.err)
 		}
-		return m.convs[0].Cause, p.convs[0].Cause
+		return m.items[0].Cause, p.convs[0].Cause
 	}
 	newest := func() string {
 		t.Helper()

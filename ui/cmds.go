@@ -26,15 +26,17 @@ var bg = context.Background()
 
 type threadLoadedMsg struct {
 	thread   store.Thread
-	messages []store.Message
-	replies  []store.Reply
-	outbox   []store.OutboxEntry
-	draft    string
+	messages []store.Message // the newest ones (threadFits), oldest first
+	// earlier marks the older messages not read yet ("": none), for
+	// MessagesBefore as the user scrolls up.
+	earlier string
+	replies []store.Reply
+	outbox  []store.OutboxEntry
+	draft   string
 	// draftAt is when the draft was last changed (zero: no draft).
 	draftAt time.Time
-	// history is the thread's stage moves, oldest first. A failure to
-	// read it does not keep the thread closed: historyErr says why it
-	// is missing.
+	// history is the thread's stage moves, oldest first. historyErr is
+	// kept for screens that read it apart (it is read with the rest).
 	history    []store.StageMove
 	historyErr error
 	// convs are the thread's people, one conversation each, first to
@@ -46,35 +48,26 @@ type threadLoadedMsg struct {
 	err    error
 }
 
-// loadThread reads a whole thread and marks it read: opening a thread is
-// reading it.
-func loadThread(b Backend, id string, now func() time.Time) tea.Cmd {
+// threadFits is how many of a thread's newest messages to read for a
+// screen h lines tall: every message takes at least two lines (name,
+// text), so h of them more than fill it.
+func threadFits(h int) int { return max(h, 20) }
+
+// loadThread reads a thread for its view in one read (ThreadView: its
+// newest lastN messages, not all of them) and marks it read: opening a
+// thread is reading it.
+func loadThread(b Backend, id string, now func() time.Time, lastN int) tea.Cmd {
 	return func() tea.Msg {
 		msg := threadLoadedMsg{readAt: now()}
-		var err error
-		if msg.thread, err = b.Thread(bg, id); err != nil {
-			return threadLoadedMsg{err: err}
-		}
-		if msg.messages, err = b.Messages(bg, id); err != nil {
-			return threadLoadedMsg{err: err}
-		}
-		if msg.replies, err = b.Replies(bg, id); err != nil {
-			return threadLoadedMsg{err: err}
-		}
-		if msg.outbox, err = b.Outbox(bg, id); err != nil {
-			return threadLoadedMsg{err: err}
-		}
-		d, ok, err := b.Draft(bg, id)
+		v, err := b.ThreadView(bg, id, lastN)
 		if err != nil {
 			return threadLoadedMsg{err: err}
 		}
-		if ok {
-			msg.draft, msg.draftAt = d.Text, d.Updated
+		msg.thread, msg.messages, msg.earlier = v.Thread, v.Messages, v.Earlier
+		msg.replies, msg.outbox, msg.history, msg.convs = v.Replies, v.Outbox, v.History, v.Conversations
+		if v.HasDraft {
+			msg.draft, msg.draftAt = v.Draft.Text, v.Draft.Updated
 		}
-		if msg.convs, err = b.Conversations(bg, id); err != nil {
-			return threadLoadedMsg{err: err}
-		}
-		msg.history, msg.historyErr = b.StageHistory(bg, id)
 		if msg.thread.Unread > 0 {
 			if err := b.MarkRead(bg, id); err != nil {
 				return threadLoadedMsg{err: err}
@@ -94,18 +87,32 @@ type threadInfoMsg struct {
 	err        error
 }
 
+// loadThreadInfo reads them in one read (a ThreadView of one message).
 func loadThreadInfo(b Backend, id string) tea.Cmd {
 	return func() tea.Msg {
-		t, err := b.Thread(bg, id)
+		v, err := b.ThreadView(bg, id, 1)
 		if err != nil {
 			return threadInfoMsg{err: err}
 		}
-		convs, err := b.Conversations(bg, id)
-		if err != nil {
-			return threadInfoMsg{err: err}
-		}
-		h, herr := b.StageHistory(bg, id)
-		return threadInfoMsg{thread: t, convs: convs, history: h, historyErr: herr}
+		return threadInfoMsg{thread: v.Thread, convs: v.Conversations, history: v.History}
+	}
+}
+
+// earlierMsg brings a thread's messages before mark, read as the user
+// scrolled up; earlier marks the ones before those.
+type earlierMsg struct {
+	threadID, mark string
+	messages       []store.Message
+	earlier        string
+	// top: the user asked for the thread's start (g): all of them.
+	top bool
+	err error
+}
+
+func loadEarlier(b Backend, id, mark string, n int, top bool) tea.Cmd {
+	return func() tea.Msg {
+		msgs, earlier, err := b.MessagesBefore(bg, id, mark, n)
+		return earlierMsg{threadID: id, mark: mark, messages: msgs, earlier: earlier, top: top, err: err}
 	}
 }
 
@@ -194,17 +201,6 @@ func loadFunnel(b Backend, gen int, now time.Time) tea.Cmd {
 	}
 }
 
-// stageConvsMsg lists the conversations (a person in a thread) at one
-// stage, each with why it is there.
-type stageConvsMsg struct {
-	gen   int
-	stage funnel.Stage
-	convs []convRow
-	err   error
-	// filtered: the view's filter was applied (filterlists.go).
-	filtered bool
-}
-
 // convRow is a conversation listed in view 2 or 3, with the cause of
 // the move that put it at its stage as lists show it ("" when it never
 // moved).
@@ -238,28 +234,26 @@ func moveCause(m store.StageMove) string {
 	return m.Cause
 }
 
-func loadStageConvs(b Backend, gen int, stage funnel.Stage) tea.Cmd {
+// stageListName names a stage's list in its windowMsg.
+func stageListName(st funnel.Stage) string { return "stage:" + st.String() }
+
+// loadStageWindow reads a window of a stage's list (StageWindow: the rows
+// asked for, not the stage).
+func loadStageWindow(b Backend, stage funnel.Stage, r windowReq[convRow]) tea.Cmd {
 	return func() tea.Msg {
-		cs, err := b.ConversationsInStage(bg, stage)
-		if err != nil {
-			return stageConvsMsg{gen: gen, stage: stage, err: err}
-		}
-		return stageConvsMsg{gen: gen, stage: stage, convs: convRows(cs)}
+		w, err := b.StageWindow(bg, stage, store.StageAnchor{Conversation: r.at.Conversation, End: r.end}, r.before, r.after)
+		return windowMsg[convRow]{list: stageListName(stage), seq: r.seq, jump: r.jump, items: convRows(w.Conversations),
+			at: w.At, total: w.Total, first: w.First, last: w.Last, err: err}
 	}
 }
 
-type contactsLoadedMsg struct {
-	gen      int
-	contacts []store.Contact
-	err      error
-	// filtered: the view's filter was applied (filterlists.go).
-	filtered bool
-}
-
-func loadContacts(b Backend, gen int) tea.Cmd {
+// loadContactsWindow reads a window of the contacts list from the
+// store's index kept in its order (ContactsWindow).
+func loadContactsWindow(b Backend, r windowReq[store.Contact]) tea.Cmd {
 	return func() tea.Msg {
-		cs, err := b.Contacts(bg)
-		return contactsLoadedMsg{gen: gen, contacts: cs, err: err}
+		w, err := b.ContactsWindow(bg, store.ContactAnchor{Contact: r.at, End: r.end}, r.before, r.after)
+		return windowMsg[store.Contact]{list: "contacts", seq: r.seq, jump: r.jump, items: w.Contacts,
+			at: w.At, total: w.Total, first: w.First, last: w.Last, err: err}
 	}
 }
 

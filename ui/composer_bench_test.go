@@ -59,7 +59,7 @@ func composingApp(tb testing.TB, st *store.Store, draft string) (*App, string) {
 		tb.Fatalf("queue: %v", err)
 	}
 	id := queue[0].ID
-	loaded := loadThread(app.c.B, id, app.c.Now)().(threadLoadedMsg)
+	loaded := loadThread(app.c.B, id, app.c.Now, 0)().(threadLoadedMsg)
 	loaded.draft = draft
 	app.pendingOpen = id
 	app.Update(openedMsg{threadLoadedMsg: loaded, compose: true, from: viewQueue})

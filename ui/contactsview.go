@@ -19,11 +19,9 @@ type contactsScreen struct {
 	c    *Common
 	keys ContactsKeys
 
-	contacts []store.Contact
-	loaded   bool
-	err      error
-	gen      int
-	nav      listNav
+	// list is a window of the contacts around the cursor (window.go),
+	// read from the store's index in this order: never all of them.
+	list windowList[store.Contact]
 
 	// One contact's conversations (them in each thread), when showing.
 	showing  bool
@@ -41,19 +39,20 @@ type contactsScreen struct {
 }
 
 func newContactsScreen(c *Common) *contactsScreen {
-	return &contactsScreen{c: c, keys: c.Keys.Contacts}
+	v := &contactsScreen{c: c, keys: c.Keys.Contacts}
+	v.list.same = func(a, b store.Contact) bool { return a.ID == b.ID }
+	return v
 }
 
 func (v *contactsScreen) SetSize(w, h int) {
 	v.width, v.height = w, h
-	v.nav.setRows(max(1, h-1))   // under the header
+	v.list.setRows(max(1, h-1))  // under the header
 	v.thNav.setRows(max(1, h-2)) // under the title and the header
 }
 
 // reload asks for the contacts again, and the shown contact's threads.
 func (v *contactsScreen) reload() tea.Cmd {
-	v.gen++
-	cmds := []tea.Cmd{loadContacts(v.c.B, v.gen)}
+	cmds := []tea.Cmd{v.readList(v.list.reload())}
 	if v.showing {
 		cmds = append(cmds, v.loadThreads())
 	}
@@ -65,21 +64,15 @@ func (v *contactsScreen) loadThreads() tea.Cmd {
 	return loadContactConvs(v.c.B, v.thGen, v.contact.ID)
 }
 
-// setContacts replaces the list, keeping the cursor on the same contact.
-func (v *contactsScreen) setContacts(cs []store.Contact) {
-	selected := ""
-	if c, ok := v.selectedContact(); ok {
-		selected = c.ID
+// setContacts shows a window of the contacts, and the shown contact's
+// fresh stage and counts in the heading when the window holds them.
+func (v *contactsScreen) setContacts(m windowMsg[store.Contact]) {
+	if !v.list.set(m) {
+		return
 	}
-	v.contacts, v.loaded, v.err = cs, true, nil
-	v.nav.setLen(len(cs))
-	for i, c := range cs {
-		if c.ID == selected && selected != "" {
-			v.nav.cursor = i
-			v.nav.clamp()
-		}
+	for _, c := range m.items {
 		if v.showing && c.ID == v.contact.ID {
-			v.contact = c // fresh stage and counts for the heading
+			v.contact = c
 		}
 	}
 }
@@ -100,12 +93,7 @@ func (v *contactsScreen) setConvs(cs []convRow) {
 	}
 }
 
-func (v *contactsScreen) selectedContact() (store.Contact, bool) {
-	if v.nav.cursor < 0 || v.nav.cursor >= len(v.contacts) {
-		return store.Contact{}, false
-	}
-	return v.contacts[v.nav.cursor], true
-}
+func (v *contactsScreen) selectedContact() (store.Contact, bool) { return v.list.selected() }
 
 // selectedConv is the contact's conversation under the cursor.
 func (v *contactsScreen) selectedConv() (convRow, bool) {
@@ -117,15 +105,8 @@ func (v *contactsScreen) selectedConv() (convRow, bool) {
 
 func (v *contactsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
-	case contactsLoadedMsg:
-		if msg.gen != v.gen {
-			return v, nil
-		}
-		if msg.err != nil {
-			v.err = msg.err
-			return v, nil
-		}
-		v.setContacts(msg.contacts)
+	case windowMsg[store.Contact]:
+		v.setContacts(msg)
 	case contactConvsMsg:
 		if msg.gen != v.thGen || !v.showing || msg.contactID != v.contact.ID {
 			return v, nil
@@ -160,7 +141,9 @@ func (v *contactsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			v.thNav.setRows(max(1, v.height-2))
 			return v, v.loadThreads()
 		}
-		v.nav.handle(v.keys.Motion, msg)
+		if r, ok, _ := v.list.handle(v.keys.Motion, msg); ok {
+			return v, v.readList(r)
+		}
 	}
 	return v, nil
 }
@@ -179,28 +162,28 @@ func (v *contactsScreen) View() string {
 	}
 	s := v.c.Styles
 	switch {
-	case v.err != nil:
-		return s.Error.Render("Could not read the contacts: " + v.err.Error())
-	case !v.loaded:
+	case v.list.err != nil:
+		return s.Error.Render("Could not read the contacts: " + v.list.err.Error())
+	case !v.list.loaded:
 		return s.Muted.Render("Loading the contacts…")
-	case len(v.contacts) == 0:
+	case len(v.list.items) == 0:
 		return s.Muted.Render("No contacts yet: everyone who writes in a feed shows up here (R: fetch now, 4: feeds).")
 	}
 	nameW, feedW := v.contactColumns()
 	var b strings.Builder
-	b.WriteString(s.Muted.Render(fit("    "+fit(fmt.Sprintf("CONTACTS (%d)", len(v.contacts)), nameW)+" "+fit("FEED", feedW)+" "+
+	b.WriteString(s.Muted.Render(fit("    "+fit(fmt.Sprintf("CONTACTS (%d)", v.list.count()), nameW)+" "+fit("FEED", feedW)+" "+
 		fit("STAGE", badgeWidth)+" "+fmt.Sprintf("%7s %7s %5s", "TOUCHES", "THREADS", "SEEN"), v.width)))
 	now := v.c.Now()
-	from, to := v.nav.visible()
+	from, to := v.list.nav.visible()
 	for i := from; i < to; i++ {
-		c := v.contacts[i]
+		c := v.list.items[i]
 		mark := " "
 		if c.Unhappy {
 			mark = "!"
 		}
 		tail := " " + fmt.Sprintf("%7d %7d %5s", c.Touches(), c.Threads, age(now, c.LastSeen))
 		b.WriteByte('\n')
-		if i == v.nav.cursor {
+		if i == v.list.nav.cursor {
 			b.WriteString(s.Selected.Render(cursorMark(true)+mark+" "+fit(c.Name, nameW)+" "+fit(c.Feed, feedW)+" ") +
 				badge(s, c.Stage) + tail)
 			continue
@@ -280,4 +263,13 @@ func (v *contactsScreen) FullHelp() [][]key.Binding {
 		return [][]key.Binding{v.keys.Motion.bindings(), {v.keys.Open, v.keys.Back, v.keys.StageForward, v.keys.StageBack}}
 	}
 	return [][]key.Binding{v.keys.Motion.bindings(), {v.keys.Threads}}
+}
+
+// readList reads a window of the contacts, or all of those the / filter
+// keeps (filterlists.go).
+func (v *contactsScreen) readList(r windowReq[store.Contact]) tea.Cmd {
+	if !v.filter.Empty() {
+		return loadFilteredContacts(v.c.B, v.filter, v.c.Now(), r)
+	}
+	return loadContactsWindow(v.c.B, r)
 }

@@ -157,7 +157,7 @@ func (a *App) handleFilter(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case filterTickMsg:
 		return a.filterPaused(msg), true
-	case stageConvsMsg, contactConvsMsg, contactsLoadedMsg:
+	case contactConvsMsg:
 		return a.filterLists(msg)
 	case filterFeedMsg:
 		return a.showFilter("feed:" + filter.Quote(msg.feed)), true

@@ -258,8 +258,8 @@ func TestFilterFunnelStageList(t *testing.T) {
 	waitFor(t, tm, "/ -from:alice editor")
 	tm.Send(press('j'))
 	final := finalApp(t, tm)
-	if len(final.funnel.list) != 1 || final.funnel.list[0].Name != "Carol Diaz" {
-		t.Errorf("filtered stage list %+v, want Carol alone", final.funnel.list)
+	if l := final.funnel.list.items; len(l) != 1 || l[0].Name != "Carol Diaz" {
+		t.Errorf("filtered stage list %+v, want Carol alone", l)
 	}
 }
 
@@ -279,8 +279,8 @@ func TestFilterContacts(t *testing.T) {
 	waitFor(t, tm, "/ stage:intent")
 	tm.Send(press('j'))
 	final := finalApp(t, tm)
-	if len(final.contacts.contacts) != 1 || final.contacts.contacts[0].Name != "Bob Okafor" {
-		t.Errorf("filtered contacts %+v, want Bob alone", final.contacts.contacts)
+	if l := final.contacts.list.items; len(l) != 1 || l[0].Name != "Bob Okafor" {
+		t.Errorf("filtered contacts %+v, want Bob alone", l)
 	}
 }
 

@@ -6,14 +6,17 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"parley/filter"
+	"parley/funnel"
 	"parley/store"
 )
 
-// The funnel's stage lists and the contacts view hold their whole lists,
-// so / filters them as they arrive: a stage's people and a contact's
+// The funnel's stage lists and the contacts view are windows over an
+// index (window.go); a / filter there reads the whole list once and keeps
+// what matches, shown as one window: a stage's people and a contact's
 // conversations by their threads (the index tests each row's thread, one
 // lookup per row) and by the person (from:, stage:, feed:, is:unhappy,
-// since:); the contacts by the person alone.
+// since:); the contacts by the person alone. Unfiltered, they stay
+// windows.
 
 // filterTarget is the filter of the list on screen, nil where / does
 // nothing (a thread, the funnel's stage table, view 4).
@@ -43,7 +46,7 @@ func (a *App) setListFilter(q filter.Query) (tea.Cmd, error) {
 	switch {
 	case a.view == viewFunnel && a.funnel.listing:
 		a.funnel.filter = q
-		return a.funnel.loadList(), nil
+		return a.funnel.readList(a.funnel.list.head()), nil
 	case a.view == viewContacts && a.contacts.showing:
 		a.contacts.thFilter = q
 		return a.contacts.loadThreads(), nil
@@ -52,8 +55,7 @@ func (a *App) setListFilter(q filter.Query) (tea.Cmd, error) {
 			return nil, err
 		}
 		a.contacts.filter = q
-		a.contacts.gen++
-		return loadContacts(a.c.B, a.contacts.gen), nil
+		return a.contacts.readList(a.contacts.list.head()), nil
 	}
 	return nil, nil
 }
@@ -63,16 +65,6 @@ func (a *App) setListFilter(q filter.Query) (tea.Cmd, error) {
 func (a *App) filterLists(msg tea.Msg) (tea.Cmd, bool) {
 	b, now := a.c.B, a.c.Now()
 	switch msg := msg.(type) {
-	case stageConvsMsg:
-		q := a.funnel.filter
-		if q.Empty() || msg.filtered || msg.err != nil {
-			return nil, false
-		}
-		return func() tea.Msg {
-			msg.convs, msg.err = keepConvs(b, q, now, msg.convs)
-			msg.filtered = true
-			return msg
-		}, true
 	case contactConvsMsg:
 		q := a.contacts.thFilter
 		if q.Empty() || msg.filtered || msg.err != nil {
@@ -80,16 +72,6 @@ func (a *App) filterLists(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return func() tea.Msg {
 			msg.convs, msg.err = keepConvs(b, q, now, msg.convs)
-			msg.filtered = true
-			return msg
-		}, true
-	case contactsLoadedMsg:
-		q := a.contacts.filter
-		if q.Empty() || msg.filtered || msg.err != nil {
-			return nil, false
-		}
-		return func() tea.Msg {
-			msg.contacts = keepContacts(q, now, msg.contacts)
 			msg.filtered = true
 			return msg
 		}, true
@@ -128,4 +110,47 @@ func keepContacts(q filter.Query, now time.Time, cs []store.Contact) []store.Con
 		}
 	}
 	return out
+}
+
+// loadFilteredStage reads a stage's whole list and keeps what q matches,
+// as one window (the cursor on the anchor's row when it is kept).
+func loadFilteredStage(b Backend, stage funnel.Stage, q filter.Query, now time.Time, r windowReq[convRow]) tea.Cmd {
+	return func() tea.Msg {
+		cs, err := b.ConversationsInStage(bg, stage)
+		var rows []convRow
+		if err == nil {
+			rows, err = keepConvs(b, q, now, convRows(cs))
+		}
+		at := anchorIndex(rows, r, func(a, b convRow) bool { return a.ThreadID == b.ThreadID && a.Contact == b.Contact })
+		return windowMsg[convRow]{list: stageListName(stage), seq: r.seq, jump: r.jump, items: rows,
+			at: at, total: len(rows), first: true, last: true, err: err}
+	}
+}
+
+// loadFilteredContacts reads every contact and keeps those q matches, as
+// one window.
+func loadFilteredContacts(b Backend, q filter.Query, now time.Time, r windowReq[store.Contact]) tea.Cmd {
+	return func() tea.Msg {
+		cs, err := b.Contacts(bg)
+		kept := keepContacts(q, now, cs)
+		at := anchorIndex(kept, r, func(a, b store.Contact) bool { return a.ID == b.ID })
+		return windowMsg[store.Contact]{list: "contacts", seq: r.seq, jump: r.jump, items: kept,
+			at: at, total: len(kept), first: true, last: true, err: err}
+	}
+}
+
+// anchorIndex is the row a window read asked for: its anchor's, the
+// tail's, or the head's.
+func anchorIndex[T any](items []T, r windowReq[T], same func(a, b T) bool) int {
+	switch {
+	case r.end:
+		return max(0, len(items)-1)
+	case r.has:
+		for i, it := range items {
+			if same(it, r.at) {
+				return i
+			}
+		}
+	}
+	return 0
 }

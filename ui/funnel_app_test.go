@@ -348,35 +348,6 @@ func TestHelpListsStageAndLinkKeys(t *testing.T) {
 	}
 }
 
-// BenchmarkContactsMove is one j (Update) plus its frame (View) at 1k and
-// 100k contacts: equal figures mean moving does not depend on the count.
-func BenchmarkContactsMove(b *testing.B) {
-	for _, n := range []int{1_000, 100_000} {
-		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
-			c := &Common{Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: func() time.Time { return testNow }}
-			v := newContactsScreen(c)
-			v.SetSize(80, 22)
-			cs := make([]store.Contact, n)
-			for i := range cs {
-				cs[i] = store.Contact{ID: fmt.Sprintf("%016x", i), Feed: "Blog comments", Name: fmt.Sprintf("Contact %d", i),
-					Stage: funnel.Stage(i % 6), Unhappy: i%7 == 0, Messages: i % 30, Replies: i % 5, Threads: 1 + i%3,
-					LastSeen: testNow.Add(-time.Duration(i) * time.Minute)}
-			}
-			v.Update(contactsLoadedMsg{gen: v.gen, contacts: cs})
-			down := press('j')
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if v.nav.cursor == n-1 {
-					v.nav.cursor = 0
-				}
-				v.Update(down)
-				_ = v.View()
-			}
-		})
-	}
-}
-
 // A stage can be fixed where it is seen: in the funnel's list of a stage.
 func TestStageForwardInFunnelList(t *testing.T) {
 	st := testStore(t)

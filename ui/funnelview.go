@@ -29,14 +29,10 @@ type funnelScreen struct {
 	stage  int // cursor over the stage rows
 
 	// The list of one stage's conversations (a person in a thread), when
-	// listing.
-	listing    bool
-	listStage  funnel.Stage
-	list       []convRow
-	listLoaded bool
-	listErr    error
-	listGen    int
-	nav        listNav
+	// listing: a window of it around the cursor (window.go).
+	listing   bool
+	listStage funnel.Stage
+	list      windowList[convRow]
 	// team: the counts per teammate, shown instead (funnelteam.go).
 	team teamFunnel
 	// filter is the / filter of the stage lists (filterlists.go).
@@ -46,12 +42,14 @@ type funnelScreen struct {
 }
 
 func newFunnelScreen(c *Common) *funnelScreen {
-	return &funnelScreen{c: c, keys: c.Keys.Funnel}
+	f := &funnelScreen{c: c, keys: c.Keys.Funnel}
+	f.list.same = func(a, b convRow) bool { return a.ThreadID == b.ThreadID && a.Contact == b.Contact }
+	return f
 }
 
 func (f *funnelScreen) SetSize(w, h int) {
 	f.width, f.height = w, h
-	f.nav.setRows(f.listRows())
+	f.list.setRows(f.listRows())
 }
 
 // listRows is how many thread rows fit under the list's title and header.
@@ -65,14 +63,17 @@ func (f *funnelScreen) reload() tea.Cmd {
 		cmds = append(cmds, loadTeamCounts(f.c.B))
 	}
 	if f.listing {
-		cmds = append(cmds, f.loadList())
+		cmds = append(cmds, f.readList(f.list.reload()))
 	}
 	return tea.Batch(cmds...)
 }
 
-func (f *funnelScreen) loadList() tea.Cmd {
-	f.listGen++
-	return loadStageConvs(f.c.B, f.listGen, f.listStage)
+// readList reads a window of the listed stage.
+func (f *funnelScreen) readList(r windowReq[convRow]) tea.Cmd {
+	if !f.filter.Empty() {
+		return loadFilteredStage(f.c.B, f.listStage, f.filter, f.c.Now(), r)
+	}
+	return loadStageWindow(f.c.B, f.listStage, r)
 }
 
 func (f *funnelScreen) setReport(r store.FunnelReport) {
@@ -82,28 +83,11 @@ func (f *funnelScreen) setReport(r store.FunnelReport) {
 	f.feeds = r.Feeds
 }
 
-// setList replaces the stage's conversations, keeping the cursor on the
-// same one when it is still there.
-func (f *funnelScreen) setList(cs []convRow) {
-	selected, had := f.selected()
-	f.list, f.listLoaded, f.listErr = cs, true, nil
-	f.nav.setLen(len(cs))
-	if had {
-		for i, c := range cs {
-			if c.ThreadID == selected.ThreadID && c.Contact == selected.Contact {
-				f.nav.cursor = i
-				f.nav.clamp()
-				break
-			}
-		}
-	}
-}
-
 func (f *funnelScreen) selected() (convRow, bool) {
-	if !f.listing || f.nav.cursor < 0 || f.nav.cursor >= len(f.list) {
+	if !f.listing {
 		return convRow{}, false
 	}
-	return f.list[f.nav.cursor], true
+	return f.list.selected()
 }
 
 // intentPlus is the threads of a feed that reached intent or beyond.
@@ -126,15 +110,10 @@ func (f *funnelScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return f, nil
 		}
 		f.setReport(msg.report)
-	case stageConvsMsg:
-		if msg.gen != f.listGen || !f.listing || msg.stage != f.listStage {
-			return f, nil
+	case windowMsg[convRow]:
+		if f.listing && msg.list == stageListName(f.listStage) {
+			f.list.set(msg)
 		}
-		if msg.err != nil {
-			f.listErr, f.listLoaded = msg.err, true
-			return f, nil
-		}
-		f.setList(msg.convs)
 	case tea.KeyPressMsg:
 		if f.listing {
 			return f, f.updateList(msg)
@@ -157,10 +136,8 @@ func (f *funnelScreen) updateStages(msg tea.KeyPressMsg) tea.Cmd {
 		f.stage = n - 1
 	case key.Matches(msg, f.keys.List):
 		f.listing, f.listStage = true, funnel.Stages[f.stage]
-		f.list, f.listLoaded, f.listErr = nil, false, nil
-		f.nav = listNav{}
-		f.nav.setRows(f.listRows())
-		return f.loadList()
+		f.list.reset(f.listRows())
+		return f.readList(f.list.head())
 	}
 	f.stage = clampInt(f.stage, 0, n-1)
 	return nil
@@ -170,7 +147,7 @@ func (f *funnelScreen) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, f.keys.Back):
 		f.listing = false
-		f.list = nil
+		f.list.reset(f.listRows())
 		return nil
 	case key.Matches(msg, f.keys.Open):
 		if c, ok := f.selected(); ok {
@@ -178,7 +155,9 @@ func (f *funnelScreen) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	f.nav.handle(f.keys.Motion, msg)
+	if r, ok, _ := f.list.handle(f.keys.Motion, msg); ok {
+		return f.readList(r)
+	}
 	return nil
 }
 
@@ -326,11 +305,11 @@ func (f *funnelScreen) viewList() string {
 	st := f.listStage
 	title := s.StageStyle(st).Bold(true).Render(st.String())
 	switch {
-	case f.listErr != nil:
-		return title + "\n" + s.Error.Render("Could not list the conversations: "+f.listErr.Error())
-	case !f.listLoaded:
+	case f.list.err != nil:
+		return title + "\n" + s.Error.Render("Could not list the conversations: "+f.list.err.Error())
+	case !f.list.loaded:
 		return title + "\n" + s.Muted.Render("Loading…")
-	case len(f.list) == 0:
+	case len(f.list.items) == 0:
 		return title + "\n" + s.Muted.Render(fmt.Sprintf("Nobody is at %s now (esc: back to the funnel).", st))
 	}
 	w := f.width
@@ -344,13 +323,13 @@ func (f *funnelScreen) viewList() string {
 	titleW := rest * 2 / 5
 	causeW := rest - titleW
 	var b strings.Builder
-	b.WriteString(title + s.Muted.Render(" · "+plural(len(f.list), "conversation")+" · enter: open · esc: back to the funnel"))
+	b.WriteString(title + s.Muted.Render(" · "+plural(f.list.count(), "conversation")+" · enter: open · esc: back to the funnel"))
 	b.WriteString("\n" + s.Muted.Render(fit("    "+fit("FEED", feedW)+" "+fit("PERSON", personW)+" "+fit("THREAD", titleW)+" "+
 		fit("WHY", causeW)+" "+fmt.Sprintf("%*s", movedW, "MOVED"), w)))
 	now := f.c.Now()
-	from, to := f.nav.visible()
+	from, to := f.list.nav.visible()
 	for i := from; i < to; i++ {
-		c := f.list[i]
+		c := f.list.items[i]
 		title := c.Title
 		if title == "" {
 			title = c.Preview
@@ -359,7 +338,7 @@ func (f *funnelScreen) viewList() string {
 		who := " " + fit(c.Feed, feedW) + " " + fit(c.Name, personW) + " "
 		rest := fit(title, titleW) + " " + s.Muted.Render(fit(c.Cause, causeW)) + " " + fmt.Sprintf("%*s", movedW, age(now, c.StageAt))
 		b.WriteByte('\n')
-		if i == f.nav.cursor {
+		if i == f.list.nav.cursor {
 			// The row's head only, as in the queue: a move rewrites less.
 			b.WriteString(s.Selected.Render(cursorMark(true)+mark+who) + rest)
 			continue

@@ -182,7 +182,7 @@ func (a *App) liveRefresh() tea.Cmd {
 		id := a.thread.thread.ID
 		k := threads[id]
 		if all || k&^quietKinds != 0 {
-			cmds = append(cmds, loadThreadContent(a.c.B, id, a.c.Now))
+			cmds = append(cmds, a.thread.contentCmd())
 		}
 		if all || k&kindBit(store.ChangeStage) != 0 {
 			cmds = append(cmds, loadThreadInfo(a.c.B, id))

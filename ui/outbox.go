@@ -86,6 +86,7 @@ func (a *App) handleOutbox(msg tea.Msg) (tea.Cmd, bool) {
 type threadContentMsg struct {
 	thread   store.Thread
 	messages []store.Message
+	earlier  string // as threadLoadedMsg's
 	replies  []store.Reply
 	outbox   []store.OutboxEntry
 	convs    []store.Conversation
@@ -94,25 +95,16 @@ type threadContentMsg struct {
 	err    error
 }
 
-func loadThreadContent(b Backend, id string, now func() time.Time) tea.Cmd {
+// loadThreadContent reads them in one read, the newest lastN messages
+// (as many as the screen holds, threadScreen.contentCmd).
+func loadThreadContent(b Backend, id string, now func() time.Time, lastN int) tea.Cmd {
 	return func() tea.Msg {
 		m := threadContentMsg{readAt: now()}
-		var err error
-		if m.thread, err = b.Thread(bg, id); err != nil {
+		v, err := b.ThreadView(bg, id, lastN)
+		if err != nil {
 			return threadContentMsg{err: err}
 		}
-		if m.messages, err = b.Messages(bg, id); err != nil {
-			return threadContentMsg{err: err}
-		}
-		if m.replies, err = b.Replies(bg, id); err != nil {
-			return threadContentMsg{err: err}
-		}
-		if m.outbox, err = b.Outbox(bg, id); err != nil {
-			return threadContentMsg{err: err}
-		}
-		if m.convs, err = b.Conversations(bg, id); err != nil {
-			return threadContentMsg{err: err}
-		}
+		m.thread, m.messages, m.earlier, m.replies, m.outbox, m.convs = v.Thread, v.Messages, v.Earlier, v.Replies, v.Outbox, v.Conversations
 		return m
 	}
 }
@@ -126,7 +118,7 @@ func (a *App) handleSend(ev *events.SendEvent) tea.Cmd {
 			a.thread.setOutboxState(e.Key, store.OutboxSending)
 			// The attempt may start before ctrl+s's answer arrives: the
 			// stored outbox shows it either way.
-			return loadThreadContent(a.c.B, e.ThreadID, a.c.Now)
+			return a.thread.contentCmd()
 		}
 		return nil
 	}
@@ -152,7 +144,7 @@ func (a *App) handleSend(ev *events.SendEvent) tea.Cmd {
 		a.setStatus("Reply not sent yet: "+e.LastError+" · retrying "+until(a.c.Now(), e.NextTry), true)
 	}
 	if e.ThreadID != "" && a.thread != nil && a.thread.thread.ID == e.ThreadID {
-		cmds = append(cmds, loadThreadContent(a.c.B, e.ThreadID, a.c.Now))
+		cmds = append(cmds, a.thread.contentCmd())
 	}
 	return tea.Batch(cmds...)
 }

@@ -280,7 +280,7 @@ func TestSendStartedBeforeQueuedShowsOneRow(t *testing.T) {
 	id := threadIDOf(t, st)
 	app := New(Deps{Backend: backendOf(st, "maya"), Now: func() time.Time { return testNow }})
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	loaded := loadThread(app.c.B, id, app.c.Now)().(threadLoadedMsg)
+	loaded := loadThread(app.c.B, id, app.c.Now, 0)().(threadLoadedMsg)
 	app.pendingOpen = id
 	app.Update(openedMsg{threadLoadedMsg: loaded, compose: true, from: viewQueue})
 	if app.thread == nil {

@@ -139,7 +139,7 @@ func TestThreadNamesTheTeammateWhoSentAReply(t *testing.T) {
 	}
 	app := New(Deps{Backend: backendOf(st.As("ana"), "ana"), User: "ana", Now: func() time.Time { return testNow }})
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
-	loaded := loadThread(app.c.B, id, app.c.Now)().(threadLoadedMsg)
+	loaded := loadThread(app.c.B, id, app.c.Now, 0)().(threadLoadedMsg)
 	app.pendingOpen = id
 	app.Update(openedMsg{threadLoadedMsg: loaded, from: viewQueue})
 	if app.thread == nil {

@@ -50,7 +50,11 @@ type threadScreen struct {
 	ckeys    ComposeKeys
 	thread   store.Thread
 	messages []store.Message
-	replies  []store.Reply
+	// earlier marks the older messages not read yet ("": none);
+	// loadingEarlier: a read of them is in flight (threadscroll.go).
+	earlier        string
+	loadingEarlier bool
+	replies        []store.Reply
 	// outbox is the thread's replies not yet sent (queued, sending,
 	// failed), oldest first.
 	outbox []store.OutboxEntry
@@ -111,7 +115,7 @@ type threadScreen struct {
 
 func newThreadScreen(c *Common, m threadLoadedMsg, contact string, compose bool) (*threadScreen, tea.Cmd) {
 	t := &threadScreen{c: c, keys: c.Keys.Thread, ckeys: c.Keys.Compose,
-		thread: m.thread, messages: m.messages, replies: m.replies, outbox: m.outbox, lastSaved: m.draft,
+		thread: m.thread, messages: m.messages, earlier: m.earlier, replies: m.replies, outbox: m.outbox, lastSaved: m.draft,
 		history: m.history, historyErr: m.historyErr, seen: seenAt(m), to: contact,
 		repliesSeen: repliesSeenAt(m.readAt, m.replies, m.outbox)}
 	t.setPeople(m.convs)
@@ -261,6 +265,9 @@ func (t *threadScreen) renderMessages() string {
 		entries = append(entries, e)
 	}
 	for _, r := range t.replies {
+		if t.earlier != "" && len(t.messages) > 0 && r.At.Before(t.messages[0].Published) {
+			continue // among the messages not read yet: it comes with them
+		}
 		e := entry{at: r.At, author: "You", ours: true, via: r.Via, text: r.Text, link: r.URL}
 		if marking && r.To == t.to {
 			e.mark = markOursToThem
@@ -288,6 +295,9 @@ func (t *threadScreen) renderMessages() string {
 	var b strings.Builder
 	b.WriteString(t.renderHistory())
 	b.WriteString("\n" + s.Rule.Render(strings.Repeat("─", max(0, t.width))) + "\n")
+	if note := t.earlierNote(); note != "" {
+		b.WriteString(note + "\n\n")
+	}
 	if marking {
 		width -= 2 // the gutter
 		body = body.Width(width)
@@ -442,6 +452,8 @@ func (t *threadScreen) setInfo(m threadInfoMsg) {
 
 func (t *threadScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case earlierMsg:
+		return t, t.addEarlier(msg)
 	case draftTickMsg:
 		if msg.threadID != t.thread.ID {
 			return t, nil
@@ -509,14 +521,17 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 		t.vp.ScrollDown(1)
 	case key.Matches(msg, t.keys.Up):
 		t.vp.ScrollUp(1)
+		return t.moreAtTop(false)
 	case key.Matches(msg, t.keys.Top):
 		t.vp.GotoTop()
+		return t.moreAtTop(true)
 	case key.Matches(msg, t.keys.Bottom):
 		t.vp.GotoBottom()
 	case key.Matches(msg, t.keys.HalfDown):
 		t.vp.HalfPageDown()
 	case key.Matches(msg, t.keys.HalfUp):
 		t.vp.HalfPageUp()
+		return t.moreAtTop(false)
 	}
 	return nil
 }
@@ -577,8 +592,7 @@ func (t *threadScreen) send() tea.Cmd {
 	if strings.TrimSpace(t.input.Value()) == "" {
 		return emit(statusMsg{text: "Nothing to send: the reply is empty."})
 	}
-	id := t.thread.ID
-	load := loadThreadContent(t.c.B, id, t.c.Now)
+	load := t.contentCmd()
 	return func() tea.Msg { return sendCheckMsg{load().(threadContentMsg)} }
 }
 
@@ -661,7 +675,8 @@ func (t *threadScreen) setOutboxState(key string, st store.OutboxState) {
 // setContent takes the thread's messages, replies and outbox as now
 // stored; the composer, scroll position and seen mark stay.
 func (t *threadScreen) setContent(m threadContentMsg) {
-	t.thread, t.messages, t.replies, t.outbox = m.thread, m.messages, m.replies, m.outbox
+	t.thread, t.replies, t.outbox = m.thread, m.replies, m.outbox
+	t.messages, t.earlier = keepHeld(t.messages, t.earlier, m.messages, m.earlier)
 	// What a refresh shows has been seen, a teammate's reply included.
 	if at := repliesSeenAt(m.readAt, m.replies, m.outbox); at.After(t.repliesSeen) {
 		t.repliesSeen = at
