@@ -30,7 +30,7 @@ var viewSteps = []struct {
 	{"view 2, enter on a stage (its list)", "Enter", regexp.MustCompile(`(?m)conversations? · enter: open[\s\S]*^› `)},
 	{"", "Escape", nil},
 	{"view 3 (contacts)", "3", regexp.MustCompile(`(?m)CONTACTS \(\d+\)[\s\S]*^› `)},
-	{"view 4 (feeds)", "4", regexp.MustCompile(`(?m)FEED\s+ITEMS\s+FETCHED[\s\S]*^› `)},
+	{"view 4 (feeds)", "4", regexp.MustCompile(`(?m)FEED\s+WAITING\s+UNREAD\s+ITEMS\s+FETCHED[\s\S]*^› `)},
 	{"view 1 (queue)", "1", regexp.MustCompile(`(?m)WAITING FOR A REPLY \(\d+\)[\s\S]*^› `)},
 	{"open a thread (enter in the queue)", "Enter", regexp.MustCompile(`r reply • (p next person • )?esc back`)},
 }
