@@ -154,6 +154,24 @@ func TestServeSimultaneousSendsOneReplyOneWarning(t *testing.T) {
 	if len(rs) != 1 {
 		t.Errorf("replies recorded = %+v, want 1", rs)
 	}
+	// Drafts are per teammate: the one who was warned still has theirs,
+	// word for word; the one whose reply went has none.
+	for name, s := range map[string]*screen{"Maya": maya, "Bob": bob} {
+		d, ok, err := ts.st.As(name).Draft(first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch outcome(s) {
+		case "warned":
+			if !ok || d.Text != "From "+name {
+				t.Errorf("%s was warned: draft %q (kept %v), want %q", name, d.Text, ok, "From "+name)
+			}
+		case "sent":
+			if ok && d.Text != "" {
+				t.Errorf("%s's reply went, yet the draft %q stays", name, d.Text)
+			}
+		}
+	}
 }
 
 // Read state is per teammate: Maya opening a thread clears its unread
