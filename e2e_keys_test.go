@@ -22,8 +22,8 @@ func (s *tmuxSession) sendMouse(button, x, y int) {
 }
 
 // In a real terminal (tmux): [keys] rebinds what the keys do and what help
-// shows, the mouse selects a row, and a copy in tmux says how to let
-// OSC 52 through (this tmux has the default set-clipboard).
+// and the status line name, the mouse selects a row, and a copy in tmux
+// says how to let OSC 52 through (this tmux has the default set-clipboard).
 func TestE2EKeysMouseAndClipboardInTmux(t *testing.T) {
 	bin := buildParley(t)
 	env := isolatedEnv(t)
@@ -43,6 +43,7 @@ url  = %q
 
 [keys]
 "queue.done"  = "x"
+"queue.undo"  = "z"
 "global.quit" = "Q"
 `, feed)), 0o600)
 	s := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env, bin, "--config", cfg)
@@ -84,7 +85,7 @@ url  = %q
 	s.keys("Escape")
 	s.waitFor("WAITING FOR A REPLY")
 	s.keys("x")
-	s.waitFor("Done:")
+	s.waitFor("(z to undo)") // the status names the key bound now
 	s.keys("Q")
 	s.waitGone()
 }

@@ -119,7 +119,7 @@ func New(deps Deps) *App {
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	a.queue = newQueueScreen(c)
 	if len(deps.Feeds) == 0 && !deps.Demo {
-		a.queue.welcome = welcomeText(c.Styles, deps.ConfigPath)
+		a.queue.welcome = welcomeText(c.Styles, c.Keys, deps.ConfigPath)
 	}
 	a.feedsV = newFeedsScreen(c, deps.Feeds, func() string { return a.spin.View() })
 	a.funnel = newFunnelScreen(c)
@@ -129,12 +129,16 @@ func New(deps Deps) *App {
 	return a
 }
 
-func welcomeText(s *Styles, configPath string) string {
+func welcomeText(s *Styles, km *KeyMap, configPath string) string {
+	press := joinHints(", ", keyHint(km.Global.Help, "%s for keys"), keyHint(km.Global.Quit, "%s to quit"))
+	if press != "" {
+		press = "Press " + press + "."
+	}
 	return s.Title.Render("Welcome to parley.") + "\n\n" +
 		"No feeds are configured yet. Add one to\n  " + s.Accent.Render(configPath) + "\n\n" +
 		s.Muted.Render(welcomeConfig) + "\n\n" +
 		"then start parley again. To look around first, run " + s.Accent.Render("parley --demo") + ".\n" +
-		"Press ? for keys, q to quit."
+		press
 }
 
 func (a *App) Init() tea.Cmd {

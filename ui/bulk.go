@@ -88,7 +88,7 @@ func (a *App) handleQueueExtra(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, qk.Select):
 		q.toggle()
-		a.setStatus(fmt.Sprintf("%d selected: e done · s snooze · > < stage · a assign to me · esc clear", len(q.picked)), false)
+		a.setStatus(fmt.Sprintf("%d selected", len(q.picked))+bulkHints(qk), false)
 		if len(q.picked) == 0 {
 			a.setStatus("Nothing selected.", false)
 		}
@@ -98,7 +98,7 @@ func (a *App) handleQueueExtra(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.setStatus("Selection cleared.", false)
 		return nil, true
 	case key.Matches(msg, qk.OpenLink) && ok:
-		return a.c.openLink(rowLink(t)), true
+		return a.c.openLink(rowLink(t), qk.CopyLink), true
 	case key.Matches(msg, qk.CopyLink) && ok:
 		return copyLink(rowLink(t)), true
 	case key.Matches(msg, qk.MarkUnread) && ok:

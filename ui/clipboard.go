@@ -24,7 +24,7 @@ type clipboardCheckedMsg struct{ note string }
 
 // Notes for terminals that drop OSC 52. Short: they follow a status.
 const (
-	tmuxClipNote = "if tmux drops it: tmux set -g set-clipboard on, then y"
+	tmuxClipNote = "if tmux drops it: tmux set -g set-clipboard on" // withClipNote adds ", then y"
 	noOSC52Note  = "this terminal ignores OSC 52 copies: select the text with shift+drag"
 )
 
@@ -77,7 +77,11 @@ func (a *App) withClipNote(status string) string {
 	if a.clipNote == "" {
 		return status + "."
 	}
-	return status + " (" + a.clipNote + ")."
+	note := a.clipNote
+	if note == tmuxClipNote { // copy again once tmux passes it on
+		note += keyHint(a.c.Keys.Thread.Copy, ", then %s")
+	}
+	return status + " (" + note + ")."
 }
 
 // copiedMsg says y copied something in the thread.

@@ -167,7 +167,7 @@ func (v *contactsScreen) View() string {
 	case !v.list.loaded:
 		return s.Muted.Render("Loading the contacts…")
 	case len(v.list.items) == 0:
-		return s.Muted.Render("No contacts yet: everyone who writes in a feed shows up here (R: fetch now, 4: feeds).")
+		return s.Muted.Render("No contacts yet: everyone who writes in a feed shows up here" + v.c.fetchHint() + ".")
 	}
 	nameW, feedW := v.contactColumns()
 	var b strings.Builder
@@ -199,7 +199,8 @@ func (v *contactsScreen) viewThreads() string {
 	c := v.contact
 	now := v.c.Now()
 	head := s.Author.Render(c.Name) + s.Muted.Render(" · "+c.Feed+" · ") + s.StageStyle(c.Stage).Render(c.Stage.String()) +
-		s.Muted.Render(fmt.Sprintf(" · %d touches · first seen %s ago · esc: back", c.Touches(), age(now, c.FirstSeen)))
+		s.Muted.Render(fmt.Sprintf(" · %d touches · first seen %s ago", c.Touches(), age(now, c.FirstSeen))+
+			keyHint(v.c.Keys.Contacts.Back, " · %s: back"))
 	if c.Unhappy {
 		head = s.Unhappy.Render("! ") + head
 	}

@@ -216,8 +216,8 @@ func (a *App) filterBadge() string {
 }
 
 // filterHint is the queue's empty text under a filter.
-func filterHint(q filter.Query) string {
-	return "Nothing matches " + strings.TrimSpace(q.Source) + ". / edits the filter; esc in it clears it."
+func filterHint(q filter.Query, edit key.Binding) string {
+	return "Nothing matches " + strings.TrimSpace(q.Source) + "." + keyHint(edit, " %s edits the filter;") + " esc in it clears it."
 }
 
 func viewNamesOf(views []feeds.View) []string {

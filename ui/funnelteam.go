@@ -100,7 +100,8 @@ func (f *funnelScreen) teamView() string {
 	case !f.team.loaded:
 		return s.Muted.Render("Loading the team counts…")
 	}
-	lines := []string{s.Title.Render("Who moved what") + s.Muted.Render(" · per teammate, since the team began · t: back to the funnel"), ""}
+	lines := []string{s.Title.Render("Who moved what") + s.Muted.Render(" · per teammate, since the team began"+
+		keyHint(f.c.Keys.Funnel.ByTeammate, " · %s: back to the funnel")), ""}
 	const nameW, colW = 16, 9
 	head := "  " + fit("TEAMMATE", nameW)
 	for _, c := range []string{"REPLIES", "MOVES", "DONE", "SNOOZED", "ASSIGNED"} {

@@ -175,12 +175,12 @@ func (f *funnelScreen) View() string {
 	case !f.loaded:
 		return s.Muted.Render("Loading the funnel…")
 	case f.report.Threads == 0:
-		return s.Muted.Render("The funnel is empty: no threads yet. It fills as feeds are polled and you reply (R: fetch now, 4: feeds).")
+		return s.Muted.Render("The funnel is empty: no threads yet. It fills as feeds are polled and you reply" + f.c.fetchHint() + ".")
 	}
 	r := f.report
 	w := f.width
 	lines := []string{s.Title.Render("Funnel") + s.Muted.Render(" · "+plural(r.Conversations, "conversation")+" · "+
-		cases(r.People, "1 person", "%d people")+" · "+plural(r.Threads, "thread")+" · enter: list")}
+		cases(r.People, "1 person", "%d people")+" · "+plural(r.Threads, "thread")+keyHint(f.c.Keys.Funnel.List, " · %s: list"))}
 
 	// Stage rows: name, bar, count now, moves in over 7 and 30 days.
 	const nameW, countW, in7W, in30W = 10, 6, 9, 10
@@ -310,7 +310,7 @@ func (f *funnelScreen) viewList() string {
 	case !f.list.loaded:
 		return title + "\n" + s.Muted.Render("Loading…")
 	case len(f.list.items) == 0:
-		return title + "\n" + s.Muted.Render(fmt.Sprintf("Nobody is at %s now (esc: back to the funnel).", st))
+		return title + "\n" + s.Muted.Render(fmt.Sprintf("Nobody is at %s now%s.", st, keyHint(f.c.Keys.Funnel.Back, " (%s: back to the funnel)")))
 	}
 	w := f.width
 	feedW, personW := 12, 14
@@ -323,7 +323,8 @@ func (f *funnelScreen) viewList() string {
 	titleW := rest * 2 / 5
 	causeW := rest - titleW
 	var b strings.Builder
-	b.WriteString(title + s.Muted.Render(" · "+plural(f.list.count(), "conversation")+" · enter: open · esc: back to the funnel"))
+	b.WriteString(title + s.Muted.Render(" · "+plural(f.list.count(), "conversation")+
+		keyHint(f.c.Keys.Funnel.Open, " · %s: open")+keyHint(f.c.Keys.Funnel.Back, " · %s: back to the funnel")))
 	b.WriteString("\n" + s.Muted.Render(fit("    "+fit("FEED", feedW)+" "+fit("PERSON", personW)+" "+fit("THREAD", titleW)+" "+
 		fit("WHY", causeW)+" "+fmt.Sprintf("%*s", movedW, "MOVED"), w)))
 	now := f.c.Now()

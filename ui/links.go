@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -105,8 +106,9 @@ func copyLink(link string) tea.Cmd {
 const browserWait = 2 * time.Second
 
 // openLink opens link in the user's browser, or copies it when the
-// browser would open elsewhere.
-func (c *Common) openLink(link string) tea.Cmd {
+// browser would open elsewhere. copy is the key that copies it instead
+// (named when the browser fails).
+func (c *Common) openLink(link string, copy key.Binding) tea.Cmd {
 	l := safeLink(link)
 	if l == "" {
 		return emit(statusMsg{text: "This thread has no web link to open."})
@@ -117,7 +119,7 @@ func (c *Common) openLink(link string) tea.Cmd {
 	}
 	name, args := browserCommand(c.env.browser)
 	return func() tea.Msg {
-		return linkMsg{text: runBrowser(name, append(args, l))}
+		return linkMsg{text: runBrowser(name, append(args, l), keyHint(copy, " Press %s to copy it:"))}
 	}
 }
 
@@ -136,13 +138,13 @@ func browserCommand(browser string) (string, []string) {
 
 // runBrowser starts the browser detached from the terminal (no stdin,
 // stdout or stderr: it must not draw over the console) and says how it
-// went.
-func runBrowser(name string, args []string) string {
+// went; copyHint (" Press y to copy it:") ends a failure.
+func runBrowser(name string, args []string, copyHint string) string {
 	link := args[len(args)-1]
 	cmd := exec.Command(name, args...)
 	if err := cmd.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
-			return fmt.Sprintf("Could not open the link: %s is not installed (set $BROWSER). Press y to copy it: %s", name, link)
+			return fmt.Sprintf("Could not open the link: %s is not installed (set $BROWSER).%s %s", name, copyHint, link)
 		}
 		return fmt.Sprintf("Could not open the link with %s: %v", name, err)
 	}
@@ -153,7 +155,7 @@ func runBrowser(name string, args []string) string {
 	select {
 	case err := <-done:
 		if err != nil {
-			return fmt.Sprintf("Could not open the link: %s failed (%v). Press y to copy it: %s", name, err, link)
+			return fmt.Sprintf("Could not open the link: %s failed (%v).%s %s", name, err, copyHint, link)
 		}
 	case <-ctx.Done():
 		// Still running: a browser started directly. It is reaped by the

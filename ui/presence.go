@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -142,7 +143,7 @@ func (t *threadScreen) titleLine() string {
 		title = "(untitled)"
 	}
 	// Done or snoozed first (threadstate.go): a long title is what gets cut.
-	state := threadState(t.thread, t.c.Now())
+	state := threadState(t.thread, t.c.Now(), t.c.Keys.Thread.Done)
 	if state != "" {
 		state = s.Warn.Render(state + " · ")
 	}
@@ -158,8 +159,8 @@ func (t *threadScreen) titleLine() string {
 
 // draftWarning is r's first answer on a thread where a teammate drafts;
 // the second r composes anyway.
-func draftWarning(who string) string {
-	return termText(who) + " is drafting a reply here — r again to reply anyway"
+func draftWarning(who string, reply key.Binding) string {
+	return termText(who) + " is drafting a reply here" + keyHint(reply, " — %s again to reply anyway")
 }
 
 // rowTail is a queue row's tail: who else is on the thread, then how

@@ -241,10 +241,10 @@ func (q *queueScreen) View() string {
 		return s.Muted.Render("Loading the queue…")
 	}
 	if len(q.threads) == 0 && !q.shown.Empty() {
-		return s.Muted.Render(filterHint(q.shown))
+		return s.Muted.Render(filterHint(q.shown, q.c.Keys.Global.Filter))
 	}
 	if len(q.threads) == 0 {
-		return s.Muted.Render("Nothing is waiting for a reply. New messages appear here as feeds are polled (R: fetch now, 4: feeds).")
+		return s.Muted.Render("Nothing is waiting for a reply. New messages appear here as feeds are polled" + q.c.fetchHint() + ".")
 	}
 	feedW, authorW, previewW := q.columns()
 	var b strings.Builder

@@ -68,9 +68,10 @@ func (t *threadScreen) staleLine() string {
 	}
 	what := strings.Join(strings.Fields(termText(t.stale.Text)), " ")
 	head := fmt.Sprintf(" %s replied %s ago: ", termText(who), age(t.c.Now(), t.stale.At))
-	hint := " · ctrl+s again to send anyway"
+	send := t.c.Keys.Compose.Send
+	hint := keyHint(send, " · %s again to send anyway")
 	if !t.insisting() {
-		hint = " · edited: ctrl+s checks again"
+		hint = " · edited" + keyHint(send, ": %s checks again")
 	}
 	room := max(1, t.width-lipgloss.Width(head)-lipgloss.Width(hint))
 	return s.Error.Render(cutCells(head+cutCells(what, room)+hint, max(1, t.width)))
@@ -87,8 +88,8 @@ func (a *App) staleRefused(err error) (tea.Cmd, bool) {
 	if who == "" {
 		who = "A teammate"
 	}
-	a.setStatus(fmt.Sprintf("Reply NOT sent: %s answered this person since you opened the thread (shown above your reply). ctrl+s again sends anyway.",
-		termText(who)), true)
+	a.setStatus(fmt.Sprintf("Reply NOT sent: %s answered this person since you opened the thread (shown above your reply).%s",
+		termText(who), keyHint(a.c.Keys.Compose.Send, " %s again sends anyway.")), true)
 	if a.thread == nil || a.thread.thread.ID != p.Reply.ThreadID {
 		return nil, true
 	}

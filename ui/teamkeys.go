@@ -50,7 +50,7 @@ func (a *App) teamKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		a.replyWarned = t.ID
-		a.setStatus(draftWarning(who), true)
+		a.setStatus(draftWarning(who, reply), true)
 		return nil, true
 	case key.Matches(msg, assign):
 		return a.startAssign(t), true

@@ -162,7 +162,7 @@ func (t *threadScreen) pickerView(height int) string {
 		preview := lipgloss.NewStyle().Width(max(10, t.width-2)).PaddingLeft(2).Render(text)
 		lines = append(lines, strings.Split(preview, "\n")...)
 	}
-	hint := s.Muted.Render("enter insert at the cursor · ↑/↓ choose · esc close")
+	hint := s.Muted.Render(pickerHints(t.c.Keys.Picker))
 	if len(lines) > height-1 {
 		lines = lines[:max(0, height-1)]
 	}

@@ -123,7 +123,7 @@ func newThreadScreen(c *Common, m threadLoadedMsg, contact string, compose bool)
 	t.vp.SoftWrap = false
 	t.input = newTextBox()
 	t.input.Prompt = "│ "
-	t.input.Placeholder = "Write a reply… (ctrl+s: " + t.sendVerb() + ", esc: leave, draft is kept)"
+	t.input.Placeholder = t.placeholder()
 	t.input.SetStyles(c.Styles.TextArea)
 	t.input.SetValue(m.draft)
 	t.savedRev = t.input.Rev()
@@ -508,7 +508,7 @@ func (t *threadScreen) updateRead(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, t.keys.StageBack):
 		return emit(stageStepMsg{thread: t.thread, contact: t.to, delta: -1})
 	case key.Matches(msg, t.keys.OpenLink):
-		return t.c.openLink(t.link())
+		return t.c.openLink(t.link(), t.c.Keys.Thread.Copy)
 	case key.Matches(msg, t.keys.MarkUnread):
 		return markUnread(t.c.B, t.thread.ID, t.thread.Title)
 	case key.Matches(msg, t.keys.NextPerson):
@@ -618,8 +618,8 @@ func (t *threadScreen) checkedSend(m sendCheckMsg) tea.Cmd {
 		t.newSince, t.seen = t.seen, m.thread.LastTheirs
 		t.setContent(m.threadContentMsg)
 		t.vp.GotoBottom()
-		return emit(statusMsg{text: fmt.Sprintf("%s arrived since you began this reply (marked ● new). Read, then ctrl+s again to send.",
-			cases(newer, "A new message", "%d new messages"))})
+		return emit(statusMsg{text: fmt.Sprintf("%s arrived since you began this reply (marked ● new). Read%s.",
+			cases(newer, "A new message", "%d new messages"), keyHint(t.c.Keys.Compose.Send, ", then %s again to send"))})
 	}
 	return t.doSend()
 }
@@ -740,18 +740,7 @@ func (t *threadScreen) View() string {
 	}
 	if t.showComposer() {
 		b.WriteByte('\n')
-		label := " draft (r to continue) "
-		if t.composing {
-			label = " reply · ctrl+s " + t.sendVerb() + " · esc leave (kept) "
-		}
-		if to := t.addressee(); to != "" {
-			// Whom the reply answers comes first: it is what the rest of
-			// the label may be cut after.
-			label = " Reply to " + to + " ·" + strings.TrimPrefix(label, " reply ·")
-			if !t.composing {
-				label = " draft (r to continue) · to " + to + " "
-			}
-		}
+		label := t.composerLabel()
 		label = cutCells(label, max(1, t.width-2))
 		b.WriteString(s.Rule.Render("──") + s.Accent.Render(label) + s.Rule.Render(strings.Repeat("─", max(0, t.width-2-lipgloss.Width(label)))))
 		b.WriteByte('\n')
@@ -803,7 +792,7 @@ func (t *threadScreen) meta() string {
 		if waiting > 0 {
 			meta += fmt.Sprintf(", %d waiting", waiting)
 		}
-		meta += " (p: next person) · started by " + th.Author + " " + age(t.c.Now(), th.Created) + " ago"
+		meta += keyHint(t.c.Keys.Thread.NextPerson, " (%s: next person)") + " · started by " + th.Author + " " + age(t.c.Now(), th.Created) + " ago"
 	}
 	// The link follows on this line when it fits whole, else on rows of
 	// its own (metaLine, linkRows).

@@ -74,7 +74,7 @@ func (t *threadScreen) earlierNote() string {
 	if n > 0 {
 		what = cases(n, "1 earlier message", "%d earlier messages")
 	}
-	return t.c.Styles.Muted.Render("↑ " + what + ": scroll up to read them (g: from the start)")
+	return t.c.Styles.Muted.Render("↑ " + what + ": scroll up to read them" + keyHint(t.c.Keys.Thread.Top, " (%s: from the start)"))
 }
 
 // keepHeld merges a reload's newest messages (fresh, freshEarlier) with

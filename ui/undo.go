@@ -90,13 +90,14 @@ func (a *App) threadChanged(msg threadChangedMsg) tea.Cmd {
 		a.setStatus("Could not change the thread: "+msg.err.Error(), true)
 		return nil
 	}
+	undo := keyHint(a.c.Keys.Queue.Undo, " (%s to undo)")
 	switch msg.action.kind {
 	case "done":
-		a.setStatus(fmt.Sprintf("Done: %q (u to undo)", msg.title), false)
+		a.setStatus(fmt.Sprintf("Done: %q%s", msg.title, undo), false)
 	case "snooze":
-		a.setStatus(fmt.Sprintf("Snoozed until %s: %q (u to undo)", msg.action.until.Format("Mon 15:04"), msg.title), false)
+		a.setStatus(fmt.Sprintf("Snoozed until %s: %q%s", msg.action.until.Format("Mon 15:04"), msg.title, undo), false)
 	case "reopen":
-		a.setStatus(fmt.Sprintf("Reopened: %q (u to undo)", msg.title), false)
+		a.setStatus(fmt.Sprintf("Reopened: %q%s", msg.title, undo), false)
 	case "undo-reopen":
 		a.setStatus(fmt.Sprintf("Done again: %q", msg.title), false)
 	default:

@@ -15,7 +15,7 @@ import (
 // key inside [[feed]]) and the feed is the one shown.
 func TestWelcomeConfigExampleIsValidAsShown(t *testing.T) {
 	const path = "/home/sam/.config/parley/config.toml"
-	screen := ansi.Strip(welcomeText(NewStyles(true), path))
+	screen := ansi.Strip(welcomeText(NewStyles(true), DefaultKeyMap(), path))
 	lines := strings.Split(screen, "\n")
 	start, end := -1, -1
 	for i, l := range lines {
