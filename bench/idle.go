@@ -50,21 +50,11 @@ func idleCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log l
 		return err
 	}
 	cfg.W, cfg.H = size.a, size.b
-	root, err := repoRoot(ctx)
-	if err != nil {
-		return err
-	}
-	scratch, err := os.MkdirTemp("", "parley-idle")
+	root, scratch, err := scratchWithParley(ctx, log, "parley-idle", &cfg.Bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(scratch)
-	if cfg.Bin == "" {
-		log("building parley")
-		if cfg.Bin, err = buildParley(ctx, root, scratch); err != nil {
-			return err
-		}
-	}
 	fmt.Fprintf(stdout, "Idle cost, %s of quiet, %dx%d, CPU ticks (1/%d s) from /proc/PID/stat\n\n", cfg.Duration, cfg.W, cfg.H, userHZ)
 	fmt.Fprintln(stdout, "| what | ticks | % of a core |\n|---|---:|---:|")
 	row := func(what string, ticks int64) {
@@ -308,4 +298,24 @@ func (p *serveProcess) stop() {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	}
+}
+
+// scratchWithParley finds the repository root and makes a private scratch
+// directory (the caller removes it); when *bin is empty it builds the
+// repository's parley into it.
+func scratchWithParley(ctx context.Context, log logf, prefix string, bin *string) (root, scratch string, err error) {
+	if root, err = repoRoot(ctx); err != nil {
+		return "", "", err
+	}
+	if scratch, err = os.MkdirTemp("", prefix); err != nil {
+		return "", "", err
+	}
+	if *bin == "" {
+		log("building parley")
+		if *bin, err = buildParley(ctx, root, scratch); err != nil {
+			os.RemoveAll(scratch)
+			return "", "", err
+		}
+	}
+	return root, scratch, nil
 }

@@ -59,21 +59,11 @@ func serveLoadCmd(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return errUsage
 	}
 	cfg.W, cfg.H = size.a, size.b
-	root, err := repoRoot(ctx)
-	if err != nil {
-		return err
-	}
-	scratch, err := os.MkdirTemp("", "parley-load")
+	_, scratch, err := scratchWithParley(ctx, log, "parley-load", &cfg.Bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(scratch)
-	if cfg.Bin == "" {
-		log("building parley")
-		if cfg.Bin, err = buildParley(ctx, root, scratch); err != nil {
-			return err
-		}
-	}
 	r, err := serveLoad(ctx, cfg, scratch, log)
 	if r != nil {
 		r.report(stdout, cfg)
