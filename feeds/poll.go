@@ -163,6 +163,20 @@ func (p *Poller) run(ctx context.Context) {
 		return true
 	}
 
+	// finish records an ended fetch and reports its result.
+	finish := func(d pollDone) bool {
+		s := feeds[d.i]
+		s.inFlight = false
+		if d.r.Err != nil {
+			s.failures++
+		} else {
+			s.failures = 0
+		}
+		s.due = time.Now().Add(p.interval(s, d.r))
+		p.setNext(s.feed.Name, s.due)
+		return p.emit(ctx, Event{Feed: s.feed.Name, Result: &d.r, Next: s.due, Failures: s.failures})
+	}
+
 	if !launchIdle(func(*pollState) bool { return true }) {
 		return
 	}
@@ -191,18 +205,20 @@ func (p *Poller) run(ctx context.Context) {
 			now := time.Now()
 			ok = launchIdle(func(s *pollState) bool { return !s.due.After(now) })
 		case <-p.now:
-			ok = launchIdle(func(*pollState) bool { return true })
-		case d := <-done:
-			s := feeds[d.i]
-			s.inFlight = false
-			if d.r.Err != nil {
-				s.failures++
-			} else {
-				s.failures = 0
+			// Fetches that have ended are finished first: they are not in
+			// flight, so this request starts them again (R in the console
+			// waits for an answer from every feed that began after it).
+			for drained := false; ok && !drained; {
+				select {
+				case d := <-done:
+					ok = finish(d)
+				default:
+					drained = true
+				}
 			}
-			s.due = time.Now().Add(p.interval(s, d.r))
-			p.setNext(s.feed.Name, s.due)
-			ok = p.emit(ctx, Event{Feed: s.feed.Name, Result: &d.r, Next: s.due, Failures: s.failures})
+			ok = ok && launchIdle(func(*pollState) bool { return true })
+		case d := <-done:
+			ok = finish(d)
 		}
 		if !ok {
 			return
