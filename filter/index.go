@@ -123,7 +123,13 @@ func (ix *Index) put(r Row) {
 	default:
 		e.rank = 2
 	}
+	// A queue row names the person waiting, so is:unhappy is theirs (the
+	// row's ! mark), not another person's in the thread; a thread nobody
+	// waits in is unhappy when anyone in it is.
 	e.unhappy = t.Unhappy
+	if t.WaitingPeople > 0 {
+		e.unhappy = t.WaiterUnhappy
+	}
 	e.waiting = t.WaitingPeople > 0 && !t.Done
 	e.done = t.Done
 	e.unread = int32(t.Unread)

@@ -26,6 +26,7 @@ func testIndex() *Index {
 	a.WaitingSince, a.LastActivity = now.Add(-3*time.Hour), now.Add(-3*time.Hour)
 	b := row("b", "Forum", "Team plan pricing", []Person{{Name: "Bob Okafor", Stage: funnel.Intent}, {Name: "Dan", Stage: funnel.Engaged}}, "How much is the team plan?")
 	b.Stage, b.WaiterIntent, b.WaitingPeople, b.Assignee = funnel.Intent, true, 2, "sam"
+	b.Unhappy = true // Dan is; the row names Bob, who waits and is not
 	b.WaitingSince, b.LastActivity = now.Add(-2*time.Hour), now.Add(-2*time.Hour)
 	c := row("c", "Reviews", "Love the editor", []Person{{Name: "Carol Diaz"}}, "The new editor is lovely.")
 	c.Done, c.WaitingPeople, c.LastActivity = true, 1, now.Add(-10*24*time.Hour)
@@ -61,7 +62,7 @@ func TestIndexMatches(t *testing.T) {
 		{"stage:intent", queue, []string{"b"}},
 		{"stage:engaged", queue, []string{"b"}}, // any person of the thread
 		{"-stage:intent", queue, []string{"a"}},
-		{"is:unhappy", all, []string{"a"}},
+		{"is:unhappy", all, []string{"a"}}, // not b: its row's person is not unhappy
 		{"is:done", queue, []string{"c"}}, // widens the queue
 		{"is:snoozed", queue, []string{"d"}},
 		{"is:waiting", all, []string{"a", "b"}},
