@@ -63,7 +63,7 @@ func TestIndexMatches(t *testing.T) {
 		{"stage:engaged", queue, []string{"b"}}, // any person of the thread
 		{"-stage:intent", queue, []string{"a"}},
 		{"is:unhappy", all, []string{"a"}}, // not b: its row's person is not unhappy
-		{"is:done", queue, []string{"c"}}, // widens the queue
+		{"is:done", queue, []string{"c"}},  // widens the queue
 		{"is:snoozed", queue, []string{"d"}},
 		{"is:waiting", all, []string{"a", "b"}},
 		{"is:assigned", all, []string{"b"}},
