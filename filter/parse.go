@@ -206,7 +206,8 @@ func (q Query) String() string {
 func Quote(name string) string { return quoteIfNeeded(name) }
 
 func quoteIfNeeded(v string) string {
-	if strings.ContainsAny(v, " \t\"") || v == "" {
+	// Every byte the tokenizer splits on (isSpace), and the quote itself.
+	if strings.ContainsAny(v, " \t\n\r\"") || v == "" {
 		return `"` + strings.ReplaceAll(v, `"`, "") + `"`
 	}
 	return v
