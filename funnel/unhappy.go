@@ -72,3 +72,12 @@ func UnhappyProb(text string) float64 { return model.Unhappy().Prob(text) }
 func (a *Analyzer) Unhappy(text string) bool {
 	return a.Read(text).unhappy
 }
+
+// ModelAbstains reports whether the unhappy vote leaves text to the rules'
+// score alone (see modelVote); funnel/model/train fits its vote without
+// these texts, as the vote here ignores the model for them.
+func (a *Analyzer) ModelAbstains(text string) bool {
+	d := a.read(text)
+	defer d.release()
+	return a.modelVote(d) < 0
+}

@@ -99,3 +99,17 @@ func BenchmarkModelVote(b *testing.B) {
 		}
 	}
 }
+
+// The trainer fits its vote without the texts the model abstains on.
+func TestModelAbstains(t *testing.T) {
+	a := mustAnalyzer(t, Config{})
+	for text, want := range map[string]bool{
+		"The bug that wiped my notes is fixed now.": true, // a repair
+		"The sync was awful, now it is great.":      true, // ends on praise
+		"The export drops every footnote.":          false,
+	} {
+		if got := a.ModelAbstains(text); got != want {
+			t.Errorf("ModelAbstains(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -20,20 +20,28 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"parley/funnel/evalset"
 	"parley/funnel/model"
 )
 
-// example is one labelled text and its features.
+// example is one labelled text and its features. y is the target the
+// model learns (neg: 1, else 0, or between for a mildly displeased text).
 type example struct {
 	text  string
 	feats []uint32
 	neg   bool
+	y     float64
+	// clear: clearly unhappy, the label of the vote's dev split.
+	clear bool
 }
 
 func featurize(text string, neg bool) example {
-	e := example{text: text, neg: neg}
+	e := example{text: text, neg: neg, clear: neg}
+	if neg {
+		e.y = 1
+	}
 	model.Features(text, func(b uint32) { e.feats = append(e.feats, b) })
 	return e
 }
@@ -51,7 +59,12 @@ func main() {
 		l2         = flag.Float64("l2", 1e-6, "L2 penalty per update")
 		rate       = flag.Float64("rate", 0.2, "AdaGrad learning rate")
 	)
-	flag.StringVar(&unhappyEmotions, "emotions", unhappyEmotions, "GoEmotions labels that count as unhappy")
+	flag.StringVar(&unhappyEmotions, "emotions", unhappyEmotions, "GoEmotions labels that count as clearly unhappy")
+	flag.StringVar(&clearEmotions, "clear-emotions", clearEmotions, "GoEmotions labels that count as clearly unhappy for the vote")
+	flag.StringVar(&mildEmotions, "mild-emotions", mildEmotions, "GoEmotions labels that count as mildly unhappy")
+	flag.Float64Var(&mildTarget, "mild", mildTarget, "the target of a mildly unhappy comment (0: not unhappy, 1: unhappy)")
+	devEvery := flag.Int("dev-every", 0, "keep every n-th Kotzias and Senti4SD text out of training, for -fit-vote's dev split (0: none)")
+	fitVoteToo := flag.Bool("fit-vote", false, "also fit a logistic vote of the rules' score and the model's log-odds for \"clearly unhappy\" on the dev split, and print it")
 	flag.Parse()
 	err := func() error {
 		train, err := loadGoEmotions(filepath.Join(*goEmotions, "train.tsv"))
@@ -62,6 +75,9 @@ func main() {
 		if err != nil {
 			return err
 		}
+		// The vote (stack.go) is fitted on texts the model never saw:
+		// GoEmotions' dev split and every n-th Kotzias and Senti4SD text.
+		voteDev := slices.Clone(dev)
 		for _, extra := range []struct {
 			dir   string
 			times int
@@ -74,6 +90,17 @@ func main() {
 			if err != nil {
 				return err
 			}
+			if extra.dir != "eval.tsv" && *devEvery > 0 {
+				var kept []example
+				for i, e := range exs {
+					if i%*devEvery == *devEvery-1 {
+						voteDev = append(voteDev, e)
+					} else {
+						kept = append(kept, e)
+					}
+				}
+				exs = kept
+			}
 			for range extra.times {
 				train = append(train, exs...)
 			}
@@ -85,6 +112,9 @@ func main() {
 			}
 		}
 		report(m, dev)
+		if *fitVoteToo {
+			return fitVote(m, voteDev)
+		}
 		return nil
 	}()
 	if err != nil {
@@ -147,11 +177,7 @@ func fit(exs []example, epochs int, l2, rate float64) *model.Model {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			e := exs[i]
-			y := 0.0
-			if e.neg {
-				y = 1
-			}
-			g := prob(bias, weights, e.feats) - y
+			g := prob(bias, weights, e.feats) - e.y
 			biasG2 += g * g
 			bias -= float32(rate * g / math.Sqrt(biasG2+1e-8))
 			for _, b := range e.feats {

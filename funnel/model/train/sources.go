@@ -13,6 +13,21 @@ import (
 // nervous about the launch" are not a displeased customer.
 var unhappyEmotions = "anger,annoyance,disappointment,disapproval,disgust,sadness,grief"
 
+// mildEmotions (none by default) are labels of a displeased but not clearly
+// negative comment ("That is odd."): alone they make the target mildTarget,
+// between unhappy (1) and not (0), a graded target for a model that should
+// learn how strongly a text leans. Use with -emotions set to the clear ones.
+var (
+	mildEmotions = ""
+	mildTarget   = 0.3
+)
+
+// clearEmotions make a GoEmotions comment clearly unhappy in the dev split
+// that -fit-vote fits on (stack.go), whatever the model trains on: the
+// judges' question is "clearly negative", and annoyance or disapproval
+// alone is mostly not.
+var clearEmotions = "anger,disappointment,disgust,sadness,grief"
+
 // loadGoEmotions reads a GoEmotions split: text, comma-separated label ids,
 // comment id. The ids index labels.txt in the same directory.
 func loadGoEmotions(path string) ([]example, error) {
@@ -20,10 +35,16 @@ func loadGoEmotions(path string) ([]example, error) {
 	if err != nil {
 		return nil, err
 	}
-	unhappy := map[string]bool{}
+	unhappy, mild, clear := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for i, name := range strings.Fields(string(names)) {
+		if strings.Contains(","+clearEmotions+",", ","+name+",") {
+			clear[fmt.Sprint(i)] = true
+		}
 		if strings.Contains(","+unhappyEmotions+",", ","+name+",") {
 			unhappy[fmt.Sprint(i)] = true
+		}
+		if strings.Contains(","+mildEmotions+",", ","+name+",") {
+			mild[fmt.Sprint(i)] = true
 		}
 	}
 	if len(unhappy) == 0 {
@@ -42,11 +63,18 @@ func loadGoEmotions(path string) ([]example, error) {
 		if len(cols) < 2 {
 			continue
 		}
-		neg := false
+		neg, displeased, clearly := false, false, false
 		for _, l := range strings.Split(cols[1], ",") {
 			neg = neg || unhappy[l]
+			displeased = displeased || mild[l]
+			clearly = clearly || clear[l]
 		}
-		exs = append(exs, featurize(cols[0], neg))
+		e := featurize(cols[0], neg)
+		e.clear = clearly
+		if !neg && displeased {
+			e.y = mildTarget
+		}
+		exs = append(exs, e)
 	}
 	return exs, sc.Err()
 }
