@@ -23,6 +23,7 @@ func funnelCmd(args []string, stdout, stderr io.Writer) error {
 	misses := fs.Bool("misses", false, "list every message where a signal disagrees with its label")
 	tweetEval := fs.String("tweeteval", "", "a directory with TweetEval sentiment files (val_text.txt, val_labels.txt, test_…): also score unhappy on them (label 0 = negative)")
 	vaderGT := fs.String("vader-gt", "", "a directory with VADER's *_GroundTruth.txt (hutto_ICWSM_2014): also score unhappy on them")
+	ceiling := fs.Bool("ceiling", false, "with -vader-gt: also print the best F1 any vote of score and model could reach on each set, fitted on the set itself (an upper bound)")
 	senti4sd := fs.String("senti4sd", "", "a directory with Senti4SD's test1326itemPOLARITY.csv: also score unhappy on it")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -54,6 +55,11 @@ func funnelCmd(args []string, stdout, stderr io.Writer) error {
 	if *vaderGT != "" {
 		if err := ratedReport(stdout, a, vader, *vaderGT); err != nil {
 			return err
+		}
+		if *ceiling {
+			if err := ceilingReport(stdout, a, *vaderGT); err != nil {
+				return err
+			}
 		}
 	}
 	if *senti4sd != "" {
