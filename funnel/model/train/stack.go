@@ -17,10 +17,10 @@ type voteInput struct {
 	neg     bool
 }
 
-// fitVote fits the vote of funnel/unhappy.go, a logistic regression over
-// the score and the model's log-odds, on dev (texts the model did not
-// train on), picks the cut with the best F1 there, and prints the
-// constants to put in funnel/unhappy.go.
+// fitVote fits a vote like funnel/unhappy.go's, but linear: a logistic
+// regression over the rules' score and the model's log-odds, on dev (texts
+// the model did not train on), at the cut with the best F1 there, and
+// prints it with the score alone and the model alone on the same texts.
 func fitVote(m *model.Model, dev []example) error {
 	a, err := funnel.NewAnalyzer(funnel.Config{})
 	if err != nil {
@@ -67,7 +67,7 @@ func fitVote(m *model.Model, dev []example) error {
 		s := voteScore(in, v.says)
 		fmt.Printf("  %-28s precision %.3f recall %.3f F1 %.3f\n", v.name, s.precision(), s.recall(), s.f1())
 	}
-	fmt.Printf("funnel/unhappy.go: voteBias = %.3f, voteScore = %.3f, voteModel = %.3f\n", b-bestCut, wc, wl)
+	fmt.Printf("fitted vote: unhappy when %.3f + %.3f*score + %.3f*log-odds >= 0\n", b-bestCut, wc, wl)
 	return nil
 }
 
