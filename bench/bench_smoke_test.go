@@ -44,6 +44,10 @@ func TestSmoke(t *testing.T) {
 		Ingests: true, Startups: true, Newsboat: withNB, Poll: true,
 		ParleyStart: 30 * time.Second, NewsboatStart: 30 * time.Second,
 	}
+	// -baseline: a second build (the same code here) interleaved with the tree's.
+	if cfg.Baseline, err = buildParley(ctx, root, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
 	res, err := runAll(ctx, cfg, root, t.Logf)
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +55,9 @@ func TestSmoke(t *testing.T) {
 
 	if len(res.IngestParley) != 1 || res.IngestParley[0].Wall <= 0 || res.IngestParley[0].MaxRSS <= 0 {
 		t.Errorf("ingest: parley figures %+v, want one run with time and memory", res.IngestParley)
+	}
+	if len(res.IngestBaseline) != 1 || res.IngestBaseline[0].Wall <= 0 || res.IngestBaseline[0].CPU <= 0 {
+		t.Errorf("ingest: -baseline figures %+v, want one run with time and CPU", res.IngestBaseline)
 	}
 	if res.DB.Threads != 200 || res.DB.Messages != 1000 || res.DB.Drafts == 0 || res.DB.Replies == 0 || res.DB.StageMoves == 0 {
 		t.Errorf("big database %+v, want 200 threads, 1000 messages, some drafts, replies and stage moves", res.DB)

@@ -154,6 +154,7 @@ func runCmd(ctx context.Context, command string, args []string, stdout, stderr i
 	fs.BoolVar(&cfg.GoBench, "gobench", true, "run BenchmarkQueueMove for the j/k Update+View figure")
 	fs.BoolVar(&cfg.Poll, "poll", true, "parley's start-up config lists the feeds (it polls them as it starts, getting 304s)")
 	fs.BoolVar(&cfg.Screens, "screens", false, "print each start-up's first screen with rows (stderr)")
+	fs.StringVar(&cfg.Baseline, "baseline", "", "another parley binary (built from the code before a change) whose ingest runs interleaved with this tree's, for a before/after ratio")
 	fs.DurationVar(&cfg.ParleyStart, "parley-timeout", 2*time.Minute, "give up on a parley start-up after this long")
 	fs.DurationVar(&cfg.NewsboatStart, "newsboat-timeout", 15*time.Minute, "give up on a newsboat start-up after this long")
 	if err := parse(fs, args); err != nil {
@@ -172,6 +173,14 @@ func runCmd(ctx context.Context, command string, args []string, stdout, stderr i
 	}
 	if *million {
 		big, *replies = millionDims, millionReplies
+	}
+	if cfg.Baseline != "" {
+		// Each run's working directory is its scratch dir.
+		abs, err := filepath.Abs(cfg.Baseline)
+		if err != nil {
+			return err
+		}
+		cfg.Baseline = abs
 	}
 	if cfg.Runs < 1 || cfg.Keys < 1 || *replies < 0 {
 		fmt.Fprintln(stderr, "-runs and -keys must be at least 1, -replies at least 0")

@@ -124,6 +124,7 @@ func field[R, V any](rs []R, get func(R) V) []V {
 
 func wall(r run) time.Duration       { return r.Wall }
 func maxRSS(r run) int64             { return r.MaxRSS }
+func cpuTime(r run) time.Duration    { return r.CPU }
 func startup(r tuiRun) time.Duration { return r.Startup }
 func peakRSS(r tuiRun) int64         { return r.PeakRSS }
 
@@ -167,6 +168,14 @@ func (r *results) table(w io.Writer, cfg config) {
 		if len(r.IngestNewsboatThreads) > 0 {
 			t := median(field(r.IngestNewsboatThreads, wall))
 			rows = append(rows, row{"1 ingest, newsboat with reload-threads " + strconv.Itoa(r.ReloadThreads), "", fmtDur(t), ratio(t, p), "", ""})
+		}
+		if len(r.IngestBaseline) > 0 {
+			// The target column compares this tree with the baseline:
+			// before ÷ after, so above 1 the change made it faster.
+			b := median(field(r.IngestBaseline, wall))
+			bc, pc := median(field(r.IngestBaseline, cpuTime)), median(field(r.IngestParley, cpuTime))
+			rows = append(rows, row{"1 ingest, parley before the change (-baseline)", fmtDur(b), nbOr(fmtDur(n), have), ratio(n, b),
+				fmt.Sprintf("before ÷ after: wall %s, CPU %s (%s ÷ %s)", ratio(b, p), ratio(bc, pc), fmtDur(bc), fmtDur(pc)), ""})
 		}
 		pm, nm := median(field(r.IngestParley, maxRSS)), median(field(r.IngestNewsboat, maxRSS))
 		rows = append(rows, row{"3 peak RSS during ingest", fmtBytes(pm), nbOr(fmtBytes(nm), have), ratio(nm, pm), "", ""})
@@ -235,6 +244,7 @@ func (r *results) details(w io.Writer, cfg config) {
 		fmt.Fprintf(w, "- %s (first output / first rows / peak RSS (resident when settled)): %s\n", label, strings.Join(parts, ", "))
 	}
 	runs("parley fetch", r.IngestParley)
+	runs("parley fetch, -baseline binary", r.IngestBaseline)
 	runs("newsboat -x reload, defaults", r.IngestNewsboat)
 	runs(fmt.Sprintf("newsboat -x reload, reload-threads %d", r.ReloadThreads), r.IngestNewsboatThreads)
 	tuis("parley start-up", r.StartParley)

@@ -34,6 +34,10 @@ type config struct {
 	Screens  bool // log the first screen with rows of each start-up
 	// Timeouts for one start-up to its first row.
 	ParleyStart, NewsboatStart time.Duration
+	// Baseline is another parley binary (the code before a change) whose
+	// ingest runs interleaved with this tree's, so a before/after ratio
+	// is taken under the same load.
+	Baseline string
 }
 
 // tuiRun is one start-up measured in tmux.
@@ -56,6 +60,7 @@ type results struct {
 
 	IngestParley, IngestNewsboat, IngestNewsboatThreads []run
 	ReloadThreads                                       int
+	IngestBaseline                                      []run // -baseline's, interleaved with IngestParley
 
 	DB                                        parleyStamp
 	Cache                                     newsboatStamp
@@ -157,26 +162,26 @@ func (h *harness) ingest(ctx context.Context) error {
 	srv.warm(c)
 	h.log("scenario 1: ingest %d feeds x %d items from %s", c.Feeds, c.Items, srv.base())
 
+	// With a baseline, the two binaries alternate, each going first in
+	// every other run, so drift in the machine's speed hits both alike.
+	type binary struct {
+		name, bin string
+		out       *[]run
+	}
+	binaries := []binary{{"parley", h.parley, &h.res.IngestParley}}
+	if h.cfg.Baseline != "" {
+		binaries = append(binaries, binary{"baseline", h.cfg.Baseline, &h.res.IngestBaseline})
+	}
 	for i := range h.cfg.Runs {
-		dir, err := h.scratch(fmt.Sprintf("ingest-parley-%d", i))
-		if err != nil {
-			return err
+		for k := range binaries {
+			v := binaries[(i+k)%len(binaries)]
+			r, err := h.ingestParley(ctx, c, srv, v.bin, fmt.Sprintf("ingest-%s-%d", v.name, i))
+			if err != nil {
+				return err
+			}
+			h.log("  %s fetch: %s (CPU %s), peak RSS %s", v.name, fmtDur(r.Wall), fmtDur(r.CPU), fmtBytes(r.MaxRSS))
+			*v.out = append(*v.out, r)
 		}
-		cfgPath, db := filepath.Join(dir, "config.toml"), filepath.Join(dir, "parley.db")
-		if err := writePrivate(cfgPath, []byte(parleyConfig(c, srv.base()))); err != nil {
-			return err
-		}
-		before := srv.served(c.Name)
-		syscall.Sync() // earlier runs' dirty pages are not this run's cost
-		r, out, err := timed(ctx, isolatedEnv(filepath.Join(dir, "home")), dir, h.parley, "--config", cfgPath, "--db", db, "fetch")
-		if err != nil {
-			return err
-		}
-		if err := checkParleyIngest(c, db, out, srv.served(c.Name)-before); err != nil {
-			return err
-		}
-		h.log("  parley fetch: %s (CPU %s), peak RSS %s", fmtDur(r.Wall), fmtDur(r.CPU), fmtBytes(r.MaxRSS))
-		h.res.IngestParley = append(h.res.IngestParley, r)
 	}
 	if h.nb == nil {
 		return nil
@@ -215,6 +220,29 @@ func (h *harness) ingest(ctx context.Context) error {
 		*v.out = append(*v.out, r)
 	}
 	return nil
+}
+
+// ingestParley times one cold parley fetch of c by bin into a fresh
+// database under scratch dir name, and checks it did the whole job.
+func (h *harness) ingestParley(ctx context.Context, c corpus, srv *feedServer, bin, name string) (run, error) {
+	dir, err := h.scratch(name)
+	if err != nil {
+		return run{}, err
+	}
+	cfgPath, db := filepath.Join(dir, "config.toml"), filepath.Join(dir, "parley.db")
+	if err := writePrivate(cfgPath, []byte(parleyConfig(c, srv.base()))); err != nil {
+		return run{}, err
+	}
+	before := srv.served(c.Name)
+	syscall.Sync() // earlier runs' dirty pages are not this run's cost
+	r, out, err := timed(ctx, isolatedEnv(filepath.Join(dir, "home")), dir, bin, "--config", cfgPath, "--db", db, "fetch")
+	if err != nil {
+		return run{}, err
+	}
+	if err := checkParleyIngest(c, db, out, srv.served(c.Name)-before); err != nil {
+		return run{}, fmt.Errorf("%s: %w", bin, err)
+	}
+	return r, nil
 }
 
 // checkParleyIngest makes sure a timed fetch did the whole job: every feed
