@@ -29,3 +29,32 @@ func TestInReplyToOnOneLineNamesThePerson(t *testing.T) {
 	}
 	checkIndexes(t, s)
 }
+
+// The examples of docs/REPLIES.md for replies written elsewhere: "@Hannah"
+// is Hannah Becker; "@Alex" with two Alexes names nobody and, like
+// "Thanks both", goes to whoever waited longest; with nobody waiting, to
+// the starter.
+func TestRepliesDocExamples(t *testing.T) {
+	s := openTest(t, "Maya from Quillstone")
+	mustIngest(t, s, result("Blog comments",
+		wpComment("501", "Alex Brandt", 1, "Where did the tag cloud go?"),
+		wpComment("502", "Hannah Becker", 2, "The export lost my tags."),
+		wpComment("503", "Alex Moreau", 3, "Same question as Alex."),
+		wpComment("504", "Maya from Quillstone", 4, "@Hannah restore them from Settings > History."),
+		wpComment("505", "Maya from Quillstone", 5, "@Alex it moved to the sidebar."),
+		wpComment("506", "Maya from Quillstone", 6, "Thanks both."),
+		wpComment("507", "Maya from Quillstone", 7, "One more note for everyone."),
+	), at(8))
+	tid := threadOf(t, s, "501")
+	msgs, err := s.Messages(tid)
+	mustNil(t, err)
+	brandt, hannah := contactID("Blog comments", "Alex Brandt"), contactID("Blog comments", "Hannah Becker")
+	moreau := contactID("Blog comments", "Alex Moreau")
+	want := []string{hannah, brandt, moreau, brandt}
+	for i, w := range want {
+		if got := msgs[3+i].Contact; got != w {
+			t.Errorf("%q counts for %q, want %q", msgs[3+i].Text, got, w)
+		}
+	}
+	checkIndexes(t, s)
+}
