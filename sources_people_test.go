@@ -82,6 +82,12 @@ func newPeopleWorld(t *testing.T) *peopleWorld {
 	first, _ := w.forum.Post(mei)
 	w.forum.EditPost(first.ID-1, func(p *fakeapi.DiscoursePost) { p.CreatedAt = start })
 	w.forum.EditPost(mei, func(p *fakeapi.DiscoursePost) { p.CreatedAt = start.Add(30 * time.Minute) })
+	// Lars asks the topic; we answer him on the forum's web page with the
+	// topic's Reply button (no reply_to_post_number) and his @name.
+	lars := w.forum.AddPost("lars", w.topic, "Is there a student discount? I am writing my thesis in it.", 0)
+	w.forum.EditPost(lars, func(p *fakeapi.DiscoursePost) { p.CreatedAt = start.Add(40 * time.Minute) })
+	web := w.forum.AddPost("maya", w.topic, "@lars yes, 50% off with your university address.", 0)
+	w.forum.EditPost(web, func(p *fakeapi.DiscoursePost) { p.CreatedAt = start.Add(50 * time.Minute) })
 
 	t.Setenv("PARLEY_TEST_MASTODON_TOKEN", "masto-token")
 	t.Setenv("PARLEY_TEST_DISCOURSE_KEY", "forum-key")
@@ -225,7 +231,7 @@ func TestEverySourceKeepsPeopleApart(t *testing.T) {
 	st := w.open(t)
 	conv := people(t, st)
 	for _, name := range []string{"Will Harper", "Grace Liu", "Priya Raman", "Hannah Becker",
-		"Lena Vogel", "Omar Haddad", "Rosa Lindgren", "Jin Park", "@ada", "@bea", "jonas", "mei"} {
+		"Lena Vogel", "Omar Haddad", "Rosa Lindgren", "Jin Park", "@ada", "@bea", "jonas", "mei", "lars"} {
 		if _, ok := conv[name]; !ok {
 			t.Fatalf("no conversation of %s; have %v", name, slices.Sorted(maps.Keys(conv)))
 		}
@@ -254,6 +260,7 @@ func TestEverySourceKeepsPeopleApart(t *testing.T) {
 		"@bea":          {funnel.Intent, false},   // "how much is the pro plan for a team of five?"
 		"jonas":         {funnel.New, true},       // "This is terrible"
 		"mei":           {funnel.Intent, false},   // "What does the business plan cost…"
+		"lars":          {funnel.Intent, false},   // "Is there a student discount?"
 	} {
 		c := conv[name]
 		if c.Stage != w.stage || c.Unhappy != w.unhappy {
@@ -309,6 +316,14 @@ func TestEverySourceKeepsPeopleApart(t *testing.T) {
 	// In the RSS thread our "In reply to Hannah Becker." answers Hannah.
 	if h, wl := conv["Hannah Becker"], conv["Will Harper"]; h.Replies != 1 || wl.Replies != 0 {
 		t.Errorf("RSS: our reply counts for Hannah %d, Will %d; want 1, 0", h.Replies, wl.Replies)
+	}
+
+	// On Discourse, our answer to the topic that names @lars is his: the
+	// source names no post, so the rule for replies written elsewhere
+	// applies (docs/REPLIES.md), and Jonas, who opened the topic, waits.
+	if l, j := conv["lars"], conv["jonas"]; l.Replies != 1 || l.Waiting() || j.Replies != 0 || !j.Waiting() {
+		t.Errorf("Discourse web reply to @lars: Lars %d replies (waiting %v), Jonas %d (waiting %v); want it on Lars",
+			l.Replies, l.Waiting(), j.Replies, j.Waiting())
 	}
 
 	// Replies address one person: Bea's status with her mention, Mei's
