@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ type peopleWorld struct {
 	// status IDs on Mastodon, post numbers on Discourse
 	adaStatus, beaStatus string
 	topic                int
+	// newComment is an <item> the RSS comment feed shows first once set.
+	newComment atomic.Pointer[string]
 }
 
 func newPeopleWorld(t *testing.T) *peopleWorld {
@@ -53,7 +56,11 @@ func newPeopleWorld(t *testing.T) *peopleWorld {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/2026/11/pro-price-changes/feed/", func(rw http.ResponseWriter, r *http.Request) {
 		rw.Header().Set("Content-Type", "application/rss+xml; charset=UTF-8")
-		rw.Write(blogRSS)
+		body := blogRSS
+		if c := w.newComment.Load(); c != nil {
+			body = []byte(strings.Replace(string(blogRSS), "\t<item>", *c+"\t<item>", 1))
+		}
+		rw.Write(body)
 	})
 	mux.HandleFunc("/2026/11/moving-from-acme/feed/atom/", func(rw http.ResponseWriter, r *http.Request) {
 		rw.Header().Set("Content-Type", "application/atom+xml; charset=UTF-8")
@@ -339,17 +346,41 @@ func TestEverySourceKeepsPeopleApart(t *testing.T) {
 	if len(created) != 1 || created[0].ReplyToPostNumber != 2 || created[0].TopicID != w.topic {
 		t.Errorf("Discourse posts = %+v; want one in topic %d answering Mei's post 2", created, w.topic)
 	}
+	// Priya on the blog (a read-only source): ctrl+s copies the reply and
+	// records it; Maya pastes it as a threaded answer, and WordPress
+	// prints it with its "In reply to Priya Raman." opening.
+	priya := conv["Priya Raman"]
+	pasted := "Happy to hear it! Offline mode keeps working on the free plan too."
+	if err := st.RecordReply(store.Reply{ThreadID: priya.ThreadID, To: priya.Contact, Text: pasted, Via: "clipboard", Who: "maya", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	item := `	<item>
+		<title>By: Maya from Quillstone</title>
+		<link>https://blog.quillstone.example/2026/11/pro-price-changes/#comment-107</link>
+		<dc:creator><![CDATA[Maya from Quillstone]]></dc:creator>
+		<pubDate>` + time.Now().UTC().Format(time.RFC1123Z) + `</pubDate>
+		<guid isPermaLink="false">https://blog.quillstone.example/?p=412#comment-107</guid>
+		<description><![CDATA[In reply to Priya Raman. ` + pasted + `]]></description>
+		<content:encoded><![CDATA[<p>In reply to <a href="https://blog.quillstone.example/2026/11/pro-price-changes/#comment-103">Priya Raman</a>.</p>
+<p>` + pasted + `</p>
+]]></content:encoded>
+	</item>
+`
+	w.newComment.Store(&item)
 	st.Close()
 
 	// Fetched back, each reply counts once, for the person it answered.
 	w.fetch(t)
 	st = w.open(t)
 	conv = people(t, st)
-	for name, replies := range map[string]int{"@bea": 1, "@ada": 0, "mei": 1, "jonas": 0} {
+	for name, replies := range map[string]int{"@bea": 1, "@ada": 0, "mei": 1, "jonas": 0, "Priya Raman": 1} {
 		c := conv[name]
 		if c.Replies != replies || c.Waiting() != (replies == 0) {
 			t.Errorf("%s after our replies came back: %d replies, waiting %v; want %d", name, c.Replies, c.Waiting(), replies)
 		}
+	}
+	if rs, err := st.Replies(priya.ThreadID); err != nil || len(rs) != 1 || !strings.HasSuffix(rs[0].RemoteID, "#comment-107") {
+		t.Errorf("recorded blog replies = %+v (%v); want the pasted one, confirmed by its comment", rs, err)
 	}
 	rows = queueRows(t, st)
 	if _, ok := rows["@bea"]; ok {
