@@ -169,6 +169,7 @@ func TestDemoFunnelTellsTheStoryPerPerson(t *testing.T) {
 		}
 		return found[0]
 	}
+	seen := map[string]bool{}
 	for _, tc := range []struct {
 		name, thread string
 		stage        funnel.Stage
@@ -194,8 +195,32 @@ func TestDemoFunnelTellsTheStoryPerPerson(t *testing.T) {
 		{"Grace Liu", "Keyboard shortcut list?", funnel.New, "", false, 0},
 		{"Rachel Nguyen", "Great for our team, how do we buy?", funnel.Converted, "conversion: 6720.00 USD", false, -1},
 		{"Dr. Helen Park", "Education discount", funnel.Converted, "conversion: 1680.00 USD", false, -1},
+		// Everyone else, so that every conversation of every stage of view
+		// 2 has a verdict as a person reading the demo gives it.
+		{"Arjun Mehta", "Feature request: wiki-style backlinks", funnel.New, "", false, 0},
+		{"Kim Sørensen", "Feature request: wiki-style backlinks", funnel.New, "", false, 0},
+		{"Felix Braun", "Not worth the price", funnel.New, "", true, 0},
+		{"Omar Haddad", "Solid, but the web app lags", funnel.New, "", false, 0},
+		{"Ingrid Larsen", "1/5: Cancelled", funnel.New, "", true, 0},
+		{"kai", "Hi from a new user", funnel.New, "", false, 1},
+		{"Jen Alvarado", "Lost an afternoon of work", funnel.New, "", true, 0},
+		{"Rui Almeida", "Markdown export drops images", funnel.New, "", false, 0},
+		{"Aisha Karim", "How we write our changelog", funnel.New, "", false, 0},
+		{"Nadia Rahman", "Android app painfully slow", funnel.New, "", true, 0},
+		{"Leo Santos", "Android app painfully slow", funnel.New, "", false, 0},
+		{"Bruno Costa", "Calendar integration", funnel.Engaged, "answered our reply", false, 1},
+		{"Sam Patel", "Can I share with clients?", funnel.Trusting, "thanked us", false, 1},
+		{"Paul Meyer", "Slow on Android", funnel.Trusting, "thanked us", false, 1},
+		{"Marta Kowalski", "Sync conflict wiped", funnel.Trusting, "thanked us", false, 1},
+		{"Noah Wright", "Does the trial need a credit card?", funnel.Intent, "Does the trial need a credit card?", false, 1},
+		{"Elena Rossi", "Where is our data stored?", funnel.Intent, "before we buy Team seats", false, 1},
+		{"Diego Romero", "Six months in", funnel.Advocate, "recommend Quillstone enough", false, 0},
+		{"Chloe Martin", "Focus mode alone", funnel.Advocate, "You should try it", false, 0},
+		{"Nina Petrova", "Writing in focus mode", funnel.Advocate, "recommend focus mode enough", false, 1},
+		{"Karen Osei", "Our whole team lives in it", funnel.Advocate, "I highly recommend Quillstone", false, 0},
 	} {
 		p := find(tc.name, tc.thread)
+		seen[p.Name+"\x00"+p.ThreadID] = true
 		if p.Stage != tc.stage || !strings.Contains(p.cause, tc.cause) {
 			t.Errorf("%s in %q is at %s (%q), want %s for %q", tc.name, p.Title, p.Stage, p.cause, tc.stage, tc.cause)
 		}
@@ -204,6 +229,12 @@ func TestDemoFunnelTellsTheStoryPerPerson(t *testing.T) {
 		}
 		if p.Unhappy != tc.unhappy {
 			t.Errorf("%s in %q: unhappy %v, want %v (their latest words: %q)", tc.name, p.Title, p.Unhappy, tc.unhappy, p.words[len(p.words)-1])
+		}
+	}
+
+	for _, p := range people {
+		if !seen[p.Name+"\x00"+p.ThreadID] {
+			t.Errorf("%s in %q (%s) has no verdict above: read their thread and add it", p.Name, p.Title, p.Stage)
 		}
 	}
 

@@ -13,7 +13,8 @@ import (
 // resolved from the posts of the same fetch, then from those this Fetcher
 // saw before, then by asking the forum (GET /posts/by_number), a few per
 // fetch. A post whose parent stays unknown answers the topic's opening
-// post, as one without reply_to_post_number does.
+// post, as one without reply_to_post_number does; except ours without
+// one, which answers nobody the source names (see setReplies).
 
 const (
 	// discourseLookups bounds the by_number requests of one fetch: a
@@ -86,6 +87,15 @@ func (d *discourseAPI) setReplies(ctx context.Context, h http.Header, posts []di
 			continue // the opening post answers nothing
 		}
 		items[i].InReplyTo = d.topicItemID(p.TopicID)
+		if items[i].Ours && p.ReplyToPostNumber == nil {
+			// Our answer to the topic as a whole (its Reply button on the
+			// web) names nobody: the store's rule for replies written
+			// elsewhere says whose it is (an @name, else who waited
+			// longest), not the opening post's author. Root keeps it in
+			// the topic's thread.
+			items[i].InReplyTo = ""
+			continue
+		}
 		n := parentNumber(p)
 		if n == 0 {
 			continue

@@ -157,3 +157,22 @@ func TestDiscourseParentLookupsBounded(t *testing.T) {
 		t.Errorf("the answer to our parent was not resolved from memory")
 	}
 }
+
+// Our post made with the topic's Reply button (no reply_to_post_number)
+// answers nobody the source names: InReplyTo stays empty, so the store's
+// rule for replies written elsewhere (docs/REPLIES.md) says whose it is;
+// Root keeps it in the topic. Someone else's such post still answers the
+// opening post.
+func TestDiscourseOurTopicReplyNamesNobody(t *testing.T) {
+	e := newDiscourseEnv(t)
+	topic := e.fake.AddTopic("jonas", "Sync conflicts since 4.2", "Sync conflicts every morning since 4.2.", "")
+	lars := e.fake.AddPost("lars", topic, "Is there a student discount for the thesis?", 0)
+	ours := e.fake.AddPost(discourseTestUser, topic, "@lars yes, 50% off with your university address.", 0)
+	items := e.fetch(t)
+	if l := discourseItem(t, items, e.postID(lars)); l.InReplyTo != e.topicID(topic) {
+		t.Errorf("Lars's post answers %q, want the opening post %q", l.InReplyTo, e.topicID(topic))
+	}
+	if o := discourseItem(t, items, e.postID(ours)); !o.Ours || o.InReplyTo != "" || o.Root != e.topicID(topic) {
+		t.Errorf("our topic reply: Ours %v InReplyTo %q Root %q; want ours, none, the topic %q", o.Ours, o.InReplyTo, o.Root, e.topicID(topic))
+	}
+}

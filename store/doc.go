@@ -323,7 +323,8 @@
 //     in state sending, or failed but not given up, queued no later than
 //     10 minutes after the item was published (clock skew), whose text
 //     equals the item's once whitespace runs are collapsed and leading
-//     @mentions dropped. The oldest such entry is confirmed then and
+//     @mentions dropped (or follows the item's WordPress "In reply to
+//     Name." opening: sameReply). The oldest such entry is confirmed then and
 //     there, in Ingest's transaction, as MarkSent would: state sent,
 //     RemoteID = the item's ID, URL = its Link, and a reply record dated
 //     the item's Published (clamped to now) so their answers to the post

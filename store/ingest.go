@@ -518,28 +518,45 @@ func ruleAnswered(t *Thread, tc *threadConvs, text string) string {
 // and punctuation dropped, or with its first word. Only a name that fits
 // exactly one person counts.
 func mentioned(tc *threadConvs, text string) string {
-	var want string
 	if rest, ok := strings.CutPrefix(strings.TrimSpace(text), "In reply to "); ok {
 		name, _, _ := strings.Cut(rest, "\n")
 		// The sanitizer renders WordPress's link to the parent comment
 		// as "Name (https://…#comment-N)."
 		name, _, _ = strings.Cut(name, " (")
-		want = nameKey(strings.TrimSuffix(strings.TrimSpace(name), "."))
-	} else {
-		words := strings.Fields(text)
-		if len(words) == 0 || !strings.HasPrefix(words[0], "@") {
-			return ""
+		if want := nameKey(strings.TrimSuffix(strings.TrimSpace(name), ".")); want != "" {
+			if c := onlyOne(tc, func(c *convRec) bool { return namedBy(c.Name, want) }); c != "" {
+				return c
+			}
 		}
-		acct, _, _ := strings.Cut(strings.TrimPrefix(words[0], "@"), "@")
-		want = nameKey(acct)
+		// A plain-text description joins the line to the words after it
+		// ("In reply to Dr. Helen Park. Thanks, …"): the name it starts with.
+		return onlyOne(tc, func(c *convRec) bool { return startsWithName(rest, c.Name) })
 	}
+	words := strings.Fields(text)
+	if len(words) == 0 || !strings.HasPrefix(words[0], "@") {
+		return ""
+	}
+	acct, _, _ := strings.Cut(strings.TrimPrefix(words[0], "@"), "@")
+	want := nameKey(acct)
 	if want == "" {
 		return ""
 	}
+	return onlyOne(tc, func(c *convRec) bool { return namedBy(c.Name, want) })
+}
+
+// namedBy reports whether a name key (see nameKey) names the person: their
+// whole name or its first word.
+func namedBy(name, want string) bool {
+	first, _, _ := strings.Cut(name, " ")
+	return nameKey(name) == want || nameKey(first) == want
+}
+
+// onlyOne is the contact of the one person of the thread that fits, ""
+// when nobody or several do.
+func onlyOne(tc *threadConvs, fits func(c *convRec) bool) string {
 	found := ""
 	for _, c := range tc.list {
-		first, _, _ := strings.Cut(c.Name, " ")
-		if nameKey(c.Name) == want || nameKey(first) == want {
+		if fits(c) {
 			if found != "" {
 				return ""
 			}
@@ -547,6 +564,17 @@ func mentioned(tc *threadConvs, text string) string {
 		}
 	}
 	return found
+}
+
+// startsWithName reports whether text begins with the whole name: what
+// follows it is the end, a space, or punctuation, so "Ann" is not "Anna".
+func startsWithName(text, name string) bool {
+	name = strings.TrimSpace(name)
+	if name == "" || len(text) < len(name) || !strings.EqualFold(text[:len(name)], name) {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(text[len(name):])
+	return len(text) == len(name) || !(unicode.IsLetter(next) || unicode.IsDigit(next))
 }
 
 // nameKey is a name lower-cased with everything but letters and digits

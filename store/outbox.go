@@ -529,7 +529,7 @@ func unconfirmedEcho(tx *bolt.Tx, m *Message) (OutboxEntry, bool, error) {
 		if err != nil {
 			return err
 		}
-		if e.Feed != m.Feed || m.Published.Before(e.Queued.Add(-echoSlack)) || normaliseReply(e.Text) != want {
+		if e.Feed != m.Feed || m.Published.Before(e.Queued.Add(-echoSlack)) || !sameReply(e.Text, want) {
 			return nil
 		}
 		found, ok = e, true
@@ -559,7 +559,7 @@ func copiedEcho(tx *bolt.Tx, m *Message) (Reply, bool, error) {
 			return Reply{}, false, err
 		}
 		if r.Via != "clipboard" || r.Key == "" || r.RemoteID != "" || m.Published.Before(r.At.Add(-echoSlack)) ||
-			normaliseReply(r.Text) != want {
+			!sameReply(r.Text, want) {
 			continue
 		}
 		r.RemoteID, r.URL = m.ID, m.Link
@@ -580,6 +580,19 @@ func normaliseReply(s string) string {
 		words = words[1:]
 	}
 	return strings.Join(words, " ")
+}
+
+// sameReply reports whether a post fetched back (its text normalised) is
+// the reply written: the same text, or the same text after WordPress's
+// "In reply to Name." opening, which a threaded comment gets when it is
+// posted (the name may hold dots, so the reply's own words decide where
+// the opening ends).
+func sameReply(written, fetched string) bool {
+	want := normaliseReply(written)
+	if want == fetched {
+		return true
+	}
+	return want != "" && strings.HasPrefix(fetched, "In reply to ") && strings.HasSuffix(fetched, " "+want)
 }
 
 func loadOutbox(tx *bolt.Tx, key string) (OutboxEntry, error) {
