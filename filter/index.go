@@ -29,10 +29,16 @@ type Row struct {
 	LastActivity                time.Time
 }
 
-// Person is one conversation of a thread.
+// Person is one conversation of a thread. Its Contact (the contact's ID)
+// and the rest put it in the stage lists (StageWindow); without a
+// Contact it counts for the thread's terms only.
 type Person struct {
-	Name  string
-	Stage funnel.Stage
+	Name     string
+	Stage    funnel.Stage
+	Contact  string
+	StageAt  time.Time // when it moved to Stage
+	Unhappy  bool
+	LastSeen time.Time // their newest message
 }
 
 // Index is every thread reduced to what a query tests: a few bytes of
@@ -53,6 +59,10 @@ type Index struct {
 	order  []int32
 	pos    []int32 // pos[slot] = its index in order
 	sorted bool
+	// people and contacts answer the lists of people (people.go,
+	// contacts.go).
+	people   people
+	contacts contactTable
 }
 
 // entry is one thread. Times are unix nanoseconds.
@@ -140,7 +150,23 @@ func (ix *Index) put(r Row) {
 	for _, text := range r.Texts {
 		ix.words.add(text, s)
 	}
+	ix.putConvs(s, r.People)
 	ix.sorted = false
+}
+
+// AddTexts adds the words of a thread's texts (its title and messages)
+// to what finds it: the engine indexes the words apart from the facts,
+// on the first query that has text in it.
+func (ix *Index) AddTexts(id string, texts [][]byte) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	s, ok := ix.slot[id]
+	if !ok {
+		return
+	}
+	for _, text := range texts {
+		ix.words.add(text, s)
+	}
 }
 
 func nanos(t time.Time) int64 {

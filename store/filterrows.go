@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -19,10 +20,15 @@ type FilterRow struct {
 	Texts [][]byte
 }
 
-// FilterPerson is one conversation of the thread: who, and how far.
+// FilterPerson is one conversation of the thread: who, how far, and
+// what the stage lists sort and filter it by.
 type FilterPerson struct {
-	Name  string
-	Stage funnel.Stage
+	Name       string
+	Stage      funnel.Stage
+	Contact    string
+	StageAt    time.Time
+	Unhappy    bool
+	LastTheirs time.Time
 }
 
 // FilterRows calls fn for each thread of ids (nil: every thread, in ID
@@ -32,6 +38,17 @@ type FilterPerson struct {
 // built from it once and then kept up to date from the change feed, so
 // no keystroke reads the database.
 func (s *Store) FilterRows(ids []string, fn func(FilterRow) error) error {
+	return s.filterRows(ids, true, fn)
+}
+
+// FilterFacts is FilterRows without the messages: Texts is nil. It reads
+// the threads and their conversations, not their messages, so the facts
+// of 100k threads cost their summaries' pages.
+func (s *Store) FilterFacts(ids []string, fn func(FilterRow) error) error {
+	return s.filterRows(ids, false, fn)
+}
+
+func (s *Store) filterRows(ids []string, texts bool, fn func(FilterRow) error) error {
 	err := s.view(func(tx *bolt.Tx) error {
 		threads := tx.Bucket(bucketThreads)
 		row := func(id, v []byte) error {
@@ -39,15 +56,20 @@ func (s *Store) FilterRows(ids []string, fn func(FilterRow) error) error {
 			if err != nil {
 				return err
 			}
-			r := FilterRow{Thread: t, Texts: [][]byte{[]byte(t.Title)}}
+			r := FilterRow{Thread: t}
 			convs := tx.Bucket(bucketConversations).Cursor()
 			for k, cv := convs.Seek(id); k != nil && bytes.HasPrefix(k, id); k, cv = convs.Next() {
 				c, err := decodeConv(k, cv)
 				if err != nil {
 					return err
 				}
-				r.People = append(r.People, FilterPerson{Name: c.Name, Stage: c.Stage})
+				r.People = append(r.People, FilterPerson{Name: c.Name, Stage: c.Stage, Contact: c.Contact,
+					StageAt: c.StageAt, Unhappy: c.Unhappy, LastTheirs: c.LastTheirs})
 			}
+			if !texts {
+				return fn(r)
+			}
+			r.Texts = [][]byte{[]byte(t.Title)}
 			err = eachThreadMessage(tx, string(id), func(_, mid, rec []byte) error {
 				m, err := decodeMessageView(mid, rec)
 				if err != nil {

@@ -1,0 +1,75 @@
+//go:build unix
+
+package engine
+
+import (
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"parley/filter"
+	"parley/store"
+)
+
+// TestFilterIndexBigDB measures building the filter index from a real
+// benchmark database: PARLEY_BIGDB names a COPY of it (the test opens it
+// read-write). It reports time, allocation and the process's memory.
+func TestFilterIndexBigDB(t *testing.T) {
+	path := os.Getenv("PARLEY_BIGDB")
+	if path == "" {
+		t.Skip("PARLEY_BIGDB names a copy of the 100k benchmark database")
+	}
+	st, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	t.Logf("after open: %s", procMem())
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	start := time.Now()
+	ix := filter.NewIndex()
+	if _, err := putRows(st, ix, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	report := func(what string, took time.Duration) {
+		runtime.ReadMemStats(&ms1)
+		runtime.GC()
+		var ms2 runtime.MemStats
+		runtime.ReadMemStats(&ms2)
+		t.Logf("%s: %d threads in %v, allocated %d MB, heap after GC %d MB; %s", what, ix.Len(), took,
+			(ms1.TotalAlloc-ms0.TotalAlloc)>>20, ms2.HeapAlloc>>20, procMem())
+		ms0 = ms1
+	}
+	report("facts", time.Since(start))
+	start = time.Now()
+	if err := st.FilterTexts(func(id string, texts [][]byte) error { ix.AddTexts(id, texts); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	report("words", time.Since(start))
+	start = time.Now()
+	if err := putContacts(st, ix, nil); err != nil {
+		t.Fatal(err)
+	}
+	report("contacts", time.Since(start))
+	runtime.KeepAlive(ix)
+}
+
+// procMem is the process's resident memory lines from /proc.
+func procMem() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		for _, k := range []string{"VmHWM", "VmRSS", "RssAnon", "RssFile"} {
+			if strings.HasPrefix(l, k+":") {
+				out = append(out, strings.Join(strings.Fields(l), " "))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
