@@ -123,17 +123,26 @@ func hasText(q filter.Query) bool {
 	return false
 }
 
-// putContacts reads the contacts of ids (nil: all of them) into ix.
+// putContacts reads the contacts of ids (nil: all of them, the first
+// load) into ix, a batch at a time.
 func putContacts(st *store.Store, ix *filter.Index, ids []string) error {
-	var cs []filter.Contact
+	const batch = 4096
+	cs := make([]filter.Contact, 0, batch)
 	err := st.FilterContacts(ids, func(c store.Contact) error {
 		cs = append(cs, filter.Contact{ID: c.ID, Feed: c.Feed, Name: c.Name, Stage: c.Stage, Unhappy: c.Unhappy, LastSeen: c.LastSeen})
+		if len(cs) == batch {
+			ix.PutContacts(cs)
+			cs = cs[:0]
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	ix.PutContacts(cs, ids == nil)
+	ix.PutContacts(cs)
+	if ids == nil {
+		ix.ContactsLoaded()
+	}
 	return nil
 }
 
@@ -182,8 +191,11 @@ func putRows(st *store.Store, ix *filter.Index, ids []string, texts bool) ([]str
 		read = st.FilterRows
 	}
 	var contacts []string
+	var people []filter.Person // reused: Put copies what it keeps
 	err := read(ids, func(r store.FilterRow) error {
-		ix.Put(filterRow(r))
+		row := filterRow(r, people[:0])
+		people = row.People
+		ix.Put(row)
 		if ids != nil {
 			for _, p := range r.People {
 				contacts = append(contacts, p.Contact)
@@ -194,13 +206,14 @@ func putRows(st *store.Store, ix *filter.Index, ids []string, texts bool) ([]str
 	return contacts, err
 }
 
-func filterRow(r store.FilterRow) filter.Row {
+// filterRow is r for the index, its people appended to people.
+func filterRow(r store.FilterRow, people []filter.Person) filter.Row {
 	t := r.Thread
 	row := filter.Row{ID: t.ID, Feed: t.Feed, Author: t.Author, Stage: t.Stage, Texts: r.Texts,
 		WaiterUnhappy: t.Waiter.Unhappy, WaiterIntent: t.Waiter.Intent, WaitingPeople: t.WaitingPeople,
 		Unhappy: t.Unhappy, Done: t.Done, Unread: t.Unread, Assignee: t.Assignee,
 		WaitingSince: t.WaitingSince, SnoozedUntil: t.SnoozedUntil,
-		LastActivity: latest(t.Created, t.LastTheirs, t.LastOurs)}
+		LastActivity: latest(t.Created, t.LastTheirs, t.LastOurs), People: people}
 	for _, p := range r.People {
 		row.People = append(row.People, filter.Person{Name: p.Name, Stage: p.Stage, Contact: p.Contact,
 			StageAt: p.StageAt, Unhappy: p.Unhappy, LastSeen: p.LastTheirs})

@@ -5,6 +5,7 @@ package engine
 import (
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,12 @@ func TestFilterIndexBigDB(t *testing.T) {
 		runtime.GC()
 		var ms2 runtime.MemStats
 		runtime.ReadMemStats(&ms2)
+		if dir := os.Getenv("PARLEY_BIGDB_PROF"); dir != "" {
+			if f, err := os.Create(dir + "/heap-" + what + ".prof"); err == nil {
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
 		t.Logf("%s: %d threads in %v, allocated %d MB, heap after GC %d MB; %s", what, ix.Len(), took,
 			(ms1.TotalAlloc-ms0.TotalAlloc)>>20, ms2.HeapAlloc>>20, procMem())
 		ms0 = ms1

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/hex"
 	"slices"
-	"strings"
 	"time"
 
 	"parley/funnel"
@@ -38,8 +37,6 @@ type contactTable struct {
 	rows   []contactEntry // by id
 	order  []int32
 	sorted bool
-	// byID is false while rows appended by PutContacts wait to be sorted.
-	byID bool
 }
 
 // HasContacts reports whether the contacts were loaded (PutContacts with
@@ -50,36 +47,37 @@ func (ix *Index) HasContacts() bool {
 	return ix.contacts.loaded
 }
 
-// PutContacts adds contacts or replaces what the index knows of them; all
-// says cs is every contact (the first load).
-func (ix *Index) PutContacts(cs []Contact, all bool) {
+// PutContacts adds contacts or replaces what the index knows of them. The
+// first load puts every contact, in batches, then calls ContactsLoaded.
+func (ix *Index) PutContacts(cs []Contact) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	t := &ix.contacts
-	if all {
-		t.rows, t.byID = make([]contactEntry, 0, len(cs)), false
-	}
 	for _, c := range cs {
-		e := contactEntry{lastSeen: nanos(c.LastSeen), name: strings.ToLower(c.Name), feed: ix.internFeed(c.Feed),
+		e := contactEntry{lastSeen: nanos(c.LastSeen), name: lowerOwn(c.Name), feed: ix.internFeed(c.Feed),
 			stage: uint8(c.Stage), unhappy: c.Unhappy}
 		if _, err := hex.Decode(e.id[:], []byte(c.ID)); err != nil {
 			continue // not a contact ID
 		}
-		if !all && t.byID {
+		if n := len(t.rows); n > 0 && slices.Compare(t.rows[n-1].id[:], e.id[:]) >= 0 {
+			// Not after the last: replace it, or insert it in place.
 			if i, found := t.find(e.id); found {
 				t.rows[i] = e
-				continue
+			} else {
+				t.rows = slices.Insert(t.rows, i, e)
 			}
+		} else {
+			t.rows = append(t.rows, e) // the first load comes in ID order
 		}
-		t.rows = append(t.rows, e)
-		t.byID = false
 	}
-	if !t.byID {
-		slices.SortFunc(t.rows, func(a, b contactEntry) int { return slices.Compare(a.id[:], b.id[:]) })
-		t.byID = true
-	}
-	t.loaded = t.loaded || all
 	t.sorted = false
+}
+
+// ContactsLoaded says every contact was put.
+func (ix *Index) ContactsLoaded() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.contacts.loaded = true
 }
 
 func (t *contactTable) find(id [8]byte) (int, bool) {

@@ -107,9 +107,12 @@ func (ix *Index) put(r Row) {
 	t := r
 	s, ok := ix.slot[t.ID]
 	if !ok {
+		// Cloned: a decoded thread's strings share one allocation with
+		// its title and preview, which the index must not keep.
+		id := strings.Clone(t.ID)
 		s = int32(len(ix.entries))
-		ix.slot[t.ID] = s
-		ix.entries = append(ix.entries, entry{id: t.ID})
+		ix.slot[id] = s
+		ix.entries = append(ix.entries, entry{id: id})
 		ix.order = append(ix.order, s)
 		ix.pos = append(ix.pos, int32(len(ix.order)-1))
 	}
@@ -124,7 +127,11 @@ func (ix *Index) put(r Row) {
 	if len(r.People) == 0 && t.Author != "" {
 		names = append(names, strings.ToLower(t.Author))
 	}
-	e.names = strings.Join(names, "\x00")
+	if len(names) == 1 {
+		e.names = strings.Clone(names[0]) // Join would return it: not its own
+	} else {
+		e.names = strings.Join(names, "\x00")
+	}
 	switch {
 	case t.WaiterUnhappy:
 		e.rank = 0
@@ -143,7 +150,7 @@ func (ix *Index) put(r Row) {
 	e.waiting = t.WaitingPeople > 0 && !t.Done
 	e.done = t.Done
 	e.unread = int32(t.Unread)
-	e.assignee = t.Assignee
+	e.assignee = strings.Clone(t.Assignee)
 	e.waitingSince = nanos(t.WaitingSince)
 	e.lastActivity = nanos(t.LastActivity)
 	e.snoozedUntil = nanos(t.SnoozedUntil)
@@ -181,6 +188,7 @@ func (ix *Index) internFeed(name string) uint16 {
 		return id
 	}
 	id := uint16(len(ix.feeds))
+	name = strings.Clone(name)
 	ix.feeds = append(ix.feeds, name)
 	ix.feedLow = append(ix.feedLow, strings.ToLower(name))
 	ix.feedID[name] = id

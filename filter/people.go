@@ -57,7 +57,7 @@ func (ix *Index) putConvs(slot int32, ps []Person) {
 			continue
 		}
 		c := convEntry{stageAt: nanos(person.StageAt), lastSeen: nanos(person.LastSeen),
-			name: strings.ToLower(person.Name), slot: slot, stage: uint8(person.Stage), unhappy: person.Unhappy}
+			name: lowerOwn(person.Name), slot: slot, stage: uint8(person.Stage), unhappy: person.Unhappy}
 		_, _ = hex.Decode(c.contact[:], []byte(person.Contact))
 		p.convs = append(p.convs, c)
 		p.count[slot]++
@@ -240,4 +240,14 @@ func (m *matcher) matchPerson(name, feed string, stage uint8, unhappy bool, last
 		}
 	}
 	return true
+}
+
+// lowerOwn is s lower-cased in a string of its own: ToLower returns s
+// itself when it has no upper case, and a decoded record's strings share
+// one allocation the index must not keep.
+func lowerOwn(s string) string {
+	if l := strings.ToLower(s); l != s {
+		return l
+	}
+	return strings.Clone(s)
 }

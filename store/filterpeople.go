@@ -127,3 +127,30 @@ func (s *Store) ContactsByID(ids []string) ([]Contact, error) {
 	})
 	return out, err
 }
+
+// decodeFilterPerson decodes of a conversation record only what the
+// filter index keeps (decodeConv's fields, in its order): the preview,
+// link and cause are skipped, not copied.
+func decodeFilterPerson(k, v []byte) (FilterPerson, error) {
+	d := newDecoder("conversation", k, v)
+	if len(k) != threadIDLen+contactIDLen {
+		d.fail()
+		return FilterPerson{}, d.done()
+	}
+	p := FilterPerson{Contact: string(k[threadIDLen:])}
+	d.raw() // Feed
+	p.Name = d.str()
+	d.bool() // Started
+	d.int()  // Messages
+	d.int()  // Replies
+	d.time() // First
+	p.LastTheirs = d.time()
+	d.time() // LastOurs
+	d.time() // WaitingSince
+	d.raw()  // Preview
+	d.raw()  // Link
+	p.Stage = d.stage()
+	p.StageAt = d.time()
+	p.Unhappy = d.bool()
+	return p, d.done()
+}

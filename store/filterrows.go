@@ -14,6 +14,7 @@ import (
 // a thread: its summary, its people and the text to search.
 type FilterRow struct {
 	Thread Thread
+	// People are reused from row to row: valid only inside the callback.
 	People []FilterPerson
 	// Texts are its title and every message's text. They alias the
 	// database: valid only inside the callback, copy what you keep.
@@ -33,7 +34,8 @@ type FilterPerson struct {
 
 // FilterRows calls fn for each thread of ids (nil: every thread, in ID
 // order) in one read transaction; an ID not stored is skipped (fn is not
-// called for it). It reads each thread's record, its conversations (one
+// called for it); reading every thread, it gives back the file's pages as
+// it goes (dropMapped). It reads each thread's record, its conversations (one
 // seek: they are keyed by thread) and its messages: the filter index is
 // built from it once and then kept up to date from the change feed, so
 // no keystroke reads the database.
@@ -51,21 +53,26 @@ func (s *Store) FilterFacts(ids []string, fn func(FilterRow) error) error {
 func (s *Store) filterRows(ids []string, texts bool, fn func(FilterRow) error) error {
 	err := s.view(func(tx *bolt.Tx) error {
 		threads := tx.Bucket(bucketThreads)
+		convs := tx.Bucket(bucketConversations).Cursor()
+		var people []FilterPerson // reused: a row is valid inside fn only
+		n := 0
 		row := func(id, v []byte) error {
+			if n++; ids == nil && n%dropEvery == 0 {
+				dropMapped(tx)
+			}
 			t, err := decodeThreadSummary(id, v)
 			if err != nil {
 				return err
 			}
-			r := FilterRow{Thread: t}
-			convs := tx.Bucket(bucketConversations).Cursor()
+			r := FilterRow{Thread: t, People: people[:0]}
 			for k, cv := convs.Seek(id); k != nil && bytes.HasPrefix(k, id); k, cv = convs.Next() {
-				c, err := decodeConv(k, cv)
+				p, err := decodeFilterPerson(k, cv)
 				if err != nil {
 					return err
 				}
-				r.People = append(r.People, FilterPerson{Name: c.Name, Stage: c.Stage, Contact: c.Contact,
-					StageAt: c.StageAt, Unhappy: c.Unhappy, LastTheirs: c.LastTheirs})
+				r.People = append(r.People, p)
 			}
+			people = r.People
 			if !texts {
 				return fn(r)
 			}
@@ -84,6 +91,7 @@ func (s *Store) filterRows(ids []string, texts bool, fn func(FilterRow) error) e
 			return fn(r)
 		}
 		if ids == nil {
+			defer dropMapped(tx)
 			return threads.ForEach(row)
 		}
 		for _, id := range ids {
