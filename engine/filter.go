@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -97,6 +98,7 @@ func (e *Engine) filtersFor(q filter.Query, contacts bool) (*filter.Index, error
 		return ix, nil // rebuilt meanwhile: the next query loads them
 	}
 	if hasText(q) && !f.words {
+		defer tightGC()()
 		err := e.st.FilterTexts(func(id string, texts [][]byte) error {
 			ix.AddTexts(id, texts)
 			return nil
@@ -104,14 +106,27 @@ func (e *Engine) filtersFor(q filter.Query, contacts bool) (*filter.Index, error
 		if err != nil {
 			return nil, err
 		}
+		ix.Compact()
 		f.words = true
 	}
 	if contacts && !ix.HasContacts() {
+		defer tightGC()()
 		if err := putContacts(e.st, ix, nil); err != nil {
 			return nil, err
 		}
 	}
 	return ix, nil
+}
+
+// tightGC collects more often while an index is built, and returns
+// what puts it back. A build reads every thread once and drops almost
+// all it decodes: with the default pacing (the heap may double its live
+// size between two collections) that garbage, not the index, would set
+// the process's peak resident set, which the console holds < 100 MB at
+// 100k threads. Builds run one at a time (under the index's lock).
+func tightGC() func() {
+	old := debug.SetGCPercent(25)
+	return func() { debug.SetGCPercent(old) }
 }
 
 func hasText(q filter.Query) bool {
@@ -155,6 +170,7 @@ func (f *filterIndex) build(e *Engine) (*filter.Index, error) {
 	context.AfterFunc(e.life, f.sub.Close)
 	ix := filter.NewIndex()
 	f.words = false
+	defer tightGC()()
 	if _, err := putRows(e.st, ix, nil, false); err != nil {
 		f.ix = nil
 		return nil, err

@@ -28,9 +28,26 @@ func TestFilterIndexBigDB(t *testing.T) {
 	}
 	defer st.Close()
 	t.Logf("after open: %s", procMem())
+	if os.Getenv("PARLEY_BIGDB_TRACE") != "" {
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(time.Second):
+					var ms runtime.MemStats
+					runtime.ReadMemStats(&ms)
+					t.Logf("  heap %d MB, sys %d MB, released %d MB; %s", ms.HeapAlloc>>20, ms.HeapSys>>20, ms.HeapReleased>>20, procMem())
+				}
+			}
+		}()
+	}
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
 	start := time.Now()
+	defer tightGC()()
 	ix := filter.NewIndex()
 	if _, err := putRows(st, ix, nil, false); err != nil {
 		t.Fatal(err)
@@ -55,6 +72,7 @@ func TestFilterIndexBigDB(t *testing.T) {
 	if err := st.FilterTexts(func(id string, texts [][]byte) error { ix.AddTexts(id, texts); return nil }); err != nil {
 		t.Fatal(err)
 	}
+	ix.Compact()
 	report("words", time.Since(start))
 	start = time.Now()
 	if err := putContacts(st, ix, nil); err != nil {

@@ -157,8 +157,17 @@ func (ix *Index) put(r Row) {
 	for _, text := range r.Texts {
 		ix.words.add(text, s)
 	}
+	ix.words.maybeFreeze()
 	ix.putConvs(s, r.People)
 	ix.sorted = false
+}
+
+// Compact packs the words added since the last freeze (after a build:
+// what is left in the map's form).
+func (ix *Index) Compact() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.words.compact()
 }
 
 // AddTexts adds the words of a thread's texts (its title and messages)
@@ -174,6 +183,7 @@ func (ix *Index) AddTexts(id string, texts [][]byte) {
 	for _, text := range texts {
 		ix.words.add(text, s)
 	}
+	ix.words.maybeFreeze()
 }
 
 func nanos(t time.Time) int64 {
