@@ -79,3 +79,25 @@ func TestFilteredListsReadWindowsNotWholeLists(t *testing.T) {
 		t.Errorf("G did not reach the filtered contacts' tail")
 	}
 }
+
+// The first / builds the backend's index in a command, the line saying
+// "indexing…" until it is done; the second / builds nothing.
+func TestFirstFilterSaysIndexing(t *testing.T) {
+	app := newTestApp(testStore(t))
+	app.Update(tea.WindowSizeMsg{Width: 140, Height: 24})
+	settle(t, app, app.reloadQueue())
+	_, cmd := app.Update(press('/'))
+	if frame := ansi.Strip(app.render()); !strings.Contains(frame, "indexing…") {
+		t.Fatalf("the first / does not say it is indexing:\n%s", frame)
+	}
+	settle(t, app, cmd)
+	if frame := ansi.Strip(app.render()); strings.Contains(frame, "indexing…") {
+		t.Errorf("still indexing once the index is built:\n%s", frame)
+	}
+	app.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if _, cmd := app.Update(press('/')); strings.Contains(ansi.Strip(app.render()), "indexing…") {
+		t.Errorf("the second / indexes again")
+	} else {
+		settle(t, app, cmd)
+	}
+}
