@@ -158,7 +158,7 @@ func (ix *Index) put(r Row) {
 		ix.words.add(text, s)
 	}
 	ix.words.maybeFreeze()
-	ix.putConvs(s, r.People)
+	ix.putConvs(s, r.People, names)
 	ix.sorted = false
 }
 

@@ -17,14 +17,17 @@ import (
 // the console then reads only that window's records.
 
 // convEntry is one conversation (a person in a thread) of the stage lists.
+// 40 bytes: the name is where it is in the thread's names.
 type convEntry struct {
 	contact  [8]byte // contact ID, hex-decoded (16 hex chars, see store/doc.go)
 	stageAt  int64
-	lastSeen int64  // their newest message
-	name     string // lower-cased
-	slot     int32  // its thread's entry; -1 once replaced
-	stage    uint8
-	unhappy  bool
+	lastSeen int64 // their newest message
+	slot     int32 // its thread's entry; -1 once replaced
+	// nameAt and nameLen: the person's lower-cased name in the entry's
+	// names.
+	nameAt, nameLen uint16
+	stage           uint8
+	unhappy         bool
 }
 
 // people are the conversations, kept by thread: each thread's run of rows
@@ -40,8 +43,9 @@ type people struct {
 	sorted bool
 }
 
-// putConvs replaces slot's conversations with ps.
-func (ix *Index) putConvs(slot int32, ps []Person) {
+// putConvs replaces slot's conversations with ps, whose lower-cased names
+// are names (as joined in the entry's names).
+func (ix *Index) putConvs(slot int32, ps []Person, names []string) {
 	p := &ix.people
 	for len(p.first) <= int(slot) {
 		p.first = append(p.first, 0)
@@ -52,12 +56,15 @@ func (ix *Index) putConvs(slot int32, ps []Person) {
 		p.dead++
 	}
 	p.first[slot], p.count[slot] = int32(len(p.convs)), 0
-	for _, person := range ps {
-		if person.Contact == "" || p.count[slot] == ^uint16(0) {
+	at := 0
+	for i, person := range ps {
+		nameAt := at
+		at += len(names[i]) + 1
+		if person.Contact == "" || p.count[slot] == ^uint16(0) || at > 1<<16 {
 			continue
 		}
-		c := convEntry{stageAt: nanos(person.StageAt), lastSeen: nanos(person.LastSeen),
-			name: lowerOwn(person.Name), slot: slot, stage: uint8(person.Stage), unhappy: person.Unhappy}
+		c := convEntry{stageAt: nanos(person.StageAt), lastSeen: nanos(person.LastSeen), nameAt: uint16(nameAt),
+			nameLen: uint16(len(names[i])), slot: slot, stage: uint8(person.Stage), unhappy: person.Unhappy}
 		_, _ = hex.Decode(c.contact[:], []byte(person.Contact))
 		p.convs = append(p.convs, c)
 		p.count[slot]++
@@ -146,7 +153,9 @@ func (ix *Index) StageWindow(q Query, env Env, st funnel.Stage, anchor ConvRef, 
 	var rows []int32
 	for _, o := range p.order[lo:hi] {
 		c := &p.convs[o]
-		if m.match(&ix.entries[c.slot], c.slot) && m.matchPerson(c.name, ix.feedLow[ix.entries[c.slot].feed], c.stage, c.unhappy, c.lastSeen) {
+		e := &ix.entries[c.slot]
+		name := e.names[c.nameAt : c.nameAt+c.nameLen]
+		if m.match(e, c.slot) && m.matchPerson(name, ix.feedLow[e.feed], c.stage, c.unhappy, c.lastSeen) {
 			rows = append(rows, o)
 		}
 	}
