@@ -269,13 +269,31 @@ func (s *Session) FilterWindow(_ context.Context, q filter.Query, now time.Time,
 }
 
 // FeedCounts is how many threads wait and how many messages are unread,
-// per feed name (view 4), counted in the filter index.
+// per feed name (view 4): from the filter index once a / has built it,
+// else in one pass over the thread summaries that keeps nothing (view 4
+// does not build the index: it would hold tens of MB for three numbers
+// a feed).
 func (s *Session) FeedCounts(_ context.Context, now time.Time) (map[string]filter.FeedCount, error) {
-	ix, err := s.e.filters()
+	f := &s.e.filterIdx
+	f.mu.Lock()
+	built := f.ix != nil
+	f.mu.Unlock()
+	if built {
+		ix, err := s.e.filters()
+		if err != nil {
+			return nil, err
+		}
+		return ix.FeedCounts(now), nil
+	}
+	tallies, err := s.st.FeedTallies(now)
 	if err != nil {
 		return nil, err
 	}
-	return ix.FeedCounts(now), nil
+	out := make(map[string]filter.FeedCount, len(tallies))
+	for feed, t := range tallies {
+		out[feed] = filter.FeedCount{Waiting: t.Waiting, Unread: t.Unread}
+	}
+	return out, nil
 }
 
 // FilterThreads tells, for each thread of ids, whether it matches q (all

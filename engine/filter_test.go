@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -84,4 +85,52 @@ func windowThread(t *testing.T, s *Session, q string) string {
 		t.Fatalf("%s: %d threads, %v", q, len(w.Threads), err)
 	}
 	return w.Threads[0].ID
+}
+
+// View 4's counts are the same whether the filter index is built or not
+// (before a /, they are counted from the thread summaries).
+func TestFeedCountsWithoutAndWithTheIndex(t *testing.T) {
+	st := testStore(t)
+	items := []feeds.Item{
+		{ID: "a", Feed: "Forum", Author: "Ann", Title: "Refund?", Text: "I want a refund", Published: testNow.Add(-time.Hour)},
+		{ID: "b", Feed: "Forum", Author: "Ben", Title: "Plan", Text: "Team plan price?", Published: testNow.Add(-2 * time.Hour)},
+		{ID: "b2", Feed: "Forum", Author: "Ben", Text: "Still waiting", InReplyTo: "b", Published: testNow.Add(-time.Minute)},
+		{ID: "c", Feed: "Blog", Author: "Cy", Title: "Nice", Text: "Love it", Published: testNow.Add(-3 * time.Hour)},
+	}
+	for _, feed := range []string{"Forum", "Blog"} {
+		var mine []feeds.Item
+		for _, it := range items {
+			if it.Feed == feed {
+				mine = append(mine, it)
+			}
+		}
+		if _, err := st.Ingest(feeds.Result{Feed: feed, Items: mine}, testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := New(Config{Store: st, User: "maya"}).Session("maya")
+	if err := s.SetDone(context.Background(), windowThread(t, s, "from:cy"), true); err != nil {
+		t.Fatal(err)
+	}
+	e2 := New(Config{Store: st, User: "maya"}) // a fresh engine: no index yet
+	before, err := e2.Session("maya").FeedCounts(context.Background(), testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e2.filterIdx.ix != nil {
+		t.Fatal("view 4's counts built the filter index")
+	}
+	if _, err := e2.filters(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := e2.Session("maya").FeedCounts(context.Background(), testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before["Forum"].Waiting != 2 || before["Forum"].Unread != 3 || before["Blog"].Waiting != 0 || before["Blog"].Unread != 1 {
+		t.Errorf("counts before the index: %+v", before)
+	}
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("counts differ: %+v without the index, %+v with it", before, after)
+	}
 }
