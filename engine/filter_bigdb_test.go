@@ -79,6 +79,23 @@ func TestFilterIndexBigDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	report("contacts", time.Since(start))
+	now := time.Now()
+	for _, src := range []string{"refund", "r", "re", "is:unhappy", "stage:intent refund", `"team plan"`} {
+		q, err := filter.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		res := ix.Match(q, filter.Env{Now: now, Queue: true})
+		mid := time.Since(start)
+		_ = res.Window("", false, 40, 60)
+		sw := ix.StageWindow(q, filter.Env{Now: now}, 0, filter.ConvRef{}, false, 40, 60)
+		t.Logf("%-22q queue %d matches in %v (window %v); stage new %d in %v", src, res.Len(), mid, time.Since(start)-mid, sw.Total, time.Since(start))
+	}
+	q, _ := filter.Parse("from:a")
+	start = time.Now()
+	cw := ix.ContactsWindow(q, filter.Env{Now: now}, filter.Contact{}, false, 40, 60)
+	t.Logf("contacts from:a: %d in %v", cw.Total, time.Since(start))
 	runtime.KeepAlive(ix)
 }
 
