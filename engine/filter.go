@@ -45,6 +45,11 @@ func (e *Engine) filters() (*filter.Index, error) {
 	f := &e.filterIdx
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.refresh(e)
+}
+
+// refresh is filters under f.mu.
+func (f *filterIndex) refresh(e *Engine) (*filter.Index, error) {
 	if f.ix == nil {
 		return f.build(e)
 	}
@@ -87,15 +92,12 @@ func (e *Engine) filters() (*filter.Index, error) {
 // filtersFor is filters with what q needs loaded: the words when it has
 // text in it, the contacts when it filters them.
 func (e *Engine) filtersFor(q filter.Query, contacts bool) (*filter.Index, error) {
-	ix, err := e.filters()
-	if err != nil {
-		return nil, err
-	}
 	f := &e.filterIdx
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.ix != ix {
-		return ix, nil // rebuilt meanwhile: the next query loads them
+	ix, err := f.refresh(e)
+	if err != nil {
+		return nil, err
 	}
 	if hasText(q) && !f.words {
 		defer tightGC()()

@@ -3,11 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"parley/feeds"
 	"parley/filter"
+	"parley/funnel"
 	"parley/store"
 )
 
@@ -132,5 +134,81 @@ func TestFeedCountsWithoutAndWithTheIndex(t *testing.T) {
 	}
 	if fmt.Sprint(before) != fmt.Sprint(after) {
 		t.Errorf("counts differ: %+v without the index, %+v with it", before, after)
+	}
+}
+
+// The filtered stage list and contacts follow writes too: a new person
+// is counted and listed at the next query, a person moved on leaves the
+// stage, and only the window's rows are read.
+func TestFilteredListsFollowWrites(t *testing.T) {
+	st := testStore(t)
+	s := New(Config{Store: st, User: "maya"}).Session("maya")
+	ingest := func(items ...feeds.Item) {
+		t.Helper()
+		if _, err := st.Ingest(feeds.Result{Feed: "Forum", Items: items}, testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ingest(feeds.Item{ID: "a", Feed: "Forum", Author: "Ann Lee", Title: "Refund?", Text: "I want a refund", Published: testNow.Add(-time.Hour)},
+		feeds.Item{ID: "b", Feed: "Forum", Author: "Anna Berg", Title: "Hello", Text: "Hello there", Published: testNow.Add(-2 * time.Hour)},
+		feeds.Item{ID: "c", Feed: "Forum", Author: "Cy", Title: "Nice", Text: "Hello from Cy", Published: testNow.Add(-3 * time.Hour)})
+	ctx := context.Background()
+	stageNames := func(q string) (int, []string) {
+		t.Helper()
+		w, err := s.FilterStageWindow(ctx, query(t, q), testNow, funnel.New, store.StageAnchor{}, 10, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range w.Conversations {
+			out = append(out, c.Name)
+		}
+		return w.Total, out
+	}
+	contactNames := func(q string) (int, []string) {
+		t.Helper()
+		w, err := s.FilterContactsWindow(ctx, query(t, q), testNow, store.ContactAnchor{}, 10, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range w.Contacts {
+			out = append(out, c.Name)
+		}
+		return w.Total, out
+	}
+	if n, names := stageNames("from:ann"); n != 2 || len(names) != 2 {
+		t.Fatalf("stage new, from:ann: %d %v", n, names)
+	}
+	if n, names := stageNames("from:ann refund"); n != 1 || names[0] != "Ann Lee" {
+		t.Fatalf("stage new, from:ann refund: %d %v", n, names)
+	}
+	if n, names := contactNames("from:ann"); n != 2 || len(names) != 2 {
+		t.Fatalf("contacts from:ann: %d %v", n, names)
+	}
+	ingest(feeds.Item{ID: "d", Feed: "Forum", Author: "Annika", Title: "Hello", Text: "A refund please", Published: testNow.Add(-time.Minute)})
+	if n, names := stageNames("from:ann refund"); n != 2 || !slices.Contains(names, "Annika") {
+		t.Errorf("after Annika wrote: %d %v, want Annika among 2", n, names)
+	}
+	if n, names := contactNames("from:ann"); n != 3 || names[0] != "Annika" {
+		t.Errorf("contacts after Annika wrote: %d %v, want Annika first of 3", n, names)
+	}
+	conv, err := s.FilterStageWindow(ctx, query(t, "from:cy"), testNow, funnel.New, store.StageAnchor{}, 0, 1)
+	if err != nil || len(conv.Conversations) != 1 {
+		t.Fatalf("Cy's conversation: %+v, %v", conv, err)
+	}
+	c := conv.Conversations[0]
+	if _, err := s.SetStage(ctx, c.ThreadID, c.Contact, funnel.Intent, testNow); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := stageNames("from:cy"); n != 0 {
+		t.Errorf("Cy moved to intent and is still listed at new")
+	}
+	w, err := s.FilterStageWindow(ctx, query(t, "from:cy"), testNow, funnel.Intent, store.StageAnchor{}, 0, 5)
+	if err != nil || w.Total != 1 || w.Conversations[0].Name != "Cy" {
+		t.Errorf("Cy at intent: %+v, %v", w, err)
+	}
+	if n, names := contactNames("stage:intent"); n != 1 || names[0] != "Cy" {
+		t.Errorf("contacts at intent: %d %v", n, names)
 	}
 }

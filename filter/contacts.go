@@ -53,6 +53,7 @@ func (ix *Index) PutContacts(cs []Contact) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	t := &ix.contacts
+	sorted := true // rows stay in ID order by appending alone
 	for _, c := range cs {
 		e := contactEntry{lastSeen: nanos(c.LastSeen), name: lowerOwn(c.Name), feed: ix.internFeed(c.Feed),
 			stage: uint8(c.Stage), unhappy: c.Unhappy}
@@ -60,17 +61,33 @@ func (ix *Index) PutContacts(cs []Contact) {
 			continue // not a contact ID
 		}
 		if n := len(t.rows); n > 0 && slices.Compare(t.rows[n-1].id[:], e.id[:]) >= 0 {
-			// Not after the last: replace it, or insert it in place.
-			if i, found := t.find(e.id); found {
+			if i, found := t.find(e.id); found && sorted {
 				t.rows[i] = e
-			} else {
-				t.rows = slices.Insert(t.rows, i, e)
+				continue
 			}
-		} else {
-			t.rows = append(t.rows, e) // the first load comes in ID order
+			sorted = false // a new contact amid the others: sorted once below
 		}
+		t.rows = append(t.rows, e)
+	}
+	if !sorted {
+		// Stable, then the last of each ID kept: a contact put twice
+		// keeps what it was put with last.
+		slices.SortStableFunc(t.rows, func(a, b contactEntry) int { return slices.Compare(a.id[:], b.id[:]) })
+		t.rows = dedupLast(t.rows)
 	}
 	t.sorted = false
+}
+
+// dedupLast keeps the last of each run of rows with the same ID.
+func dedupLast(rows []contactEntry) []contactEntry {
+	out := rows[:0]
+	for i := range rows {
+		if i+1 < len(rows) && rows[i+1].id == rows[i].id {
+			continue
+		}
+		out = append(out, rows[i])
+	}
+	return out
 }
 
 // ContactsLoaded says every contact was put.

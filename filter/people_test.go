@@ -105,4 +105,19 @@ func TestContactsWindowFiltersAndCounts(t *testing.T) {
 	if w.Total != 12 || !slices.Equal(w.IDs, []string{fmt.Sprintf("%016x", 20), fmt.Sprintf("%016x", 0)}) {
 		t.Fatalf("after Person 020 was seen: %+v", w)
 	}
+	// New contacts amid the others, and one put twice in a batch: the
+	// last put wins.
+	ix.PutContacts([]Contact{
+		{ID: fmt.Sprintf("%016x", 5) + "", Feed: "Forum", Name: "Person 005", Stage: funnel.New, LastSeen: now.Add(-20 * time.Hour)},
+		{ID: "00000000000000f1", Feed: "Forum", Name: "Newcomer", Stage: funnel.New, LastSeen: now.Add(-30 * time.Minute)},
+		{ID: fmt.Sprintf("%016x", 5), Feed: "Forum", Name: "Person 005", Stage: funnel.New, LastSeen: now.Add(-90 * time.Minute)},
+	})
+	w = ix.ContactsWindow(q, env, Contact{}, false, 0, 4)
+	want = []string{fmt.Sprintf("%016x", 20), fmt.Sprintf("%016x", 0), "00000000000000f1", fmt.Sprintf("%016x", 1)}
+	if w.Total != 13 || !slices.Equal(w.IDs, want) {
+		t.Fatalf("after a newcomer: %+v, want %v first", w, want)
+	}
+	if n := len(ix.contacts.rows); n != 31 {
+		t.Errorf("%d contacts held, want 31", n)
+	}
 }
