@@ -109,6 +109,7 @@ func (e *Engine) filtersFor(q filter.Query, contacts bool) (*filter.Index, error
 			return nil, err
 		}
 		ix.Compact()
+		ix.Prepare()
 		f.words = true
 	}
 	if contacts && !ix.HasContacts() {
@@ -116,6 +117,7 @@ func (e *Engine) filtersFor(q filter.Query, contacts bool) (*filter.Index, error
 		if err := putContacts(e.st, ix, nil); err != nil {
 			return nil, err
 		}
+		ix.Prepare()
 	}
 	return ix, nil
 }
@@ -177,6 +179,7 @@ func (f *filterIndex) build(e *Engine) (*filter.Index, error) {
 		f.ix = nil
 		return nil, err
 	}
+	ix.Prepare()
 	f.ix = ix
 	if !f.tending {
 		f.tending = true

@@ -162,6 +162,18 @@ func (ix *Index) put(r Row) {
 	ix.sorted = false
 }
 
+// Prepare sorts what the queries read in order (the list, the stage
+// lists, the contacts, the word list), so the first query after a build
+// or a load does not (half a second at 100k threads).
+func (ix *Index) Prepare() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.sortLocked()
+	ix.sortConvsLocked()
+	ix.contacts.sortLocked()
+	ix.words.prepare()
+}
+
 // Compact packs the words added since the last freeze (after a build:
 // what is left in the map's form).
 func (ix *Index) Compact() {
