@@ -29,10 +29,16 @@ type Row struct {
 	LastActivity                time.Time
 }
 
-// Person is one conversation of a thread.
+// Person is one conversation of a thread. Its Contact (the contact's ID)
+// and the rest put it in the stage lists (StageWindow); without a
+// Contact it counts for the thread's terms only.
 type Person struct {
-	Name  string
-	Stage funnel.Stage
+	Name     string
+	Stage    funnel.Stage
+	Contact  string
+	StageAt  time.Time // when it moved to Stage
+	Unhappy  bool
+	LastSeen time.Time // their newest message
 }
 
 // Index is every thread reduced to what a query tests: a few bytes of
@@ -53,6 +59,10 @@ type Index struct {
 	order  []int32
 	pos    []int32 // pos[slot] = its index in order
 	sorted bool
+	// people and contacts answer the lists of people (people.go,
+	// contacts.go).
+	people   people
+	contacts contactTable
 }
 
 // entry is one thread. Times are unix nanoseconds.
@@ -97,9 +107,12 @@ func (ix *Index) put(r Row) {
 	t := r
 	s, ok := ix.slot[t.ID]
 	if !ok {
+		// Cloned: a decoded thread's strings share one allocation with
+		// its title and preview, which the index must not keep.
+		id := strings.Clone(t.ID)
 		s = int32(len(ix.entries))
-		ix.slot[t.ID] = s
-		ix.entries = append(ix.entries, entry{id: t.ID})
+		ix.slot[id] = s
+		ix.entries = append(ix.entries, entry{id: id})
 		ix.order = append(ix.order, s)
 		ix.pos = append(ix.pos, int32(len(ix.order)-1))
 	}
@@ -114,7 +127,11 @@ func (ix *Index) put(r Row) {
 	if len(r.People) == 0 && t.Author != "" {
 		names = append(names, strings.ToLower(t.Author))
 	}
-	e.names = strings.Join(names, "\x00")
+	if len(names) == 1 {
+		e.names = strings.Clone(names[0]) // Join would return it: not its own
+	} else {
+		e.names = strings.Join(names, "\x00")
+	}
 	switch {
 	case t.WaiterUnhappy:
 		e.rank = 0
@@ -133,14 +150,52 @@ func (ix *Index) put(r Row) {
 	e.waiting = t.WaitingPeople > 0 && !t.Done
 	e.done = t.Done
 	e.unread = int32(t.Unread)
-	e.assignee = t.Assignee
+	e.assignee = strings.Clone(t.Assignee)
 	e.waitingSince = nanos(t.WaitingSince)
 	e.lastActivity = nanos(t.LastActivity)
 	e.snoozedUntil = nanos(t.SnoozedUntil)
 	for _, text := range r.Texts {
 		ix.words.add(text, s)
 	}
+	ix.words.maybeFreeze()
+	ix.putConvs(s, r.People, names)
 	ix.sorted = false
+}
+
+// Prepare sorts what the queries read in order (the list, the stage
+// lists, the contacts, the word list), so the first query after a build
+// or a load does not (half a second at 100k threads).
+func (ix *Index) Prepare() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.sortLocked()
+	ix.sortConvsLocked()
+	ix.contacts.sortLocked()
+	ix.words.prepare()
+}
+
+// Compact packs the words added since the last freeze (after a build:
+// what is left in the map's form).
+func (ix *Index) Compact() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.words.compact()
+}
+
+// AddTexts adds the words of a thread's texts (its title and messages)
+// to what finds it: the engine indexes the words apart from the facts,
+// on the first query that has text in it.
+func (ix *Index) AddTexts(id string, texts [][]byte) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	s, ok := ix.slot[id]
+	if !ok {
+		return
+	}
+	for _, text := range texts {
+		ix.words.add(text, s)
+	}
+	ix.words.maybeFreeze()
 }
 
 func nanos(t time.Time) int64 {
@@ -155,6 +210,7 @@ func (ix *Index) internFeed(name string) uint16 {
 		return id
 	}
 	id := uint16(len(ix.feeds))
+	name = strings.Clone(name)
 	ix.feeds = append(ix.feeds, name)
 	ix.feedLow = append(ix.feedLow, strings.ToLower(name))
 	ix.feedID[name] = id

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode"
@@ -8,14 +9,34 @@ import (
 )
 
 // words maps each word of the threads' text to the slots of the threads
-// that hold it (ascending). Prefix lookups go through a sorted list of
-// the words, rebuilt lazily after new words arrive.
+// that hold it (ascending). Most of it is frozen: the words sorted, and
+// every word's slots in one byte array as varint gaps (a slot or two
+// bytes each, against 4 in a slice of its own plus the slack of append
+// and the map's entry). Words added since the last freeze sit in a map;
+// a lookup reads both. The map is frozen in when it grows past
+// freezeEvery postings, so a build of 100k threads holds at most that
+// much in the map's form. Prefix lookups of the map go through a sorted
+// list of its words, rebuilt lazily after new words arrive.
 type words struct {
+	segs     []segment // frozen, oldest first
 	postings map[string]*[]int32
+	pending  int // postings in the map
 	list     []string
 	listed   bool
 	scratch  []byte // lower-casing without allocating
 }
+
+// segment is words frozen together: sorted, each word's slots as varint
+// gaps in one array. A freeze adds a segment; Compact merges them all.
+type segment struct {
+	words []string
+	offs  []uint32 // words[i]'s gaps are post[offs[i]:offs[i+1]]
+	post  []byte
+}
+
+// freezeEvery is how many postings the map holds before they are frozen
+// into a segment: about 3 MB in the map's form.
+var freezeEvery = 1 << 18 // a var: tests freeze often
 
 func newWords() words { return words{postings: map[string]*[]int32{}} }
 
@@ -64,6 +85,7 @@ func (w *words) addWord(b []byte, slot int32) {
 	if !ok {
 		w.listed = false
 		w.postings[string(b)] = &[]int32{slot}
+		w.pending++
 		return
 	}
 	// Built in slot order, the common case appends; a thread updated later
@@ -72,11 +94,130 @@ func (w *words) addWord(b []byte, slot int32) {
 	case (*p)[n-1] == slot:
 	case (*p)[n-1] < slot:
 		*p = append(*p, slot)
+		w.pending++
 	default:
 		if i, found := slices.BinarySearch(*p, slot); !found {
 			*p = slices.Insert(*p, i, slot)
+			w.pending++
 		}
 	}
+}
+
+// maybeFreeze freezes the map in once it is large; the caller holds the
+// index's write lock.
+func (w *words) maybeFreeze() {
+	if w.pending >= freezeEvery {
+		w.freeze()
+	}
+}
+
+// freeze moves the map's words into a new segment.
+func (w *words) freeze() {
+	if len(w.postings) == 0 {
+		return
+	}
+	added := make([]string, 0, len(w.postings))
+	for k := range w.postings {
+		added = append(added, k)
+	}
+	slices.Sort(added)
+	seg := segment{words: added, offs: make([]uint32, 1, len(added)+1), post: make([]byte, 0, 2*w.pending)}
+	for _, k := range added {
+		seg.post = appendGaps(seg.post, *w.postings[k])
+		seg.offs = append(seg.offs, uint32(len(seg.post)))
+	}
+	w.segs = append(w.segs, seg)
+	w.postings, w.pending = map[string]*[]int32{}, 0
+	w.list, w.listed = nil, false
+}
+
+// compact freezes the map and merges every segment into one, in one
+// pass over them all: each word's slots are appended segment after
+// segment (a build's segments hold ascending slots), merged only where a
+// thread put again made them overlap.
+func (w *words) compact() {
+	w.freeze()
+	if len(w.segs) < 2 {
+		return
+	}
+	n, size := 0, 0
+	for _, seg := range w.segs {
+		n, size = n+len(seg.words), size+len(seg.post)
+	}
+	out := segment{words: make([]string, 0, n), offs: make([]uint32, 1, n+1), post: make([]byte, 0, size)}
+	pos := make([]int, len(w.segs))
+	var slots, next, merged []int32
+	for {
+		word, found := "", false
+		for i, seg := range w.segs {
+			if pos[i] < len(seg.words) && (!found || seg.words[pos[i]] < word) {
+				word, found = seg.words[pos[i]], true
+			}
+		}
+		if !found {
+			break
+		}
+		slots = slots[:0]
+		for i := range w.segs {
+			seg := &w.segs[i]
+			if pos[i] == len(seg.words) || seg.words[pos[i]] != word {
+				continue
+			}
+			next = next[:0]
+			seg.each(pos[i], func(s int32) { next = append(next, s) })
+			pos[i]++
+			if len(slots) == 0 || next[0] > slots[len(slots)-1] {
+				slots = append(slots, next...)
+				continue
+			}
+			merged = mergeSlots(merged[:0], slots, next)
+			slots, merged = merged, slots
+		}
+		out.words = append(out.words, word)
+		out.post = appendGaps(out.post, slots)
+		out.offs = append(out.offs, uint32(len(out.post)))
+	}
+	out.words = slices.Clip(out.words)
+	w.segs = []segment{out}
+}
+
+func (s *segment) each(i int, fn func(int32)) {
+	b := s.post[s.offs[i]:s.offs[i+1]]
+	slot := int32(-1)
+	for len(b) > 0 {
+		g, n := binary.Uvarint(b)
+		if n <= 0 {
+			return
+		}
+		b = b[n:]
+		slot += int32(g)
+		fn(slot)
+	}
+}
+
+// appendGaps encodes ascending slots as varint gaps (the first from -1).
+func appendGaps(b []byte, slots []int32) []byte {
+	prev := int32(-1)
+	for _, s := range slots {
+		b = binary.AppendUvarint(b, uint64(s-prev))
+		prev = s
+	}
+	return b
+}
+
+// mergeSlots is the union of two ascending lists, ascending.
+func mergeSlots(out, a, b []int32) []int32 {
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 // lower lower-cases b, in scratch when it is ASCII.
@@ -135,7 +276,21 @@ func (w *words) lookup(word string, prefix bool, n int) []uint64 {
 			bits[s/64] |= 1 << (s % 64)
 		}
 	}
-	if !prefix || len(word) < minPrefix {
+	mark := func(s int32) { bits[s/64] |= 1 << (s % 64) }
+	whole := !prefix || len(word) < minPrefix
+	for _, seg := range w.segs {
+		i, found := slices.BinarySearch(seg.words, word)
+		if whole {
+			if found {
+				seg.each(i, mark)
+			}
+			continue
+		}
+		for ; i < len(seg.words) && strings.HasPrefix(seg.words[i], word); i++ {
+			seg.each(i, mark)
+		}
+	}
+	if whole {
 		set(w.postings[word])
 		return bits
 	}

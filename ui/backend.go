@@ -67,6 +67,11 @@ type Backend interface {
 	// FilterThreads tells which of ids match q (every thread, not only
 	// the queue's), for the lists that hold their rows already.
 	FilterThreads(ctx context.Context, q filter.Query, now time.Time, ids []string) ([]bool, error)
+	// FilterStageWindow and FilterContactsWindow are StageWindow and
+	// ContactsWindow filtered by q, answered from the same index: the
+	// count and one window, never the whole list.
+	FilterStageWindow(ctx context.Context, q filter.Query, now time.Time, st funnel.Stage, at store.StageAnchor, before, after int) (store.StageWindow, error)
+	FilterContactsWindow(ctx context.Context, q filter.Query, now time.Time, at store.ContactAnchor, before, after int) (store.ContactsWindow, error)
 
 	// The people of a thread: one conversation each, first to write
 	// first; and one person's stage moves, oldest first.

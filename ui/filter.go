@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"parley/feeds"
 	"parley/filter"
@@ -25,6 +26,9 @@ type filterLine struct {
 	err string
 	// views are the saved views of the config, keys 5 to 9.
 	views []feeds.View
+	// indexing: the backend is building its filter index (the first /
+	// of a session, filterwarm.go); warmed: it has.
+	indexing, warmed bool
 }
 
 // filterDebounce lets a burst of typing cost one query.
@@ -52,16 +56,7 @@ func (a *App) startFilter() tea.Cmd {
 	a.filt.err = ""
 	a.filt.input.SetValue(a.filterTarget().Source)
 	a.filt.input.CursorEnd()
-	return tea.Batch(a.filt.input.Focus(), warmFilter(a.c.B, a.c.Now()))
-}
-
-// warmFilter has the backend build its index while the user types the
-// first letters (the first use reads every thread once).
-func warmFilter(b Backend, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		_, _ = b.FeedCounts(bg, now)
-		return nil
-	}
+	return tea.Batch(a.filt.input.Focus(), a.warmFilter())
 }
 
 // filterKey handles a key while the line is open.
@@ -157,6 +152,9 @@ func (a *App) handleFilter(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case filterTickMsg:
 		return a.filterPaused(msg), true
+	case filterWarmMsg:
+		a.filt.indexing, a.filt.warmed = false, true
+		return nil, true
 	case contactConvsMsg:
 		return a.filterLists(msg)
 	case filterFeedMsg:
@@ -197,8 +195,12 @@ func (a *App) viewTab() int {
 // filterFooter is the open line: "/ query▏   what is wrong".
 func (a *App) filterFooter() string {
 	s := a.c.Styles
-	a.filt.input.SetWidth(max(10, a.c.Width-4))
-	line := s.Accent.Render("/ ") + a.filt.input.View()
+	note := ""
+	if a.filt.indexing {
+		note = "  " + indexingNote
+	}
+	a.filt.input.SetWidth(max(10, a.c.Width-4-lipgloss.Width(note)))
+	line := s.Accent.Render("/ ") + a.filt.input.View() + s.Muted.Render(note)
 	if a.filt.err != "" {
 		return fit(s.Accent.Render("/ ")+termText(a.filt.input.Value())+"  "+s.Error.Render(termText(a.filt.err)), a.c.Width)
 	}

@@ -11,12 +11,12 @@ import (
 )
 
 // The funnel's stage lists and the contacts view are windows over an
-// index (window.go); a / filter there reads the whole list once and keeps
-// what matches, shown as one window: a stage's people and a contact's
-// conversations by their threads (the index tests each row's thread, one
-// lookup per row) and by the person (from:, stage:, feed:, is:unhappy,
-// since:); the contacts by the person alone. Unfiltered, they stay
-// windows.
+// index (window.go), filtered or not: with a / filter the backend's
+// filter index counts the matches and names one window's rows (a stage's
+// people by their threads and by the person: from:, stage:, feed:,
+// is:unhappy, since:; the contacts by the person alone), and only those
+// rows are read. One contact's conversations, a short list, are read
+// whole and kept by the index's test of each row's thread.
 
 // filterTarget is the filter of the list on screen, nil where / does
 // nothing (a thread, the funnel's stage table, view 4).
@@ -102,55 +102,22 @@ func personOf(c store.Conversation) filter.PersonFacts {
 	return filter.PersonFacts{Feed: c.Feed, Name: c.Name, Stage: c.Stage, Unhappy: c.Unhappy, LastSeen: c.LastTheirs}
 }
 
-func keepContacts(q filter.Query, now time.Time, cs []store.Contact) []store.Contact {
-	var out []store.Contact
-	for _, c := range cs {
-		if q.MatchPerson(filter.PersonFacts{Feed: c.Feed, Name: c.Name, Stage: c.Stage, Unhappy: c.Unhappy, LastSeen: c.LastSeen}, now) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// loadFilteredStage reads a stage's whole list and keeps what q matches,
-// as one window (the cursor on the anchor's row when it is kept).
+// loadFilteredStage reads a window of a stage's list filtered by q: the
+// backend's index counts the matches and names the window's rows.
 func loadFilteredStage(b Backend, stage funnel.Stage, q filter.Query, now time.Time, r windowReq[convRow]) tea.Cmd {
 	return func() tea.Msg {
-		cs, err := b.ConversationsInStage(bg, stage)
-		var rows []convRow
-		if err == nil {
-			rows, err = keepConvs(b, q, now, convRows(cs))
-		}
-		at := anchorIndex(rows, r, func(a, b convRow) bool { return a.ThreadID == b.ThreadID && a.Contact == b.Contact })
-		return windowMsg[convRow]{list: stageListName(stage), seq: r.seq, jump: r.jump, items: rows,
-			at: at, total: len(rows), first: true, last: true, err: err}
+		at := store.StageAnchor{Conversation: r.at.Conversation, End: r.end}
+		w, err := b.FilterStageWindow(bg, q, now, stage, at, r.before, r.after)
+		return windowMsg[convRow]{list: stageListName(stage), seq: r.seq, jump: r.jump, items: convRows(w.Conversations),
+			at: w.At, total: w.Total, first: w.First, last: w.Last, err: err}
 	}
 }
 
-// loadFilteredContacts reads every contact and keeps those q matches, as
-// one window.
+// loadFilteredContacts reads a window of the contacts filtered by q.
 func loadFilteredContacts(b Backend, q filter.Query, now time.Time, r windowReq[store.Contact]) tea.Cmd {
 	return func() tea.Msg {
-		cs, err := b.Contacts(bg)
-		kept := keepContacts(q, now, cs)
-		at := anchorIndex(kept, r, func(a, b store.Contact) bool { return a.ID == b.ID })
-		return windowMsg[store.Contact]{list: "contacts", seq: r.seq, jump: r.jump, items: kept,
-			at: at, total: len(kept), first: true, last: true, err: err}
+		w, err := b.FilterContactsWindow(bg, q, now, store.ContactAnchor{Contact: r.at, End: r.end}, r.before, r.after)
+		return windowMsg[store.Contact]{list: "contacts", seq: r.seq, jump: r.jump, items: w.Contacts,
+			at: w.At, total: w.Total, first: w.First, last: w.Last, err: err}
 	}
-}
-
-// anchorIndex is the row a window read asked for: its anchor's, the
-// tail's, or the head's.
-func anchorIndex[T any](items []T, r windowReq[T], same func(a, b T) bool) int {
-	switch {
-	case r.end:
-		return max(0, len(items)-1)
-	case r.has:
-		for i, it := range items {
-			if same(it, r.at) {
-				return i
-			}
-		}
-	}
-	return 0
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"parley/feeds"
+	"parley/filter"
 	"parley/funnel"
 	"parley/store"
 )
@@ -77,6 +78,18 @@ func (c *countingBackend) Contacts(ctx context.Context) ([]store.Contact, error)
 
 func (c *countingBackend) ContactsWindow(ctx context.Context, at store.ContactAnchor, before, after int) (store.ContactsWindow, error) {
 	w, err := c.Backend.ContactsWindow(ctx, at, before, after)
+	c.add(len(w.Contacts))
+	return w, err
+}
+
+func (c *countingBackend) FilterStageWindow(ctx context.Context, q filter.Query, now time.Time, st funnel.Stage, at store.StageAnchor, before, after int) (store.StageWindow, error) {
+	w, err := c.Backend.FilterStageWindow(ctx, q, now, st, at, before, after)
+	c.add(len(w.Conversations))
+	return w, err
+}
+
+func (c *countingBackend) FilterContactsWindow(ctx context.Context, q filter.Query, now time.Time, at store.ContactAnchor, before, after int) (store.ContactsWindow, error) {
+	w, err := c.Backend.FilterContactsWindow(ctx, q, now, at, before, after)
 	c.add(len(w.Contacts))
 	return w, err
 }
