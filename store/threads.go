@@ -473,9 +473,6 @@ func putReply(tx *bolt.Tx, t *threadRec, r *Reply) error {
 	if err := b.Put(timedKey(t.ID, r.At, seq), encodeReply(r)); err != nil {
 		return fmt.Errorf("record reply to thread %s: %w", t.ID, err)
 	}
-	if err := countTeamReply(tx, r); err != nil {
-		return err
-	}
 	if r.At.After(t.LastOurs) {
 		t.LastOurs = r.At
 	}
