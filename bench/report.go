@@ -175,9 +175,15 @@ func (r *results) table(w io.Writer, cfg config) {
 		threads := r.DB.Threads
 		p, n, a := median(field(r.StartParley, startup)), median(field(r.StartNewsboat, startup)), median(field(r.StartAnalyzed, startup))
 		ok := p < 200*time.Millisecond && (n == 0 || float64(n)/float64(p) >= 5) && (a == 0 || float64(a)/float64(p) >= 5) && (n > 0 || a > 0)
+		met := verdict(ok)
+		if n == 0 && a == 0 {
+			// Without newsboat (-newsboat=false, as the 1M run is) only
+			// the time can be judged; it is not missed for that.
+			met = verdict(p > 0 && p < 200*time.Millisecond) + " (time only: newsboat not measured)"
+		}
 		rows = append(rows, row{fmt.Sprintf("2 start-up to first rows, %s threads / %s messages (newsboat: %s items), cache as newsboat built it",
 			thousands(threads), thousands(r.DB.Messages), thousands(cfg.Big.Set.total())),
-			fmtDur(p), nbOr(fmtDur(n), n > 0), ratio(n, p), "< 200 ms, ≥ 5x newsboat (both figures)", verdict(ok)})
+			fmtDur(p), nbOr(fmtDur(n), n > 0), ratio(n, p), "< 200 ms, ≥ 5x newsboat (both figures)", met})
 		if len(r.StartAnalyzed) > 0 {
 			rows = append(rows, row{"2 start-up, newsboat after `sqlite3 cache.db ANALYZE`", "", fmtDur(a), ratio(a, p), "", ""})
 		}
@@ -188,6 +194,12 @@ func (r *results) table(w io.Writer, cfg config) {
 		}
 		rows = append(rows, row{"3 peak RSS at start-up (first frame, settled)", fmtBytes(pm), nbOr(fmtBytes(nm), nm > 0), ratio(nm, pm),
 			"< 100 MB", verdict(pm > 0 && pm < 100e6)})
+		if r.DB.Messages >= 1_000_000 {
+			// Issue 16's 1M target: both figures of the one start-up.
+			rows = append(rows, row{fmt.Sprintf("6 start-up at 1M messages%s: first rows / peak RSS", r.dbSize()),
+				fmtDur(p) + " / " + fmtBytes(pm), "n/a", "", "< 200 ms, < 100 MB",
+				verdict(p > 0 && p < 200*time.Millisecond && pm > 0 && pm < 100e6)})
+		}
 		if len(r.KeysParley.J) > 0 {
 			pj, nj := median(r.KeysParley.J), median(r.KeysNewsboat.J)
 			ok := len(r.KeysNewsboat.J) > 0 && float64(pj) <= 1.5*float64(nj)

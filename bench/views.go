@@ -141,13 +141,23 @@ func (h *harness) goBenches(ctx context.Context) error {
 	return nil
 }
 
+// dbSize names the start-up database the console figures were taken on
+// (100k threads, or 200k / 1M messages with -million), "" before it is
+// known.
+func (r *results) dbSize() string {
+	if r.DB.Threads == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s threads / %s messages)", thousands(r.DB.Threads), thousands(r.DB.Messages))
+}
+
 // viewRows are the table rows of the views' figures.
 func (r *results) viewRows(add func(scenario, parley, target, met string)) {
 	for _, v := range r.Views {
-		add(v.Name+": key to frame", fmtDur(v.Time), "< 200 ms", verdict(v.Time < 200*time.Millisecond))
+		add(v.Name+": key to frame"+r.dbSize(), fmtDur(v.Time), "< 200 ms", verdict(v.Time < 200*time.Millisecond))
 	}
 	if r.ViewsMem.Peak > 0 {
-		add("peak RSS after every view", fmtBytes(r.ViewsMem.Peak), "< 100 MB", verdict(r.ViewsMem.Peak < 100e6))
+		add("peak RSS after every view"+r.dbSize(), fmtBytes(r.ViewsMem.Peak), "< 100 MB", verdict(r.ViewsMem.Peak < 100e6))
 	}
 	for _, b := range r.GoBenches {
 		switch {
