@@ -203,8 +203,12 @@ func (r *results) table(w io.Writer, cfg config) {
 		if len(r.KeysParley.J) > 0 {
 			pj, nj := median(r.KeysParley.J), median(r.KeysNewsboat.J)
 			ok := len(r.KeysNewsboat.J) > 0 && float64(pj) <= 1.5*float64(nj)
+			met := verdict(ok)
+			if len(r.KeysNewsboat.J) == 0 {
+				met = "not measured" // a target relative to newsboat's
+			}
 			rows = append(rows, row{fmt.Sprintf("4 bytes to the terminal per j, %dx%d (median of %d)", cfg.W, cfg.H, len(r.KeysParley.J)),
-				fmt.Sprintf("%d B", pj), nbOr(fmt.Sprintf("%d B", nj), len(r.KeysNewsboat.J) > 0), ratio(nj, pj), "≤ 1.5x newsboat's", verdict(ok)})
+				fmt.Sprintf("%d B", pj), nbOr(fmt.Sprintf("%d B", nj), len(r.KeysNewsboat.J) > 0), ratio(nj, pj), "≤ 1.5x newsboat's", met})
 			rows = append(rows, row{"4 bytes for enter (parley: open a thread; newsboat: open a feed)",
 				fmt.Sprintf("%d B", r.KeysParley.Enter), nbOr(fmt.Sprintf("%d B", r.KeysNewsboat.Enter), len(r.KeysNewsboat.J) > 0),
 				ratio(r.KeysNewsboat.Enter, r.KeysParley.Enter), "", ""})
@@ -269,6 +273,9 @@ func (r *results) details(w io.Writer, cfg config) {
 	}
 	if r.Analyze > 0 {
 		fmt.Fprintf(w, "- `sqlite3 cache.db ANALYZE` took %s\n", fmtDur(r.Analyze))
+	}
+	if line := r.viewMemory(); line != "" {
+		fmt.Fprintf(w, "- %s\n", line)
 	}
 	for _, b := range r.GoBenches {
 		fmt.Fprintf(w, "- `%s`\n", b.Line)

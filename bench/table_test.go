@@ -34,10 +34,11 @@ func viewsResults(db parleyStamp, frame time.Duration, peak int64) *results {
 	r := &results{DB: db, ViewsMem: memory{Peak: peak}}
 	for _, s := range viewSteps {
 		if s.want != nil {
-			r.Views = append(r.Views, viewFrame{Name: s.name, Time: frame})
+			r.Views = append(r.Views, viewFrame{Name: s.name, Time: frame, Mem: memory{Peak: peak, Anon: 20e6, File: peak - 20e6}})
 		}
 	}
 	r.StartParley = []tuiRun{{Startup: 90 * time.Millisecond, PeakRSS: 60e6}}
+	r.KeysParley = keyCost{J: []int64{108, 106}, Enter: 1800}
 	r.QueueMove = 80 * time.Microsecond
 	for _, b := range []struct {
 		name string
@@ -101,4 +102,10 @@ func TestTableHasEveryTarget(t *testing.T) {
 		check(table, v.Name+": key to frame (200,000 threads / 1,000,000 messages)", "< 200 ms", "**missed**")
 	}
 	check(table, "peak RSS after every view (200,000 threads", "< 100 MB", "met")
+	check(table, "4 bytes to the terminal per j", "≤ 1.5x newsboat's", "not measured")
+	out.Reset()
+	r.details(&out, cfg)
+	if want := "view 2 (funnel) 95 MB (20 MB anon + 75 MB file)"; !strings.Contains(out.String(), want) {
+		t.Errorf("details lack each view's memory (%q):\n%s", want, out.String())
+	}
 }

@@ -16,6 +16,9 @@ import (
 type viewFrame struct {
 	Name string
 	Time time.Duration
+	// Mem is the console's memory once the view's output settled: its
+	// peak so far says which view raised it.
+	Mem memory
 }
 
 // viewSteps walk the console through every view after the start-up run's
@@ -49,8 +52,16 @@ func (h *harness) viewFrames(ctx context.Context, t *term) error {
 		if err != nil {
 			return fmt.Errorf("views: %s: %w", s.name, err)
 		}
-		h.res.Views = append(h.res.Views, viewFrame{Name: s.name, Time: d})
-		h.log("  parley: %s: frame after %s", s.name, fmtDur(d))
+		if _, err := t.settle(ctx, h.cfg.Quiet, 60*time.Second); err != nil {
+			return err
+		}
+		m, err := t.memory()
+		if err != nil {
+			return err
+		}
+		h.res.Views = append(h.res.Views, viewFrame{Name: s.name, Time: d, Mem: m})
+		h.log("  parley: %s: frame after %s; peak RSS so far %s (now %s anonymous, %s mapped files)", s.name, fmtDur(d),
+			fmtBytes(m.Peak), fmtBytes(m.Anon), fmtBytes(m.File))
 	}
 	if _, err := t.settle(ctx, h.cfg.Quiet, 60*time.Second); err != nil {
 		return err
@@ -171,4 +182,18 @@ func (r *results) viewRows(add func(scenario, parley, target, met string)) {
 			add("j/k Update+View at 100k ("+b.Name+")", fmtDur(b.Op), "< 1 ms", verdict(b.Op < time.Millisecond))
 		}
 	}
+}
+
+// viewMemory is the details line that says which view raised the peak.
+func (r *results) viewMemory() string {
+	var parts []string
+	for _, v := range r.Views {
+		if v.Mem.Peak > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s (%s anon + %s file)", v.Name, fmtBytes(v.Mem.Peak), fmtBytes(v.Mem.Anon), fmtBytes(v.Mem.File)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "parley's peak RSS after each view (resident then): " + strings.Join(parts, "; ")
 }
