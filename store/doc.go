@@ -503,6 +503,18 @@
 // publishes it here only so every console hears of it on the feed it
 // already reads; nothing about it is stored.
 //
+// # Memory of whole-file reads
+//
+// bbolt reads through a shared read-only map of the file, and every page
+// a read touches stays in the process's resident set (with up to 15
+// neighbours: the kernel's fault-around). A read that walks the whole
+// file — Export, Audit, FilterRows, countKeys (doctor's and backup's
+// counts) — calls dropMapped every dropEvery records, inside its
+// transaction (madvise MADV_DONTNEED on Linux: the pages leave the
+// process, not the page cache), and bbolt's own check is dropped every
+// dropInterval (mmap.go, mapdrop_linux.go). So their RSS is the heap plus
+// a few MB of the file, whatever its size.
+//
 // # Control socket
 //
 // The parley that holds the database (the console's engine, which serves
