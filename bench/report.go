@@ -184,9 +184,15 @@ func (r *results) table(w io.Writer, cfg config) {
 		threads := r.DB.Threads
 		p, n, a := median(field(r.StartParley, startup)), median(field(r.StartNewsboat, startup)), median(field(r.StartAnalyzed, startup))
 		ok := p < 200*time.Millisecond && (n == 0 || float64(n)/float64(p) >= 5) && (a == 0 || float64(a)/float64(p) >= 5) && (n > 0 || a > 0)
+		met := verdict(ok)
+		if n == 0 && a == 0 {
+			// Without newsboat (-newsboat=false, as the 1M run is) only
+			// the time can be judged; it is not missed for that.
+			met = verdict(p > 0 && p < 200*time.Millisecond) + " (time only: newsboat not measured)"
+		}
 		rows = append(rows, row{fmt.Sprintf("2 start-up to first rows, %s threads / %s messages (newsboat: %s items), cache as newsboat built it",
 			thousands(threads), thousands(r.DB.Messages), thousands(cfg.Big.Set.total())),
-			fmtDur(p), nbOr(fmtDur(n), n > 0), ratio(n, p), "< 200 ms, ≥ 5x newsboat (both figures)", verdict(ok)})
+			fmtDur(p), nbOr(fmtDur(n), n > 0), ratio(n, p), "< 200 ms, ≥ 5x newsboat (both figures)", met})
 		if len(r.StartAnalyzed) > 0 {
 			rows = append(rows, row{"2 start-up, newsboat after `sqlite3 cache.db ANALYZE`", "", fmtDur(a), ratio(a, p), "", ""})
 		}
@@ -197,11 +203,21 @@ func (r *results) table(w io.Writer, cfg config) {
 		}
 		rows = append(rows, row{"3 peak RSS at start-up (first frame, settled)", fmtBytes(pm), nbOr(fmtBytes(nm), nm > 0), ratio(nm, pm),
 			"< 100 MB", verdict(pm > 0 && pm < 100e6)})
+		if r.DB.Messages >= 1_000_000 {
+			// Issue 16's 1M target: both figures of the one start-up.
+			rows = append(rows, row{fmt.Sprintf("6 start-up at 1M messages%s: first rows / peak RSS", r.dbSize()),
+				fmtDur(p) + " / " + fmtBytes(pm), "n/a", "", "< 200 ms, < 100 MB",
+				verdict(p > 0 && p < 200*time.Millisecond && pm > 0 && pm < 100e6)})
+		}
 		if len(r.KeysParley.J) > 0 {
 			pj, nj := median(r.KeysParley.J), median(r.KeysNewsboat.J)
 			ok := len(r.KeysNewsboat.J) > 0 && float64(pj) <= 1.5*float64(nj)
+			met := verdict(ok)
+			if len(r.KeysNewsboat.J) == 0 {
+				met = "not measured" // a target relative to newsboat's
+			}
 			rows = append(rows, row{fmt.Sprintf("4 bytes to the terminal per j, %dx%d (median of %d)", cfg.W, cfg.H, len(r.KeysParley.J)),
-				fmt.Sprintf("%d B", pj), nbOr(fmt.Sprintf("%d B", nj), len(r.KeysNewsboat.J) > 0), ratio(nj, pj), "≤ 1.5x newsboat's", verdict(ok)})
+				fmt.Sprintf("%d B", pj), nbOr(fmt.Sprintf("%d B", nj), len(r.KeysNewsboat.J) > 0), ratio(nj, pj), "≤ 1.5x newsboat's", met})
 			rows = append(rows, row{"4 bytes for enter (parley: open a thread; newsboat: open a feed)",
 				fmt.Sprintf("%d B", r.KeysParley.Enter), nbOr(fmt.Sprintf("%d B", r.KeysNewsboat.Enter), len(r.KeysNewsboat.J) > 0),
 				ratio(r.KeysNewsboat.Enter, r.KeysParley.Enter), "", ""})
@@ -267,6 +283,9 @@ func (r *results) details(w io.Writer, cfg config) {
 	}
 	if r.Analyze > 0 {
 		fmt.Fprintf(w, "- `sqlite3 cache.db ANALYZE` took %s\n", fmtDur(r.Analyze))
+	}
+	if line := r.viewMemory(); line != "" {
+		fmt.Fprintf(w, "- %s\n", line)
 	}
 	for _, b := range r.GoBenches {
 		fmt.Fprintf(w, "- `%s`\n", b.Line)

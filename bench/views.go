@@ -16,6 +16,9 @@ import (
 type viewFrame struct {
 	Name string
 	Time time.Duration
+	// Mem is the console's memory once the view's output settled: its
+	// peak so far says which view raised it.
+	Mem memory
 }
 
 // viewSteps walk the console through every view after the start-up run's
@@ -49,8 +52,16 @@ func (h *harness) viewFrames(ctx context.Context, t *term) error {
 		if err != nil {
 			return fmt.Errorf("views: %s: %w", s.name, err)
 		}
-		h.res.Views = append(h.res.Views, viewFrame{Name: s.name, Time: d})
-		h.log("  parley: %s: frame after %s", s.name, fmtDur(d))
+		if _, err := t.settle(ctx, h.cfg.Quiet, 60*time.Second); err != nil {
+			return err
+		}
+		m, err := t.memory()
+		if err != nil {
+			return err
+		}
+		h.res.Views = append(h.res.Views, viewFrame{Name: s.name, Time: d, Mem: m})
+		h.log("  parley: %s: frame after %s; peak RSS so far %s (now %s anonymous, %s mapped files)", s.name, fmtDur(d),
+			fmtBytes(m.Peak), fmtBytes(m.Anon), fmtBytes(m.File))
 	}
 	if _, err := t.settle(ctx, h.cfg.Quiet, 60*time.Second); err != nil {
 		return err
@@ -141,13 +152,23 @@ func (h *harness) goBenches(ctx context.Context) error {
 	return nil
 }
 
+// dbSize names the start-up database the console figures were taken on
+// (100k threads, or 200k / 1M messages with -million), "" before it is
+// known.
+func (r *results) dbSize() string {
+	if r.DB.Threads == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s threads / %s messages)", thousands(r.DB.Threads), thousands(r.DB.Messages))
+}
+
 // viewRows are the table rows of the views' figures.
 func (r *results) viewRows(add func(scenario, parley, target, met string)) {
 	for _, v := range r.Views {
-		add(v.Name+": key to frame", fmtDur(v.Time), "< 200 ms", verdict(v.Time < 200*time.Millisecond))
+		add(v.Name+": key to frame"+r.dbSize(), fmtDur(v.Time), "< 200 ms", verdict(v.Time < 200*time.Millisecond))
 	}
 	if r.ViewsMem.Peak > 0 {
-		add("peak RSS after every view", fmtBytes(r.ViewsMem.Peak), "< 100 MB", verdict(r.ViewsMem.Peak < 100e6))
+		add("peak RSS after every view"+r.dbSize(), fmtBytes(r.ViewsMem.Peak), "< 100 MB", verdict(r.ViewsMem.Peak < 100e6))
 	}
 	for _, b := range r.GoBenches {
 		switch {
@@ -161,4 +182,18 @@ func (r *results) viewRows(add func(scenario, parley, target, met string)) {
 			add("j/k Update+View at 100k ("+b.Name+")", fmtDur(b.Op), "< 1 ms", verdict(b.Op < time.Millisecond))
 		}
 	}
+}
+
+// viewMemory is the details line that says which view raised the peak.
+func (r *results) viewMemory() string {
+	var parts []string
+	for _, v := range r.Views {
+		if v.Mem.Peak > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s (%s anon + %s file)", v.Name, fmtBytes(v.Mem.Peak), fmtBytes(v.Mem.Anon), fmtBytes(v.Mem.File)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "parley's peak RSS after each view (resident then): " + strings.Join(parts, "; ")
 }

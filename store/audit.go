@@ -114,6 +114,7 @@ func (s *Store) Audit(fn func(AuditEntry) error) error {
 				chunk = append(chunk, a)
 				after = append(after[:0], k...)
 			}
+			dropMapped(tx)
 			return nil
 		})
 		if err != nil {

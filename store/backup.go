@@ -98,7 +98,7 @@ func writeCopy(tx *bolt.Tx, target string) (info BackupInfo, err error) {
 		return info, fmt.Errorf("check %s: %w", target, err)
 	}
 	if b := tx.Bucket(bucketThreads); b != nil {
-		info.Threads = b.Stats().KeyN
+		info.Threads = countKeys(tx, b)
 	}
 	dir := filepath.Dir(target)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")

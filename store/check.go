@@ -75,7 +75,11 @@ func walkAll(path string, f *os.File) (FileReport, error) {
 // bboltCheck runs bbolt's own check in tx and keeps the first problems.
 // Run it only after walkAll found the file sound: it follows page ids on
 // a goroutine of its own, where a bad one would kill the process.
+//
+// The pages it reads are dropped from the resident set as it goes (doctor
+// on the 100k bench database peaked at 1.3 GB RSS, the whole file).
 func bboltCheck(tx *bolt.Tx) []error {
+	defer dropMappedEvery(tx, dropInterval)()
 	var errs []error
 	for e := range tx.Check() {
 		if len(errs) < maxProblemsKept {

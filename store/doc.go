@@ -82,9 +82,8 @@
 //	  't' | feed              -> threads in the feed (8 BE)
 //	  'c' | feed | 0x00 | currency
 //	                          -> conversions (8 BE) | cents (8 BE, int64)
-//	  'M' | stage (1) | who   -> manual moves into the stage by who (8 BE)
-//	  'R' | who               -> replies by who (8 BE)
-//	  'T'                     -> 1: 'M' and 'R' are built (funnelteam.go)
+//	                             ('M', 'R', 'T': per-teammate counters of an
+//	                             earlier build, deleted at open: legacycounts.go)
 //	conv_firsts                  conversations by First (schema 7)
 //	  First (8 BE) | thread ID (16) | contact ID (16)
 //	                          -> empty
@@ -108,9 +107,10 @@
 // an earlier message arriving late moves Created back), rollupContacts (people, contact
 // order), ImportConversions (a new sale under its thread's feed). A
 // counter at zero is deleted. A write transaction sums its deltas and
-// writes each counter once at its end (countbatch.go). putMove and
-// putReply keep 'M' and 'R'. Funnel reads only them and three time
-// ranges. Tests check them after every change against a recount by
+// writes each counter once at its end (countbatch.go). Funnel reads
+// only them and three time ranges. Per-teammate figures are team_counts'
+// alone (one counter per teammate and audited action, written with the
+// audit entry), never funnel_counts'. Tests check them after every change against a recount by
 // migrateCounts (checkCounts in helpers).
 //
 // seq is the bucket's NextSequence: it keeps equal times distinct and in
@@ -503,6 +503,18 @@
 // on the Threads listed. The engine keeps presence in memory and
 // publishes it here only so every console hears of it on the feed it
 // already reads; nothing about it is stored.
+//
+// # Memory of whole-file reads
+//
+// bbolt reads through a shared read-only map of the file, and every page
+// a read touches stays in the process's resident set (with up to 15
+// neighbours: the kernel's fault-around). A read that walks the whole
+// file — Export, Audit, FilterRows, countKeys (doctor's and backup's
+// counts) — calls dropMapped every dropEvery records, inside its
+// transaction (madvise MADV_DONTNEED on Linux: the pages leave the
+// process, not the page cache), and bbolt's own check is dropped every
+// dropInterval (mmap.go, mapdrop_linux.go). So their RSS is the heap plus
+// a few MB of the file, whatever its size.
 //
 // # Control socket
 //

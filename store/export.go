@@ -31,7 +31,8 @@ var exportChunk = 500
 // It walks the threads_by_created index a chunk of threads at a time:
 // each chunk is read in one transaction and fn runs after it ends, so a
 // slow writer (a pipe, a disk) never holds the database, and memory stays
-// flat. A thread stored during an export, older than the chunk being
+// flat: the rows of one chunk on the heap, and the file pages it read
+// dropped from the resident set after it (dropMapped). A thread stored during an export, older than the chunk being
 // read, is in the next export. Sales are read once, first (they are few
 // next to conversations).
 func (s *Store) Export(fn func(ExportRow) error) error {
@@ -55,7 +56,11 @@ func (s *Store) Export(fn func(ExportRow) error) error {
 				// Every thread record is read once (decoding no strings),
 				// so a damaged page shows here, not in a later write: the
 				// index walk below would Get around it.
+				seen := 0
 				if err := tx.Bucket(bucketThreads).ForEach(func(k, v []byte) error {
+					if seen++; seen%dropEvery == 0 {
+						dropMapped(tx)
+					}
 					_, err := decodeThreadFacts(k, v)
 					return err
 				}); err != nil {
@@ -71,7 +76,9 @@ func (s *Store) Export(fn func(ExportRow) error) error {
 				k, _ = c.Next()
 			}
 			for n := 0; k != nil && n < exportChunk; k, _ = c.Next() {
-				n++
+				if n++; n%dropEvery == 0 {
+					dropMapped(tx)
+				}
 				after = bytes.Clone(k)
 				id := k[8:]
 				v := threads.Get(id)
@@ -107,6 +114,7 @@ func (s *Store) Export(fn func(ExportRow) error) error {
 				}
 			}
 			end = k == nil
+			dropMapped(tx)
 			return nil
 		})
 		if err != nil {

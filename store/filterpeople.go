@@ -6,10 +6,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// dropEvery is how many threads a scan of every message reads between two
+// threadDropEvery is how many threads a scan of every message reads between two
 // dropMapped: their messages lie all over the file (at 2,000 threads
 // the 100k benchmark database had 280 MB of it resident between drops).
-const dropEvery = 250
+const threadDropEvery = 250
 
 // FilterTexts calls fn with each thread's ID and texts (its title, then
 // every message's text), every thread in ID order, in one read
@@ -22,7 +22,7 @@ func (s *Store) FilterTexts(fn func(id string, texts [][]byte) error) error {
 		n := 0
 		var texts [][]byte
 		return tx.Bucket(bucketThreads).ForEach(func(id, v []byte) error {
-			if n++; n%dropEvery == 0 {
+			if n++; n%threadDropEvery == 0 {
 				dropMapped(tx)
 			}
 			t, err := decodeThreadSummary(id, v)
@@ -60,7 +60,7 @@ func (s *Store) FilterContacts(ids []string, fn func(Contact) error) error {
 			defer dropMapped(tx)
 			n := 0
 			return b.ForEach(func(k, v []byte) error {
-				if n++; n%(20*dropEvery) == 0 {
+				if n++; n%(20*threadDropEvery) == 0 {
 					dropMapped(tx)
 				}
 				c, err := decodeContact(k, v)

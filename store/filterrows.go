@@ -57,7 +57,7 @@ func (s *Store) filterRows(ids []string, texts bool, fn func(FilterRow) error) e
 		var people []FilterPerson // reused: a row is valid inside fn only
 		n := 0
 		row := func(id, v []byte) error {
-			if n++; ids == nil && n%dropEvery == 0 {
+			if n++; ids == nil && n%threadDropEvery == 0 {
 				dropMapped(tx)
 			}
 			t, err := decodeThreadSummary(id, v)

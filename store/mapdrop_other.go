@@ -4,5 +4,6 @@ package store
 
 import bolt "go.etcd.io/bbolt"
 
-// dropMapped does nothing here (see mapdrop_linux.go).
+// dropMapped is madvise(MADV_DONTNEED) on Linux (mapdrop_linux.go);
+// elsewhere the pages stay mapped until the kernel needs them.
 func dropMapped(*bolt.Tx) {}

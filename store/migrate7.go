@@ -110,9 +110,6 @@ func migrateCounts(tx *bolt.Tx, env migrateEnv) error {
 	if cerr != nil {
 		return cerr
 	}
-	if err := buildTeamCounts(tx); err != nil {
-		return err
-	}
 	if env.progress != nil {
 		env.progress(total, total)
 	}

@@ -70,7 +70,7 @@ func putMove(tx *bolt.Tx, m *StageMove) error {
 	if err := tx.Bucket(bucketMovesByTime).Put(movesByTimeKey(m.At, seq), movesByTimeValue(m)); err != nil {
 		return fmt.Errorf("record stage move of thread %s: %w", m.ThreadID, err)
 	}
-	return countTeamMove(tx, m)
+	return nil
 }
 
 // moved puts c at m's stage, keeping m's cause on the record: every

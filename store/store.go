@@ -178,7 +178,7 @@ func Open(path string, o Options) (*Store, error) {
 		}
 	}
 	if !db.IsReadOnly() {
-		if err := guardOpen(path, func() error { return ensureTeamCounts(db) }); err != nil {
+		if err := guardOpen(path, func() error { return dropFunnelTeamCounts(db) }); err != nil {
 			_ = db.Close()
 			return nil, err
 		}

@@ -473,9 +473,6 @@ func putReply(tx *bolt.Tx, t *threadRec, r *Reply) error {
 	if err := b.Put(timedKey(t.ID, r.At, seq), encodeReply(r)); err != nil {
 		return fmt.Errorf("record reply to thread %s: %w", t.ID, err)
 	}
-	if err := countTeamReply(tx, r); err != nil {
-		return err
-	}
 	if r.At.After(t.LastOurs) {
 		t.LastOurs = r.At
 	}
@@ -490,8 +487,8 @@ func putReply(tx *bolt.Tx, t *threadRec, r *Reply) error {
 // for every frame.
 func (s *Store) Stats() (threads, messages int, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
-		threads = tx.Bucket(bucketThreads).Stats().KeyN
-		messages = tx.Bucket(bucketMessages).Stats().KeyN
+		threads = countKeys(tx, tx.Bucket(bucketThreads))
+		messages = countKeys(tx, tx.Bucket(bucketMessages))
 		return nil
 	})
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // BenchmarkListMove is one j (Update) and its frame (View) in view 2's
-// stage list and view 3's contacts at 1k and 100k rows of a real store,
+// stage list, view 3's contacts and view 4's feeds at 1k and 100k rows of a real store,
 // the window reads a move starts near an edge included (run inline, so
 // their cost is spread over the moves). The 1k run is the baseline:
 // equal figures show a move costs the same however long the list is.
@@ -43,6 +43,24 @@ func BenchmarkListMove(b *testing.B) {
 				b.Fatalf("contacts list of %d, want %d", v.list.total, n)
 			}
 			benchMoves(b, v, func() bool { return v.list.last && v.list.nav.cursor == len(v.list.items)-1 })
+		})
+		// View 4 lists the configured feeds (500, as in the bench's
+		// database) with their waiting and unread counts, read once on
+		// entering it; a move reads nothing.
+		b.Run(fmt.Sprintf("feeds/threads=%d", n), func(b *testing.B) {
+			c := common(b)
+			list := []feeds.Feed{{Name: "Blog comments"}}
+			for i := range 499 {
+				list = append(list, feeds.Feed{Name: fmt.Sprintf("Feed %03d", i)})
+			}
+			f := newFeedsScreen(c, list, func() string { return "*" })
+			f.SetSize(80, 22)
+			m := loadFeedCounts(c.B, testNow)().(feedCountsMsg)
+			if m.err != nil || m.counts["Blog comments"].Waiting != n {
+				b.Fatalf("feed counts %+v (%v), want %d waiting in Blog comments", m.counts["Blog comments"], m.err, n)
+			}
+			f.counts = m.counts
+			benchMoves(b, f, func() bool { return f.cursor == len(f.feeds)-1 })
 		})
 	}
 }
