@@ -199,7 +199,7 @@ func (v *contactsScreen) viewThreads() string {
 	c := v.contact
 	now := v.c.Now()
 	head := s.Author.Render(c.Name) + s.Muted.Render(" · "+c.Feed+" · ") + s.StageStyle(c.Stage).Render(c.Stage.String()) +
-		s.Muted.Render(fmt.Sprintf(" · %d touches · first seen %s ago", c.Touches(), age(now, c.FirstSeen))+
+		s.Muted.Render(fmt.Sprintf(" · %s · first seen %s ago", cases(c.Touches(), "1 touch", "%d touches"), age(now, c.FirstSeen))+
 			keyHint(v.c.Keys.Contacts.Back, " · %s: back"))
 	if c.Unhappy {
 		head = s.Unhappy.Render("! ") + head

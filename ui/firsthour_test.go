@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"parley/feeds"
+)
+
+// Rough edges a new user met in their first hour with parley --demo.
+
+// A contact with one touch reads "1 touch", not "1 touches".
+func TestContactHeaderCountsOneTouch(t *testing.T) {
+	tm := startApp(t, newTestApp(testStore(t)), 100, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('3'))
+	waitFor(t, tm, "CONTACTS (3)")
+	tm.Send(enter)
+	waitFor(t, tm, "first seen")
+	final := finalApp(t, tm)
+	view := ansi.Strip(final.render())
+	if !strings.Contains(view, " · 1 touch · first seen") {
+		t.Errorf("the contact's header does not say 1 touch:\n%s", view)
+	}
+}
+
+// Help lists / only where it filters: in a thread and on the funnel's
+// overview / does nothing, so listing it there is a lie.
+func TestHelpListsFilterOnlyWhereItFilters(t *testing.T) {
+	helpShowsFilter := func(a *App) bool {
+		a.showHelp, a.helpScroll = true, 0
+		return strings.Contains(ansi.Strip(a.render()), "filter (esc clears)")
+	}
+	tm := startApp(t, newTestApp(testStore(t)), 120, 40)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(enter)
+	waitFor(t, tm, "Three days of meeting notes")
+	final := finalApp(t, tm)
+	if final.thread == nil {
+		t.Fatal("enter did not open the thread")
+	}
+	if helpShowsFilter(final) {
+		t.Error("the thread's help lists / filter, which does nothing there")
+	}
+
+	tm = startApp(t, newTestApp(testStore(t)), 120, 40)
+	waitFor(t, tm, "Alice Chen")
+	final = finalApp(t, tm)
+	if !helpShowsFilter(final) {
+		t.Error("the queue's help lacks / filter, and / filters the queue")
+	}
+
+	tm = startApp(t, newTestApp(testStore(t)), 120, 40)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('2'))
+	waitFor(t, tm, "MOVED IN")
+	final = finalApp(t, tm)
+	if helpShowsFilter(final) {
+		t.Error("the funnel overview's help lists / filter, which does nothing there")
+	}
+}
+
+// Opening a busy thread from a queue row shows that person's message, not
+// only the newest lines of someone else's: the draft under the
+// conversation says whom it answers, so their words must be in view.
+func TestOpenThreadShowsTheAddressedPersonsMessage(t *testing.T) {
+	st := peopleStore(t)
+	var more []feeds.Item
+	for i := range 8 {
+		more = append(more, feeds.Item{ID: fmt.Sprintf("mastodon:m.example:3%02d", i), Feed: mastoFeed, Author: "Marcus Lindqvist",
+			Link: fmt.Sprintf("https://m.example/@marcus/3%02d", i), Published: testNow.Add(-2*time.Hour + time.Duration(i)*time.Minute),
+			Text: fmt.Sprintf("Another long thought, number %d.\n\nIt goes on.\n\nAnd on.", i), InReplyTo: "mastodon:m.example:201",
+			Root: "mastodon:m.example:201", Target: feeds.Target{ID: fmt.Sprintf("3%02d", i), Mention: "marcus"}})
+	}
+	if _, err := st.Ingest(feeds.Result{Feed: mastoFeed, Items: more}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	tm := startApp(t, peopleApp(t, st, &fakeReplier{}, ""), 100, 20)
+	waitFor(t, tm, "Sofia Alvarez")
+	tm.Send(enter)
+	waitFor(t, tm, "Sofia Alvarez · stage intent")
+	final := finalApp(t, tm)
+	if shown := ansi.Strip(final.thread.vpView()); !strings.Contains(shown, sofiaText) {
+		t.Errorf("opened on Sofia's row, her message is not on screen:\n%s", shown)
+	}
+}
