@@ -309,7 +309,7 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 			return cfg, nil, false, fmt.Errorf("write demo feeds: %w", err)
 		}
 		cfg = feeds.Config{Path: "(demo)", Feeds: list, Ours: demo.Ours,
-			Funnel: funnel.Config{TrackLink: demo.TrackLink}}
+			Funnel: funnel.Config{TrackLink: demo.TrackLink}, Templates: demo.Templates}
 	} else {
 		cfg, err = feeds.LoadConfig(opts.config)
 		if errors.Is(err, feeds.ErrNoConfig) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"parley/feeds"
@@ -86,5 +87,21 @@ func TestOpenThreadShowsTheAddressedPersonsMessage(t *testing.T) {
 	final := finalApp(t, tm)
 	if shown := ansi.Strip(final.thread.vpView()); !strings.Contains(shown, sofiaText) {
 		t.Errorf("opened on Sofia's row, her message is not on screen:\n%s", shown)
+	}
+}
+
+// With no templates folder (a config given by a relative path, or none),
+// ctrl+t's hint ends at the config file instead of "files to " and
+// nothing.
+func TestCtrlTHintWithoutTemplateFolder(t *testing.T) {
+	app := New(Deps{Backend: backendOf(testStore(t), ""), Now: func() time.Time { return testNow }, ConfigPath: "config.toml"})
+	app.Update(tea.WindowSizeMsg{Width: 140, Height: 24})
+	settle(t, app, app.reloadQueue())
+	_, cmd := app.Update(press('r'))
+	settle(t, app, cmd)
+	_, cmd = app.Update(ctrlT)
+	settle(t, app, cmd)
+	if !strings.HasPrefix(app.status, "No saved replies yet") || strings.HasSuffix(strings.TrimSpace(app.status), "files to") {
+		t.Errorf("status = %q, want where to add templates, without an empty folder", app.status)
 	}
 }
