@@ -105,3 +105,59 @@ func TestCtrlTHintWithoutTemplateFolder(t *testing.T) {
 		t.Errorf("status = %q, want where to add templates, without an empty folder", app.status)
 	}
 }
+
+// A WordPress comments thread is titled by its post in the header, not
+// "Comment on <post> by <first commenter>" above a reply to someone else.
+func TestThreadHeaderShowsThePostNotItsFirstCommenter(t *testing.T) {
+	st := testStore(t)
+	items := []feeds.Item{
+		{ID: "w1", Feed: "Blog comments", Author: "Lena Fischer", Title: "Comment on How we write our changelog by Lena Fischer",
+			Link: "https://quillstone.example/blog/changelog/#comment-1", Published: testNow.Add(-30 * time.Minute),
+			Text: "Lovely post about changelogs."},
+		{ID: "w2", Feed: "Blog comments", Author: "Tom Whitaker", Title: "Comment on How we write our changelog by Tom Whitaker",
+			Link: "https://quillstone.example/blog/changelog/#comment-2", Published: testNow.Add(-20 * time.Minute),
+			Text: "Is there a free trial for teams?"},
+	}
+	if _, err := st.Ingest(feeds.Result{Feed: "Blog comments", Items: items}, testNow); err != nil {
+		t.Fatal(err)
+	}
+	tm := startApp(t, newTestApp(st), 100, 24)
+	waitFor(t, tm, "Tom Whitaker")
+	final := finalApp(t, tm)
+	for i, th := range final.queue.threads {
+		if strings.HasPrefix(th.Title, "Comment on") {
+			final.queue.cursor = i
+		}
+	}
+	_, cmd := final.Update(enter)
+	settle(t, final, cmd)
+	if final.thread == nil {
+		t.Fatal("enter did not open the thread")
+	}
+	title := strings.SplitN(ansi.Strip(final.render()), "\n", 3)[1]
+	if strings.TrimSpace(title) != "How we write our changelog" {
+		t.Errorf("thread title line = %q, want the post's title", title)
+	}
+
+	for _, tc := range []struct{ title, starter, want string }{
+		{"Comment on Pricing by Ann", "Ann", "Pricing"},
+		{"Comment on Pricing by Ann", "Bob", "Comment on Pricing by Ann"}, // not the starter: kept
+		{"Comments on the roadmap", "Ann", "Comments on the roadmap"},
+		{"Comment on  by Ann", "Ann", "Comment on  by Ann"}, // nothing left: kept
+	} {
+		if got := postTitle(tc.title, tc.starter); got != tc.want {
+			t.Errorf("postTitle(%q, %q) = %q, want %q", tc.title, tc.starter, got, tc.want)
+		}
+	}
+}
+
+// The snooze picker says when "3" wakes the thread (Monday 9:00, as the
+// status line then says), not a vague "next week".
+func TestSnoozePickerSaysNextMonday(t *testing.T) {
+	tm := startApp(t, newTestApp(testStore(t)), 100, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('s'))
+	waitFor(t, tm, "Snooze until", "next Monday 9:00")
+	tm.Send(esc)
+	finalApp(t, tm)
+}
