@@ -166,6 +166,8 @@ func (v *contactsScreen) View() string {
 		return s.Error.Render("Could not read the contacts: " + v.list.err.Error())
 	case !v.list.loaded:
 		return s.Muted.Render("Loading the contacts…")
+	case len(v.list.items) == 0 && !v.filter.Empty():
+		return s.Muted.Render(filterHint(v.filter, v.c.Keys.Global.Filter))
 	case len(v.list.items) == 0:
 		return s.Muted.Render("No contacts yet: everyone who writes in a feed shows up here" + v.c.fetchHint() + ".")
 	}
@@ -210,6 +212,8 @@ func (v *contactsScreen) viewThreads() string {
 		return head + "\n" + s.Error.Render("Could not list their conversations: "+v.thErr.Error())
 	case !v.thLoaded:
 		return head + "\n" + s.Muted.Render("Loading…")
+	case len(v.convs) == 0 && !v.thFilter.Empty():
+		return head + "\n" + s.Muted.Render(filterHint(v.thFilter, v.c.Keys.Global.Filter))
 	case len(v.convs) == 0:
 		return head + "\n" + s.Muted.Render("No conversations.")
 	}

@@ -161,3 +161,29 @@ func TestSnoozePickerSaysNextMonday(t *testing.T) {
 	tm.Send(esc)
 	finalApp(t, tm)
 }
+
+// A / filter that keeps nobody says so, in the funnel's stage list and the
+// contacts alike, instead of "Nobody is at new now" or "No contacts yet",
+// which read as if the data were missing.
+func TestEmptyFilteredListsSayTheFilterMatchesNobody(t *testing.T) {
+	tm := startApp(t, newTestApp(testStore(t)), 140, 24)
+	waitFor(t, tm, "Alice Chen")
+	tm.Send(press('2'))
+	waitFor(t, tm, "Funnel · 3 conversations")
+	tm.Send(enter) // new: Alice and Carol
+	waitFor(t, tm, "2 conversations · enter: open")
+	tm.Send(press('/'))
+	tm.Send(tea.PasteMsg{Content: "from:zed"})
+	tm.Send(enter)
+	waitFor(t, tm, "Nothing matches from:zed")
+	tm.Send(press('3'))
+	waitFor(t, tm, "Carol Diaz")
+	tm.Send(press('/'))
+	tm.Send(tea.PasteMsg{Content: "from:yolanda"})
+	tm.Send(enter)
+	waitFor(t, tm, "Nothing matches from:yolanda")
+	final := finalApp(t, tm)
+	if view := ansi.Strip(final.render()); strings.Contains(view, "No contacts yet") {
+		t.Errorf("a filter that keeps nobody reads as an empty database:\n%s", view)
+	}
+}
