@@ -2,6 +2,8 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"parley/ui"
@@ -21,5 +23,19 @@ func TestDemoHasSavedReplies(t *testing.T) {
 	d := withDaily(ui.Deps{}, cfg)
 	if len(d.Templates) < 2 {
 		t.Fatalf("the demo console has %d saved replies, want a few for ctrl+t", len(d.Templates))
+	}
+}
+
+// A [keys] mistake says "run parley keys for the list": parley keys
+// must then give the list (the defaults), not only the same mistake.
+func TestKeysCommandListsDefaultsDespiteMistakes(t *testing.T) {
+	privateEnv(t)
+	cfg := writeConfig(t, "[keys]\n\"queue.dnoe\" = \"x\"\n")
+	code, out, errOut := runCLI("keys", "--config", cfg)
+	if code != 1 || !strings.Contains(errOut, cfg+`:2: [keys] unknown action "queue.dnoe"`) {
+		t.Errorf("exit %d, stderr %q: want 1 and the mistake", code, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^queue\.done\s+e\s+done \(archive\)$`).MatchString(out) {
+		t.Errorf("parley keys on a bad [keys] lists no keys:\n%s", out)
 	}
 }
