@@ -39,3 +39,17 @@ func TestKeysCommandListsDefaultsDespiteMistakes(t *testing.T) {
 		t.Errorf("parley keys on a bad [keys] lists no keys:\n%s", out)
 	}
 }
+
+// parley help [CMD] is parley [CMD] --help, not "unknown command".
+func TestHelpCommand(t *testing.T) {
+	privateEnv(t)
+	if code, _, errOut := runCLI("help"); code != 0 || !strings.Contains(errOut, "parley fetch [flags]") {
+		t.Errorf("parley help: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := runCLI("help", "fetch"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
+		t.Errorf("parley help fetch: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := runCLI("help", "nope"); code != 2 || !strings.Contains(errOut, `unknown command "nope"`) {
+		t.Errorf("parley help nope: exit %d, %q", code, errOut)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -166,6 +167,10 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "help" {
+		// parley help [CMD]: what people type first, as with git and go.
+		args = append(slices.Clone(args[1:min(2, len(args))]), "--help")
+	}
 	def := defaultPaths()
 	opts := options{paths: def, format: "csv", listen: server.DefaultListen, progress: stderr}
 	flags := func(name, help string) *flag.FlagSet {
