@@ -187,3 +187,32 @@ func TestEmptyFilteredListsSayTheFilterMatchesNobody(t *testing.T) {
 		t.Errorf("a filter that keeps nobody reads as an empty database:\n%s", view)
 	}
 }
+
+// u brings a thread back with the cursor on it: the next e or s acts on
+// what came back, not on the row that took its place.
+func TestUndoPutsTheCursorOnTheThreadBack(t *testing.T) {
+	for _, key := range []string{"e", "s"} {
+		app := newTestApp(testStore(t))
+		app.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+		settle(t, app, app.reloadQueue())
+		_, cmd := app.Update(press('j')) // Bob
+		settle(t, app, cmd)
+		if th, _ := app.queue.selected(); th.Author != "Bob Okafor" {
+			t.Fatalf("j selected %q, want Bob", th.Author)
+		}
+		_, cmd = app.Update(press(rune(key[0])))
+		settle(t, app, cmd)
+		if key == "s" {
+			_, cmd = app.Update(press('2')) // tomorrow
+			settle(t, app, cmd)
+		}
+		if th, _ := app.queue.selected(); th.Author == "Bob Okafor" {
+			t.Fatalf("%s: Bob is still selected", key)
+		}
+		_, cmd = app.Update(press('u'))
+		settle(t, app, cmd)
+		if th, _ := app.queue.selected(); th.Author != "Bob Okafor" {
+			t.Errorf("%s then u: the cursor is on %q, want Bob, whose thread came back", key, th.Author)
+		}
+	}
+}

@@ -104,6 +104,9 @@ func (a *App) threadChanged(msg threadChangedMsg) tea.Cmd {
 		a.setStatus(fmt.Sprintf("Back in the queue: %q", msg.title), false)
 	}
 	cmds := []tea.Cmd{a.reloadQueue()}
+	if msg.action.kind == "undo-done" || msg.action.kind == "undo-snooze" {
+		cmds[0] = a.reloadQueueAt(msg.threadID) // undocursor.go
+	}
 	switch msg.action.kind {
 	case "done", "snooze", "reopen":
 		m := msg
