@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -213,6 +214,41 @@ func TestUndoPutsTheCursorOnTheThreadBack(t *testing.T) {
 		settle(t, app, cmd)
 		if th, _ := app.queue.selected(); th.Author != "Bob Okafor" {
 			t.Errorf("%s then u: the cursor is on %q, want Bob, whose thread came back", key, th.Author)
+		}
+	}
+}
+
+// e or s on selected rows can be undone like on one row: u brings every
+// one of them back (it said "Nothing to undo.").
+func TestUndoBulkDoneAndSnooze(t *testing.T) {
+	for _, key := range []string{"e", "s"} {
+		st := testStore(t)
+		app := newTestApp(st)
+		app.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+		settle(t, app, app.reloadQueue())
+		for _, k := range []rune{' ', 'j', ' '} { // Alice, then Carol
+			_, cmd := app.Update(press(k))
+			settle(t, app, cmd)
+		}
+		_, cmd := app.Update(press(rune(key[0])))
+		settle(t, app, cmd)
+		if key == "s" {
+			_, cmd = app.Update(press('2'))
+			settle(t, app, cmd)
+		}
+		if got := queueIDs(t, st); !slices.Equal(got, []string{"Bob Okafor"}) {
+			t.Fatalf("%s: queue after the bulk action = %q, want Bob alone", key, got)
+		}
+		if !strings.Contains(app.status, "u to undo") {
+			t.Errorf("%s: status %q does not offer u", key, app.status)
+		}
+		_, cmd = app.Update(press('u'))
+		settle(t, app, cmd)
+		if got := queueIDs(t, st); len(got) != 3 {
+			t.Errorf("%s then u: queue = %q, want all three back (status %q)", key, got, app.status)
+		}
+		if !strings.HasPrefix(app.status, "Back in the queue: 2 threads") {
+			t.Errorf("%s then u: status %q", key, app.status)
 		}
 	}
 }

@@ -27,6 +27,7 @@ const maxUndo = 100
 type undoEntry struct {
 	change *threadChangedMsg
 	move   *stageMovedMsg
+	bulk   *bulkMsg // done or snooze of the selected rows
 }
 
 func (u *undoStack) push(e undoEntry) {
@@ -54,6 +55,9 @@ func (a *App) undo() tea.Cmd {
 	}
 	if e.move != nil {
 		return undoStage(a.c.B, *e.move, a.c.Now)
+	}
+	if e.bulk != nil {
+		return undoBulk(a.c.B, *e.bulk) // bulkundo.go
 	}
 	c := e.change
 	// at: the store refuses the undo over a teammate's action since then.
