@@ -53,3 +53,16 @@ func TestHelpCommand(t *testing.T) {
 		t.Errorf("parley help nope: exit %d, %q", code, errOut)
 	}
 }
+
+// parley conversions import --demo FILE with a FILE that is not there,
+// while the demo console runs, says the file is missing: it said another
+// parley was using demo.db and did not answer.
+func TestDemoImportOfAMissingFileSaysSo(t *testing.T) {
+	home := privateEnv(t)
+	startOwner(t, filepath.Join(filepath.Dir(defaultPaths().db), "demo.db"), "", true)
+	missing := filepath.Join(home, "sales.csv")
+	code, _, errOut := runCLI("conversions", "import", "--demo", missing)
+	if code != 1 || !strings.Contains(errOut, "sales.csv") || strings.Contains(errOut, "another parley") {
+		t.Errorf("exit %d, %q: want 1 and that %s is missing", code, errOut, missing)
+	}
+}
