@@ -66,3 +66,19 @@ func TestDemoImportOfAMissingFileSaysSo(t *testing.T) {
 		t.Errorf("exit %d, %q: want 1 and that %s is missing", code, errOut, missing)
 	}
 }
+
+// A mistyped flag is one line that says where the help is, not the
+// 40 lines of help after it; -h still prints the help.
+func TestUnknownFlagIsOneLine(t *testing.T) {
+	privateEnv(t)
+	for _, args := range [][]string{{"--bogus"}, {"fetch", "--bogus"}, {"export", "--format"}} {
+		code, _, errOut := runCLI(args...)
+		name := strings.TrimSpace("parley " + strings.Join(args[:len(args)-1], " "))
+		if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "(see "+name+" --help)") {
+			t.Errorf("%v: exit %d, %q: want 2 and one line pointing at %s --help", args, code, errOut, name)
+		}
+	}
+	if code, _, errOut := runCLI("fetch", "-h"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
+		t.Errorf("fetch -h: exit %d, %q", code, errOut)
+	}
+}
