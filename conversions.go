@@ -92,7 +92,8 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 
 	// The demo writes its sample file on setup, so read after it there;
-	// otherwise read first, so a wrong path touches no database.
+	// otherwise (a FILE given, with --demo too) read first, so a wrong path
+	// touches no database and is reported as such.
 	var (
 		st   *store.Store
 		rows []store.Conversion
@@ -107,7 +108,7 @@ func conversionsCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		}
 		return true
 	}
-	if !opts.demo && !read() {
+	if (!opts.demo || len(files) == 1) && !read() {
 		return 1
 	}
 	// A running console imports them (it holds the database). The demo

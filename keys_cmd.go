@@ -38,13 +38,27 @@ func keysCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		cfg, err := feeds.LoadConfig(opts.config)
 		if err != nil && !errors.Is(err, feeds.ErrNoConfig) {
 			fmt.Fprintf(stderr, "parley keys: %v\n", err)
-			return 1
+			return listDefaultKeys(stdout, stderr)
 		}
 		if errs := ui.ApplyKeys(km, cfg.Path, cfg.Keys); len(errs) > 0 {
 			printKeyErrors(stderr, "parley keys", errs)
-			return 1
+			return listDefaultKeys(stdout, stderr)
 		}
 	}
+	listKeys(stdout, km)
+	return 0
+}
+
+// listDefaultKeys answers a config parley cannot use with the default
+// keys: the mistakes say "run parley keys for the list", so the list must
+// come even then. The exit status stays 1.
+func listDefaultKeys(stdout, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "parley keys: fix the mistakes above; until then, the default keys:")
+	listKeys(stdout, ui.DefaultKeyMap())
+	return 1
+}
+
+func listKeys(stdout io.Writer, km *ui.KeyMap) {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACTION\tKEYS\tWHAT IT DOES")
 	for _, a := range km.Actions() {
@@ -55,7 +69,6 @@ func keysCmd(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, keys, a.Desc())
 	}
 	tw.Flush()
-	return 0
 }
 
 // checkKeys reports the [keys] mistakes of cfg: the console refuses to

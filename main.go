@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -166,24 +167,26 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "help" {
+		// parley help [CMD]: what people type first, as with git and go.
+		args = append(slices.Clone(args[1:min(2, len(args))]), "--help")
+	}
 	def := defaultPaths()
 	opts := options{paths: def, format: "csv", listen: server.DefaultListen, progress: stderr}
-	flags := func(name, help string) *flag.FlagSet {
+	flags := func(name string) *flag.FlagSet {
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
-		fs.SetOutput(stderr)
+		fs.SetOutput(io.Discard) // flagError says it in one line
 		fs.StringVar(&opts.config, "config", opts.config, "config file")
 		fs.StringVar(&opts.db, "db", opts.db, "database file")
 		fs.BoolVar(&opts.demo, "demo", opts.demo, "use the built-in demo")
-		fs.Usage = func() { fmt.Fprint(stderr, help) }
+		fs.Usage = func() {}
 		return fs
 	}
-	root := flags("parley", fmt.Sprintf(usage, def.config, def.db, def.log))
+	rootHelp := fmt.Sprintf(usage, def.config, def.db, def.log)
+	root := flags("parley")
 	version := root.Bool("version", false, "print the version")
 	if err := root.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return flagError(root, rootHelp, err, stderr)
 	}
 	if *version {
 		return printVersion(stdout)
@@ -214,7 +217,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if cmd == "serve" {
 			help = fmt.Sprintf(help, server.DefaultListen, filepath.Join(filepath.Dir(def.db), server.HostKeyFile))
 		}
-		sub := flags("parley "+cmd, help)
+		sub := flags("parley " + cmd)
 		if cmd == "export" {
 			sub.StringVar(&opts.format, "format", opts.format, "csv or json")
 			sub.BoolVar(&opts.audit, "audit", false, "print the audit log instead")
@@ -229,10 +232,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		var err error
 		if rest, err = parseInterspersed(sub, rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
+			return flagError(sub, help, err, stderr)
 		}
 		sub.Visit(seen)
 	}
@@ -273,6 +273,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return c.run(opts, rest, stdout, stderr)
 }
 
+// flagError answers a flag Parse refused: -h or --help prints the help
+// (status 0); a mistake is one line that says where the help is, not the
+// whole help after it (status 2).
+func flagError(fs *flag.FlagSet, help string, err error, stderr io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stderr, help)
+		return 0
+	}
+	fmt.Fprintf(stderr, "%s: %v (see %s --help)\n", fs.Name(), err, fs.Name())
+	return 2
+}
+
 // parseInterspersed parses flags that may come before, between and after
 // the positional arguments, which it returns in order. After "--" every
 // argument is positional.
@@ -309,7 +321,7 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 			return cfg, nil, false, fmt.Errorf("write demo feeds: %w", err)
 		}
 		cfg = feeds.Config{Path: "(demo)", Feeds: list, Ours: demo.Ours,
-			Funnel: funnel.Config{TrackLink: demo.TrackLink}}
+			Funnel: funnel.Config{TrackLink: demo.TrackLink}, Templates: demo.Templates}
 	} else {
 		cfg, err = feeds.LoadConfig(opts.config)
 		if errors.Is(err, feeds.ErrNoConfig) {

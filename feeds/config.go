@@ -313,6 +313,8 @@ func unknownKeys(path, text string, md toml.MetaData) []error {
 		case k[0] == "feed" && secretKeys[name]:
 			errs = append(errs, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
 				Msg: fmt.Sprintf("%s: secrets do not go in the config file (expected token_env = \"VAR\" or token_file = \"/path/0600-file\"; for discourse api_key_env / api_key_file)", name)})
+		case k[0] == "feed" && len(k) > 1:
+			errs = append(errs, unknownFeedKey(path, text, k)) // config_suggest.go
 		case k[0] == "funnel" && len(k) > 1:
 			errs = append(errs, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
 				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)})
@@ -325,9 +327,17 @@ func unknownKeys(path, text string, md toml.MetaData) []error {
 			errs = append(errs, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "teammate", k[1], -1),
 				Msg: fmt.Sprintf("unknown key %q in [[teammate]] (expected one of: %s)", k[1], teammateKeys)})
 		default:
-			errs = append(errs, &ConfigError{Path: path, Line: findKeyLine(text, name, -1),
-				Msg: fmt.Sprintf("unknown key %q (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s, [[view]] %s, [keys], [ui] mouse)",
-					k.String(), strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"),
+			line := findKeyLine(text, name, -1)
+			if line == 0 && len(k) == 1 {
+				line = findTableHeaderLine(text, name) // [[feeds]]
+			}
+			hint := ""
+			if len(k) == 1 {
+				hint = didYouMean(name, topKeyNames)
+			}
+			errs = append(errs, &ConfigError{Path: path, Line: line,
+				Msg: fmt.Sprintf("unknown key %q%s (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s, [[view]] %s, [keys], [ui] mouse)",
+					k.String(), hint, strings.ReplaceAll(funnelKeys, ", ", "/"), strings.ReplaceAll(teammateKeys, ", ", "/"),
 					strings.ReplaceAll(slaKeys, ", ", "/"), strings.ReplaceAll(notifyKeys, ", ", "/"), strings.ReplaceAll(templateKeys, ", ", "/"), strings.ReplaceAll(viewKeys, ", ", "/"))})
 		}
 	}

@@ -75,6 +75,10 @@ type bulkMsg struct {
 	to     string
 	ok     int
 	failed []string // "title: why"
+	// changed are the threads done or snoozed, at when it was asked:
+	// u undoes them all (bulkundo.go).
+	changed []store.Thread
+	at      time.Time
 	// atEnd counts stage steps that did not move (first or last stage).
 	atEnd int
 }
@@ -145,7 +149,7 @@ func (a *App) bulk(kind string, threads []store.Thread, until time.Time) tea.Cmd
 	}
 	threads = slices.Clone(threads)
 	return func() tea.Msg {
-		m := bulkMsg{kind: kind, until: until, to: me}
+		m := bulkMsg{kind: kind, until: until, to: me, at: time.Now()} // the store's clock, as changeThread
 		for _, t := range threads {
 			var err error
 			switch kind {
@@ -172,6 +176,9 @@ func (a *App) bulk(kind string, threads []store.Thread, until time.Time) tea.Cmd
 				continue
 			}
 			m.ok++
+			if kind == bulkDone || kind == bulkSnooze {
+				m.changed = append(m.changed, t)
+			}
 		}
 		return m
 	}
@@ -180,7 +187,7 @@ func (a *App) bulk(kind string, threads []store.Thread, until time.Time) tea.Cmd
 // bulkDone says what a bulk action did, clears the selection and reloads.
 func (a *App) bulkDone(m bulkMsg) tea.Cmd {
 	a.queue.picked = nil
-	what := map[string]string{bulkDone: "Done", bulkForward: "Stage forward", bulkBack: "Stage back"}[m.kind]
+	what := map[string]string{bulkDone: "Done", bulkForward: "Stage forward", bulkBack: "Stage back", bulkUndo: "Back in the queue"}[m.kind]
 	switch m.kind {
 	case bulkSnooze:
 		what = "Snoozed until " + m.until.Format("Mon 15:04")
@@ -196,6 +203,10 @@ func (a *App) bulkDone(m bulkMsg) tea.Cmd {
 	}
 	if len(m.failed) > 0 {
 		line += fmt.Sprintf("; %d failed: %s", len(m.failed), strings.Join(m.failed, "; "))
+	}
+	if len(m.changed) > 0 {
+		a.undos.push(undoEntry{bulk: &m}) // bulkundo.go
+		line += keyHint(a.c.Keys.Queue.Undo, " (%s to undo)")
 	}
 	a.setStatus(line, len(m.failed) > 0)
 	return tea.Batch(a.reloadQueue(), a.refreshView())

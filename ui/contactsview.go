@@ -166,6 +166,8 @@ func (v *contactsScreen) View() string {
 		return s.Error.Render("Could not read the contacts: " + v.list.err.Error())
 	case !v.list.loaded:
 		return s.Muted.Render("Loading the contacts…")
+	case len(v.list.items) == 0 && !v.filter.Empty():
+		return s.Muted.Render(filterHint(v.filter, v.c.Keys.Global.Filter))
 	case len(v.list.items) == 0:
 		return s.Muted.Render("No contacts yet: everyone who writes in a feed shows up here" + v.c.fetchHint() + ".")
 	}
@@ -199,7 +201,7 @@ func (v *contactsScreen) viewThreads() string {
 	c := v.contact
 	now := v.c.Now()
 	head := s.Author.Render(c.Name) + s.Muted.Render(" · "+c.Feed+" · ") + s.StageStyle(c.Stage).Render(c.Stage.String()) +
-		s.Muted.Render(fmt.Sprintf(" · %d touches · first seen %s ago", c.Touches(), age(now, c.FirstSeen))+
+		s.Muted.Render(fmt.Sprintf(" · %s · first seen %s ago", cases(c.Touches(), "1 touch", "%d touches"), age(now, c.FirstSeen))+
 			keyHint(v.c.Keys.Contacts.Back, " · %s: back"))
 	if c.Unhappy {
 		head = s.Unhappy.Render("! ") + head
@@ -210,6 +212,8 @@ func (v *contactsScreen) viewThreads() string {
 		return head + "\n" + s.Error.Render("Could not list their conversations: "+v.thErr.Error())
 	case !v.thLoaded:
 		return head + "\n" + s.Muted.Render("Loading…")
+	case len(v.convs) == 0 && !v.thFilter.Empty():
+		return head + "\n" + s.Muted.Render(filterHint(v.thFilter, v.c.Keys.Global.Filter))
 	case len(v.convs) == 0:
 		return head + "\n" + s.Muted.Render("No conversations.")
 	}

@@ -309,6 +309,8 @@ func (f *funnelScreen) viewList() string {
 		return title + "\n" + s.Error.Render("Could not list the conversations: "+f.list.err.Error())
 	case !f.list.loaded:
 		return title + "\n" + s.Muted.Render("Loading…")
+	case len(f.list.items) == 0 && !f.filter.Empty():
+		return title + "\n" + s.Muted.Render(filterHint(f.filter, f.c.Keys.Global.Filter))
 	case len(f.list.items) == 0:
 		return title + "\n" + s.Muted.Render(fmt.Sprintf("Nobody is at %s now%s.", st, keyHint(f.c.Keys.Funnel.Back, " (%s: back to the funnel)")))
 	}

@@ -35,9 +35,15 @@ func (a *App) helpOverlay(height int) string {
 	s := a.c.Styles
 	inner := max(1, a.c.Width-4) // border and padding take 4 cells
 	g := a.c.Keys.Global
+	global := []key.Binding{g.FetchAll, g.Help, g.Quit, g.ForceQuit}
+	if a.filterable() {
+		// / does nothing in a thread or the funnel's overview: help
+		// lists it only where it filters.
+		global = append([]key.Binding{g.Filter}, global...)
+	}
 	groups := append(a.active().FullHelp(),
 		append([]key.Binding{g.NextView, g.Queue, g.Funnel, g.Contacts, g.Feeds}, g.Views[:]...),
-		[]key.Binding{g.Filter, g.FetchAll, g.Help, g.Quit, g.ForceQuit})
+		global)
 	body := strings.Split(a.keyColumns(groups, inner)+"\n\n"+a.legend(inner), "\n")
 
 	// Title and closing line stay; the lines between scroll.

@@ -236,6 +236,9 @@ func checkKeyName(k string) string {
 			return fmt.Sprintf("%q is not a modifier (expected ctrl, alt or shift, as in \"ctrl+x\")", m)
 		}
 	}
+	if why := keyNameOrder(parts, last); why != "" {
+		return why
+	}
 	if namedKeys[last] || utf8.RuneCountInString(last) == 1 && unicode.IsPrint([]rune(last)[0]) && last != " " {
 		return ""
 	}

@@ -258,7 +258,7 @@ func DefaultKeyMap() *KeyMap {
 		Snooze: SnoozeKeys{
 			Hour:     key.NewBinding(key.WithKeys("1", "h"), key.WithHelp("1", "1 hour")),
 			Tomorrow: key.NewBinding(key.WithKeys("2", "t"), key.WithHelp("2", "tomorrow 9:00")),
-			NextWeek: key.NewBinding(key.WithKeys("3", "w"), key.WithHelp("3", "next week")),
+			NextWeek: key.NewBinding(key.WithKeys("3", "w"), key.WithHelp("3", "next Monday 9:00")),
 			Cancel:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "cancel")),
 		},
 	}

@@ -105,6 +105,16 @@ func (t *threadScreen) nextPerson(d int) {
 	}
 }
 
+// showPerson scrolls up to the addressed person's newest message when the
+// thread opens below it: in a busy thread the last message is often
+// someone else's, and the draft under it says whom it answers.
+func (t *threadScreen) showPerson() {
+	if t.personLine >= 0 && t.personLine < t.vp.YOffset() {
+		t.vp.SetYOffset(max(0, t.personLine-1))
+		t.vpGen++
+	}
+}
+
 // answered is the person's newest message (preferring one the source can
 // answer: a Mastodon status, a Discourse post); false when none.
 func (t *threadScreen) answered() (store.Message, bool) {

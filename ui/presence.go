@@ -138,7 +138,7 @@ func (a *App) reportPresence() tea.Cmd {
 // titleLine is the thread's title with who else is there at its right.
 func (t *threadScreen) titleLine() string {
 	s := t.c.Styles
-	title := t.thread.Title
+	title := postTitle(t.thread.Title, t.thread.Author) // posttitle.go
 	if title == "" {
 		title = "(untitled)"
 	}

@@ -63,7 +63,11 @@ func (t *threadScreen) openPicker() tea.Cmd {
 		if where == "" {
 			where = "your config file"
 		}
-		return emit(statusMsg{text: fmt.Sprintf(`No saved replies yet: add [[template]] name = "Thanks" body = "Hi {first_name}, …" to %s, or .txt/.md files to %s`, where, t.c.templateDir)})
+		text := fmt.Sprintf(`No saved replies yet: add [[template]] name = "Thanks" body = "Hi {first_name}, …" to %s`, where)
+		if t.c.templateDir != "" {
+			text += ", or .txt/.md files to " + t.c.templateDir
+		}
+		return emit(statusMsg{text: text})
 	}
 	t.picker = newTemplatePicker(t.c.templates)
 	return nil

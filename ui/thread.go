@@ -133,6 +133,7 @@ func newThreadScreen(c *Common, m threadLoadedMsg, contact string, compose bool)
 		cmd = t.startCompose()
 	}
 	t.vp.GotoBottom()
+	t.showPerson() // person.go
 	return t, cmd
 }
 

@@ -27,6 +27,7 @@ const maxUndo = 100
 type undoEntry struct {
 	change *threadChangedMsg
 	move   *stageMovedMsg
+	bulk   *bulkMsg // done or snooze of the selected rows
 }
 
 func (u *undoStack) push(e undoEntry) {
@@ -54,6 +55,9 @@ func (a *App) undo() tea.Cmd {
 	}
 	if e.move != nil {
 		return undoStage(a.c.B, *e.move, a.c.Now)
+	}
+	if e.bulk != nil {
+		return undoBulk(a.c.B, *e.bulk) // bulkundo.go
 	}
 	c := e.change
 	// at: the store refuses the undo over a teammate's action since then.
@@ -104,6 +108,9 @@ func (a *App) threadChanged(msg threadChangedMsg) tea.Cmd {
 		a.setStatus(fmt.Sprintf("Back in the queue: %q", msg.title), false)
 	}
 	cmds := []tea.Cmd{a.reloadQueue()}
+	if msg.action.kind == "undo-done" || msg.action.kind == "undo-snooze" {
+		cmds[0] = a.reloadQueueAt(msg.threadID) // undocursor.go
+	}
 	switch msg.action.kind {
 	case "done", "snooze", "reopen":
 		m := msg
