@@ -272,6 +272,9 @@ type touchedThread struct {
 	// prevContact is rec.Contact as loaded: if an earlier message makes
 	// someone else the Author, that contact stops being the starter.
 	prevContact string
+	// before is each stored conversation's share of its contact's
+	// roll-up as loaded, to roll contacts up from the change.
+	before map[string]convShare
 }
 
 type ingester struct {
@@ -323,6 +326,16 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 		in.contacts.thread(id, tt.prevContact, tt.rec.Contact)
 		in.contacts.changed(changed...)
 	}
+	// Every conversation Ingest changes is in a touched thread, so their
+	// before and after are all the contacts' roll-ups need.
+	deltas := newContactDeltas()
+	for _, id := range in.order {
+		tt := in.touched[id]
+		for _, c := range tt.convs.list {
+			deltas.conv(c.Contact, tt.before[c.Contact], shareOf(c))
+		}
+	}
+	in.contacts.deltas = deltas
 	return in.contacts.flush()
 }
 
@@ -578,6 +591,10 @@ func (in *ingester) thread(id, feed string) (*touchedThread, error) {
 		tt.prevContact = rec.Contact
 		if tt.convs, err = loadConvs(in.tx, id); err != nil {
 			return nil, err
+		}
+		tt.before = make(map[string]convShare, len(tt.convs.list))
+		for _, c := range tt.convs.list {
+			tt.before[c.Contact] = shareOf(c)
 		}
 	} else {
 		tt.convs = &threadConvs{threadID: id, by: map[string]*convRec{}}
