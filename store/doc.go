@@ -249,7 +249,8 @@
 // (furthest), Unhappy (any) and Replies (sum of our replies to them) roll
 // up their conversations, all of them, across threads and feeds. Every
 // write that changes a conversation's stage, unhappy flag or replies
-// rolls its contact up in the same transaction. A thread's Conversions is
+// rolls its contact up in the same transaction (Ingest from what changed,
+// contactdelta.go; the others by reading all). A thread's Conversions is
 // the number of conversions stored for it, a conversation's those stored
 // with its contact; conversions whose ref matched nothing are not stored.
 //
