@@ -101,6 +101,11 @@
 //	  thread ID (16) | who    -> newest Published of theirs read (8 BE)
 //	team_counts                  audited actions per teammate (schema 8; teamcounts.go)
 //	  who | 0x00 | action     -> count (8 BE)
+//	conv_msgs                    long threads' messages by conversation (convmsgs.go;
+//	                             made by Ingest when first needed, no schema change)
+//	  thread ID (16)          -> empty: the thread is indexed
+//	  thread ID (16) | contact (16) | Published (8 BE) | seq (8 BE)
+//	                          -> flags (1: bit 0 = ours) | message ID
 //
 // The schema 7 buckets change in the transaction of the record they
 // follow: saveConv (stage x feed, unhappy, won back, both time indexes),
