@@ -40,6 +40,9 @@ var (
 	// action counters.
 	bucketReads      = []byte("reads")       // thread ID | who -> newest of theirs read (8 BE)
 	bucketTeamCounts = []byte("team_counts") // who | 0x00 | action -> count (8 BE)
+
+	// Made by Ingest when first needed, not by Open (convmsgs.go).
+	bucketConvMsgs = []byte("conv_msgs") // long threads' messages by conversation
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of

@@ -53,6 +53,9 @@ type contactBook struct {
 	starters map[string]string
 	dirty    []string // contacts to roll up, first touched first
 	isDirty  map[string]bool
+	// deltas, when set (Ingest), rolls contacts up from what changed
+	// (contactdelta.go); nil reads every contact in full.
+	deltas *contactDeltas
 }
 
 func newContactBook(tx *bolt.Tx) *contactBook {
@@ -152,12 +155,16 @@ func (b *contactBook) flush() error {
 			if cid == starter {
 				flags |= flagStarted
 			}
-			if err := ct.Put(contactThreadKey(cid, tid), []byte{flags}); err != nil {
+			key := contactThreadKey(cid, tid)
+			if b.deltas != nil && ct.Get(key) == nil {
+				b.deltas.newLinks[cid]++
+			}
+			if err := ct.Put(key, []byte{flags}); err != nil {
 				return fmt.Errorf("link contact %s to thread %s: %w", cid, tid, err)
 			}
 		}
 	}
-	return rollupContacts(b.tx, b.recs, b.dirty...)
+	return rollupContactsWith(b.tx, b.recs, b.deltas, b.dirty)
 }
 
 // rollupContacts recomputes the rolled-up fields of the given contacts
@@ -165,6 +172,12 @@ func (b *contactBook) flush() error {
 // them. recs holds records changed in this transaction (may be nil); the
 // rest are loaded. An empty or unknown ID is skipped.
 func rollupContacts(tx *bolt.Tx, recs map[string]*Contact, ids ...string) error {
+	return rollupContactsWith(tx, recs, nil, ids)
+}
+
+// rollupContactsWith is rollupContacts rolling up from deltas where they
+// allow it (nil: never).
+func rollupContactsWith(tx *bolt.Tx, recs map[string]*Contact, deltas *contactDeltas, ids []string) error {
 	contacts := tx.Bucket(bucketContacts)
 	for _, id := range ids {
 		if id == "" {
@@ -182,8 +195,10 @@ func rollupContacts(tx *bolt.Tx, recs map[string]*Contact, ids ...string) error 
 			}
 			c = &stored
 		}
-		if err := rollupContact(tx, c); err != nil {
-			return err
+		if deltas == nil || !deltas.apply(c) {
+			if err := rollupContact(tx, c); err != nil {
+				return err
+			}
 		}
 		if err := orderContact(tx, contacts.Get([]byte(c.ID)), c); err != nil {
 			return fmt.Errorf("index contact %s: %w", c.ID, err)

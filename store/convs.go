@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -91,6 +92,10 @@ type refreshOpts struct {
 	// skipAnalysis recomputes summaries only (the migration analyses
 	// itself).
 	skipAnalysis bool
+	// convIndex reads the touched conversations from the thread's
+	// conv_msgs index when it has one, and builds it when it has none
+	// and the thread is long (Ingest; convmsgs.go).
+	convIndex bool
 }
 
 func (o *refreshOpts) reads(contact string) bool { return o.touched == nil || o.touched[contact] }
@@ -140,10 +145,14 @@ func readConvs(tx *bolt.Tx, t *threadRec, tc *threadConvs, o *refreshOpts) (map[
 	if len(out) == 0 {
 		return out, nil
 	}
-	err := eachThreadMessage(tx, t.ID, func(k, id, rec []byte) error {
+	var build *convIndexBuild
+	read := func(k, id, rec []byte) error {
 		mv, err := decodeMessageView(id, rec)
 		if err != nil {
 			return err
+		}
+		if build != nil {
+			build.add(k, id, &mv)
 		}
 		at := timedKeyTime(k)
 		if mv.ours {
@@ -195,7 +204,22 @@ func readConvs(tx *bolt.Tx, t *threadRec, tc *threadConvs, o *refreshOpts) (map[
 		}
 		f.msgs = append(f.msgs, funnel.Message{Text: string(mv.text), At: at, Reading: r})
 		return nil
-	})
+	}
+	var err error
+	switch indexed := o.convIndex && convIndexed(tx, t.ID); {
+	case indexed && o.touched != nil:
+		// The messages of the conversations read, and ours to nobody:
+		// the only ones read would not skip.
+		err = eachConvMessage(tx, t.ID, slices.Sorted(maps.Keys(out)), read)
+	default:
+		if o.convIndex && !indexed {
+			build = &convIndexBuild{}
+		}
+		err = eachThreadMessage(tx, t.ID, read)
+		if err == nil && build != nil {
+			err = build.write(tx, t.ID)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

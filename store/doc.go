@@ -100,6 +100,11 @@
 //	  thread ID (16) | who    -> newest Published of theirs read (8 BE)
 //	team_counts                  audited actions per teammate (schema 8; teamcounts.go)
 //	  who | 0x00 | action     -> count (8 BE)
+//	conv_msgs                    long threads' messages by conversation (convmsgs.go;
+//	                             made by Ingest when first needed, no schema change)
+//	  thread ID (16)          -> empty: the thread is indexed
+//	  thread ID (16) | contact (16) | Published (8 BE) | seq (8 BE)
+//	                          -> flags (1: bit 0 = ours) | message ID
 //
 // The schema 7 buckets change in the transaction of the record they
 // follow: saveConv (stage x feed, unhappy, won back, both time indexes),
@@ -249,7 +254,8 @@
 // (furthest), Unhappy (any) and Replies (sum of our replies to them) roll
 // up their conversations, all of them, across threads and feeds. Every
 // write that changes a conversation's stage, unhappy flag or replies
-// rolls its contact up in the same transaction. A thread's Conversions is
+// rolls its contact up in the same transaction (Ingest from what changed,
+// contactdelta.go; the others by reading all). A thread's Conversions is
 // the number of conversions stored for it, a conversation's those stored
 // with its contact; conversions whose ref matched nothing are not stored.
 //

@@ -200,6 +200,9 @@ func checkIndexes(t testing.TB, s *Store) {
 		if err := checkFunnelIndexes(tx); err != nil {
 			return err
 		}
+		if err := checkConvMsgs(tx); err != nil {
+			return err
+		}
 		return checkOutbox(tx)
 	})
 	if err != nil {

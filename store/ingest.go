@@ -272,6 +272,11 @@ type touchedThread struct {
 	// prevContact is rec.Contact as loaded: if an earlier message makes
 	// someone else the Author, that contact stops being the starter.
 	prevContact string
+	// before is each stored conversation's share of its contact's
+	// roll-up as loaded, to roll contacts up from the change.
+	before map[string]convShare
+	// convIndexed: the thread has a conv_msgs index to keep (convmsgs.go).
+	convIndexed bool
 }
 
 type ingester struct {
@@ -309,7 +314,7 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 	}
 	for _, id := range in.order {
 		tt := in.touched[id]
-		o := refreshOpts{touched: tt.touched, rd: in.readings}
+		o := refreshOpts{touched: tt.touched, rd: in.readings, convIndex: true}
 		if tt.all {
 			o.touched = nil
 		}
@@ -323,6 +328,16 @@ func (in *ingester) run(res feeds.Result, now time.Time) error {
 		in.contacts.thread(id, tt.prevContact, tt.rec.Contact)
 		in.contacts.changed(changed...)
 	}
+	// Every conversation Ingest changes is in a touched thread, so their
+	// before and after are all the contacts' roll-ups need.
+	deltas := newContactDeltas()
+	for _, id := range in.order {
+		tt := in.touched[id]
+		for _, c := range tt.convs.list {
+			deltas.conv(c.Contact, tt.before[c.Contact], shareOf(c))
+		}
+	}
+	in.contacts.deltas = deltas
 	return in.contacts.flush()
 }
 
@@ -375,8 +390,14 @@ func (in *ingester) add(p *pendingItem, feed string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("index message %s: %w", id, err)
 	}
-	if err := in.index.Put(timedKey(m.ThreadID, m.Published, seq), threadMsgValue(m.Ours, id)); err != nil {
+	tmKey := timedKey(m.ThreadID, m.Published, seq)
+	if err := in.index.Put(tmKey, threadMsgValue(m.Ours, id)); err != nil {
 		return fmt.Errorf("index message %s: %w", id, err)
+	}
+	if tt.convIndexed {
+		if err := putConvMsg(in.tx, tmKey, &m); err != nil {
+			return err
+		}
 	}
 	applyMessage(&tt.rec, &m)
 	if confirms != nil {
@@ -606,6 +627,11 @@ func (in *ingester) thread(id, feed string) (*touchedThread, error) {
 		tt.prevContact = rec.Contact
 		if tt.convs, err = loadConvs(in.tx, id); err != nil {
 			return nil, err
+		}
+		tt.convIndexed = convIndexed(in.tx, id)
+		tt.before = make(map[string]convShare, len(tt.convs.list))
+		for _, c := range tt.convs.list {
+			tt.before[c.Contact] = shareOf(c)
 		}
 	} else {
 		tt.convs = &threadConvs{threadID: id, by: map[string]*convRec{}}

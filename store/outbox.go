@@ -492,11 +492,15 @@ func adoptEcho(tx *bolt.Tx, remoteID, key, to string) (threadID string, adopted 
 		return "", false, err
 	}
 	m.ReplyKey = key
+	from := m.Contact
 	if to != "" {
 		m.Contact = to // it counts for the person the reply answered
 	}
 	if err := msgs.Put([]byte(remoteID), encodeMessage(&m)); err != nil {
 		return "", false, fmt.Errorf("save message %s: %w", remoteID, err)
+	}
+	if err := moveConvMsg(tx, &m, from); err != nil {
+		return "", false, err
 	}
 	return m.ThreadID, true, nil
 }

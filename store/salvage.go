@@ -190,6 +190,11 @@ func (c *salvageCopy) bucket(path [][]byte, seq uint64) {
 }
 
 func (c *salvageCopy) key(path [][]byte, k, v []byte) {
+	if len(path) == 1 && bytes.Equal(path[0], bucketConvMsgs) {
+		// A derived index, complete or absent per thread: what damage
+		// left of it could miss messages, and Ingest rebuilds it.
+		return
+	}
 	b := c.open(path)
 	if b == nil {
 		return

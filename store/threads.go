@@ -501,7 +501,9 @@ func (s *Store) Stats() (threads, messages int, err error) {
 // first, with its thread_msgs key (which holds its time), its ID and its
 // record. The slices are only valid inside the transaction.
 func eachThreadMessage(tx *bolt.Tx, threadID string, fn func(key, id, rec []byte) error) error {
-	msgs := tx.Bucket(bucketMessages)
+	// One cursor for every look-up: Bucket.Get makes a new cursor and its
+	// stack each time, which in a long thread was most of the allocations.
+	msgs := tx.Bucket(bucketMessages).Cursor()
 	prefix := []byte(threadID)
 	c := tx.Bucket(bucketThreadMsgs).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -509,8 +511,8 @@ func eachThreadMessage(tx *bolt.Tx, threadID string, fn func(key, id, rec []byte
 			continue
 		}
 		id := v[1:]
-		rec := msgs.Get(id)
-		if rec == nil {
+		mk, rec := msgs.Seek(id)
+		if rec == nil || !bytes.Equal(mk, id) {
 			continue
 		}
 		if err := fn(k, id, rec); err != nil {
