@@ -64,7 +64,9 @@ const truncatedMark = "…[truncated]"
 // and do not name the feed: the caller adds that.
 //
 // Hostile input is bounded here: a wrong or missing charset is repaired
-// (see fixEncoding), nesting deeper than maxXMLDepth is refused, an item
+// (see fixEncoding), the control bytes XML forbids are dropped with the
+// terminal sequences they start (dropXMLControls: one hostile comment must
+// not hide its whole feed), nesting deeper than maxXMLDepth is refused, an item
 // with a GUID already seen in the document is dropped (the first one in
 // document order is kept), and each item's fields are capped (limitItem).
 // DOCTYPE entities are never expanded: encoding/xml, under gofeed, leaves
@@ -78,7 +80,7 @@ func Parse(feedName string, data []byte) ([]Item, error) {
 	if len(bytes.TrimLeft(data, "\ufeff \t\r\n")) == 0 {
 		return nil, errors.New("empty body")
 	}
-	data = fixEncoding(data)
+	data = dropXMLControls(fixEncoding(data))
 	if fastParseEnabled {
 		if gis, creators, ok := parseRSSFast(data); ok {
 			return buildItems(feedName, &gofeed.Feed{Items: gis}, nil, func(i int) string {
