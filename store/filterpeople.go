@@ -121,6 +121,9 @@ func (s *Store) ConversationsByKey(keys []ConvKey) ([]Conversation, error) {
 // ContactsByID reads the contacts of ids, in that order; an ID not stored
 // is left out.
 func (s *Store) ContactsByID(ids []string) ([]Contact, error) {
+	if len(ids) == 0 {
+		return nil, nil // FilterContacts reads every contact for nil ids
+	}
 	out := make([]Contact, 0, len(ids))
 	err := s.FilterContacts(ids, func(c Contact) error {
 		out = append(out, c)
