@@ -40,6 +40,10 @@ var (
 	// action counters.
 	bucketReads      = []byte("reads")       // thread ID | who -> newest of theirs read (8 BE)
 	bucketTeamCounts = []byte("team_counts") // who | 0x00 | action -> count (8 BE)
+
+	// Only while the schema 5 step runs (migrate5batch.go): the old
+	// manual and conversion moves, under their stage_moves keys.
+	bucketMigrate5Kept = []byte("migrate5_kept")
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of
@@ -77,6 +81,10 @@ var allBuckets = [][]byte{
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte
 // big-endian uint.
 var keySchemaVersion = []byte("schema_version")
+
+// keyMigrate5 says how far the schema 5 step got, while it runs
+// (migrate5batch.go).
+var keyMigrate5 = []byte("migrate5")
 
 // keyRulesVersion holds the RulesVersion the stages were read with.
 var keyRulesVersion = []byte("rules_version")
