@@ -204,3 +204,25 @@ func diffLines(got, want []string) string {
 	}
 	return out
 }
+
+// TestUpgradeReportsStepsAndProgress: Open names each upgrade step before
+// the progress it reports, and the schema 5 step reports its batches up
+// to done == total (threads and contacts).
+func TestUpgradeReportsStepsAndProgress(t *testing.T) {
+	saved := migrate5Budget
+	migrate5Budget = 2
+	defer func() { migrate5Budget = saved }()
+	var got []string
+	s, err := Open(copyFixture(t, "v4multi.db"), Options{NoSync: true, Ours: fixtureOurs,
+		Step:     func(name string) { got = append(got, name) },
+		Progress: func(done, total int) { got = append(got, fmt.Sprintf("%d/%d", done, total)) }})
+	mustNil(t, err)
+	defer s.Close()
+	// 2 threads and 6 contacts; each batch is a thread (1 + its messages)
+	// or two contacts. Schema 7 counts threads, conversations and contacts.
+	want := []string{"schema 5: conversations", "1/8", "2/8", "4/8", "6/8", "8/8",
+		"schema 6: teammates", "schema 7: funnel counters", "14/14", "schema 8: team reads and counters"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Step and Progress heard %q\nwant %q", got, want)
+	}
+}
