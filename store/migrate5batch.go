@@ -13,7 +13,8 @@ import (
 // loses at most the batch under way, which bbolt rolls back):
 //
 //	phase (1: 't' splitting threads, 'c' rolling up contacts)
-//	| done (8 BE: threads and contacts finished, for progress)
+//	| done (8 BE: units of work finished, for progress: a thread and
+//	  each of its messages, a contact)
 //	| last key finished in that phase (empty: none yet)
 //
 // Without it, the step has not started. Its last transaction deletes it
@@ -65,7 +66,10 @@ func (r *migrate5Run) batch(tx *bolt.Tx) (bool, error) {
 			return false, err
 		}
 		r.sales = sales
-		r.total = tx.Bucket(bucketThreads).Stats().KeyN + tx.Bucket(bucketContacts).Stats().KeyN
+		// Progress counts the budget's units: a message costs what a
+		// contact does, and a thread is mostly its messages.
+		r.total = tx.Bucket(bucketThreads).Stats().KeyN + tx.Bucket(bucketThreadMsgs).Stats().KeyN +
+			tx.Bucket(bucketContacts).Stats().KeyN
 	}
 	budget := migrate5Budget
 	if phase == phaseThreads {
@@ -116,7 +120,7 @@ func (r *migrate5Run) splitThreads(tx *bolt.Tx, last []byte, budget *int) ([]byt
 			return nil, fmt.Errorf("thread %s: %w", id, err)
 		}
 		*budget -= 1 + n
-		r.done++
+		r.done += 1 + n
 		last = []byte(id)
 		// splitThread wrote to the bucket: the cursor must find its place again.
 		c = tx.Bucket(bucketThreads).Cursor()
