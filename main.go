@@ -148,8 +148,8 @@ type options struct {
 	// needDB: the command reads the database, so a missing one is an
 	// error (a typo in --db) and nothing is created.
 	needDB bool
-	// progress hears long work at open (re-reading conversations); nil:
-	// nobody.
+	// progress hears long work at open (a schema upgrade, re-reading
+	// conversations); nil: nobody.
 	progress io.Writer
 }
 
@@ -338,8 +338,8 @@ func setup(opts options) (cfg feeds.Config, st *store.Store, noConfig bool, err 
 	if err != nil {
 		return cfg, nil, false, fmt.Errorf("%s: [funnel]: %w", cfg.Path, err)
 	}
-	st, err = store.Open(opts.db, store.Options{Ours: cfg.Ours, Funnel: an, MustExist: opts.needDB && !opts.demo,
-		Progress: rereadProgress(opts.progress)})
+	st, err = store.Open(opts.db, withOpenProgress(store.Options{Ours: cfg.Ours, Funnel: an, MustExist: opts.needDB && !opts.demo},
+		opts.progress))
 	if err == nil && st.RemovedStaleSocket() != "" {
 		slog.Info("removed a control socket left by a parley that stopped without closing it (kill -9?)", "socket", st.RemovedStaleSocket())
 	}

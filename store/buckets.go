@@ -43,6 +43,10 @@ var (
 
 	// Made by Ingest when first needed, not by Open (convmsgs.go).
 	bucketConvMsgs = []byte("conv_msgs") // long threads' messages by conversation
+
+	// Only while the schema 5 step runs (migrate5batch.go): the old
+	// manual and conversion moves, under their stage_moves keys.
+	bucketMigrate5Kept = []byte("migrate5_kept")
 )
 
 // allBuckets lists every bucket Open guarantees to exist, so the rest of
@@ -80,6 +84,10 @@ var allBuckets = [][]byte{
 // keySchemaVersion holds the layout version in bucketMeta as an 8-byte
 // big-endian uint.
 var keySchemaVersion = []byte("schema_version")
+
+// keyMigrate5 says how far the schema 5 step got, while it runs
+// (migrate5batch.go).
+var keyMigrate5 = []byte("migrate5")
 
 // keyRulesVersion holds the RulesVersion the stages were read with.
 var keyRulesVersion = []byte("rules_version")

@@ -23,6 +23,8 @@
 //	meta
 //	  "schema_version"        -> uint64 BE (8 = this layout)
 //	  "rules_version"         -> RulesVersion the stages were read with (16 hex)
+//	  "migrate5"              -> how far the schema 5 step got, only while it
+//	                             runs (migrate5batch.go)
 //	messages
 //	  message ID              -> message record (thread ID first)
 //	threads
@@ -105,6 +107,9 @@
 //	  thread ID (16)          -> empty: the thread is indexed
 //	  thread ID (16) | contact (16) | Published (8 BE) | seq (8 BE)
 //	                          -> flags (1: bit 0 = ours) | message ID
+//	migrate5_kept                only while the schema 5 step runs: the old
+//	                             manual and conversion moves
+//	  stage_moves key         -> move record
 //
 // The schema 7 buckets change in the transaction of the record they
 // follow: saveConv (stage x feed, unhappy, won back, both time indexes),
@@ -394,7 +399,11 @@
 // meta/schema_version counts the entries of the migrations slice that
 // have run. Open runs the missing ones, in order, in the same Update
 // transaction that creates the buckets, and refuses a file whose version
-// is newer than this build knows (ErrNewerSchema).
+// is newer than this build knows (ErrNewerSchema). The exception is step
+// 5, too big for one transaction on a large file: the steps before it
+// commit first, it commits in batches, and the steps after it in one
+// more transaction. Options.Step hears each step's name as it starts,
+// Options.Progress how far steps 5 and 7 are.
 //
 //  1. initial layout.
 //  2. the funnel: creates the funnel buckets, then analyzes every thread
@@ -420,6 +429,16 @@
 //     stage_threads is dropped for stage_conversations; threads are
 //     rolled up and re-queued under their Waiter; contacts are rolled up
 //     from their conversations; the rules version is recorded.
+//     It commits in batches (migrate5batch.go): threads in key order,
+//     then contacts in key order, about 20,000 messages, threads and
+//     contacts a transaction, each batch recording in meta/migrate5 how
+//     far it got. The kept moves wait in migrate5_kept. A stopped run
+//     (kill -9, a full disk) leaves schema_version at 4 with the marker,
+//     and the next Open resumes after the last batch committed: each
+//     thread is split exactly once. The last batch removes the marker and
+//     migrate5_kept and records version 5. The result is the one the
+//     single transaction gave (migrate5batch_test.go checks it on every
+//     older fixture).
 //  6. teammates: creates the audit bucket (empty: nothing before was
 //     recorded with its author); threads gain Assignee (a trailing
 //     field: older records read as unassigned); drafts per teammate. Nothing is rewritten: a draft

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -30,21 +29,65 @@ import (
 // It is the one step that deletes moves: the old signal moves were
 // caused by whoever wrote in the thread, so they would credit the wrong
 // person. It also records the rules version the stages were read with.
-func migrateConversations(tx *bolt.Tx, env migrateEnv) error {
+//
+// It commits in batches (migrate5batch.go): in one transaction, bbolt
+// holds every page it changed, and a fresh index bucket as one node that
+// random puts keep splicing into until commit, so a 100k-thread file
+// never finished. Threads are split in key order, then contacts rolled up
+// in key order, with meta/migrate5 saying how far it got.
+func migrateConversations(db *bolt.DB, env migrateEnv) error {
+	r := &migrate5Run{env: env}
+	for {
+		finished := false
+		err := db.Update(func(tx *bolt.Tx) (err error) {
+			finished, err = r.batch(tx)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if r.total > 0 && env.progress != nil {
+			env.progress(r.done, r.total)
+		}
+		if finished {
+			return nil
+		}
+		if migrate5AfterBatch != nil {
+			if err := migrate5AfterBatch(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// beginConversations is the batched step's first transaction: it keeps
+// the old manual and conversion moves (in bucketMigrate5Kept, under their
+// stage_moves keys, until every thread is split) and drops the old
+// histories and the per-thread stage index.
+func beginConversations(tx *bolt.Tx) error {
 	if tx.Bucket(bucketStageThreads) != nil {
 		if err := tx.DeleteBucket(bucketStageThreads); err != nil {
 			return err
 		}
 	}
-	kept := map[string][]StageMove{}
+	if tx.Bucket(bucketMigrate5Kept) != nil {
+		if err := tx.DeleteBucket(bucketMigrate5Kept); err != nil {
+			return err
+		}
+	}
+	kept, err := tx.CreateBucket(bucketMigrate5Kept)
+	if err != nil {
+		return err
+	}
 	if b := tx.Bucket(bucketStageMoves); b != nil {
+		// stage_moves is in key order, so kept is written in key order.
 		err := b.ForEach(func(k, v []byte) error {
 			m, err := decodeMove(k, v)
 			if err != nil {
 				return err
 			}
 			if m.Manual || strings.HasPrefix(m.Cause, "conversion:") {
-				kept[m.ThreadID] = append(kept[m.ThreadID], m)
+				return kept.Put(k, v)
 			}
 			return nil
 		})
@@ -57,78 +100,68 @@ func migrateConversations(tx *bolt.Tx, env migrateEnv) error {
 			}
 		}
 	}
-	if err := createBuckets(tx); err != nil {
-		return err
+	return createBuckets(tx)
+}
+
+// keptMoves reads the kept moves of one thread, in key order.
+func keptMoves(tx *bolt.Tx, id string) ([]StageMove, error) {
+	var out []StageMove
+	prefix := []byte(id)
+	c := tx.Bucket(bucketMigrate5Kept).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		m, err := decodeMove(k, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
 	}
-	var ids []string
-	if err := tx.Bucket(bucketThreads).ForEach(func(k, _ []byte) error {
-		ids = append(ids, string(k))
-		return nil
-	}); err != nil {
-		return err
-	}
+	return out, nil
+}
+
+// unsoldThreads maps each thread to its conversions not yet credited to
+// a person (Contact ""): on a resumed run, those of threads already split
+// are credited and left out.
+func unsoldThreads(tx *bolt.Tx) (map[string][]string, error) {
 	sales := map[string][]string{} // thread ID -> its conversion IDs
-	if err := tx.Bucket(bucketConversions).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketConversions).ForEach(func(k, v []byte) error {
 		c, err := decodeConversion(k, v)
 		if err == nil && c.Contact == "" {
 			sales[c.ThreadID] = append(sales[c.ThreadID], string(k))
 		}
 		return err
-	}); err != nil {
-		return err
-	}
-	for i, id := range ids {
-		if err := splitThread(tx, env, id, kept[id], sales[id]); err != nil {
-			return fmt.Errorf("thread %s: %w", id, err)
-		}
-		if env.progress != nil && (i+1)%500 == 0 {
-			env.progress(i+1, len(ids))
-		}
-	}
-	var contacts []string
-	if err := tx.Bucket(bucketContacts).ForEach(func(k, _ []byte) error {
-		contacts = append(contacts, string(k))
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := rollupContacts(tx, nil, contacts...); err != nil {
-		return err
-	}
-	if env.progress != nil {
-		env.progress(len(ids), len(ids))
-	}
-	return tx.Bucket(bucketMeta).Put(keyRulesVersion, []byte(rulesVersionOf(env.analyzer)))
+	})
+	return sales, err
 }
 
-// splitThread is migrateConversations for one thread.
-func splitThread(tx *bolt.Tx, env migrateEnv, id string, kept []StageMove, sales []string) error {
+// splitThread is migrateConversations for one thread. It returns the
+// thread's number of messages (the work it was).
+func splitThread(tx *bolt.Tx, env migrateEnv, id string, kept []StageMove, sales []string) (int, error) {
 	t, err := loadThread(tx, id)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	tc := &threadConvs{threadID: id, by: map[string]*convRec{}}
 	if err := attributeThread(tx, &t.Thread, tc); err != nil {
-		return err
+		return 0, err
 	}
 	if err := creditStarter(tx, &t, tc, sales); err != nil {
-		return err
+		return 0, err
 	}
 	o := refreshOpts{}
 	feeds, err := readConvs(tx, &t, tc, &o)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	starter, _ := pickConv(&t, tc, "")
 	for _, c := range tc.list {
 		msgs := feeds[c.Contact].msgs
 		if c == starter && len(kept) > 0 {
 			if err := replayKept(tx, env, &t, c, msgs, kept); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if err := analyzeConv(tx, env.analyzer, c, msgs, env.now, false); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	all := map[string]bool{}
@@ -136,10 +169,10 @@ func splitThread(tx *bolt.Tx, env migrateEnv, id string, kept []StageMove, sales
 		all[c.Contact] = true
 	}
 	if err := settleThread(tx, &t, tc, all); err != nil {
-		return err
+		return 0, err
 	}
 	t.manualAt, t.wonBackAt = time.Time{}, time.Time{} // per conversation now
-	return saveThread(tx, &t, t.SnoozedUntil)
+	return t.Messages, saveThread(tx, &t, t.SnoozedUntil)
 }
 
 // replayKept writes the starter's history: the signal moves the messages

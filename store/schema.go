@@ -14,6 +14,12 @@ import (
 type migration struct {
 	name string
 	run  func(tx *bolt.Tx, env migrateEnv) error
+	// commits, when set, runs instead of run, in write transactions of
+	// its own: for a step too big for one (bbolt keeps a transaction's
+	// changed pages in memory and splits them only at commit). It must
+	// resume where a stopped run left off, and record the version
+	// (step index + 1) in its last transaction.
+	commits func(db *bolt.DB, env migrateEnv) error
 }
 
 // migrateEnv is what a migration may need besides the transaction.
@@ -22,6 +28,8 @@ type migrateEnv struct {
 	now      time.Time // the time of Open: moves are never dated later
 	// progress, if set, hears how far a long migration is (done of total).
 	progress func(done, total int)
+	// step, if set, hears the name of each step as it starts.
+	step func(name string)
 }
 
 // migrations is a var so tests can append a step and watch it run once.
@@ -36,7 +44,7 @@ var migrations = []migration{
 	// older parley would not, so the version goes up.
 	{name: "queue length", run: countQueue},
 	// Conversations: one person in one thread (migrate5.go).
-	{name: "conversations", run: migrateConversations},
+	{name: "conversations", commits: migrateConversations},
 	// Teammates: drafts per teammate (drafts.go; the old ones stay as the
 	// legacy "" drafts, readable by whoever has none of their own) and the
 	// audit log. An older parley would list a teammate's draft as a
@@ -68,39 +76,75 @@ func countQueue(tx *bolt.Tx, _ migrateEnv) error {
 // schemaVersion is the layout version this build writes.
 func schemaVersion() uint64 { return uint64(len(migrations)) }
 
-// migrate runs inside Open's single Update transaction: if any step fails
-// the file is left exactly as it was.
-func migrate(tx *bolt.Tx, path string, env migrateEnv) error {
+// migrateDB brings the file at path up to this build's schema. Steps run
+// in one Update transaction, so a failing one leaves the file as it was,
+// except a step with commits: the steps before it are committed first
+// (with their version), and it commits as it goes, resuming on the next
+// Open where it stopped.
+func migrateDB(db *bolt.DB, path string, env migrateEnv) error {
+	for {
+		next := -1
+		err := db.Update(func(tx *bolt.Tx) (err error) {
+			next, err = migrate(tx, path, env)
+			return err
+		})
+		if err != nil || next < 0 {
+			return err
+		}
+		if env.step != nil {
+			env.step(stepName(next))
+		}
+		if err := migrations[next].commits(db, env); err != nil {
+			return fmt.Errorf("upgrade %s to schema version %d (%s): %w", path, next+1, migrations[next].name, err)
+		}
+	}
+}
+
+// stepName names migration v for progress: "schema 5: conversations".
+func stepName(v int) string { return fmt.Sprintf("schema %d: %s", v+1, migrations[v].name) }
+
+// migrate runs the missing steps inside one transaction, up to the first
+// that commits on its own: it returns that step's index (the file is then
+// recorded at that version), or -1 when the file is up to date.
+func migrate(tx *bolt.Tx, path string, env migrateEnv) (int, error) {
 	var have uint64
 	if meta := tx.Bucket(bucketMeta); meta != nil {
 		if v := meta.Get(keySchemaVersion); v != nil {
 			if len(v) != 8 {
-				return fmt.Errorf("%s: schema version is damaged (%d bytes)", path, len(v))
+				return -1, fmt.Errorf("%s: schema version is damaged (%d bytes)", path, len(v))
 			}
 			have = uint64FromBytes(v)
 		}
 	}
 	want := schemaVersion()
 	if have > want {
-		return fmt.Errorf("%s uses schema version %d but this parley knows only up to %d; upgrade parley or use --db for a different database: %w",
+		return -1, fmt.Errorf("%s uses schema version %d but this parley knows only up to %d; upgrade parley or use --db for a different database: %w",
 			path, have, want, ErrNewerSchema)
 	}
+	next := -1
 	for v := have; v < want; v++ {
+		if migrations[v].commits != nil {
+			next, want = int(v), v
+			break
+		}
+		if env.step != nil {
+			env.step(stepName(int(v)))
+		}
 		if err := migrations[v].run(tx, env); err != nil {
-			return fmt.Errorf("upgrade %s to schema version %d (%s): %w", path, v+1, migrations[v].name, err)
+			return -1, fmt.Errorf("upgrade %s to schema version %d (%s): %w", path, v+1, migrations[v].name, err)
 		}
 	}
 	// A safety net: every bucket the code uses exists, whatever the
 	// migrations did, so no caller needs a nil check.
 	if err := createBuckets(tx); err != nil {
-		return fmt.Errorf("prepare %s: %w", path, err)
+		return -1, fmt.Errorf("prepare %s: %w", path, err)
 	}
 	if have != want {
 		if err := tx.Bucket(bucketMeta).Put(keySchemaVersion, uint64Bytes(want)); err != nil {
-			return fmt.Errorf("record schema version in %s: %w", path, err)
+			return -1, fmt.Errorf("record schema version in %s: %w", path, err)
 		}
 	}
-	return nil
+	return next, nil
 }
 
 // upToDate reports whether the file is at this build's schema version

@@ -36,8 +36,13 @@ type Options struct {
 	// nothing: for commands that read one (export, conversions import).
 	MustExist bool
 	// Progress, if set, hears how far Open is when it re-reads every
-	// conversation (the rules changed: see Reread): done of total.
+	// conversation (the rules changed: see Reread), or upgrades the
+	// schema: done of total.
 	Progress func(done, total int)
+	// Step, if set, hears what the Progress that follows is about: the
+	// name of each schema upgrade step as it starts ("schema 5:
+	// conversations"), and "" before a re-read.
+	Step func(name string)
 }
 
 var (
@@ -159,7 +164,7 @@ func Open(path string, o Options) (*Store, error) {
 		}
 		an = def
 	}
-	env := migrateEnv{analyzer: an, now: time.Now().UTC(), progress: o.Progress}
+	env := migrateEnv{analyzer: an, now: time.Now().UTC(), progress: o.Progress, step: o.Step}
 	// A write transaction commits (and fsyncs) even when it changes
 	// nothing, so a file that is already current is only read.
 	var current bool
@@ -171,7 +176,7 @@ func Open(path string, o Options) (*Store, error) {
 	}
 	if !current {
 		if err := guardOpen(path, func() error {
-			return db.Update(func(tx *bolt.Tx) error { return migrate(tx, path, env) })
+			return migrateDB(db, path, env)
 		}); err != nil {
 			_ = db.Close()
 			return nil, err
@@ -192,6 +197,9 @@ func Open(path string, o Options) (*Store, error) {
 		// the defaults would undo the console's reading.
 		changed, err := s.rulesChanged()
 		if err == nil && changed {
+			if o.Step != nil {
+				o.Step("")
+			}
 			_, err = s.Reread(o.Progress)
 		}
 		if err != nil {
