@@ -172,10 +172,10 @@ func TestBackupErrors(t *testing.T) {
 
 func TestBackupHelp(t *testing.T) {
 	privateEnv(t)
-	if code, _, errOut := runCLI("--help"); code != 0 || !strings.Contains(errOut, "parley backup FILE") {
+	if code, errOut, _ := runCLI("--help"); code != 0 || !strings.Contains(errOut, "parley backup FILE") {
 		t.Errorf("parley --help: exit %d, lacks parley backup FILE:\n%s", code, errOut)
 	}
-	code, _, errOut := runCLI("backup", "--help")
+	code, errOut, _ := runCLI("backup", "--help")
 	if code != 0 {
 		t.Errorf("backup --help: exit %d", code)
 	}

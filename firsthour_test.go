@@ -43,10 +43,10 @@ func TestKeysCommandListsDefaultsDespiteMistakes(t *testing.T) {
 // parley help [CMD] is parley [CMD] --help, not "unknown command".
 func TestHelpCommand(t *testing.T) {
 	privateEnv(t)
-	if code, _, errOut := runCLI("help"); code != 0 || !strings.Contains(errOut, "parley fetch [flags]") {
+	if code, errOut, _ := runCLI("help"); code != 0 || !strings.Contains(errOut, "parley fetch [flags]") {
 		t.Errorf("parley help: exit %d, %q", code, errOut)
 	}
-	if code, _, errOut := runCLI("help", "fetch"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
+	if code, errOut, _ := runCLI("help", "fetch"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
 		t.Errorf("parley help fetch: exit %d, %q", code, errOut)
 	}
 	if code, _, errOut := runCLI("help", "nope"); code != 2 || !strings.Contains(errOut, `unknown command "nope"`) {
@@ -78,7 +78,19 @@ func TestUnknownFlagIsOneLine(t *testing.T) {
 			t.Errorf("%v: exit %d, %q: want 2 and one line pointing at %s --help", args, code, errOut, name)
 		}
 	}
-	if code, _, errOut := runCLI("fetch", "-h"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
+	if code, errOut, _ := runCLI("fetch", "-h"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
 		t.Errorf("fetch -h: exit %d, %q", code, errOut)
+	}
+}
+
+// Help that was asked for goes to stdout, so `parley --help | less` and
+// `parley fetch -h | grep` see it; stderr stays empty.
+func TestAskedForHelpGoesToStdout(t *testing.T) {
+	privateEnv(t)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"fetch", "--help"}, {"help", "export"}, {"serve", "-h"}} {
+		code, out, errOut := runCLI(args...)
+		if code != 0 || !strings.Contains(out, "parley ") || len(out) < 200 || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %d bytes, stderr %q", args, code, len(out), errOut)
+		}
 	}
 }

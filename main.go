@@ -186,7 +186,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root := flags("parley")
 	version := root.Bool("version", false, "print the version")
 	if err := root.Parse(args); err != nil {
-		return flagError(root, rootHelp, err, stderr)
+		return flagError(root, rootHelp, err, stdout, stderr)
 	}
 	if *version {
 		return printVersion(stdout)
@@ -232,7 +232,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		var err error
 		if rest, err = parseInterspersed(sub, rest); err != nil {
-			return flagError(sub, help, err, stderr)
+			return flagError(sub, help, err, stdout, stderr)
 		}
 		sub.Visit(seen)
 	}
@@ -273,12 +273,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return c.run(opts, rest, stdout, stderr)
 }
 
-// flagError answers a flag Parse refused: -h or --help prints the help
-// (status 0); a mistake is one line that says where the help is, not the
-// whole help after it (status 2).
-func flagError(fs *flag.FlagSet, help string, err error, stderr io.Writer) int {
+// flagError answers a flag Parse refused: -h or --help prints the help on
+// stdout (status 0: asked for, so `parley --help | less` works); a mistake
+// is one line on stderr that says where the help is, not the whole help
+// after it (status 2).
+func flagError(fs *flag.FlagSet, help string, err error, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, help)
+		fmt.Fprint(stdout, help)
 		return 0
 	}
 	fmt.Fprintf(stderr, "%s: %v (see %s --help)\n", fs.Name(), err, fs.Name())

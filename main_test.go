@@ -195,11 +195,11 @@ func TestUnknownAndUnbuiltCommands(t *testing.T) {
 		t.Errorf("import-opml without a file: exit %d %q", code, errOut)
 	}
 	for _, cmd := range []string{"export", "conversions", "serve"} {
-		if _, _, errOut := runCLI(cmd, "--help"); strings.Contains(errOut, "not available") {
-			t.Errorf("%s is still reported as not available: %q", cmd, errOut)
+		if _, out, errOut := runCLI(cmd, "--help"); strings.Contains(out+errOut, "not available") || !strings.Contains(out, "Usage: parley "+cmd) {
+			t.Errorf("%s --help: %q %q", cmd, out, errOut)
 		}
 	}
-	if code, _, errOut := runCLI("--help"); code != 0 || !strings.Contains(errOut, "parley fetch") {
+	if code, errOut, _ := runCLI("--help"); code != 0 || !strings.Contains(errOut, "parley fetch") {
 		t.Errorf("help: exit %d %q", code, errOut)
 	}
 }
@@ -596,7 +596,7 @@ func TestConversionsImportLockedDatabase(t *testing.T) {
 
 func TestHelpCoversEveryCommand(t *testing.T) {
 	privateEnv(t)
-	code, _, errOut := runCLI("--help")
+	code, errOut, _ := runCLI("--help")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -606,7 +606,7 @@ func TestHelpCoversEveryCommand(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"export", "--help"}, {"export", "-h"}} {
-		code, _, errOut := runCLI(args...)
+		code, errOut, _ := runCLI(args...)
 		if code != 0 {
 			t.Errorf("%v: exit %d", args, code)
 		}
@@ -617,7 +617,7 @@ func TestHelpCoversEveryCommand(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"conversions", "--help"}, {"conversions", "import", "--help"}, {"conversions", "import", "x.csv", "-h"}} {
-		code, _, errOut := runCLI(args...)
+		code, errOut, _ := runCLI(args...)
 		if code != 0 || !strings.Contains(errOut, "parley conversions import FILE") {
 			t.Errorf("%v: exit %d, %q", args, code, errOut)
 		}
@@ -627,7 +627,7 @@ func TestHelpCoversEveryCommand(t *testing.T) {
 			}
 		}
 	}
-	if code, _, errOut := runCLI("fetch", "--help"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
+	if code, errOut, _ := runCLI("fetch", "--help"); code != 0 || !strings.Contains(errOut, "Usage: parley fetch") {
 		t.Errorf("fetch --help: exit %d, %q", code, errOut)
 	}
 }

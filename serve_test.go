@@ -26,7 +26,7 @@ import (
 
 func TestServeHelp(t *testing.T) {
 	privateEnv(t)
-	code, _, errOut := runCLI("serve", "--help")
+	code, errOut, _ := runCLI("serve", "--help")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -35,7 +35,7 @@ func TestServeHelp(t *testing.T) {
 			t.Errorf("parley serve --help lacks %q:\n%s", want, errOut)
 		}
 	}
-	if _, _, errOut := runCLI("--help"); !strings.Contains(errOut, "parley serve [--listen ADDR]") {
+	if _, errOut, _ := runCLI("--help"); !strings.Contains(errOut, "parley serve [--listen ADDR]") {
 		t.Errorf("parley --help does not list serve:\n%s", errOut)
 	}
 }
