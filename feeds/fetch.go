@@ -473,7 +473,7 @@ func newest(items []Item, limit int) ([]Item, int) {
 type tooLargeError struct{ limit int64 }
 
 func (e *tooLargeError) Error() string {
-	return "feed is larger than " + formatSize(e.limit) + " limit"
+	return "feed is larger than the " + formatSize(e.limit) + " limit ([fetch] max_bytes raises it)"
 }
 
 // netError words a transport or body-read failure for the user.

@@ -68,11 +68,11 @@ func TestHostileFeeds(t *testing.T) {
 
 		// Too big, however it is sent.
 		{name: "over-size-cap", serve: serveBytes(overCap(maxBytes)),
-			wantErr: `feed is larger than 10 MiB limit`},
+			wantErr: `feed is larger than the 10 MiB limit ([fetch] max_bytes raises it)`},
 		{name: "gzip-bomb", serve: serveGzipBomb(t, "gzip", true),
-			wantErr: `feed is larger than 10 MiB limit`},
+			wantErr: `feed is larger than the 10 MiB limit ([fetch] max_bytes raises it)`},
 		{name: "gzip-bomb-unlabelled", serve: serveGzipBomb(t, "", true),
-			wantErr: `feed is larger than 10 MiB limit`},
+			wantErr: `feed is larger than the 10 MiB limit ([fetch] max_bytes raises it)`},
 		{name: "x-gzip", serve: serveGzipped(t, "good.rss", "x-gzip"), check: func(t *testing.T, r Result, _ map[string]Result) {
 			wantItems(t, r, "good-1", "good-2")
 		}},
@@ -464,7 +464,7 @@ func TestFetchGzipBombMemory(t *testing.T) {
 			res := f.Fetch(t.Context(), Feed{Name: "bomb", URL: srv.URL}, ConditionalState{})
 			runtime.ReadMemStats(&after)
 
-			if res.Err == nil || res.Err.Error() != `feed is larger than 10 MiB limit` {
+			if res.Err == nil || res.Err.Error() != `feed is larger than the 10 MiB limit ([fetch] max_bytes raises it)` {
 				t.Fatalf("error = %v, want the size limit", res.Err)
 			}
 			// TotalAlloc counts every byte allocated during the fetch,
