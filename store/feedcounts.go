@@ -23,7 +23,7 @@ func (s *Store) FeedTallies(now time.Time) (map[string]FeedTally, error) {
 		defer dropMapped(tx)
 		n := 0
 		return tx.Bucket(bucketThreads).ForEach(func(id, v []byte) error {
-			if n++; n%(8*threadDropEvery) == 0 {
+			if n++; n%threadDropEvery == 0 {
 				dropMapped(tx)
 			}
 			t, err := decodeThreadSummary(id, v)
