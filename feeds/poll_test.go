@@ -231,3 +231,45 @@ func TestPollerBacksOffAFailingFeed(t *testing.T) {
 		t.Errorf("after recovery the next poll is in %s, want the normal minute", wait.Round(time.Second))
 	}
 }
+
+// FirstDelay holds the first round back (a console draws its first screen
+// first), and PollNow does not wait for it.
+func TestPollerFirstDelay(t *testing.T) {
+	var hits atomic.Int32
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, tinyFeed)
+	})
+	list := []Feed{{Name: "F", URL: srv.URL, Every: time.Hour}}
+
+	const delay = 150 * time.Millisecond
+	p := NewPoller(NewFetcher(Options{Client: srv.Client()}), list, nil)
+	p.FirstDelay = delay
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := time.Now()
+	p.Start(ctx)
+	if ev := nextEvent(t, p); !ev.Started {
+		t.Fatalf("got %q, want started", describe(ev))
+	}
+	if waited := time.Since(start); waited < delay {
+		t.Errorf("the first round started after %v, before its delay of %v", waited, delay)
+	}
+	cancel()
+	for range p.Events() {
+	}
+
+	// PollNow during the delay starts the round at once.
+	q := NewPoller(NewFetcher(Options{Client: srv.Client()}), list, nil)
+	q.FirstDelay = time.Hour
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	q.Start(ctx2)
+	q.PollNow()
+	if ev := nextEvent(t, q); !ev.Started {
+		t.Fatalf("got %q, want started", describe(ev))
+	}
+	cancel2()
+	for range q.Events() {
+	}
+}
