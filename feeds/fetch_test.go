@@ -242,7 +242,7 @@ func TestFetchLocal(t *testing.T) {
 		{"plain path", path, ""},
 		{"file URL", "file://" + filepath.ToSlash(path), ""},
 		{"missing file", filepath.Join(dir, "nope.xml"), "no such file"},
-		{"over the cap", big, "feed is larger than 1 KiB limit"},
+		{"over the cap", big, "feed is larger than the 1 KiB limit ([fetch] max_bytes raises it)"},
 		{"unsupported scheme", "ftp://example.com/feed.xml", `URL scheme "ftp" is not supported`},
 	}
 	f := NewFetcher(Options{MaxBytes: 1024})
