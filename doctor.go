@@ -89,6 +89,12 @@ func (d *doctor) config(opts options) {
 		return
 	case err != nil:
 		d.bad("config: %v", err)
+		// Every mistake listed is one to fix: the total agrees with
+		// "N mistakes" on the line above.
+		var all feeds.ConfigErrors
+		if errors.As(err, &all) && len(all) > 1 {
+			d.problems += len(all) - 1
+		}
 		return
 	}
 	keyErrs := ui.ApplyKeys(ui.DefaultKeyMap(), cfg.Path, cfg.Keys)

@@ -78,3 +78,25 @@ func TestDoctorReportsABadConfigWithItsLine(t *testing.T) {
 		t.Errorf("output:\n%s", out.String())
 	}
 }
+
+// A config with two mistakes is two problems to fix, as the config line
+// itself says ("2 mistakes"), not one.
+func TestDoctorCountsEveryConfigMistake(t *testing.T) {
+	home := privateEnv(t)
+	cfg := filepath.Join(home, "config.toml")
+	if err := os.WriteFile(cfg, []byte("[[feed]]\nname = \"Blog\"\nurl = \"https://blog.example/comments/feed/\"\nevry = \"5m\"\n\n[fetch]\ntimout = \"10s\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	dir := filepath.Join(home, "data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	run([]string{"doctor", "--config", cfg, "--db", filepath.Join(dir, "none.db")}, &out, &errOut)
+	if !strings.Contains(out.String(), "2 mistakes") {
+		t.Fatalf("doctor output lacks the config's 2 mistakes:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "\n2 problems to fix.") {
+		t.Errorf("two config mistakes counted as one problem:\n%s", out.String())
+	}
+}
