@@ -317,7 +317,7 @@ func unknownKeys(path, text string, md toml.MetaData) []error {
 			errs = append(errs, unknownFeedKey(path, text, k)) // config_suggest.go
 		case k[0] == "funnel" && len(k) > 1:
 			errs = append(errs, &ConfigError{Path: path, Line: findTableKeyLine(text, "funnel", k[1]),
-				Msg: fmt.Sprintf("unknown key %q in [funnel] (expected one of: %s)", k.String(), funnelKeys)})
+				Msg: fmt.Sprintf("unknown key %q in [funnel]%s (expected one of: %s)", k.String(), didYouMean(k[len(k)-1], strings.Split(funnelKeys, ", ")), funnelKeys)})
 		case k[0] == "view" && len(k) > 1:
 			errs = append(errs, &ConfigError{Path: path, Line: findArrayTableKeyLine(text, "view", k[1], -1),
 				Msg: fmt.Sprintf("unknown key %q in [[view]] (expected one of: %s)", k[1], viewKeys)})
@@ -334,6 +334,8 @@ func unknownKeys(path, text string, md toml.MetaData) []error {
 			hint := ""
 			if len(k) == 1 {
 				hint = didYouMean(name, topKeyNames)
+			} else if keys, ok := tableKeyNames[k[0]]; ok && len(k) == 2 {
+				hint = didYouMean(name, strings.Split(keys, ", ")) // [fetch] timout
 			}
 			errs = append(errs, &ConfigError{Path: path, Line: line,
 				Msg: fmt.Sprintf("unknown key %q%s (expected one of: ours, [[feed]] name/url/every/kind, [fetch] timeout/max_bytes/per_host/max_concurrent/max_items, [funnel] %s, [[teammate]] %s, [sla] %s, [notify] %s, [[template]] %s, [[view]] %s, [keys], [ui] mouse)",

@@ -19,6 +19,12 @@ var feedKeyNames = []string{"name", "url", "every", "kind", "server", "token_env
 // topKeyNames are the keys and tables at the top of the file.
 var topKeyNames = []string{"ours", "feed", "fetch", "funnel", "teammate", "sla", "notify", "template", "keys", "ui", "view"}
 
+// tableKeyNames are the keys of each plain table, for "did you mean".
+var tableKeyNames = map[string]string{
+	"fetch": "timeout, max_bytes, per_host, max_concurrent, max_items", "funnel": funnelKeys,
+	"sla": slaKeys, "notify": notifyKeys, "ui": "mouse",
+}
+
 // unknownFeedKey reports a key of a [[feed]] that no kind takes.
 func unknownFeedKey(path, text string, k toml.Key) error {
 	name := k[len(k)-1]

@@ -23,6 +23,8 @@ func TestConfigTyposSuggestTheKeyMeant(t *testing.T) {
 		{"plural table", "[[feeds]]\nname = \"Blog\"\nurl = \"https://a.example/f\"\n", 1,
 			[]string{`unknown key "feeds" (did you mean "feed"?)`}, nil},
 		{"top key typo", "our = [\"Maya\"]\n" + feed, 1, []string{`unknown key "our" (did you mean "ours"?)`}, nil},
+		{"table key typo", feed + "[fetch]\ntimout = \"10s\"\n", 5, []string{`unknown key "fetch.timout" (did you mean "timeout"?)`}, nil},
+		{"funnel key typo", feed + "[funnel]\nintnet = [\"price\"]\n", 5, []string{`unknown key "funnel.intnet" in [funnel] (did you mean "intent"?)`}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
