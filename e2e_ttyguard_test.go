@@ -32,8 +32,11 @@ func TestE2ETerminalRestoredAfterTheConsoleDies(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte("[[feed]]\nname = \"Blog\"\nurl = \""+feed+"\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The exit status goes to a file: the shell may print before the guard
+	// has left the alternate screen, and a line printed there is gone.
+	status := filepath.Join(home, "status")
 	s := startTmux(t, filepath.Join(t.TempDir(), "tmux.sock"), env,
-		bin, "--config", cfg, ";", "echo", "exit=$?", ";", "exec", "sh")
+		bin, "--config", cfg, ";", "echo", "exit=$?", ">", status, ";", "exec", "sh")
 	s.waitFor("WAITING FOR A REPLY")
 	// The pane runs sh, which runs parley.
 	out, err := exec.Command("pgrep", "-P", strconv.Itoa(s.panePID()), "-f", bin).Output()
@@ -44,7 +47,15 @@ func TestE2ETerminalRestoredAfterTheConsoleDies(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	s.waitFor("exit=137")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got, _ := os.ReadFile(status)
+		if strings.TrimSpace(string(got)) == "exit=137" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("parley's exit status: %q, want exit=137 (killed)", got)
+		}
+	}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		alt := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}"))
 		if alt == "0" {
