@@ -439,7 +439,8 @@ func checkTrackLink(link string) error {
 
 // checkPlain rejects a config string that must not reach a terminal: a
 // control character (ESC, BEL, CR, a C1 control...), a bidi control that
-// reorders what the user sees, a line separator or invalid UTF-8. Feed
+// reorders what the user sees, a line separator, an invisible space or
+// invalid UTF-8. Feed
 // names, ours names and track_link are all printed by the console, and
 // TOML's "\e", "\x1b" and "\u001b" escapes let a shared config or a pasted
 // OPML list carry an escape sequence in any string.
@@ -461,12 +462,31 @@ func checkPlain(key, value string) error {
 			what = fmt.Sprintf("the bidi control U+%04X, which reorders how text is displayed", r)
 		case r == 0x2028 || r == 0x2029:
 			what = fmt.Sprintf("the line separator U+%04X", r)
+		case isInvisible(r):
+			// Invisible: two feeds named "Blog" and "Blog\u200b" look the
+			// same everywhere. The joiners emoji need (U+200D) stay.
+			what = fmt.Sprintf("the invisible character U+%04X, which makes two names look the same", r)
 		default:
 			continue
 		}
 		return fmt.Errorf("%s = %q contains %s (expected plain text: config strings are shown in the terminal; remove it)", key, value, what)
 	}
 	return nil
+}
+
+// isInvisible: a space or joiner that shows as nothing (not U+200D, which
+// emoji sequences need).
+func isInvisible(r rune) bool { return r == 0x200b || r == 0x2060 || r == 0xfeff || r == 0x180e }
+
+// dropInvisible removes them: an imported OPML title becomes a feed name
+// the config accepts.
+func dropInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func checkFeedURL(raw string) error {

@@ -271,6 +271,7 @@ func TestParseConfigRejectsTerminalControls(t *testing.T) {
 		{"OSC 52 in the second feed's name", feed + "name = \"ok\"\n\n[[feed]]\nurl = \"https://b.example/f\"\nname = \"b\\u001b]52;c;cm0gLXJmIH4=\\u0007\"\n", 7, []string{"feed 2", "U+001B"}},
 		{"C1 CSI as a literal rune", feed + "name = \"Blog\u009b2J\"\n", 3, []string{`\u009b`, "U+009B"}},
 		{"bidi override", feed + "name = \"\u202egnp.exe\"\n", 3, []string{`\u202e`, "bidi control U+202E"}},
+		{"zero-width space", feed + "name = \"Blog\\u200b\"\n", 3, []string{`Blog\u200b`, "invisible character U+200B"}},
 		{"CR overwrite", feed + "name = \"safe\\rEVIL\"\n", 3, []string{"U+000D"}},
 		{"tab", feed + "name = \"a\\tb\"\n", 3, []string{"U+0009"}},
 		{"BEL in a query", "[[feed]]\nkind = \"hn\"\nquery = \"quill\\u0007\"\n", 3, []string{"query", "U+0007"}},

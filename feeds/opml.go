@@ -61,9 +61,9 @@ func ParseOPML(r io.Reader) (feeds []OPMLFeed, skipped []OPMLSkip, err error) {
 	var walk func(outs []opmlOutline, folder string)
 	walk = func(outs []opmlOutline, folder string) {
 		for _, o := range outs {
-			title := SanitizeLine(o.Title)
+			title := dropInvisible(SanitizeLine(o.Title))
 			if title == "" {
-				title = SanitizeLine(o.Text)
+				title = dropInvisible(SanitizeLine(o.Text))
 			}
 			link := SanitizeLine(o.XMLURL)
 			if link == "" {

@@ -92,3 +92,21 @@ func TestWriteOPMLRoundTrips(t *testing.T) {
 		t.Errorf("read back %q, want %q", back, want)
 	}
 }
+
+// An OPML title with a zero-width space (or word joiner, BOM) becomes a
+// name the config accepts: the invisible characters are dropped.
+func TestParseOPMLDropsInvisibleCharacters(t *testing.T) {
+	doc := `<?xml version="1.0"?><opml version="2.0"><body>` +
+		`<outline type="rss" title="Blog` + "\u200b\u2060\ufeff" + `" xmlUrl="https://blog.example/feed"/>` +
+		`</body></opml>`
+	list, _, err := ParseOPML(strings.NewReader(doc))
+	if err != nil || len(list) != 1 {
+		t.Fatalf("ParseOPML: %v, %d feeds", err, len(list))
+	}
+	if list[0].Title != "Blog" {
+		t.Errorf("title %q, want \"Blog\"", list[0].Title)
+	}
+	if err := checkPlain("name", list[0].Title); err != nil {
+		t.Errorf("the imported name is refused by the config: %v", err)
+	}
+}
