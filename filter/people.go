@@ -225,7 +225,8 @@ func unnanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// matchPerson tests the terms about a person, as Query.MatchPerson does.
+// matchPerson tests the terms about a person (Query.MatchPerson and the
+// index's people and contacts tables all use it).
 func (m *matcher) matchPerson(name, feed string, stage uint8, unhappy bool, lastSeen int64) bool {
 	for i := range m.terms {
 		t := &m.terms[i]

@@ -22,28 +22,13 @@ type PersonFacts struct {
 // conversation row's thread is tested in the index; see PersonTerms).
 // feed: here is a plain "contains": a person knows only their own feed.
 func (q Query) MatchPerson(p PersonFacts, now time.Time) bool {
-	feed, name := strings.ToLower(p.Feed), strings.ToLower(p.Name)
+	// The index's matcher without an index: feed: and from: compare
+	// lower-cased text, since: an instant (the same rules as its rows').
+	m := matcher{now: nanos(now)}
 	for _, t := range q.Terms {
-		var ok bool
-		switch {
-		case t.Kind == Feed:
-			ok = strings.Contains(feed, t.Value)
-		case t.Kind == From:
-			ok = strings.Contains(name, t.Value)
-		case t.Kind == Stage:
-			ok = p.Stage == t.Stage
-		case t.Kind == Is && t.Flag == Unhappy:
-			ok = p.Unhappy
-		case t.Kind == Since:
-			ok = !p.LastSeen.Before(now.Add(-t.Within))
-		default:
-			continue
-		}
-		if ok == t.Not {
-			return false
-		}
+		m.terms = append(m.terms, compiled{Term: t, since: m.now - int64(t.Within)})
 	}
-	return true
+	return m.matchPerson(strings.ToLower(p.Name), strings.ToLower(p.Feed), uint8(p.Stage), p.Unhappy, nanos(p.LastSeen))
 }
 
 // PersonTerms says which terms a list of people (the contacts) cannot
